@@ -1,0 +1,36 @@
+"""One document through the per-document stages: ingest → clean → segment → extract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .clean import clean
+from .extract import extract
+from .ingest import ingest
+from .records import DocResult, RawDoc
+from .rules import Rules
+from .segment import segment
+
+
+def process_raw(raw: RawDoc, *, rules: Rules) -> DocResult:
+    """Run the text stages on an ingested document; a failure becomes an error row."""
+    if raw.status != "ok":
+        return DocResult(raw=raw)
+    try:
+        doc = clean(raw, rules=rules)
+        if not doc.text.strip():
+            return DocResult(raw=_failed(raw, "empty", "no text left after cleaning"))
+        seg = segment(doc, rules=rules, layout=raw.layout)
+        return DocResult(raw=raw, clean=doc, segmented=seg, extracted=extract(seg, rules=rules))
+    except Exception as exc:  # one bad file must never stop a batch
+        return DocResult(raw=_failed(raw, "error", f"{type(exc).__name__}: {exc}"))
+
+
+def process_file(path: str | Path, *, rules: Rules, source_path: str | None = None) -> DocResult:
+    return process_raw(ingest(path, source_path=source_path), rules=rules)
+
+
+def _failed(raw: RawDoc, status: str, error: str) -> RawDoc:
+    fields = {f: getattr(raw, f) for f in raw.__slots__}
+    fields.update(status=status, error=(error.splitlines() or [""])[0][:500], text="")
+    return RawDoc(**fields)

@@ -1,0 +1,55 @@
+"""Plain-text view of one processed document, for `kehoach show`."""
+
+from __future__ import annotations
+
+from .records import DocResult
+
+
+def render(result: DocResult) -> str:
+    raw = result.raw
+    lines = [f"{raw.source_path}  [{raw.source_format}, {raw.status}]"]
+    if raw.error:
+        lines.append(f"error: {raw.error}")
+    ex = result.extracted
+    if ex:
+        p = ex.plan
+        lines.append("")
+        for name in ("doc_kind", "doc_ref", "issuer", "issuer_level", "locality", "province",
+                     "province_code", "locality_code", "place", "issue_date", "issue_date_raw",
+                     "title", "period_start", "period_end", "horizon_year", "signing_mode",
+                     "signer_title", "signer_name"):
+            lines.append(f"{name:>15}: {getattr(p, name)}")
+        if p.recipients:
+            lines.append(f"{'recipients':>15}: " + "; ".join(p.recipients))
+        for r in ex.references:
+            lines.append(f"{'reference':>15}: [{r.role}] {r.ref_kind} {r.doc_ref or ''} "
+                         f"{r.ref_date or ''} {r.issuer or ''} {r.title or ''}".rstrip())
+    if result.segmented:
+        tasks_by_section: dict[str, list] = {}
+        if ex:
+            for t in ex.tasks:
+                tasks_by_section.setdefault(t.section_id, []).append(t)
+        lines.append("")
+        lines.append("sections:")
+        for s in result.segmented.sections:
+            indent = "  " * s.level
+            heading = s.heading if len(s.heading) <= 90 else s.heading[:87] + "..."
+            lines.append(f"{indent}{s.marker} [{s.marker_type}, {s.kind}] {heading}")
+            for t in tasks_by_section.get(s.section_id, []):
+                lines.extend(_task_lines(t, ex, indent + "    "))
+    return "\n".join(lines)
+
+
+def _task_lines(task, ex, indent: str) -> list[str]:
+    out = [f"{indent}task ({task.theme})"]
+    for a in ex.assignments:
+        if a.task_id == task.task_id:
+            out.append(f"{indent}  {a.role}: {a.agency}")
+    for d in ex.deadlines:
+        if d.task_id == task.task_id:
+            value = d.due_date or d.recurrence or (f"{d.year_start}-{d.year_end}" if d.year_start else "")
+            out.append(f"{indent}  deadline [{d.kind}] {value} «{d.raw}»")
+    for t in ex.targets:
+        if t.task_id == task.task_id:
+            out.append(f"{indent}  target {t.comparator} {t.value:g}{t.unit} «{t.raw}»")
+    return out

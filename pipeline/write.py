@@ -1,0 +1,114 @@
+"""Write stage: records to the contract's Parquet tables, atomically.
+
+`write(tables, out_dir)` writes whole tables; `TableWriter` streams row groups so that
+memory stays flat on large batches. Either way a table appears under its final name only
+once it is complete (temp file, then rename).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .records import DocResult
+from .schema import PIPELINE_VERSION, SCHEMA_VERSION, TABLES, arrow_schema
+
+
+def to_table(name: str, rows: Iterable[Mapping]) -> pa.Table:
+    """Rows (dicts) to an Arrow table of the declared schema; undeclared keys fail."""
+    schema = arrow_schema(name)
+    rows = list(rows)
+    declared = set(schema.names)
+    for row in rows:
+        extra = set(row) - declared
+        if extra:
+            raise ValueError(f"{name}: columns not in the contract: {sorted(extra)}")
+    columns = {col: [row.get(col) for row in rows] for col in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def _record_row(record, table: str) -> dict:
+    cols = TABLES[table]
+    row = {k: v for k, v in dataclasses.asdict(record).items() if k in cols}
+    for k, v in row.items():
+        if isinstance(v, tuple):
+            row[k] = list(v)
+    return row
+
+
+def rows_of(result: DocResult) -> dict[str, list[dict]]:
+    """The rows one document contributes to each per-document table."""
+    raw = result.raw
+    text = result.clean.text if result.clean else ""
+    out: dict[str, list[dict]] = {name: [] for name in TABLES}
+    out["documents"].append({
+        "doc_id": raw.doc_id, "source_path": raw.source_path,
+        "source_format": raw.source_format, "status": raw.status, "error": raw.error,
+        "n_chars": len(text), "n_pages": raw.n_pages, "ocr_used": raw.ocr_used,
+        "clean_text": text, "pipeline_version": PIPELINE_VERSION,
+        "schema_version": SCHEMA_VERSION,
+    })
+    if result.segmented:
+        out["sections"] = [_record_row(s, "sections") for s in result.segmented.sections]
+    ex = result.extracted
+    if ex:
+        out["plans"].append(_record_row(ex.plan, "plans"))
+        for table, records in (("references", ex.references), ("tasks", ex.tasks),
+                               ("assignments", ex.assignments), ("deadlines", ex.deadlines),
+                               ("targets", ex.targets)):
+            out[table] = [_record_row(r, table) for r in records]
+    out["flags"] = [_record_row(f, "flags") for f in result.flags]
+    return out
+
+
+def records_to_rows(table: str, records: Iterable) -> list[dict]:
+    return [_record_row(r, table) for r in records]
+
+
+def _atomic_write(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def write(tables: Mapping[str, Iterable[Mapping]], out_dir: Path) -> dict[str, Path]:
+    """Write each named table to OUT_DIR/<name>.parquet; returns the paths written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, rows in tables.items():
+        path = out_dir / f"{name}.parquet"
+        _atomic_write(to_table(name, rows), path)
+        written[name] = path
+    return written
+
+
+class TableWriter:
+    """Streams one table to Parquet in row groups; renamed into place on close."""
+
+    def __init__(self, name: str, path: Path) -> None:
+        self.name = name
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
+        self._writer = pq.ParquetWriter(self._tmp, arrow_schema(name))
+        self.n_rows = 0
+
+    def write_rows(self, rows: list[Mapping]) -> None:
+        if rows:
+            self._writer.write_table(to_table(self.name, rows))
+            self.n_rows += len(rows)
+
+    def close(self) -> Path:
+        self._writer.close()
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        self._writer.close()
+        self._tmp.unlink(missing_ok=True)
