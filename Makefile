@@ -22,5 +22,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks
 
+# `make bench BENCH="--n 2000 --workers 1,2"`: throughput and memory (not part of the tests)
+BENCH ?= --n 500 --workers 1,2
 bench: $(STAMP)
-	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/throughput.py $(BENCH)
+
+clean-outputs:
+	find outputs -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

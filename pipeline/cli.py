@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .batch import run
+from .batch import DEFAULT_CHUNK, DEFAULT_TIMEOUT, run
 from .process import process_file
 from .rules import Rules
 from .show import render
@@ -19,7 +19,23 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("inputs", nargs="+", help="files or folders (searched recursively)")
     p_run.add_argument("--out", default="outputs", help="output folder (default: outputs)")
     p_run.add_argument("--rules", default=None, help="rules folder (default: the shipped rules/)")
-    p_run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    bar = p_run.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
+                     help="show the progress bar (default: when stderr is a terminal)")
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    p_run.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default: the machine's cores; 0: in this process)")
+    p_run.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                       help=f"seconds per file before it is given up as an error "
+                            f"(default {DEFAULT_TIMEOUT:g}; 0: no limit)")
+    p_run.add_argument("--executor", choices=("local", "dask"), default="local",
+                       help="local process pool (default) or a Dask cluster")
+    p_run.add_argument("--scheduler", default=None,
+                       help="Dask scheduler address (tcp://host:8786) for --executor dask")
+    p_run.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK,
+                       help=f"documents per committed chunk of the store (default {DEFAULT_CHUNK})")
+    p_run.add_argument("--fresh", action="store_true",
+                       help="empty the store in --out first instead of adding to it")
     p_show = sub.add_parser("show", help="what was understood of one document")
     p_show.add_argument("file")
     p_show.add_argument("--rules", default=None)
@@ -34,8 +50,18 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             print(f"kehoach: no such file or folder: {', '.join(missing)}", file=sys.stderr)
             return 2
-        summary = run(args.inputs, args.out, rules=rules,
-                      progress=not args.no_progress and sys.stderr.isatty())
+        if args.executor == "dask" and not args.scheduler:
+            print("kehoach: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
+            return 2
+        progress = sys.stderr.isatty() if args.progress is None else args.progress
+        try:
+            summary = run(args.inputs, args.out, rules=rules, progress=progress,
+                          workers=args.workers, timeout=args.timeout or None,
+                          executor=args.executor, scheduler=args.scheduler,
+                          chunk_size=max(1, args.chunk_size), fresh=args.fresh)
+        except RuntimeError as exc:  # the store is locked by another run
+            print(f"kehoach: {exc}", file=sys.stderr)
+            return 2
         print("\n".join(summary.lines()))
         return 0
     result = process_file(args.file, rules=rules)

@@ -235,6 +235,8 @@ class Coverage:
     method: str
     parent_doc_id: str | None = None
     child_task_ids: tuple[str, ...] = ()
+    mandate_group: str | None = None  # the task group the mandate belongs to (report matrix)
+    matched_terms: tuple[str, ...] = ()  # the words shared with the best child task
 
 
 # --- one document through the stages ----------------------------------------------------

@@ -23,16 +23,25 @@ if not DEFAULT_RULES_DIR.is_dir():  # installed without the checkout: rules ship
 
 # file stem -> (required top-level keys, optional top-level keys)
 FILE_KEYS: dict[str, tuple[set[str], set[str]]] = {
-    "clean": ({"web_chrome"}, {"running_headers"}),
-    "headings": ({"section_kinds"}, {"default_kind", "assignment_block", "closing_markers"}),
-    "frontmatter": ({"doc_kinds"}, {"signing_modes", "signer_titles", "issuer_patterns"}),
-    "references": ({"ref_kinds"}, {"roles", "vague"}),
-    "agencies": ({"agencies"}, {"generic", "vague_actors", "drop_suffixes", "plural_words"}),
-    "themes": ({"themes"}, {"default"}),
+    "clean": ({"web_chrome"}, {"running_headers", "metadata_labels", "page_numbers", "decoration",
+                               "join_after_words", "join_after_soft_words", "join_before_number"}),
+    "headings": ({"section_kinds"}, {"default_kind", "assignment_block", "closing_markers",
+                                     "closing_paragraph", "parts", "bullet_chars",
+                                     "attached_titles"}),
+    "frontmatter": ({"doc_kinds"}, {"signing_modes", "signer_titles", "issuer_patterns",
+                                    "national_header", "labels", "issuer_bodies", "place_levels",
+                                    "author_verbs", "author_heads", "preamble_openers",
+                                    "authority_lines", "coverage_words"}),
+    "references": ({"ref_kinds"}, {"roles", "vague", "titled", "title_stop", "comma_joins",
+                                   "issuer_stop"}),
+    "agencies": ({"agencies"}, {"generic", "vague_actors", "drop_suffixes", "plural_words", "abbreviations",
+                                "levels", "heads", "request_words", "order_words", "roles"}),
+    "themes": ({"themes"}, {"default", "section_weight", "lead_weight"}),
     "deadlines": ({"recurrences"}, {"patterns", "descriptive", "window"}),
-    "targets": ({"comparators"}, {"not_targets", "units"}),
-    "flags": ({"flags"}, set()),
-    "compare": ({"thresholds"}, {"weights"}),
+    "targets": ({"comparators"}, {"not_targets", "units", "lead_words", "year"}),
+    "flags": ({"flags"}, {"letter_order", "outdated_law", "reporting_schedule"}),
+    "compare": ({"thresholds"}, {"weights", "abbreviations", "stopwords", "level_agencies",
+                                "level_mentions", "link"}),
 }
 
 SEVERITIES = {"error", "warning", "info"}

@@ -42,7 +42,7 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "doc_id": _S, "doc_kind": _S, "number": _S0, "symbol": _S0, "doc_ref": _S0,
         "issuer": _S, "issuer_level": _S, "locality": _S0, "province": _S0,
         "province_code": ("int32", True), "locality_code": ("int32", True), "place": _S0,
-        "issue_date": ("date", True), "issue_date_raw": _S0, "title": _S,
+        "issue_date": ("date", True), "issue_date_raw": _S0, "title": _S0,
         "period_start": ("int32", True), "period_end": ("int32", True),
         "horizon_year": ("int32", True), "signer_name": _S0, "signer_title": _S0,
         "signing_mode": _S0, "recipients": ("list<string>", False),
@@ -83,6 +83,8 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "child_doc_id": _S, "parent_doc_id": _S0, "mandate_id": _S, "mandate_text": _S,
         "theme": _S, "status": _S, "child_task_ids": ("list<string>", False),
         "score": ("float64", False), "method": _S,
+        # added columns (contract allows): the mandate's task group, the words that matched
+        "mandate_group": _S0, "matched_terms": ("list<string>", False),
     },
     "flags": {
         "doc_id": _S, "severity": _S, "code": _S, "message": _S, "path": _S0, "task_id": _S0,

@@ -1,14 +1,354 @@
-"""When: due dates, recurring schedules, periods, annual days."""
+"""When: due dates, recurring schedules, periods, annual days.
+
+    get_deadline_annotations(text, rules, year=, period=)  # located deadlines in plain text
+    find_deadlines(seg, tasks, rules=, plan=)               # the same, as rows on their task
+
+The grammar is ours (`rules/deadlines.yaml`): no maintained library reads `trước ngày ...`,
+`định kỳ 6 tháng` or `hằng năm`. Phrases are matched in a fixed order, each pass blanking
+what it took so a later one cannot reread it: reporting windows (no row), due dates, annual
+days, `định kỳ ...`, `Báo cáo 6 tháng`, `hằng năm`, then the plan's own period (one row,
+path null) and periods an operator ties to a task (`trong năm 2027`).
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from ..records import Deadline, PlanInfo, Segmented, Task
 from ..rules import Rules
+from .locate import section_at, task_at
+from .targets import phrase_alt, phrase_re, target_spans
+
+__all__ = ["DeadlineAnnotation", "get_deadline_annotations", "find_deadlines", "plan_year"]
+
+_MASK = "\x00"  # stands in for text an earlier pass took; no pattern matches it
+_DATE_LINE_YEAR = re.compile(r"ngày[\s\d.…_]*tháng[\s\d.…_]*năm\s+(\d{4})", re.IGNORECASE)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineAnnotation:
+    """One deadline found in text; `start`/`end` delimit `raw`."""
+
+    kind: str  # date, recurring, period, event
+    start: int
+    end: int
+    due_date: dt.date | None = None
+    recurrence: str | None = None
+    year_start: int | None = None
+    year_end: int | None = None
+    plan_period: bool = False  # the plan's own period: plan-wide, path null
+
+    def raw(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    window: re.Pattern
+    due_day: re.Pattern
+    due_month: re.Pattern
+    event: re.Pattern
+    periodic: re.Pattern
+    report: re.Pattern
+    every: re.Pattern
+    freq_item: re.Pattern
+    freq_names: tuple[str, ...]
+    descriptive: re.Pattern
+    period_range: re.Pattern
+    period_year: re.Pattern
+    period_op: re.Pattern
+    horizon_before: re.Pattern
+    date_line_before: re.Pattern
+
+
+def _build(rules: Rules) -> _Grammar:
+    data = rules["deadlines"]
+    p = {k: phrase_re(v) for k, v in (data.get("patterns") or {}).items()}
+    recs = data.get("recurrences") or []
+    flags = re.IGNORECASE
+    freq_alt = "|".join(f"(?P<f{i}>{phrase_re(r['match'])})" for i, r in enumerate(recs)) or "(?!)"
+    plain_freq = "|".join(f"(?:{phrase_re(r['match'])})" for r in recs) or "(?!)"
+    every = p.get("every", "(?!)")
+    not_after = p.get("not_after", "(?!)")
+    # one frequency, maybe after `hằng`, not followed by a year or `nay` (`năm 2026`, `năm nay`)
+    item = rf"(?:(?:{every})\s+)?(?:{plain_freq})(?!\w)(?!\s*(?:{not_after}))"
+    freq_list = rf"{item}(?:\s*(?:{p.get('list_join', ',')})\s*{item})*"
+    day = (
+        r"(?:(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}))?"
+        r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s+năm\s+(?P<y2>\d{4}))?)(?![\d/])"
+    )
+    verb = rf"(?:(?:{p.get('due_verb', '(?!)')})\s+)?"
+    month = (
+        r"(?:tháng\s+(?P<mm>\d{1,2})(?:(?:\s*[/-]\s*|\s+năm\s+)(?P<my>\d{4}))?"
+        r"|quý\s+(?P<q>IV|III|II|I|[1-4])(?:(?:\s*[/-]\s*|\s+năm\s+)(?P<qy>\d{4}))?)(?![\w/])"
+    )
+    # an annual day: `Ngày <name> 30/7`, `Ngày <name> (30/7)`, `Ngày <name> - 30/7`; the name has
+    # no digit, no clause mark and no other `ngày` / `từ` / `đến` (those start windows and dates)
+    name_char = rf"(?:(?!(?:ngày|từ|đến|trước)(?!\w))[^\d.;:!?()“”\"{_MASK}])"
+    event = (
+        rf"(?<!\w)(?:{p.get('event_word', 'ngày')})\s+(?P<name>[^\W\d_]{name_char}{{1,90}}?)"
+        r"\s*[”\"’*_]*\s*[-–(]?\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?!\s*/\s*\d|\d)(?:\s*\))?"
+    )
+    # a day named only by its date, made annual by what follows: `ngày 30/7 hằng năm`
+    event = (
+        rf"{event}|(?<!\w)(?:{p.get('event_word', 'ngày')})\s+(?P<d3>\d{{1,2}})\s*/\s*(?P<m3>\d{{1,2}})"
+        rf"(?!\s*/\s*\d|\d)(?=\s+(?:{every})\s+năm(?!\w))"
+    )
+    return _Grammar(
+        window=re.compile(phrase_re(data.get("window") or "(?!)"), flags),
+        due_day=re.compile(rf"(?<!\w){verb}(?:{p.get('due', '(?!)')})\s+(?P<ngay>ngày\s+)?{day}", flags),
+        due_month=re.compile(
+            rf"(?<!\w){verb}(?P<op>{p.get('due', '(?!)')}|{p.get('due_in', '(?!)')})\s+{month}", flags
+        ),
+        event=re.compile(event, flags),
+        periodic=re.compile(rf"(?<!\w)(?:{p.get('periodic', '(?!)')})(?!\w)(?:\s+(?P<freq>{freq_list}))?",
+                            flags),
+        report=re.compile(rf"(?<!\w)(?:{p.get('report', '(?!)')})\s+(?P<freq>{freq_list})", flags),
+        every=re.compile(rf"(?<!\w)(?:{every})\s+(?P<freq>{freq_list})", flags),
+        freq_item=re.compile(rf"(?:{freq_alt})(?!\w)", flags),
+        freq_names=tuple(r["recurrence"] for r in recs),
+        descriptive=re.compile(rf"(?<!\w)(?:{phrase_alt(data.get('descriptive') or [])})(?!\w)", flags),
+        period_range=re.compile(rf"(?<!\w)(?:{p.get('period_range', '(?!)')})(?!\d)", flags),
+        period_year=re.compile(rf"(?<!\w)(?:{p.get('period_year', '(?!)')})(?!\d)", flags),
+        period_op=re.compile(rf"(?<!\w)(?:{p.get('period_op', '(?!)')})\s+$", flags),
+        horizon_before=re.compile(rf"(?<!\w)(?:{p.get('horizon', '(?!)')})\s+$", flags),
+        date_line_before=re.compile(r"(?<!\w)(?:ngày|tháng)[\s\d]*$", flags),
+    )
+
+
+def _grammar(rules: Rules) -> _Grammar:
+    return rules.compiled("deadlines", _build)
+
+
+def plan_year(plan: PlanInfo | None) -> int | None:
+    """The year a date written without one takes: the plan's issue year, else its first year."""
+    if plan is None:
+        return None
+    if plan.issue_date is not None:
+        return plan.issue_date.year
+    if plan.period_start is not None:
+        return plan.period_start
+    m = re.search(r"\d{4}", plan.issue_date_raw or "")
+    return int(m.group()) if m else None
+
+
+def _date(y: int | None, m: int, d: int) -> dt.date | None:
+    if y is None:
+        return None
+    try:
+        return dt.date(y, m, d)
+    except ValueError:  # 31/2, 0/7: not a date
+        return None
+
+
+def _recurrence(g: _Grammar, freq: str | None) -> str | None:
+    if not freq:
+        return None
+    names: list[str] = []
+    for m in g.freq_item.finditer(freq):
+        name = g.freq_names[int(m.lastgroup[1:])]
+        if name not in names:
+            names.append(name)
+    return "+".join(names) or None
+
+
+class _Scan:
+    """The text with what earlier passes took blanked out."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.masked = text
+
+    def take(self, spans: list[tuple[int, int]]) -> None:
+        if not spans:
+            return
+        chars = list(self.masked)
+        for s, e in spans:
+            chars[s:e] = _MASK * (e - s)
+        self.masked = "".join(chars)
+
+    def free(self, s: int, e: int) -> bool:
+        return _MASK not in self.masked[s:e]
+
+
+def _period_key(m: re.Match) -> tuple[int, int]:
+    y1 = int(m.group("y1"))
+    y2 = int(m.group("y2")) if "y2" in m.re.groupindex and m.group("y2") else y1
+    return y1, y2
+
+
+def _plan_period(scan: _Scan, g: _Grammar, period: tuple[int, int] | None) -> DeadlineAnnotation | None:
+    """The first place the plan names its own period (`giai đoạn 2026 - 2030`, `năm 2026`)."""
+    text = scan.masked
+    if period is None:  # no front matter: the first range in the opening lines is the plan's
+        m = g.period_range.search(text, 0, min(len(text), 3000))
+        if not m:
+            return None
+        period = _period_key(m)
+    patterns = [g.period_range] + ([g.period_year] if period[0] == period[1] else [])
+    for pat in patterns:
+        for m in pat.finditer(text):
+            if _period_key(m) != period:
+                continue
+            before = text[max(0, m.start() - 30) : m.start()]
+            if g.horizon_before.search(before) or g.date_line_before.search(before):
+                continue
+            return DeadlineAnnotation("period", m.start(), m.end(), year_start=period[0],
+                                      year_end=period[1], plan_period=True)
+    return None
+
+
+def get_deadline_annotations(
+    text: str,
+    rules: Rules,
+    *,
+    year: int | None = None,
+    period: tuple[int, int] | None = None,
+) -> Iterator[DeadlineAnnotation]:
+    """Every deadline in TEXT, in order of position.
+
+    YEAR completes dates written without one (`gửi trước ngày 17/6`); PERIOD is the plan's
+    own (first, last) year, found once; without it the first range near the top is taken.
+    """
+    g = _grammar(rules)
+    scan = _Scan(text)
+    found: list[DeadlineAnnotation] = []
+
+    # reporting windows say what a report covers: understood, and never a deadline
+    scan.take([m.span() for m in g.window.finditer(scan.masked)])
+
+    taken = []
+    for m in g.due_day.finditer(scan.masked):
+        d, mo, y = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (
+            m.group("d2"), m.group("m2"), m.group("y2"))
+        if not (m.group("ngay") or y):  # `trước 17/6` alone is too loose; `trước 30/6/2026` is a date
+            continue
+        due = _date(int(y) if y else year, int(mo), int(d))
+        if due is None and (y or year):  # an impossible day: not a date at all
+            continue
+        found.append(DeadlineAnnotation("date", m.start(), m.end(), due_date=due))
+        taken.append(m.span())
+    scan.take(taken)
+
+    taken = []
+    for m in g.due_month.finditer(scan.masked):
+        before_start = re.match(r"trước", m.group("op"), re.IGNORECASE) is not None
+        if m.group("mm"):
+            y = int(m.group("my")) if m.group("my") else year
+            first_month = last_month = int(m.group("mm"))
+        else:
+            q = m.group("q").lower()
+            qn = _ROMAN.get(q) or int(q)
+            y = int(m.group("qy")) if m.group("qy") else year
+            first_month, last_month = 3 * qn - 2, 3 * qn
+        if not 1 <= first_month <= 12:
+            continue
+        due = None
+        if y is not None:
+            if before_start:  # `trước tháng 6`: the day before June begins
+                due = dt.date(y, first_month, 1) - dt.timedelta(days=1)
+            else:  # `trong tháng 6/2026`: by its last day
+                due = dt.date(y, last_month, calendar.monthrange(y, last_month)[1])
+        found.append(DeadlineAnnotation("date", m.start(), m.end(), due_date=due))
+        taken.append(m.span())
+    scan.take(taken)
+
+    taken = []
+    event_ends: list[int] = []
+    for m in g.event.finditer(scan.masked):
+        d, mo = (m.group("d"), m.group("m")) if m.group("d") else (m.group("d3"), m.group("m3"))
+        if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
+            continue
+        end = m.end()
+        while end > m.start() and text[end - 1] in " \t\n*_":
+            end -= 1
+        found.append(DeadlineAnnotation("event", m.start(), end))
+        taken.append((m.start(), end))
+        event_ends.append(end)
+    scan.take(taken)
+
+    for pat in (g.periodic, g.report):
+        taken = []
+        for m in pat.finditer(scan.masked):
+            found.append(DeadlineAnnotation("recurring", m.start(), m.end(),
+                                            recurrence=_recurrence(g, m.group("freq"))))
+            taken.append(m.span())
+        scan.take(taken)
+
+    targets = target_spans(text, rules)
+    taken = []
+    for m in g.every.finditer(scan.masked):
+        s = m.start()
+        # `“Ngày ... 30/7” hằng năm`: the annual day already says it is yearly
+        if any(0 <= s - e <= 6 and not text[e:s].strip(" \t\n”\"’)*_") for e in event_ends):
+            continue
+        # `95% số vụ án ... hàng năm được giải quyết`: a rate inside a target, not a schedule
+        if any(ts <= s < te for ts, te in targets):
+            continue
+        # `dự toán ngân sách hằng năm`, `kế hoạch hằng năm`: describes a thing
+        clause = re.split(r"[,;:.()“”\"\x00]", text[max(0, s - 60) : s])[-1]
+        if g.descriptive.search(clause):
+            continue
+        found.append(DeadlineAnnotation("recurring", s, m.end(),
+                                        recurrence=_recurrence(g, m.group("freq"))))
+        taken.append(m.span())
+    scan.take(taken)
+
+    own = _plan_period(scan, g, period)
+    if own is not None:
+        found.append(own)
+        period = (own.year_start, own.year_end)
+    for pat in (g.period_range, g.period_year):
+        taken = []
+        for m in pat.finditer(scan.masked):
+            before = scan.masked[max(0, m.start() - 40) : m.start()]
+            if not g.period_op.search(before) or g.horizon_before.search(before):
+                continue
+            key = _period_key(m)
+            if key == period:  # the plan's own period: one row however often repeated
+                continue
+            op = g.period_op.search(before)
+            start = m.start() - (len(before) - op.start())
+            found.append(DeadlineAnnotation("period", start, m.end(), year_start=key[0], year_end=key[1]))
+            taken.append((start, m.end()))
+        scan.take(taken)
+
+    found.sort(key=lambda a: (a.start, a.end))
+    yield from found
 
 
 def find_deadlines(
     seg: Segmented, tasks: Sequence[Task], *, rules: Rules, plan: PlanInfo
 ) -> Iterator[Deadline]:
-    return iter(())
+    text = seg.doc.text
+    period = None
+    if plan is not None and plan.period_start is not None:
+        period = (plan.period_start, plan.period_end if plan.period_end is not None else plan.period_start)
+    year = plan_year(plan)
+    if year is None:  # no front matter found: the year on the date line near the top
+        m = _DATE_LINE_YEAR.search(text, 0, min(len(text), 3000))
+        year = int(m.group(1)) if m else None
+    body = (seg.body_start, seg.body_end) if seg.body_start < seg.body_end else (0, len(text))
+    for a in get_deadline_annotations(text, rules, year=year, period=period):
+        if not a.plan_period and not body[0] <= a.start < body[1]:
+            continue  # the preamble cites others' schedules; the signature block has none
+        task = None if a.plan_period else task_at(tasks, a.start)
+        section = None if a.plan_period or task else section_at(seg.sections, a.start)
+        yield Deadline(
+            doc_id=seg.doc.doc_id,
+            task_id=task.task_id if task else None,
+            kind=a.kind,
+            raw=text[a.start : a.end],
+            char_start=a.start,
+            char_end=a.end,
+            due_date=a.due_date,
+            recurrence=a.recurrence,
+            year_start=a.year_start,
+            year_end=a.year_end,
+            path=task.path if task else (section.path if section else None),
+        )

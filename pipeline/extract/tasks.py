@@ -1,12 +1,248 @@
-"""Tasks: the leaf items of task, assignment, organization and reporting sections."""
+"""Tasks: the leaf items of task, assignment, organization and reporting sections.
+
+A task is a leaf section (an item with no children, or a numbered paragraph) of one of those
+kinds. Its text is the item without its marker, as one line, markup removed, and without
+what is not the task: the `Phân công` block that follows it, the closing paragraph (`Trên đây
+là Kế hoạch ...`). An item headed by an agency (`2. Công an xã`) with a paragraph under it is
+one task whose text is the paragraph. A section whose only content is an assignment block
+(`III. PHÂN CÔNG TRÁCH NHIỆM` with `- Cơ quan chủ trì: ...` lines) makes no task.
+
+    >>> # 'a) Tổ chức quán triệt ...\\n* Phân công:\\n- Cơ quan chủ trì: Công an xã.'
+    >>> # -> one task, text 'Tổ chức quán triệt ...', theme 'leadership'
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
-from ..records import Segmented, Task
+from ..records import Section, Segmented, Task
 from ..rules import Rules
+from .agencies import agency_text
+from .themes import theme_of
+from .wordseg import fold
+
+TASK_KINDS = frozenset({"tasks", "assignment", "organization", "reporting"})
+
+_MARKUP = re.compile(r"[*#`\\]+|(?<!\w)_+|_+(?!\w)")
+_MARKER = re.compile(
+    r"""[\s*#>\\]*                       # markdown around the marker
+        (?:[-+•–—]\s*)?                  # a dash bullet (also before a letter: "- đ)")
+        (?:(?:PHẦN|Phần)\s+(?:THỨ\s+|thứ\s+)?\w+[.:]?\s*
+          |[IVXLCivxlc]+[.)]\s+
+          |\d+(?:\.\d+)*[.)]?\s+
+          |[a-zđ][.)]\s+
+        )?""",
+    re.VERBOSE,
+)
+_UNKNOWN_HEADING_WORDS = 10  # an unknown body's name in a heading: `Đồn Biên phòng Cầu Muống`
+_TERMINAL = re.compile(r"[.;:!?…)\"”]\s*$")
 
 
-def find_tasks(seg: Segmented, *, rules: Rules) -> Iterator[Task]:
-    return iter(())
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A `Phân công` block or a role line (`- Cơ quan chủ trì: ...`) with its lines."""
+
+    start: int
+    end: int
+    lines: tuple[tuple[str, int, int], ...]  # (label kind: head/lead/coordinate/any, start, end)
+
+
+def _line_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        yield pos, stop
+        pos = stop + 1
+
+
+def _label_patterns(rules: Rules):
+    def build(r: Rules):
+        roles = (r["agencies"].get("roles") or {})
+
+        def alt(key: str, default: list[str]) -> str:
+            words = sorted((roles.get(key) or default), key=len, reverse=True)
+            return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+        head = alt("block", ["phân công"])
+        lead = alt("block_lead", ["cơ quan chủ trì"])
+        coord = alt("block_coordinate", ["cơ quan phối hợp"])
+        anyl = alt("block_any", ["cơ quan thực hiện"])
+        prefix = r"^[\s*#>\\\-+•–]*"
+        return (
+            re.compile(prefix + rf"(?:{head})(?:\s+(?:nhiệm vụ|trách nhiệm|thực hiện))?[\s*\\]*:", re.I),
+            re.compile(prefix + rf"(?:{lead})[\s*\\]*:", re.I),
+            re.compile(prefix + rf"(?:{coord})[\s*\\]*:", re.I),
+            re.compile(prefix + rf"(?:{anyl})[\s*\\]*:", re.I),
+            re.compile(prefix + "(?:" + alt("closing", ["trên đây là"]) + r")\b", re.I),
+        )
+
+    return rules.compiled("tasks.labels", build)
+
+
+def find_blocks(text: str, start: int, end: int, *, rules: Rules) -> list[Block]:
+    """The assignment blocks between START and END, in order."""
+    head, lead, coord, anyl, _ = _label_patterns(rules)
+    blocks: list[Block] = []
+    cur: list[tuple[str, int, int]] = []
+    for ls, le in _line_spans(text, start, end):
+        line = text[ls:le]
+        if not line.strip():
+            continue
+        kind = None
+        if head.match(line):
+            kind = "head"
+        elif lead.match(line):
+            kind = "lead"
+        elif coord.match(line):
+            kind = "coordinate"
+        elif anyl.match(line):
+            kind = "any"
+        if kind is None:
+            if cur:
+                blocks.append(Block(cur[0][1], cur[-1][2], tuple(cur)))
+                cur = []
+            continue
+        if kind == "head" and cur:
+            blocks.append(Block(cur[0][1], cur[-1][2], tuple(cur)))
+            cur = []
+        cur.append((kind, ls, le))
+    if cur:
+        blocks.append(Block(cur[0][1], cur[-1][2], tuple(cur)))
+    return blocks
+
+
+def closing_start(text: str, start: int, end: int, *, rules: Rules) -> int | None:
+    """Where a closing paragraph (`Trên đây là Kế hoạch ...`) begins, if one does."""
+    closing = _label_patterns(rules)[4]
+    for ls, le in _line_spans(text, start, end):
+        if closing.match(text[ls:le]):
+            return ls
+    return None
+
+
+def strip_marker(text: str, start: int, end: int) -> int:
+    """The offset after the item marker (`a)`, `2.1.`, `-`, `III.`) at START."""
+    m = _MARKER.match(text, start, end)
+    pos = m.end() if m else start
+    while pos < end and text[pos] in " \t*#\\":
+        pos += 1
+    return pos
+
+
+def one_line(s: str) -> str:
+    s = _MARKUP.sub(" ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def children_map(sections: Sequence[Section]) -> dict[str | None, list[Section]]:
+    out: dict[str | None, list[Section]] = {}
+    for s in sections:
+        out.setdefault(s.parent_section_id, []).append(s)
+    return out
+
+
+def is_agency_heading(text: str, start: int, end: int, *, rules: Rules, own_place: str | None = None) -> bool:
+    """True when text[start:end] names bodies and nothing else (`2. Công an xã`)."""
+    seg = text[start:end].strip().rstrip(":").strip()
+    if not seg or len(seg) > 200:
+        return False
+    ax = agency_text(text, rules, own_place)  # the document's index, built once
+    ks, ke = ax.index(start), ax.index(end)
+    while ke > ks and ax.norm(ke - 1) in (":", ".", ";"):
+        ke -= 1
+    if ks >= ke:
+        return False
+    mentions, k, clean = ax.parse_list(ks, ke, bounded=True)
+    # every item opens with a body, and a name not in the gazetteer stays short
+    return (bool(mentions) and clean and k >= ke
+            and all(m.known or len(m.agency.split()) <= _UNKNOWN_HEADING_WORDS for m in mentions))
+
+
+def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_place: str | None = None
+                ) -> tuple[int, int, bool] | None:
+    """(start, end, agency_headed) of the task text of leaf section S, or None if it has none."""
+    text = seg.doc.text
+    end = s.char_end
+    blocks = find_blocks(text, s.char_start, end, rules=rules)
+    if blocks:
+        end = min(end, blocks[0].start)
+    cl = closing_start(text, s.char_start, end, rules=rules)
+    if cl is not None:
+        end = cl
+    start = strip_marker(text, s.char_start, end)
+    h_end = min(max(s.heading_end, start), end)
+    body_start = h_end
+    while body_start < end and text[body_start].isspace():
+        body_start += 1
+    heading = text[start:h_end]
+    body = text[body_start:end]
+    agency_headed = False
+    if body.strip() and not one_line(body):
+        body = ""
+    if one_line(body):
+        if is_agency_heading(text, start, h_end, rules=rules, own_place=own_place):
+            start, agency_headed = body_start, True
+        elif s.marker_type in ("roman", "part"):
+            start = body_start
+        else:
+            first = one_line(body)[:1]
+            h = one_line(heading)
+            if h and not _TERMINAL.search(h) and first.isupper() and not fold(h).startswith(
+                    ("giao ", "đề nghị ", "yêu cầu ")):
+                start = body_start  # a title over its paragraph
+    elif s.marker_type in ("roman", "part"):
+        return None  # a bare top-level heading (or one with only an assignment block)
+    elif is_agency_heading(text, start, h_end, rules=rules, own_place=own_place):
+        return None  # an agency heading with nothing under it
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if not one_line(text[start:end]):
+        return None
+    return start, end, agency_headed
+
+
+def own_place_of(plan) -> str | None:
+    """The issuer's own place name (`Nhân Lý`), dropped from agency names inside its plan."""
+    if plan is None:
+        return None
+    if getattr(plan, "place", None):
+        return plan.place
+    loc = getattr(plan, "locality", None)
+    if loc:
+        words = loc.split()
+        for n in (2, 1):  # `thành phố Hà Nội`, `xã Nhân Lý`
+            if len(words) > n and fold(" ".join(words[:n])) in ("thành phố", "thị xã", "thị trấn", "xã",
+                                                                 "phường", "huyện", "tỉnh", "quận"):
+                return " ".join(words[n:])
+    return None
+
+
+def find_tasks(seg: Segmented, *, rules: Rules, plan=None) -> Iterator[Task]:
+    """Every task of the plan, in document order."""
+    kids = children_map(seg.sections)
+    text = seg.doc.text
+    own = own_place_of(plan)
+    by_id = {x.section_id: x for x in seg.sections}
+    for s in seg.sections:
+        if s.kind not in TASK_KINDS or kids.get(s.section_id):
+            continue
+        region = task_region(seg, s, kids, rules=rules, own_place=own)
+        if region is None:
+            continue
+        start, end, _ = region
+        body = one_line(text[start:end])
+        parent = by_id.get(s.parent_section_id) if s.parent_section_id else None
+        heading = parent.heading if parent else ""
+        yield Task(
+            doc_id=seg.doc.doc_id,
+            task_id=f"{seg.doc.doc_id}:t:{s.path}",
+            section_id=s.section_id,
+            path=s.path,
+            text=body,
+            theme=theme_of(body, rules=rules, context=heading),
+            char_start=start,
+            char_end=end,
+        )

@@ -1,0 +1,95 @@
+"""The stages that look across documents, run over the whole store after each batch.
+
+    report = finish(Path("outputs"), rules=rules)
+
+reads the per-document tables the batch wrote into OUT_DIR (the store, which accumulates
+across runs), links every plan to its parent (`plan_links`), checks each plan against its
+mandates (`coverage`), computes the reviewer's flags (`flags`, keeping flags other stages
+wrote under other codes), writes them, a DuckDB file with one view per table
+(`kehoach.duckdb`), and the self-contained `report.html`, whose path it returns.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from .compare import compare_store
+from .flags import CODES, find_flags
+from .link import as_rows, link
+from .report import render
+from .rules import Rules
+from .schema import TABLES
+from .write import records_to_rows, write
+
+__all__ = ["finish", "load_store", "write_duckdb"]
+
+DUCKDB_NAME = "kehoach.duckdb"
+REPORT_NAME = "report.html"
+
+
+def load_store(out_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every contract table in OUT_DIR as a DataFrame (empty with the contract's columns if absent)."""
+    tables = {}
+    for name, cols in TABLES.items():
+        path = Path(out_dir) / f"{name}.parquet"
+        if path.exists():
+            tables[name] = pq.read_table(path).to_pandas()
+        else:
+            tables[name] = pd.DataFrame({c: [] for c in cols})
+    return tables
+
+
+def finish(out_dir: Path, *, rules: Rules | None = None) -> Path:
+    """Link, compare, flag, then write the tables, the DuckDB views and the report."""
+    rules = Rules.resolve(rules)
+    out_dir = Path(out_dir)
+    tables = load_store(out_dir)
+    links = link(tables["plans"], tables["references"], rules=rules)
+    coverage = compare_store(tables, links, rules=rules)
+    flags = find_flags(tables, links, coverage, rules=rules)
+    kept = [r for r in as_rows(tables["flags"]) if r.get("code") not in CODES]
+    flag_rows = [{k: r.get(k) for k in TABLES["flags"]} for r in kept] + records_to_rows("flags", flags)
+    write({"plan_links": records_to_rows("plan_links", links),
+           "coverage": records_to_rows("coverage", coverage),
+           "flags": flag_rows}, out_dir)
+    tables = load_store(out_dir)
+    try:
+        write_duckdb(out_dir)
+    except Exception as exc:  # a locked database must not cost the run its report
+        print(f"kehoach: could not write {out_dir / DUCKDB_NAME}: {exc}", file=sys.stderr)
+    report = out_dir / REPORT_NAME
+    tmp = report.with_name(f".{report.name}.tmp-{os.getpid()}")
+    tmp.write_text(render(tables, rules=rules), encoding="utf-8")
+    os.replace(tmp, report)
+    return report
+
+
+def write_duckdb(out_dir: Path) -> Path:
+    """OUT_DIR/kehoach.duckdb with one view per Parquet table (absolute paths: it reads the files).
+
+        duckdb outputs/kehoach.duckdb "select locality, status, count(*) from coverage
+            join plans on plans.doc_id = coverage.child_doc_id group by all"
+    """
+    import duckdb
+
+    out_dir = Path(out_dir).resolve()
+    path = out_dir / DUCKDB_NAME
+    tmp = out_dir / f".{DUCKDB_NAME}.tmp-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        for name in TABLES:
+            pq_path = out_dir / f"{name}.parquet"
+            if pq_path.exists():
+                lit = str(pq_path).replace("'", "''")
+                con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet(\'{lit}\')')
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    return path

@@ -1,0 +1,360 @@
+"""Where the per-document stages run: in this process, a local process pool, or Dask.
+
+Every executor takes `Job`s (one input file each) and hands back `Outcome`s (the rows that
+file contributes to each per-document table). They share one small interface:
+
+    submit(job)   start a job (at most `slots` are in flight)
+    wait()        block until at least one job finishes; returns the finished outcomes
+    close()
+
+and `ordered(executor, jobs, window)` drives any of them, yielding outcomes in input order
+whatever order the workers finish in, with at most `window` finished-but-unyielded outcomes
+held in memory.
+
+The local pool is our own rather than `concurrent.futures`: a per-file time limit needs
+to kill the one worker that is stuck (a pathological regex, a PDF that never ends) without
+breaking the pool, and a worker that dies (a crash in a C library) must turn into an error
+row for its file, not a failed run. Each worker is a process with a pipe; the parent waits on
+the pipes and the process sentinels with a deadline, kills a worker whose file is over time,
+and starts a fresh one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import signal
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import wait as mp_wait
+from pathlib import Path
+
+from .process import process_file
+from .records import DocResult, RawDoc
+from .rules import DEFAULT_RULES_DIR, Rules, load_rules
+from .write import rows_of
+
+Task = Callable[..., DocResult]  # task(path, *, rules, source_path) -> DocResult
+
+
+@dataclass(frozen=True)
+class Job:
+    seq: int  # position among this run's jobs: the output order
+    path: str  # where to read the file
+    source_path: str  # the path as the user gave it (documents.source_path)
+    doc_id: str  # sha256 prefix of the bytes, computed by the parent
+
+
+@dataclass
+class Outcome:
+    seq: int
+    rows: dict[str, list[dict]]
+    status: str  # documents.status of the file
+    peak_rss_kb: int = 0  # peak resident memory of the worker that ran it
+
+
+def source_format(path: str) -> str:
+    return Path(path).suffix.lower().lstrip(".") or "none"
+
+
+def failed_outcome(job: Job, error: str, peak_rss_kb: int = 0) -> Outcome:
+    """The documents row of a file whose processing did not finish (time limit, crash)."""
+    raw = RawDoc(doc_id=job.doc_id, source_path=job.source_path,
+                 source_format=source_format(job.path), status="error", error=error)
+    return Outcome(job.seq, rows_of(DocResult(raw=raw)), "error", peak_rss_kb)
+
+
+def _peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
+
+
+def run_job(job: Job, rules: Rules, task: Task | None = None, path: str | None = None) -> Outcome:
+    """One file through the per-document stages, in whatever process this is called."""
+    task = task or process_file
+    try:
+        result = task(path or job.path, rules=rules, source_path=job.source_path)
+        rows = rows_of(result)
+        status = result.raw.status
+    except Exception as exc:  # process_file catches stage errors; this is the last net
+        return failed_outcome(job, f"{type(exc).__name__}: {exc}".splitlines()[0][:500], _peak_rss_kb())
+    return Outcome(job.seq, rows, status, _peak_rss_kb())
+
+
+def rules_dir_arg(rules: Rules) -> str | None:
+    """What to send a worker so it loads the same rules (None: the shipped ones)."""
+    return None if Path(rules.dir).resolve() == DEFAULT_RULES_DIR.resolve() else str(rules.dir)
+
+
+def ordered(executor, jobs: Iterable[Job], window: int) -> Iterator[Outcome]:
+    """Run JOBS on EXECUTOR; yield their outcomes in `seq` order."""
+    jobs = iter(jobs)
+    done: dict[int, Outcome] = {}
+    next_out = 0  # seq of the next outcome to yield
+    next_in = 0  # seq of the next job to submit (jobs come in seq order)
+    in_flight = 0
+    exhausted = False
+    while True:
+        # Keep the workers busy, but never run further ahead of the oldest unfinished job
+        # than WINDOW: a slow file must not make the parent buffer the whole batch.
+        while not exhausted and in_flight < executor.slots and next_in - next_out < window:
+            job = next(jobs, None)
+            if job is None:
+                exhausted = True
+                break
+            executor.submit(job)
+            in_flight += 1
+            next_in = job.seq + 1
+        if in_flight == 0:
+            return
+        for outcome in executor.wait():
+            in_flight -= 1
+            done[outcome.seq] = outcome
+        while next_out in done:
+            yield done.pop(next_out)
+            next_out += 1
+
+
+# --- in this process ---------------------------------------------------------------------
+
+
+class InProcess:
+    """No workers: run each job here (`--workers 0`; no time limit). For debugging."""
+
+    slots = 1
+
+    def __init__(self, rules: Rules, task: Task | None = None) -> None:
+        self.rules, self.task = rules, task
+        self._done: list[Outcome] = []
+
+    def submit(self, job: Job) -> None:
+        self._done.append(run_job(job, self.rules, self.task))
+
+    def wait(self) -> list[Outcome]:
+        done, self._done = self._done, []
+        return done
+
+    def close(self) -> None:
+        pass
+
+
+# --- local process pool ------------------------------------------------------------------
+
+_worker_rules: dict[str | None, Rules] = {}
+
+
+def _rules_for(rules_dir: str | None) -> Rules:
+    if rules_dir not in _worker_rules:
+        _worker_rules[rules_dir] = load_rules(rules_dir)
+    return _worker_rules[rules_dir]
+
+
+def _worker_main(conn, rules_dir: str | None, task: Task | None) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides what stops, and kills us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    rules = _rules_for(rules_dir)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):  # the parent is gone (killed): stop quietly
+            return
+        if job is None:
+            return
+        outcome = run_job(job, rules, task)
+        try:
+            conn.send(outcome)
+        except (BrokenPipeError, OSError):
+            return
+
+
+class _Worker:
+    def __init__(self, ctx, rules_dir: str | None, task: Task | None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, rules_dir, task), daemon=True)
+        self.proc.start()
+        child.close()
+        self.job: Job | None = None
+        self.started = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.proc.join(timeout=None if kill else 5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def _mp_context():
+    # forkserver: workers fork from a clean server process that has imported the stages
+    # once, so starting (and restarting after a kill) is cheap, and no thread of the parent
+    # (the progress bar's, Dask's) is forked.
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["pipeline.process", "pipeline.executors"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+class LocalPool:
+    """N worker processes; a file over `timeout` seconds gets its worker killed."""
+
+    def __init__(self, workers: int, rules: Rules, *, timeout: float | None = None,
+                 task: Task | None = None) -> None:
+        self.slots = max(1, workers)
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self._ctx = _mp_context()
+        self._args = (rules_dir_arg(rules), task)
+        self._idle: list[_Worker] = []
+        self._busy: list[_Worker] = []
+        self._n_started = 0
+
+    def submit(self, job: Job) -> None:
+        worker = self._idle.pop() if self._idle else self._start()
+        worker.job, worker.started = job, time.monotonic()
+        worker.conn.send(job)
+        self._busy.append(worker)
+
+    def _start(self) -> _Worker:
+        self._n_started += 1
+        return _Worker(self._ctx, *self._args)
+
+    def wait(self) -> list[Outcome]:
+        while True:
+            wait_for = None
+            if self.timeout is not None:
+                first_deadline = min(w.started for w in self._busy) + self.timeout
+                wait_for = max(0.0, first_deadline - time.monotonic())
+            handles = [w.conn for w in self._busy] + [w.proc.sentinel for w in self._busy]
+            ready = set(mp_wait(handles, timeout=wait_for))
+            done: list[Outcome] = []
+            now = time.monotonic()
+            for worker in list(self._busy):
+                job = worker.job
+                outcome = None
+                if worker.conn in ready or worker.proc.sentinel in ready:
+                    outcome = self._receive(worker)
+                elif self.timeout is not None and now - worker.started >= self.timeout:
+                    worker.stop(kill=True)
+                    self._busy.remove(worker)
+                    outcome = failed_outcome(job, f"timed out after {self.timeout:g} s")
+                if outcome is not None:
+                    done.append(outcome)
+            if done:
+                return done
+
+    def _receive(self, worker: _Worker) -> Outcome:
+        job = worker.job
+        try:
+            if worker.conn.poll():
+                outcome = worker.conn.recv()
+                self._busy.remove(worker)
+                worker.job = None
+                self._idle.append(worker)
+                return outcome
+        except (EOFError, OSError):
+            pass
+        # The process ended without an answer: a crash in native code, or out of memory.
+        worker.proc.join(timeout=5)
+        code = worker.proc.exitcode
+        worker.stop(kill=True)
+        self._busy.remove(worker)
+        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        return failed_outcome(job, f"worker crashed ({why})")
+
+    def close(self) -> None:
+        for worker in self._idle:
+            worker.stop()
+        for worker in self._busy:  # interrupted: nothing they do now can be kept
+            worker.stop(kill=True)
+        self._idle, self._busy = [], []
+
+
+# --- Dask --------------------------------------------------------------------------------
+
+
+def _dask_job(job: Job, data: bytes, rules_dir: str | None, task: Task | None) -> Outcome:
+    """Runs on a Dask worker. The bytes travel with the job so workers need no shared disk."""
+    rules = _rules_for(rules_dir)
+    suffix = Path(job.path).suffix
+    fd, tmp = tempfile.mkstemp(prefix="kehoach-", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return run_job(job, rules, task, path=tmp)
+    finally:
+        os.unlink(tmp)
+
+
+class DaskExecutor:
+    """The same per-document stages as tasks on a Dask cluster (`--scheduler ADDRESS`).
+
+    Workers need kehoach installed. The time limit is enforced by abandoning the task
+    (Dask cannot kill a running task): its file gets the timed-out error row either way.
+    """
+
+    def __init__(self, scheduler, rules: Rules, *, timeout: float | None = None,
+                 task: Task | None = None) -> None:
+        from distributed import Client
+
+        if isinstance(scheduler, Client):
+            self.client, self._own_client = scheduler, False
+        else:
+            self.client, self._own_client = Client(scheduler), True
+        threads = sum(self.client.nthreads().values()) or 1
+        self.slots = 2 * threads  # one queued behind each running task keeps workers fed
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self._args = (rules_dir_arg(rules), task)
+        self._futures: dict = {}  # future -> (job, submitted at)
+
+    def submit(self, job: Job) -> None:
+        try:
+            data = Path(job.path).read_bytes()
+        except OSError:
+            data = b""  # ingest on the worker reports the file as unreadable/empty
+        fut = self.client.submit(_dask_job, job, data, *self._args, pure=False,
+                                 key=f"kehoach-{job.doc_id}-{job.seq}")
+        self._futures[fut] = (job, time.monotonic())
+
+    def wait(self) -> list[Outcome]:
+        from distributed import wait as dask_wait
+
+        while True:
+            wait_for = None
+            if self.timeout is not None:
+                first = min(t for _, t in self._futures.values())
+                wait_for = max(0.05, first + self.timeout - time.monotonic())
+            try:
+                dask_wait(list(self._futures), timeout=wait_for, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                pass
+            done: list[Outcome] = []
+            now = time.monotonic()
+            for fut, (job, started) in list(self._futures.items()):
+                if fut.done():
+                    del self._futures[fut]
+                    try:
+                        done.append(fut.result())
+                    except Exception as exc:  # the worker died or the task raised
+                        done.append(failed_outcome(job, f"dask: {type(exc).__name__}: {exc}"[:500]))
+                elif self.timeout is not None and now - started >= self.timeout:
+                    del self._futures[fut]
+                    fut.cancel()
+                    done.append(failed_outcome(job, f"timed out after {self.timeout:g} s"))
+            if done:
+                return done
+
+    def close(self) -> None:
+        for fut in self._futures:
+            fut.cancel()
+        self._futures.clear()
+        if self._own_client:
+            self.client.close()

@@ -1,0 +1,68 @@
+"""Document numbers and symbols: `68/KH-UBND`, `162/2025/NĐ-CP`, `132-KL/TW`.
+
+The contract's conventions: `number` is the part before the first slash, `symbol` the
+rest without a year segment, `doc_ref` the whole as written with the spaces around the
+slash removed. Party documents join number and symbol with a hyphen.
+
+    >>> parse_doc_number("2033 /QĐ-UBND")
+    DocNumber(number='2033', symbol='QĐ-UBND', doc_ref='2033/QĐ-UBND')
+    >>> parse_doc_number("162/2025/NĐ-CP")
+    DocNumber(number='162', symbol='NĐ-CP', doc_ref='162/2025/NĐ-CP')
+    >>> parse_doc_number("132-KL/TW")
+    DocNumber(number='132', symbol='KL/TW', doc_ref='132-KL/TW')
+    >>> parse_doc_number(" /KH-UBND")
+    DocNumber(number=None, symbol='KH-UBND', doc_ref=None)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+__all__ = ["DocNumber", "DOC_NUMBER", "PARTY_NUMBER", "DOC_NUMBER_RE", "parse_doc_number",
+           "number_from_match", "symbol_prefix"]
+
+# A symbol starts with an upper-case letter and runs over letters, digits, `-` and `/`
+# (`KH-BCĐ138/CP`, `TTr-SLĐTBXH`, `PL-UBTVQH11`); it never ends on `-` or `/`.
+_SYM = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:[-/][A-Za-zĐđ0-9]+)*"
+# State documents: `68/KH-UBND`, `68 /KH-UBND`, `162/2025/NĐ-CP`, `/KH-UBND` (blank number).
+DOC_NUMBER = (
+    rf"(?P<num>\d{{1,6}}[a-z]?)?[ \t]*/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?"
+    rf"(?P<sym>{_SYM})"
+)
+# Party documents: `132-KL/TW`, `36-CT/TW`, `05-NQ/TW`, `19-CT/TU`
+PARTY_NUMBER = r"(?P<pnum>\d{1,6})-(?P<psym>[A-ZĐ]{1,4}/[A-ZĐ][A-Za-zĐđ0-9]*)"
+DOC_NUMBER_RE = re.compile(rf"(?<![\w/]){PARTY_NUMBER}|(?<![\w/-]){DOC_NUMBER}")
+
+
+class DocNumber(NamedTuple):
+    number: str | None
+    symbol: str | None
+    doc_ref: str | None
+
+
+def number_from_match(m: re.Match) -> DocNumber:
+    """A DocNumber from a match of DOC_NUMBER / PARTY_NUMBER (or a pattern embedding them)."""
+    g = m.groupdict()
+    if g.get("pnum"):
+        return DocNumber(g["pnum"], g["psym"], f"{g['pnum']}-{g['psym']}")
+    num, year, sym = g.get("num"), g.get("year"), g.get("sym")
+    if not sym:
+        return DocNumber(None, None, None)
+    if not num:
+        return DocNumber(None, sym, None)
+    ref = f"{num}/{year}/{sym}" if year else f"{num}/{sym}"
+    return DocNumber(num, sym, ref)
+
+
+def parse_doc_number(text: str) -> DocNumber:
+    """The first document number in `text` (all None when there is none)."""
+    m = DOC_NUMBER_RE.search(text)
+    return number_from_match(m) if m else DocNumber(None, None, None)
+
+
+def symbol_prefix(symbol: str | None) -> str:
+    """The kind part of a symbol: `KH-UBND` → `KH`, `QĐ-TTg` → `QĐ`, `KL/TW` → `KL`."""
+    if not symbol:
+        return ""
+    return re.split(r"[-/]", symbol, maxsplit=1)[0]

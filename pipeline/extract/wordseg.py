@@ -1,0 +1,119 @@
+"""Vietnamese word segmentation (underthesea) with offsets kept on the text given.
+
+underthesea's `word_tokenize` joins syllables into words (`tuyên truyền`, `phối hợp`) but
+may normalize characters on the way, so its words are aligned back onto the original text
+here and never used as text: each word comes back as (start, end, form) where `form` is the
+word lower-cased with syllables joined by `_` (`tuyên_truyền`) and `text[start:end]` is the
+word as written.
+
+    >>> [w[2] for w in segment_words("Tăng cường tuyên truyền")][:2]   # doctest: +SKIP
+    ['tăng_cường', 'tuyên_truyền']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+Word = tuple[int, int, str]
+
+# document numbers (123/KH-UBND) confuse the segmenter; they are cut out before segmenting
+_DOC_NUMBER = re.compile(r"\b\d+\s*/\s*[\w\-/Đđ]+")
+_SYLLABLE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+# underthesea's fixed_words go into a regex unescaped: keep only plain names
+_PLAIN_NAME = re.compile(r"^[\w ,\-]+$", re.UNICODE)
+
+
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook, tilde, dot below
+_TONED_PAIR = re.compile(r"(?<![qQ])([oO]|(?<![gG])[uU])([^\W\d_])(?=[^\w]|$)", re.UNICODE)
+
+
+def retone(s: str) -> str:
+    """Old-style tone placement to the new one, keeping the length: hoá -> hóa, Uỷ -> Ủy.
+
+    >>> retone("Văn hoá, Uỷ ban, thuý, quý")
+    'Văn hóa, Ủy ban, thúy, quý'
+    """
+    if not any(ord(c) > 0x7F for c in s):
+        return s
+
+    def move(m: re.Match) -> str:
+        first, second = m.group(1), m.group(2)
+        d = unicodedata.normalize("NFD", second)
+        tone = "".join(c for c in d if c in _TONES)
+        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
+        if not tone or base.lower() not in ("a", "e", "y"):
+            return m.group(0)
+        if first.lower() == "o" and base.lower() == "y":
+            return m.group(0)
+        if first.lower() == "u" and base.lower() != "y":
+            return m.group(0)
+        return unicodedata.normalize("NFC", first + tone) + base
+
+    return _TONED_PAIR.sub(move, s)
+
+
+def fold(s: str) -> str:
+    """Lower case, NFC, new-style tones and one kind of dash; same length as S."""
+    out = retone(unicodedata.normalize("NFC", s)).lower()
+    out = re.sub(r"[‐-―−–—]", "-", out)
+    return out if len(out) == len(s) else unicodedata.normalize("NFC", s).lower()
+
+
+def _fold(s: str) -> str:
+    return unicodedata.normalize("NFC", s).lower()
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    try:
+        from underthesea import word_tokenize
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ImportError("word segmentation needs underthesea: pip install underthesea") from exc
+    return word_tokenize
+
+
+@lru_cache(maxsize=8192)
+def _segment_cached(text: str, fixed: tuple[str, ...]) -> tuple[Word, ...]:
+    masked = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), text)
+    try:
+        words = _tokenizer()(masked, fixed_words=list(fixed), use_token_normalize=False)
+    except Exception:  # a segmenter failure must not lose the task: fall back to syllables
+        words = [m.group(0) for m in _SYLLABLE.finditer(masked)]
+    return tuple(_align(text, words))
+
+
+def _align(text: str, words: Sequence[str]) -> list[Word]:
+    """Find each word's syllables in TEXT in order; a word that cannot be found is split."""
+    out: list[Word] = []
+    folded = _fold(text)
+    pos = 0
+    for word in words:
+        sylls = word.split()
+        start = end = None
+        p = pos
+        ok = True
+        for s in sylls:
+            fs = _fold(s)
+            i = folded.find(fs, p)
+            # the syllables of one word are apart by white space only
+            if i < 0 or (end is not None and folded[end:i].strip()):
+                ok = False
+                break
+            if start is None:
+                start = i
+            end = i + len(fs)
+            p = end
+        if ok and start is not None:
+            out.append((start, end, "_".join(fold(text[start:end]).split())))
+            pos = end
+        # else: a word normalized beyond recognition is skipped (themes only need most words)
+    return out
+
+
+def segment_words(text: str, fixed_words: Sequence[str] = ()) -> tuple[Word, ...]:
+    """Words of TEXT as (start, end, form); cached, so a repeated text costs nothing."""
+    fixed = tuple(sorted({w for w in fixed_words if _PLAIN_NAME.match(w)}, key=len, reverse=True))
+    return _segment_cached(text, fixed)

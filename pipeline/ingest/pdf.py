@@ -1,0 +1,128 @@
+"""PDF: the text layer through pypdfium2, with per-line layout; OCR when there is none.
+
+pypdfium2 reads the text layer fast and keeps Vietnamese syllables whole. The layout hints
+the segmenter uses (x-position, bold, centred) come from the same text page through
+pdfium's per-character boxes and fonts, a few calls per line: pdfplumber gives the same
+facts but reads about 12 pages a second here, pdfium a few hundred (measured on a
+generated 8-page plan: pdfplumber 0.68 s, this reader with layout 0.02 s).
+
+A line that is only a page number (`3`, `- 3 -`, `Trang 3`, `3/8`) at the top or foot of
+a page is dropped; everything else is left to the clean stage.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import unicodedata
+from pathlib import Path
+
+from ..encodings import fix_legacy
+from ..records import LineLayout
+from .base import IngestError, Reading
+
+MIN_CHARS = 25  # fewer visible characters than this on most pages: a scan
+_PAGE_NUMBER = re.compile(r"(?:[-–—]\s*)?(?:(?:trang|page)\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?",
+                          re.IGNORECASE)
+_LINE = re.compile(r"[^\r\n]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BOLD_WORDS = ("bold", "black", "heavy", "semibold", "demi")
+OCR_MISSING = "no text layer and OCR unavailable: install tesseract-ocr tesseract-ocr-vie"
+
+
+def read_pdf(path: Path, data: bytes) -> Reading:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise IngestError(f"corrupt or unreadable PDF: {exc}") from None
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise IngestError("PDF has no pages")
+        pages = [_page_lines(pdf[i]) for i in range(n_pages)]
+        width = pdf[0].get_width()
+    finally:
+        pdf.close()
+    with_text = sum(1 for lines in pages if sum(len(t[0].replace(" ", "")) for t in lines) >= MIN_CHARS)
+    if with_text * 2 < n_pages:
+        return _ocr(path, n_pages)
+    # centred: clear of both edges of the text block by about as much on each side (the
+    # block, not the page: a plan's left margin is wider than its right)
+    found = [line for lines in pages for line in lines]
+    left, right = min(f[1] for f in found), max(f[2] for f in found)
+    if right < 0.8 * width:  # no line runs to the right margin: take it as wide as the left
+        right = width - left
+    span = max(right - left, 1.0)
+    texts: list[str] = []
+    layout: list[LineLayout | None] = []
+    for k, lines in enumerate(pages):
+        if k:
+            texts.append("")  # a blank line between pages
+            layout.append(None)
+        for text, x0, x1, bold in lines:
+            gap_l, gap_r = x0 - left, right - x1
+            centered = min(gap_l, gap_r) > 0.08 * span and abs(gap_l - gap_r) < 0.06 * span
+            texts.append(text)
+            layout.append(LineLayout(text=text, page=k + 1, x0=round(x0, 1), bold=bold, centered=centered))
+    text, _ = fix_legacy("\n".join(texts))  # text typed in TCVN3 / VNI fonts
+    hints = tuple(LineLayout(text=new, page=h.page, x0=h.x0, bold=h.bold, centered=h.centered)
+                  for new, h in zip(text.split("\n"), layout, strict=True) if h is not None)
+    return Reading(text=text, n_pages=n_pages, layout=hints)
+
+
+def _ocr(path: Path, n_pages: int) -> Reading:
+    try:
+        from ..ocr import ocr_pdf
+    except ImportError:
+        raise IngestError(OCR_MISSING) from None
+    try:
+        text, n = ocr_pdf(path)
+    except (OSError, ImportError) as exc:
+        raise IngestError(f"{OCR_MISSING} ({exc})") from None
+    except Exception as exc:
+        if type(exc).__name__ == "OcrUnavailable":
+            raise IngestError(OCR_MISSING) from None
+        raise IngestError(f"no text layer and OCR failed: {type(exc).__name__}: {exc}") from None
+    return Reading(text=unicodedata.normalize("NFC", text), n_pages=n or n_pages, ocr_used=True)
+
+
+def _page_lines(page) -> list[tuple[str, float, float, bool]]:
+    """The text lines of one page: text, left and right x, bold; page numbers dropped."""
+    import pypdfium2.raw as raw
+
+    height = page.get_height()
+    textpage = page.get_textpage()
+    try:
+        full = textpage.get_text_range()
+        if len(full) != textpage.count_chars():  # indexes would not match the boxes
+            return [(_tidy(m.group()), 0.0, 0.0, False) for m in _LINE.finditer(full) if m.group().strip()]
+        buf = ctypes.create_string_buffer(128)
+        flags = ctypes.c_int()
+        found = []
+        for m in _LINE.finditer(full):
+            s = m.group()
+            if not s.strip():
+                continue
+            first = m.start() + (len(s) - len(s.lstrip()))
+            last = m.start() + len(s.rstrip()) - 1
+            x0, _, _, top = textpage.get_charbox(first)
+            _, bottom, x1, _ = textpage.get_charbox(last)
+            raw.FPDFText_GetFontInfo(textpage.raw, first, buf, len(buf), ctypes.byref(flags))
+            name = buf.value.decode("latin-1").lower()
+            weight = raw.FPDFText_GetFontWeight(textpage.raw, first)
+            bold = weight >= 600 or any(w in name for w in _BOLD_WORDS)
+            found.append((_tidy(s), x0, x1, bottom, top, bold))
+    finally:
+        textpage.close()
+    for idx in (0, -1):  # a page number at the top or foot of the page
+        if found and _PAGE_NUMBER.fullmatch(found[idx][0]):
+            if found[idx][4] > 0.85 * height or found[idx][3] < 0.15 * height:
+                found.pop(idx)
+    return [(text, x0, x1, bold) for text, x0, x1, _, _, bold in found]
+
+
+def _tidy(line: str) -> str:
+    line = _CONTROL.sub("", line).rstrip()
+    return unicodedata.normalize("NFC", line) if not line.isascii() else line

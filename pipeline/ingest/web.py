@@ -1,0 +1,106 @@
+"""HTML copies of documents from legal-document websites.
+
+The page is cut down to the element that holds the document: starting from <body>, go
+down into the child that holds most of the text as long as the text beside it is mostly
+links (menus, lists of related documents); stop where plain text would be left out, as a
+header table beside the body is. Scripts, styles, navigation and forms are dropped; block elements
+and table cells become lines. Site chrome left inside is the clean stage's business.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..encodings import fix_legacy
+from .base import Reading
+from .text import decode_text
+
+SKIP = frozenset({"script", "style", "noscript", "nav", "header", "footer", "form", "button", "select",
+                  "iframe", "svg", "head", "template", "aside", "input", "textarea", "object", "canvas",
+                  "-comment", "_comment"})
+BLOCK = frozenset({"address", "article", "blockquote", "center", "dd", "div", "dl", "dt", "figcaption",
+                   "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre",
+                   "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption"})
+DOMINANT = 0.5  # share of the text a child must hold to be taken as the document
+LINKS = 0.5  # share of the text beside it that must be links to leave it out
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+
+
+def read_html(data: bytes) -> Reading:
+    try:
+        from selectolax.lexbor import LexborHTMLParser as Parser
+    except ImportError:  # selectolax before the lexbor backend
+        from selectolax.parser import HTMLParser as Parser
+
+    html, enc = _decode(data)
+    tree = Parser(html)
+    root = tree.body or tree.root
+    if root is None:
+        return Reading(text="", encoding=enc)
+    for tag in SKIP - {"-comment", "_comment"}:
+        for node in tree.css(tag):
+            node.decompose()
+    node = _content(root)
+    parts: list[str] = []
+    _walk(node, parts)
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    text, legacy = fix_legacy("\n".join(line for line in lines if line))
+    text = unicodedata.normalize("NFC", text)  # a page in Windows-1258 has separate tone marks
+    return Reading(text=text, encoding=f"{enc}+{legacy}" if legacy else enc)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    m = _CHARSET.search(data[:4096])
+    if m:
+        name = m.group(1).decode("ascii").lower()
+        if name not in ("utf-8", "utf8"):
+            try:
+                return data.decode(name), name
+            except (LookupError, UnicodeDecodeError):
+                pass
+    return decode_text(data)
+
+
+def _text_len(node) -> int:
+    return len("".join((node.text(deep=True, separator="") or "").split()))
+
+
+def _link_len(node) -> int:
+    return sum(_text_len(a) for a in node.css("a"))
+
+
+def _content(node):
+    """Go down while one child holds most of the text and what is left beside it is links."""
+    total = _text_len(node)
+    while total:
+        best, best_len = None, 0
+        for child in node.iter(include_text=False):
+            n = _text_len(child)
+            if n > best_len:
+                best, best_len = child, n
+        if best is None or best_len < DOMINANT * total:
+            break
+        outside = total - best_len
+        if outside and _link_len(node) - _link_len(best) < LINKS * outside:
+            break  # the text beside it is not menus: it may be the document's own header
+        node, total = best, best_len
+    return node
+
+
+def _walk(node, out: list[str]) -> None:
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            out.append(child.text(deep=False).replace("\n", " "))
+        elif tag in SKIP:
+            continue
+        elif tag == "br":
+            out.append("\n")
+        elif tag in BLOCK:
+            out.append("\n")
+            _walk(child, out)
+            out.append("\n")
+        else:
+            _walk(child, out)

@@ -1,0 +1,163 @@
+"""Front matter: the plans row on short plans written for the test."""
+
+import datetime as dt
+
+from pipeline.clean import clean_text
+from pipeline.extract.frontmatter import find_plan, flatten
+from pipeline.records import CleanDoc, Segmented
+
+
+def _plan(text, rules, *, clean=True):
+    if clean:
+        text, _ = clean_text(text, rules=rules)
+    return find_plan(Segmented(CleanDoc("t", text), (), 0, len(text)), rules=rules)
+
+
+COMMUNE = """ỦY BAN NHÂN DÂN
+XÃ NHÂN LÝ
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 68 /KH-UBND
+
+Nhân Lý, ngày 27 tháng 3 năm 2026
+
+KẾ HOẠCH
+
+Triển khai thực hiện Chương trình phòng, chống mua bán người giai đoạn 2026 - 2030
+và định hướng đến năm 2035
+
+Thực hiện Kế hoạch số 66/KH-UBND ngày 01/3/2026 của UBND tỉnh Lạng Sơn.
+UBND xã Nhân Lý xây dựng Kế hoạch như sau:
+
+I. MỤC TIÊU
+
+1. Làm tốt.
+
+Nơi nhận:
+- Thường trực Đảng ủy xã;
+- Công an xã;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+
+Vương Văn Sơn
+"""
+
+
+def test_commune_plan(rules):
+    p = _plan(COMMUNE, rules)
+    assert (p.doc_kind, p.number, p.symbol, p.doc_ref) == ("ke_hoach", "68", "KH-UBND", "68/KH-UBND")
+    assert p.issuer == "Ủy ban nhân dân xã Nhân Lý"
+    assert (p.issuer_level, p.locality) == ("commune", "xã Nhân Lý")
+    # the commune names no province: the list of units does
+    assert (p.province, p.province_code, p.locality_code) == ("Lạng Sơn", 20, 6496)
+    assert (p.place, p.issue_date) == ("Nhân Lý", dt.date(2026, 3, 27))
+    assert p.issue_date_raw == "Nhân Lý, ngày 27 tháng 3 năm 2026"
+    assert p.title.startswith("Triển khai thực hiện Chương trình")
+    assert p.title.endswith("định hướng đến năm 2035")  # joined across lines
+    assert (p.period_start, p.period_end, p.horizon_year) == (2026, 2030, 2035)
+    assert (p.signing_mode, p.signer_title, p.signer_name) == ("TM.", "CHỦ TỊCH", "Vương Văn Sơn")
+    assert p.recipients == ("Thường trực Đảng ủy xã", "Công an xã", "Lưu: VT")
+
+
+def test_blank_number_and_blank_day(rules):
+    text = "Số: /KH-UBND\n\nHòa Xá, ngày    tháng    năm 2026\n\nKẾ HOẠCH\n\nVề việc X năm 2026\n"
+    p = _plan(text, rules)
+    assert (p.number, p.symbol, p.doc_ref) == (None, "KH-UBND", None)
+    assert p.issue_date is None
+    assert p.issue_date_raw.startswith("Hòa Xá, ngày")
+    assert p.place == "Hòa Xá"
+
+
+def test_month_given_day_blank(rules):
+    p = _plan("Số: /KH-UBND\nHưng Yên, ngày   tháng 02 năm 2026\nKẾ HOẠCH\nX\n", rules)
+    assert p.issue_date is None
+
+
+def test_spaced_number_and_decision(rules):
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH TRÀ VINH\n-------\nSố: 2033 /QĐ-UBND\n"
+            "Trà Vinh, ngày\n02 tháng 11 năm 2011\nQUYẾT ĐỊNH\nVỀ VIỆC PHÊ DUYỆT CHƯƠNG TRÌNH X GIAI\n"
+            "ĐOẠN 2011 - 2015\nỦY BAN NHÂN DÂN TỈNH TRÀ VINH\nCăn cứ Luật Y ngày 26/11/2003;\n")
+    p = _plan(text, rules, clean=False)
+    assert (p.doc_kind, p.doc_ref, p.symbol) == ("quyet_dinh", "2033/QĐ-UBND", "QĐ-UBND")
+    assert p.issue_date == dt.date(2011, 11, 2)
+    # the title stops at the authority line above `Căn cứ`
+    assert p.title == "VỀ VIỆC PHÊ DUYỆT CHƯƠNG TRÌNH X GIAI ĐOẠN 2011 - 2015"
+    assert (p.period_start, p.period_end) == (2011, 2015)
+    # an old province: its own name for the locality, the 2025 province for the codes
+    assert p.locality == "tỉnh Trà Vinh"
+    assert (p.province, p.province_code, p.locality_code) == ("Vĩnh Long", 86, 86)
+
+
+def test_stacked_signing_modes(rules):
+    text = ("KẾ HOẠCH\nX\n\nThực hiện Y, UBND xã Hòa Xá ban hành Kế hoạch:\n\nI. A\n\n1. B.\n\n"
+            "Nơi nhận:\n- Như trên;\n\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH THƯỜNG TRỰC\n\n"
+            "Nguyễn Lê Huy\n")
+    p = _plan(text, rules)
+    assert p.signing_mode == "KT."  # the mode on the signer's own line, not the TM. above
+    assert p.signer_title == "PHÓ CHỦ TỊCH THƯỜNG TRỰC"
+    assert p.signer_name == "Nguyễn Lê Huy"
+
+
+def test_no_signature(rules):
+    p = _plan("KẾ HOẠCH\nX\n\nI. A\n", rules)
+    assert (p.signing_mode, p.signer_title, p.signer_name) == (None, None, None)
+    assert p.recipients == ()
+
+
+def test_issuer_from_preamble_head_and_parent_province(rules):
+    # no header: the issuer is the author of the preamble; `Chủ tịch` issues for the UBND
+    text = ("KẾ HOẠCH\n\nThực hiện công tác X năm 2026 trên địa bàn xã Đồng Việt\n\n"
+            "Thực hiện Kế hoạch số 1748/KH-SYT ngày 09/4/2026 của Sở Y tế tỉnh Bắc Ninh.\n\n"
+            "Chủ tịch UBND xã Đồng Việt ban hành Kế hoạch như sau:\n\nI. MỤC ĐÍCH\n")
+    p = _plan(text, rules)
+    assert p.issuer == "Ủy ban nhân dân xã Đồng Việt"
+    assert (p.province, p.locality_code) == ("Bắc Ninh", 7735)
+    assert (p.period_start, p.period_end) == (2026, 2026)  # the year in the title
+    assert p.number is None and p.place is None
+
+
+def test_cited_body_is_not_the_author(rules):
+    # `của Thủ tướng Chính phủ ban hành` is the parent's issuer, not this plan's
+    text = ("KẾ HOẠCH\n\nThực hiện X\n\nThực hiện Quyết định số 33/QĐ-TTg ngày 07/01/2026 của Thủ "
+            "tướng Chính phủ ban hành Chương trình Y; Ủy ban nhân dân tỉnh Hưng Yên ban hành Kế "
+            "hoạch:\n\nI. A\n")
+    p = _plan(text, rules)
+    assert p.issuer == "Ủy ban nhân dân tỉnh Hưng Yên"
+    assert (p.issuer_level, p.province_code) == ("province", 33)
+
+
+def test_national_issuer(rules):
+    text = ("THỦ TƯỚNG CHÍNH PHỦ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+            "Số: 1137/QĐ-TTg | Hà Nội, ngày 13 tháng 6 năm 2025 |\nBAN HÀNH KẾ HOẠCH X NĂM 2025\n"
+            "THỦ TƯỚNG CHÍNH PHỦ\nCăn cứ Luật Y;\n| KT. THỦ TƯỚNG |\n")
+    p = _plan(text, rules, clean=False)
+    assert (p.issuer, p.issuer_level) == ("Thủ tướng Chính phủ", "national")
+    assert (p.locality, p.province, p.province_code) == (None, None, None)
+    assert p.doc_kind == "quyet_dinh"  # from the symbol: there is no kind line
+    assert p.title == "BAN HÀNH KẾ HOẠCH X NĂM 2025"
+    assert (p.signing_mode, p.signer_name) == ("KT.", None)
+
+
+def test_district_without_header_gets_province_from_parent(rules):
+    text = ("Thực hiện Kế hoạch số 68/KH-UBND ngày 04 tháng 3 năm 2021 của Ủy ban nhân dân tỉnh "
+            "Đồng Tháp về thực hiện Chương trình X giai đoạn 2021 - 2025 và định hướng đến năm 2030, "
+            "Ủy ban nhân dân Huyện ban hành Kế hoạch thực hiện như sau:\n\nI. MỤC TIÊU\n")
+    p = _plan(text, rules)
+    assert (p.issuer, p.issuer_level, p.locality) == ("Ủy ban nhân dân Huyện", "district", "Huyện")
+    assert (p.province, p.province_code, p.locality_code) == ("Đồng Tháp", 82, None)
+    assert p.title is None and p.issue_date is None
+    assert (p.period_start, p.period_end, p.horizon_year) == (2021, 2025, 2030)
+
+
+def test_flatten_keeps_offsets():
+    s = "**Số:** 68\n| x |"
+    assert len(flatten(s)) == len(s) and "\n" not in flatten(s)
+
+
+def test_empty_text(rules):
+    p = find_plan(Segmented(CleanDoc("t", ""), (), 0, 0), rules=rules)
+    assert p.doc_kind == "other" and p.title is None and p.recipients == ()

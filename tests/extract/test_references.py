@@ -1,0 +1,122 @@
+"""References: cited documents, their dates in both forms, roles, and one row per document."""
+
+import datetime as dt
+
+from pipeline.clean import clean_text
+from pipeline.extract.frontmatter import find_plan
+from pipeline.extract.references import find_references
+from pipeline.records import CleanDoc, Segmented
+
+
+def _refs(text, rules):
+    text, _ = clean_text(text, rules=rules)
+    seg = Segmented(CleanDoc("t", text), (), 0, len(text))
+    refs = list(find_references(seg, rules=rules, plan=find_plan(seg, rules=rules)))
+    for r in refs:  # every row carries its evidence
+        assert text[r.char_start:r.char_end].strip()
+    return refs
+
+
+def _by_ref(refs):
+    return {r.doc_ref or r.title: r for r in refs}
+
+
+def test_both_date_forms_and_issuer(rules):
+    text = ("KẾ HOẠCH\n\nX\n\nThực hiện Kế hoạch số 137/KH-UBND ngày 08/4/2026 của UBND thành phố "
+            "Hà Nội về việc thực hiện Chương trình Y.\n\nI. A\n\n1. Theo Quyết định số 12/QĐ-UBND "
+            "ngày 04 tháng 3 năm 2021 của Ủy ban nhân dân (UBND) tỉnh Lạng Sơn về Z.\n")
+    refs = _by_ref(_refs(text, rules))
+    k = refs["137/KH-UBND"]
+    assert (k.ref_kind, k.number, k.symbol) == ("ke_hoach", "137", "KH-UBND")
+    assert k.ref_date == dt.date(2026, 4, 8)
+    assert k.issuer == "Ủy ban nhân dân thành phố Hà Nội"
+    assert k.role == "implements"
+    assert k.title.startswith("thực hiện Chương trình Y")
+    q = refs["12/QĐ-UBND"]
+    assert q.ref_date == dt.date(2021, 3, 4)
+    assert q.issuer == "Ủy ban nhân dân tỉnh Lạng Sơn"  # the abbreviation in brackets dropped
+    assert q.role == "mentions"
+
+
+def test_year_segment_and_party_numbers(rules):
+    text = ("Thực hiện Kết luận số 132-KL/TW ngày 18/3/2025 của Bộ Chính trị về tiếp tục thực hiện "
+            "Chỉ thị số 36-CT/TW ngày 16/8/2019 của Bộ Chính trị; Nghị quyết số 93/NQ-CP ngày "
+            "16/4/2025 của Chính phủ, UBND tỉnh Nghệ An ban hành Kế hoạch:\n\nI. A\n\n"
+            "1. Thực hiện Nghị định số 162/2025/NĐ-CP ngày 29/6/2025 của Chính phủ.\n")
+    refs = _by_ref(_refs(text, rules))
+    assert (refs["132-KL/TW"].number, refs["132-KL/TW"].symbol) == ("132", "KL/TW")
+    assert refs["132-KL/TW"].role == "implements"
+    assert refs["93/NQ-CP"].role == "implements"  # after `;`, still under `Thực hiện`
+    assert refs["36-CT/TW"].role == "mentions"  # inside 132's description
+    nd = refs["162/2025/NĐ-CP"]
+    assert (nd.number, nd.symbol, nd.ref_kind, nd.role) == ("162", "NĐ-CP", "nghi_dinh", "legal_basis")
+
+
+def test_can_cu_approving_a_programme_implements(rules):
+    text = ("QUYẾT ĐỊNH\nVỀ VIỆC X\nCăn cứ Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân ngày "
+            "26/11/2003;\nCăn cứ Quyết định số 267/QĐ-TTg ngày 22/02/2011 của Thủ tướng Chính phủ "
+            "phê duyệt Chương trình quốc gia bảo vệ trẻ em giai đoạn 2011 - 2015;\n"
+            "Căn cứ Quyết định số 793/QĐ-TTg ngày 10 tháng 5 năm 2016 của Thủ tướng Chính phủ về "
+            "việc lấy ngày 30/7;\nXét đề nghị của Giám đốc Sở Y tại Tờ trình số 1163/TTr-SLĐTBXH "
+            "ngày 07/11/2011,\nQUYẾT ĐỊNH:\nĐiều 1. Phê duyệt Chương trình bảo vệ trẻ em tỉnh X "
+            "giai đoạn 2011 - 2015.\n")
+    refs = _refs(text, rules)
+    got = {(r.doc_ref or r.title): r.role for r in refs}
+    assert got == {
+        "Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân": "legal_basis",
+        "267/QĐ-TTg": "implements",
+        "793/QĐ-TTg": "legal_basis",
+        "1163/TTr-SLĐTBXH": "mentions",
+    }
+    # the programme the decision approves is that decision, not a row of its own; the
+    # programme this decision approves itself (`Điều 1. Phê duyệt ...`) is no reference
+    assert next(r for r in refs if r.title and r.title.startswith("Luật")).ref_date == dt.date(2003, 11, 26)
+
+
+def test_one_row_per_document(rules):
+    text = ("KẾ HOẠCH\n\nX\n\nThực hiện Kế hoạch số 66/KH-UBND ngày 01/3/2026 của UBND tỉnh Lạng Sơn "
+            "về thực hiện Chương trình phòng, chống mua bán người (MBN) giai đoạn 2026 - 2030.\n\n"
+            "I. A\n\n1. Thực hiện quy định của Luật Phòng, chống MBN năm 2024 (sửa đổi, bổ sung năm "
+            "2025).\n\n2. Theo quy định của Luật Phòng, chống mua bán người và Luật Ngân sách nhà "
+            "nước và các văn bản hướng dẫn.\n\n3. Báo cáo Kế hoạch số 66/KH-UBND.\n\n"
+            "4. Thực hiện Chương trình phòng, chống MBN giai đoạn 2026 - 2030.\n")
+    refs = _refs(text, rules)
+    titles = sorted(r.title for r in refs if r.doc_ref is None)
+    assert titles == [
+        "Chương trình phòng, chống mua bán người giai đoạn 2026 - 2030",
+        "Luật Ngân sách nhà nước",
+        "Luật Phòng, chống mua bán người năm 2024",  # MBN spelt out; the amendment is the same law
+    ]
+    assert [r.doc_ref for r in refs if r.doc_ref] == ["66/KH-UBND"]
+    prog = next(r for r in refs if r.ref_kind == "chuong_trinh")
+    assert prog.role == "mentions"  # a programme named by its title only
+
+
+def test_programme_approved_by_cited_decision_is_that_decision(rules):
+    text = ("KẾ HOẠCH\n\nThực hiện Chương trình phòng, chống mua bán người giai đoạn 2026 - 2030\n\n"
+            "Thực hiện Quyết định số 33/QĐ-TTg ngày 07/01/2026 của Thủ tướng Chính phủ ban hành "
+            "Chương trình phòng, chống mua bán người giai đoạn 2025 - 2030; UBND tỉnh X ban hành "
+            "Kế hoạch:\n\nI. A\n")
+    refs = _refs(text, rules)
+    assert [(r.doc_ref, r.role) for r in refs] == [("33/QĐ-TTg", "implements")]
+
+
+def test_vague_phrases_and_self_are_not_documents(rules):
+    text = ("Số: 1137/QĐ-TTg\nQUYẾT ĐỊNH\nX\nCăn cứ các nghị quyết, chỉ thị của Đảng; Chương trình "
+            "công tác năm 2026;\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch X.\n"
+            "KẾ HOẠCH\n(Kèm theo Quyết định số 1137/QĐ-TTg ngày 13 tháng 6 năm 2025)\n"
+            "Thực hiện các Nghị quyết, Chỉ thị của Đảng và Kế hoạch này; chương trình giáo dục.\n")
+    assert _refs(text, rules) == []
+
+
+def test_law_title_ends_before_the_sentence_goes_on(rules):
+    text = ("KẾ HOẠCH\n\nX\n\nI. A\n\n1. Sửa đổi quy định trong Bộ luật Hình sự phù hợp với thực tiễn."
+            "\n\n2. Theo quy định của Luật phòng, chống mua bán người và Trợ giúp pháp lý.\n")
+    got = {r.title: r.role for r in _refs(text, rules)}
+    assert got == {"Bộ luật Hình sự": "mentions", "Luật phòng, chống mua bán người": "legal_basis",
+                   "Luật Trợ giúp pháp lý": "legal_basis"}
+
+
+def test_no_references_in_empty_or_plain_text(rules):
+    assert _refs("", rules) == []
+    assert _refs("Ngày 08/4/2026 họp bàn, số 12 người tham dự.", rules) == []

@@ -1,0 +1,60 @@
+"""Targets: every form and near-miss on short lines (tests/cases/targets.yaml), attachment,
+and a property: any text, no exception, spans that slice to raw."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.targets import find_targets, get_target_annotations
+from pipeline.records import CleanDoc, PlanInfo, Section, Segmented
+
+from .test_deadlines import check_case, load_cases
+
+_, TARGET_CASES = load_cases("targets")
+
+
+@pytest.mark.parametrize("case", TARGET_CASES, ids=[c["id"] for c in TARGET_CASES])
+def test_target_cases(case, rules):
+    text = case["text"]
+    found = [{"comparator": a.comparator, "value": a.value, "unit": a.unit, "year": a.year,
+              "raw": a.raw(text), "subject": a.subject} for a in get_target_annotations(text, rules)]
+    check_case(case, found)
+
+
+PLAN = PlanInfo(doc_id="d", doc_kind="ke_hoach", issuer="", issuer_level="unknown", title="")
+
+
+def test_objectives_target_takes_the_section_path(rules):
+    text = "Thực hiện Chương trình có 100% xã tham gia.\nII. MỤC TIÊU\n- 100% xã có mô hình.\nIII. NHIỆM VỤ\n"
+    s = text.index("II. MỤC TIÊU")
+    item = text.index("- 100%")
+    sections = (
+        Section("d", "s2", None, "II", 1, "II", "roman", "MỤC TIÊU đến năm 2030", "objectives", s,
+                text.index("III."), s + 12),
+        Section("d", "s21", "s2", "II/-1", 2, "-1", "bullet", "", "objectives", item, text.index("III."),
+                item),
+    )
+    seg = Segmented(doc=CleanDoc(doc_id="d", text=text), sections=sections, body_start=s, body_end=len(text))
+    (row,) = find_targets(seg, (), rules=rules, plan=PLAN)  # the preamble's 100% is not this plan's
+    assert (row.path, row.task_id, row.value, row.raw) == ("II/-1", None, 100.0, "100% xã có mô hình")
+    assert row.year == 2030  # stated on the heading above
+
+
+TEXTS = st.lists(
+    st.sampled_from(["100%", "trên", "ít nhất", "không dưới", "90 %", "2,5%", "1.000", "tuổi", "trở lên",
+                     "đạt", "tỷ lệ", "năm 2030", "Đến năm", ";", ".", ":", "\n- ", "và", "xã", "buổi", "**"])
+    | st.text(max_size=6),
+    max_size=30,
+).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=200), TEXTS))
+def test_never_raises_and_spans_slice_to_raw(rules, text):
+    seg = Segmented(doc=CleanDoc(doc_id="d", text=text), sections=(), body_start=0, body_end=len(text))
+    for r in find_targets(seg, (), rules=rules, plan=PLAN):
+        assert 0 <= r.char_start < r.char_end <= len(text)
+        assert text[r.char_start : r.char_end] == r.raw
+        assert r.comparator in {"eq", "gt", "ge", "lt", "le"}

@@ -1,0 +1,157 @@
+from pipeline.compare import (
+    Mandate,
+    abbreviations_in,
+    catalogue_mandates,
+    compare,
+    find_catalogue,
+    parent_mandates,
+)
+from pipeline.records import PlanLink
+
+HOTLINE = Mandate("m-hotline", "Phát huy hiệu quả Tổng đài điện thoại quốc gia về phòng, chống mua bán "
+                  "người 111; nâng cao năng lực y tế cơ sở chăm sóc sức khỏe, tâm lý cho nạn nhân.",
+                  "victim_support", group="Hỗ trợ nạn nhân")
+LABOUR = Mandate("m-labour", "Kiểm tra, giám sát việc chấp hành pháp luật trong lĩnh vực cung ứng lao "
+                 "động, đưa người lao động đi làm việc ở nước ngoài theo hợp đồng.", "inspection",
+                 group="Quản lý, kiểm tra")
+SCHOOL = Mandate("m-school", "Lồng ghép kỹ năng di cư an toàn, kỹ năng số vào chương trình giáo dục ngoại "
+                 "khóa cho học sinh.", "prevention", group="Phòng ngừa")
+BUDGET = Mandate("m-budget", "Bố trí kinh phí thực hiện trong dự toán ngân sách hằng năm.", "budget",
+                 group="Nhiệm vụ của xã", requires_section="budget")
+MANDATES = [HOTLINE, LABOUR, SCHOOL, BUDGET]
+
+
+def task(tid, text, theme="other"):
+    return {"doc_id": "c", "task_id": tid, "text": text, "theme": theme, "path": tid}
+
+
+TASKS = [
+    task("t1", "Phát huy hiệu quả của Tổng đài điện thoại quốc gia về phòng, chống MBN 111. Nâng cao năng "
+         "lực hệ thống y tế, nhất là y tế cơ sở trong việc tiếp nhận, chăm sóc sức khỏe thể chất, tâm lý.",
+         "victim_support"),
+    task("t2", "Tăng cường kiểm tra, giám sát việc chấp hành pháp luật trong lĩnh vực cung ứng lao động, "
+         "đưa người lao động Việt Nam đi làm việc ở nước ngoài theo hợp đồng.", "inspection"),
+    task("t3", "Tổ chức tuyên truyền trên hệ thống loa truyền thanh của các thôn.", "prevention"),
+]
+
+
+def by_id(cov):
+    return {c.mandate_id: c for c in cov}
+
+
+def test_statuses_evidence_and_matched_words(rules):
+    cov = by_id(compare(TASKS, MANDATES, rules=rules, child_sections=[{"kind": "budget"}]))
+    assert cov["m-hotline"].status == "covered" and cov["m-hotline"].child_task_ids == ("t1",)
+    assert cov["m-labour"].status == "covered" and cov["m-labour"].child_task_ids == ("t2",)
+    assert cov["m-school"].status == "missing" and cov["m-school"].child_task_ids == ()
+    assert cov["m-budget"].status == "covered" and cov["m-budget"].method == "section_kind"
+    assert "tổng đài" in cov["m-hotline"].matched_terms
+    assert "người lao động" in cov["m-labour"].matched_terms or "lao động" in cov["m-labour"].matched_terms
+    assert all(0.0 <= c.score <= 1.0 for c in cov.values())
+    assert cov["m-hotline"].mandate_group == "Hỗ trợ nạn nhân"
+
+
+def test_budget_mandate_missing_without_a_budget_section(rules):
+    cov = by_id(compare(TASKS, MANDATES, rules=rules, child_sections=[{"kind": "tasks"}]))
+    assert cov["m-budget"].status == "missing"
+
+
+def test_deleting_a_task_changes_only_its_mandate(rules):
+    before = by_id(compare(TASKS, MANDATES, rules=rules))
+    after = by_id(compare(TASKS[1:], MANDATES, rules=rules))
+    assert after["m-hotline"].status == "missing"
+    for mid in ("m-labour", "m-school"):
+        assert after[mid].status == before[mid].status
+    # term weights come from the mandates, so the labour match scores exactly as before
+    assert after["m-labour"].score == before["m-labour"].score
+
+
+def test_paraphrase_stays_covered(rules):
+    para = [task("p1", "Tăng cường vai trò của tổng đài quốc gia 111 về phòng chống mua bán người; trạm y tế "
+                 "xã chăm sóc sức khỏe và hỗ trợ tâm lý cho nạn nhân trở về.", "victim_support")]
+    assert by_id(compare(para, [HOTLINE], rules=rules))["m-hotline"].status == "covered"
+
+
+def test_near_miss_shares_only_programme_words(rules):
+    # the programme's own words (phòng, chống mua bán người) say nothing about which duty is met
+    near = [task("n1", "Tổ chức thực hiện công tác phòng, chống mua bán người trên địa bàn xã.")]
+    assert by_id(compare(near, [HOTLINE, LABOUR], rules=rules))["m-labour"].status == "missing"
+
+
+def test_theme_agreement_is_a_feature(rules):
+    text = "Kiểm tra việc đưa người lao động đi làm việc ở nước ngoài."
+    same = compare([task("a", text, "inspection")], [LABOUR], rules=rules)[0].score
+    other = compare([task("a", text, "prevention")], [LABOUR], rules=rules)[0].score
+    assert same > other
+
+
+def test_abbreviations_defined_in_the_plan():
+    text = "Triển khai Chương trình phòng, chống mua bán người (MBN) và Ủy ban nhân dân (UBND) xã"
+    assert abbreviations_in(text) == {"MBN": "mua bán người", "UBND": "ủy ban nhân dân"}
+    assert abbreviations_in("kế hoạch số 68 (KH) năm") == {}  # initials do not agree
+
+
+def test_parent_mandates_follow_the_level_of_the_child(rules):
+    child = {"doc_id": "c", "issuer_level": "commune", "locality": "xã Nhân Lý"}
+    secs = [
+        {"doc_id": "p", "section_id": "s2", "parent_section_id": None, "path": "II", "kind": "tasks",
+         "heading": "NHIỆM VỤ, GIẢI PHÁP"},
+        {"doc_id": "p", "section_id": "s21", "parent_section_id": "s2", "path": "II/1", "kind": "tasks",
+         "heading": "Công tác phòng ngừa xã hội"},
+        {"doc_id": "p", "section_id": "s22", "parent_section_id": "s2", "path": "II/2", "kind": "tasks",
+         "heading": "Công tác hợp tác quốc tế"},
+        {"doc_id": "p", "section_id": "s23", "parent_section_id": "s2", "path": "II/3", "kind": "tasks",
+         "heading": "Các nhiệm vụ khác"},
+    ]
+    tasks = [
+        {"doc_id": "p", "task_id": "p1", "section_id": "s21", "path": "II/1/-1", "theme": "prevention",
+         "text": "Củng cố phong trào Toàn dân bảo vệ an ninh Tổ quốc.", "char_start": 10},
+        {"doc_id": "p", "task_id": "p2", "section_id": "s21", "path": "II/1/-2", "theme": "prevention",
+         "text": "Sở Giáo dục và Đào tạo lồng ghép kỹ năng di cư an toàn.", "char_start": 20},
+        {"doc_id": "p", "task_id": "p3", "section_id": "s22", "path": "II/2", "theme": "international",
+         "text": "Công an tỉnh thực hiện các hiệp định song phương.", "char_start": 30},
+        {"doc_id": "p", "task_id": "p4", "section_id": "s23", "path": "II/3/-1", "theme": "leadership",
+         "text": "Cụ thể hóa nhiệm vụ vào kế hoạch phát triển kinh tế - xã hội.", "char_start": 40},
+    ]
+    assignments = [
+        {"doc_id": "p", "task_id": None, "path": "II/1", "scope": "section", "role": "lead",
+         "agency": "Ủy ban nhân dân xã, phường"},
+        {"doc_id": "p", "task_id": "p2", "path": "II/1/-2", "scope": "task", "role": "lead",
+         "agency": "Sở Giáo dục và Đào tạo"},
+        {"doc_id": "p", "task_id": "p3", "path": "II/2", "scope": "task", "role": "lead",
+         "agency": "Công an tỉnh"},
+        {"doc_id": "p", "task_id": "p4", "path": "II/3/-1", "scope": "task", "role": "lead",
+         "agency": "Ủy ban nhân dân xã Nhân Lý"},
+    ]
+    ms = {m.mandate_id: m for m in parent_mandates(child, "p", tasks, secs, assignments, rules=rules)}
+    # p1, p2: the whole group II/1 goes to communes; p4 names this commune; II/2 becomes a group mandate
+    assert {"p1", "p2", "p4"} <= set(ms) and "p3" not in ms
+    group = ms["p:II/2"]
+    assert group.kind == "group" and group.texts == ("Công an tỉnh thực hiện các hiệp định song phương.",)
+    assert ms["p1"].group == "Công tác phòng ngừa xã hội" and ms["p1"].parent_doc_id == "p"
+    # another commune is not handed p4
+    other = {m.mandate_id for m in parent_mandates({**child, "locality": "xã Hòa Xá"}, "p", tasks, secs,
+                                                   assignments, rules=rules)}
+    assert "p4" not in other and "p:II/3" in other
+
+
+def test_catalogue_is_found_by_programme_not_by_any_plan(rules):
+    refs = [{"doc_id": "c", "role": "implements", "title": "triển khai thực hiện Chương trình phòng, chống "
+             "mua bán người (MBN) giai đoạn 2026 - 2030 và định hướng đến năm 2035"}]
+    cat = find_catalogue({"doc_id": "c", "title": "Kế hoạch"}, refs, rules=rules)
+    assert cat is not None and cat["id"] == "pcmbn-2026-2030"
+    old = [{"doc_id": "c", "role": "implements", "title": "Chương trình phòng, chống mua bán người giai "
+            "đoạn 2021 - 2025 và định hướng đến năm 2030"}]
+    assert find_catalogue({"doc_id": "c", "title": "Kế hoạch"}, old, rules=rules) is None
+    assert find_catalogue({"doc_id": "c", "title": "Thực hiện Chương trình phòng, chống mua bán người "
+                           "giai đoạn 2026 - 2030"}, [], rules=rules) is not None
+    commune = {m.mandate_id for m in catalogue_mandates(cat, "commune")}
+    province = {m.mandate_id for m in catalogue_mandates(cat, "province")}
+    assert "pcmbn-2026-2030:G8.1" in commune and "pcmbn-2026-2030:G8.1" not in province
+    assert "pcmbn-2026-2030:G7.1" in province and "pcmbn-2026-2030:G7.1" not in commune
+
+
+def test_links_are_plain_records():
+    # compare_store takes links from link(): a resolved link carries the parent's doc_id
+    ln = PlanLink("c", "66/KH-UBND", True, "doc_ref+issuer", parent_doc_id="p")
+    assert ln.parent_doc_id == "p"

@@ -1,0 +1,182 @@
+"""The report: built from a small hand-made store, opened in headless Chromium."""
+
+import datetime as dt
+import re
+import subprocess
+
+import duckdb
+import pytest
+
+from pipeline.crossdoc import finish
+from pipeline.report import CHROMIUM_FLAGS, find_chromium, render
+from pipeline.schema import TABLES
+from pipeline.write import write
+
+HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
+
+
+def _doc(doc_id, lines):
+    """A document's clean text and its tasks/sections, offsets computed from the lines."""
+    text, tasks, sections = "", [], []
+    for path, kind, line, theme in lines:
+        start = len(text)
+        text += line + "\n\n"
+        parts = path.split("/")
+        sections.append({"doc_id": doc_id, "section_id": f"{doc_id}:{path}",
+                         "parent_section_id": f"{doc_id}:{'/'.join(parts[:-1])}" if len(parts) > 1 else None,
+                         "path": path, "level": len(parts), "marker": parts[-1],
+                         "marker_type": ["roman", "arabic", "letter"][len(parts) - 1],
+                         "heading": line, "kind": kind, "char_start": start, "char_end": start + len(line)})
+        if theme:
+            tasks.append({"doc_id": doc_id, "task_id": f"{doc_id}:t:{path}", "section_id": f"{doc_id}:{path}",
+                          "path": path, "text": line[3:], "theme": theme, "char_start": start,
+                          "char_end": start + len(line)})
+    return text, tasks, sections
+
+
+def make_store(out_dir):
+    """Two commune plans of the 2026-2030 programme (parents not in hand) and one other plan."""
+    docs = {
+        "nhanly0000000001": ("xã Nhân Lý", "68", dt.date(2026, 3, 27), [
+            ("II", "tasks", "NHIỆM VỤ, GIẢI PHÁP", None),
+            ("II/1", "tasks", "Công tác phòng ngừa xã hội", None),
+            ("II/1/a", "tasks", "a) Tổ chức chiến dịch truyền thông hưởng ứng Ngày toàn dân phòng, chống mua "
+             "bán người 30/7 hằng năm; tuyên truyền trên hệ thống truyền thanh cơ sở.", "prevention"),
+            ("II/1/b", "tasks", "b) Phát huy hiệu quả Tổng đài điện thoại quốc gia 111; y tế cơ sở chăm sóc "
+             "sức khỏe, tâm lý, phục hồi tinh thần cho nạn nhân.", "victim_support"),
+            ("II/1/d", "tasks", "d) Định kỳ 6 tháng, hằng năm báo cáo kết quả gửi Công an xã tổng hợp.",
+             "reporting"),
+        ]),
+        "hoaxa00000000002": ("xã Hòa Xá", None, None, [
+            ("III", "tasks", "NHIỆM VỤ, GIẢI PHÁP", None),
+            ("III/1", "tasks", "Công tác lãnh đạo, chỉ đạo", None),
+            ("III/1/a", "tasks", "a) Quán triệt, triển khai các nghị quyết, chỉ thị của Đảng và Luật Phòng, "
+             "chống mua bán người năm 2011.", "leadership"),
+            ("III/1/b", "tasks", "b) Kịp thời giải cứu, tiếp nhận, xác minh, xác định nạn nhân, lấy nạn nhân "
+             "làm trung tâm. Luật Phòng, chống mua bán người năm 2024.", "victim_support"),
+        ]),
+    }
+    tables = {name: [] for name in TABLES}
+    for doc_id, (locality, number, date, lines) in docs.items():
+        text, tasks, sections = _doc(doc_id, lines)
+        text = ("Số: /KH-UBND\n\n" if number is None else f"Số: {number}/KH-UBND\n\n") + text
+        shift = len(text) - len(_doc(doc_id, lines)[0])
+        for row in tasks + sections:
+            row["char_start"] += shift
+            row["char_end"] += shift
+        tables["documents"].append({"doc_id": doc_id, "source_path": f"{doc_id}.txt", "source_format": "txt",
+                                    "status": "ok", "error": None, "n_chars": len(text), "n_pages": None,
+                                    "ocr_used": False, "clean_text": text, "pipeline_version": "t",
+                                    "schema_version": "1"})
+        title = HOSTILE + " Thực hiện Chương trình phòng, chống mua bán người giai đoạn 2026 - 2030" \
+            if doc_id.startswith("hoaxa") else \
+            "Triển khai thực hiện Chương trình phòng, chống mua bán người giai đoạn 2026 - 2030"
+        tables["plans"].append({
+            "doc_id": doc_id, "doc_kind": "ke_hoach", "number": number, "symbol": "KH-UBND",
+            "doc_ref": f"{number}/KH-UBND" if number else None, "issuer": f"Ủy ban nhân dân {locality}",
+            "issuer_level": "commune", "locality": locality, "province": "Lạng Sơn", "issue_date": date,
+            "issue_date_raw": "ngày    tháng    năm 2026" if date is None else "ngày 27 tháng 3 năm 2026",
+            "title": title, "period_start": 2026, "period_end": 2030, "recipients": []})
+        tables["references"].append({
+            "doc_id": doc_id, "ref_id": f"{doc_id}:r1", "ref_kind": "ke_hoach", "number": "66",
+            "symbol": "KH-UBND", "doc_ref": "66/KH-UBND", "ref_date": dt.date(2026, 3, 1),
+            "issuer": "Ủy ban nhân dân tỉnh Lạng Sơn", "role": "implements", "char_start": 0, "char_end": 5,
+            "title": "triển khai thực hiện Chương trình phòng, chống mua bán người (MBN) giai đoạn "
+                     "2026 - 2030"})
+        tables["tasks"] += tasks
+        tables["sections"] += sections
+        tables["assignments"].append({"doc_id": doc_id, "task_id": None, "path": None, "scope": "plan",
+                                      "agency": "Công an xã", "agency_raw": "Công an xã", "role": "lead",
+                                      "generic": False, "char_start": 0, "char_end": 3})
+    # a flag another stage wrote: kept across runs
+    tables["flags"].append({"doc_id": "nhanly0000000001", "severity": "info", "code": "OCR_USED",
+                            "message": "x", "path": None, "task_id": None, "char_start": None,
+                            "char_end": None})
+    write(tables, out_dir)
+    return out_dir
+
+
+@pytest.fixture()
+def store(tmp_path, rules):
+    out = make_store(tmp_path / "out")
+    report = finish(out, rules=rules)
+    return out, report
+
+
+def test_finish_writes_tables_duckdb_and_report(store):
+    out, report = store
+    assert report == out / "report.html" and report.exists()
+    con = duckdb.connect(str(out / "kehoach.duckdb"), read_only=True)
+    n = con.execute("select count(*) from coverage where status = 'covered'").fetchone()[0]
+    by_code = dict(con.execute("select code, count(*) from flags group by code").fetchall())
+    links = con.execute("select resolved, method from plan_links").fetchall()
+    gaps = con.execute("select path from flags where code = 'NUMBERING_GAP' order by 1").fetchall()
+    con.close()
+    assert n >= 3
+    assert by_code["OCR_USED"] == 1  # another stage's flag survives
+    assert by_code["PARENT_NOT_FOUND"] == 2 and by_code["BLANK_DOC_NUMBER"] == 1
+    # a, b, d in Nhân Lý; the fixtures' parts start at II and III, not at I
+    assert gaps == [("II",), ("II/1/d",), ("III",)]
+    assert by_code["OUTDATED_LEGAL_BASIS"] == 1  # Hòa Xá cites the 2011 law next to the 2024 one
+    assert set(links) == {(False, "none")}
+
+
+def test_finish_is_idempotent(store, rules):
+    out, _ = store
+    con = duckdb.connect(str(out / "kehoach.duckdb"), read_only=True)
+    first = con.execute("select code, count(*) from flags group by code order by 1").fetchall()
+    con.close()
+    finish(out, rules=rules)
+    con = duckdb.connect(str(out / "kehoach.duckdb"), read_only=True)
+    assert con.execute("select code, count(*) from flags group by code order by 1").fetchall() == first
+    con.close()
+
+
+def test_render_escapes_and_declares_utf8(store):
+    out, report = store
+    page = report.read_text(encoding="utf-8")
+    assert '<meta charset="utf-8">' in page
+    assert HOSTILE not in page and "&lt;img src=x" in page
+    assert "xã Nhân Lý" in page and "Hòa Xá" in page
+    assert not re.search(r"(src|href)=\"https?://", page)  # nothing fetched from the network
+    assert 'id="heatmap"' in page
+
+
+def test_render_empty_store():
+    page = render({name: [] for name in TABLES})
+    assert "Chưa có kế hoạch nào được đối chiếu" in page
+
+
+def _chromium_or_skip():
+    exe = find_chromium()
+    if exe is None:
+        pytest.skip("chromium is not installed (scripts/ensure-system-deps.sh installs it)")
+    return exe
+
+
+def test_report_in_headless_chromium(store, tmp_path):
+    exe = _chromium_or_skip()
+    _, report = store
+    cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+           report.resolve().as_uri()]
+    dom = subprocess.run(cmd, capture_output=True, timeout=120, check=True).stdout.decode("utf-8")
+    # what a person sees: the plans, Vietnamese intact, the heat map, the evidence, no injected markup
+    assert "<title>Báo cáo rà soát kế hoạch</title>" in dom  # the hostile title did not run
+    assert "xã Nhân Lý" in dom and "Hòa Xá" in dom and "Thiếu" in dom and "Đã có" in dom
+    assert "Tổng đài điện thoại quốc gia 111" in dom  # evidence text from the plan
+    heat = re.search(r'<table class="heat" id="heatmap">(.*?)</table>', dom, re.S)
+    assert heat and "Công tác phòng ngừa xã hội" in heat.group(1)
+    assert re.search(r'background:\s*hsl\(|background-color:\s*rgb\(', heat.group(1))
+    assert "<img" not in dom.split("<body", 1)[1]
+
+
+def test_screenshot_command(store, tmp_path):
+    _chromium_or_skip()
+    from pipeline.report import main
+
+    out, _ = store
+    png = tmp_path / "report.png"
+    assert main(["--screenshot", str(png), str(out)]) == 0
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
