@@ -82,6 +82,7 @@ _MARKER_START_RX = re.compile(
 )
 # A line that opens the closing block: never joined.
 _TIGHT_MARKER_RX = re.compile(r"^(?:(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})*)[.)]|[a-zđ]\))(\w)")
+_BULLET_RX = re.compile(r"[-+•–—]\s")
 _BARE_MARKER_RX = re.compile(r"(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]|[-+•]")
 _CLOSING_START_RX = re.compile(r"^(?:Nơi\s+nhận|(?:TM|KT|TL|TUQ|Q)\.\s|Trên\s+đây\s+là)", re.I)
 _SENTENCE_END_RX = re.compile(r"(?:[.!?]|\./\.)[\"'”’)\]*_]*$")
@@ -342,7 +343,9 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
         return False
     if nxt.startswith("(") and _is_caps(buf):
         return False  # "PHÓ CHỦ TỊCH" / "(đã ký)"
-    heading_line = buf_lines == 1 and _MARKER_START_RX.match(buf) is not None
+    # a one-line numbered heading ("2. Công an xã") is not continued by a capitalised line;
+    # a bullet line is a paragraph, and goes on where the text says so
+    heading_line = buf_lines == 1 and _MARKER_START_RX.match(buf) is not None and not _BULLET_RX.match(buf)
     clause_end = _CLAUSE_END_RX.search(buf) is not None
     if first.islower():
         return True

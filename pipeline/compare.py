@@ -333,7 +333,7 @@ def parent_mandates(child: dict, parent_id: str, tasks: Sequence[dict], sections
     first_child: dict[str, int] = {}
     for s in secs.values():
         pid = s.get("parent_section_id")
-        if pid:
+        if pid and s.get("char_start") is not None:
             first_child[pid] = min(first_child.get(pid, 1 << 60), int(s["char_start"]))
 
     def own_words(s: dict) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 
 # Source: TCVN 5712:1993 (VN3 / "ABC") font layout. Per base letter: its own code, then the
@@ -112,6 +113,7 @@ TCVN3_DECODE, TCVN3_ENCODE, _TCVN3_CASELESS = _build_tcvn3()
 VNI_DECODE, VNI_ENCODE = _build_vni()
 _VNI_RE = re.compile("|".join(re.escape(k) for k in sorted(VNI_DECODE, key=len, reverse=True)))
 _TCVN3_TABLE = str.maketrans(TCVN3_DECODE)
+_TCVN3_AMBIGUOUS = re.compile("[" + "".join(c for c, v in TCVN3_DECODE.items() if v in _TCVN3_CASELESS) + "]")
 
 
 # --- conversion ---------------------------------------------------------------------------
@@ -146,8 +148,10 @@ def from_vni(text: str) -> str:
 
 def tcvn3_chars(text: str) -> tuple[str, list[bool]]:
     """TCVN3 characters to Unicode, and which output letters could be capitals (see from_tcvn3)."""
-    out = text.translate(_TCVN3_TABLE)
-    return out, [o in _TCVN3_CASELESS and c in TCVN3_DECODE for c, o in zip(text, out, strict=True)]
+    mask = [False] * len(text)
+    for m in _TCVN3_AMBIGUOUS.finditer(text):
+        mask[m.start()] = True
+    return text.translate(_TCVN3_TABLE), mask
 
 
 def from_tcvn3(text: str, *, upper: bool = False) -> str:
@@ -166,43 +170,47 @@ _WORD = re.compile(r"[^\W\d_]+")
 def restore_case(out: str, ambiguous: list[bool]) -> str:
     """Capitalize decoded toned vowels that sit in all-capital words (the H-font convention).
 
-    `ambiguous[i]`: out[i] came from a TCVN3 code that has no capital form.
+    `ambiguous[i]`: out[i] came from a TCVN3 code that has no capital form. A word is in
+    capitals when its other letters after the first are (a title-case word has its capital
+    first); a word with none to tell by (`KÕ`, `ë`) goes by the Vietnamese words beside it
+    on the line.
     """
+    words = [(m.start(), m.end()) for m in _WORD.finditer(out)]
+    if not any(out[s + 1:e] != out[s + 1:e].lower() for s, e in words):
+        return out  # no capital past a word's first letter: nothing is in capitals
     chars = list(out)
-    words: list[tuple[int, int, int]] = []  # start, end, line number
-    line, pos = 0, 0
-    for m in _WORD.finditer(out):
-        line += out.count("\n", pos, m.start())
-        pos = m.start()
-        words.append((m.start(), m.end(), line))
+    starts = [s for s, _ in words]
 
-    def caps(start: int, end: int) -> bool | None:
-        # Its letters after the first (a title-case word has a capital there) are all
-        # capitals or not; None when there are none to tell by.
-        known = [out[i] for i in range(start + 1, end) if not ambiguous[i]]
+    def caps(k: int) -> bool | None:
+        s, e = words[k]
+        known = [out[i] for i in range(s + 1, e) if not ambiguous[i]]
         return all(c.isupper() for c in known) if known else None
 
-    def pool_with(j: int, line: int) -> list[str]:
-        # a neighbour tells only if it is a Vietnamese word: `KH`, `QĐ`, `Y` say nothing
-        if not (0 <= j < len(words) and words[j][2] == line):
-            return []
-        s, e, _ = words[j]
-        if e - s < 2 or not is_syllable(out[s:e]):
-            return []
-        return [out[i] for i in range(s, e) if not ambiguous[i]]
+    def neighbour(k: int, j: int) -> bool | None:
+        # `KH`, `QĐ`, `Y` say nothing; nor does a word on another line
+        if not 0 <= j < len(words):
+            return None
+        s, e = words[j]
+        lo, hi = sorted((words[k][0], s))
+        if e - s < 2 or "\n" in out[lo:hi] or not is_syllable(out[s:e]):
+            return None
+        return caps(j)
 
-    for k, (start, end, line) in enumerate(words):
-        idx = [i for i in range(start, end) if ambiguous[i]]
-        if not idx:
+    done: set[int] = set()
+    for i in (i for i, a in enumerate(ambiguous) if a):
+        k = bisect_right(starts, i) - 1
+        if k < 0 or k in done or not words[k][0] <= i < words[k][1]:
             continue
-        own = caps(start, end)
-        if own is None:  # `KÕ`, `ë`: pool its letters with the words beside it
-            pooled = [out[start]] if not ambiguous[start] else []
-            pooled += pool_with(k - 1, line) + pool_with(k + 1, line)
-            own = len(pooled) > 1 and all(c.isupper() for c in pooled)
+        done.add(k)
+        own = caps(k)
+        if own is None:
+            sides = [v for v in (neighbour(k, k - 1), neighbour(k, k + 1)) if v is not None]
+            own = bool(sides) and all(sides)
         if own:
-            for i in idx:
-                chars[i] = chars[i].upper()
+            s, e = words[k]
+            for n in range(s, e):
+                if ambiguous[n]:
+                    chars[n] = chars[n].upper()
     return "".join(chars)
 
 
@@ -235,15 +243,16 @@ def vietnamese_score(text: str) -> int:
     A word of one character or with no letter (`ë`, `½`, `§`) tells nothing, nor does an
     ill-formed word in capitals (`QĐ`, `HĐND`: an abbreviation).
     """
-    score = 0
-    for tok in _TOKEN.findall(text):
-        if tok.isascii() or len(tok) < 2:
-            continue
-        if is_syllable(tok):
-            score += 1
-        elif not tok.isupper() and any(c.isalpha() for c in tok):
-            score -= 1
-    return score
+    return sum(map(_token_score, _TOKEN.findall(text)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_score(tok: str) -> int:
+    if tok.isascii() or len(tok) < 2:
+        return 0
+    if is_syllable(tok):
+        return 1
+    return 0 if tok.isupper() or not any(c.isalpha() for c in tok) else -1
 
 
 def _as_windows_bytes(text: str) -> bytes | None:
@@ -277,17 +286,31 @@ def _cp1258_misread(text: str) -> str | None:
     return _nfc(data.decode("cp1258", errors="replace")) if data is not None else None
 
 
-_CANDIDATES = (("tcvn3", from_tcvn3), ("vni", from_vni), ("utf-8", _utf8_misread),
-               ("cp1258", _cp1258_misread))
+# readings tried on a line; TCVN3 is scored without its case repair, done on the lines it wins
+_CANDIDATES = {"tcvn3": lambda s: s.translate(_TCVN3_TABLE), "vni": from_vni, "utf-8": _utf8_misread,
+               "cp1258": _cp1258_misread}
+_FINAL = {"tcvn3": from_tcvn3}
+SAMPLE_LINES = 40  # after this many suspect lines, a clear winner is the only reading tried
+CLEAR_LEAD = 10
 
 
-def _readings(line: str) -> dict[str, tuple[str, int]]:
+def _readings(line: str, names) -> dict[str, tuple[str, int]]:
     options = {"": (line, vietnamese_score(line))}
-    for name, convert in _CANDIDATES:
-        new = convert(line)
+    for name in names:
+        new = _CANDIDATES[name](line)
         if new is not None and new != line:
             options[name] = (new, vietnamese_score(new))
     return options
+
+
+def _totals(readings) -> dict[str, int]:
+    names = {n for options in readings.values() for n in options}
+    return {n: sum(o.get(n, o[""])[1] for o in readings.values()) for n in names}
+
+
+def _winner(totals: dict[str, int]) -> str:
+    # a legacy reading must beat the text as it is by two words at least
+    return max(totals, key=lambda n: (totals[n] - (0 if n == "" else 1), n == ""))
 
 
 def fix_legacy(text: str) -> tuple[str, str | None]:
@@ -301,14 +324,22 @@ def fix_legacy(text: str) -> tuple[str, str | None]:
     if not _SUSPECT.search(text):
         return text, None
     lines = text.split("\n")
-    readings = {i: _readings(line) for i, line in enumerate(lines) if _SUSPECT.search(line)}
-    names = {n for options in readings.values() for n in options}
-    totals = {n: sum(o.get(n, o[""])[1] for o in readings.values()) for n in names}
-    winner = max(totals, key=lambda n: (totals[n] - (0 if n == "" else 1), n == ""))
+    readings: dict[int, dict[str, tuple[str, int]]] = {}
+    names = tuple(_CANDIDATES)
+    for i, line in enumerate(lines):
+        if not _SUSPECT.search(line):
+            continue
+        readings[i] = _readings(line, names)
+        if len(readings) == SAMPLE_LINES:  # enough to know: try only the clear winner on
+            totals = _totals(readings)
+            lead = _winner(totals)
+            if lead and totals[lead] - max(t for n, t in totals.items() if n != lead) >= CLEAR_LEAD:
+                names = (lead,)
+    winner = _winner(_totals(readings))
     if winner:  # a legacy text: its other lines may hide codes that look like letters
         for i, line in enumerate(lines):
             if i not in readings and not line.isascii() and not _VI_BEYOND_LATIN1.search(line):
-                readings[i] = _readings(line)
+                readings[i] = _readings(line, (winner,))
     used: dict[str, int] = {}
     for i, options in readings.items():
         base = options[""][1]
@@ -323,7 +354,7 @@ def fix_legacy(text: str) -> tuple[str, str | None]:
         elif options[best][1] < base + 2:
             continue
         if best:
-            lines[i] = options[best][0]
+            lines[i] = _FINAL[best](lines[i]) if best in _FINAL else options[best][0]
             used[best] = used.get(best, 0) + 1
     if not used:
         return text, None

@@ -151,10 +151,32 @@ def _rules_for(rules_dir: str | None) -> Rules:
     return _worker_rules[rules_dir]
 
 
+_WARM_UP = ("ỦY BAN NHÂN DÂN XÃ A\nSố: 1/KH-UBND\nA, ngày 02 tháng 3 năm 2026\nKẾ HOẠCH\n"
+            "Phòng, chống mua bán người năm 2026\nI. MỤC ĐÍCH\n1. Công an xã chủ trì, phối hợp với "
+            "Đoàn Thanh niên tuyên truyền trước ngày 01/3/2026, đạt 100%.\n")
+
+
+def _warm_up(rules: Rules) -> None:
+    """Build what the stages compile lazily (matchers, models) before the clock runs."""
+    from .process import process_raw
+
+    try:
+        process_raw(RawDoc(doc_id="warm-up", source_path="warm-up.txt", source_format="txt",
+                           status="ok", text=_WARM_UP), rules=rules)
+    except Exception:  # a failure here shows up again, properly, on a real file
+        pass
+
+
 def _worker_main(conn, rules_dir: str | None, task: Task | None) -> None:
     # Ctrl-C reaches the whole process group: the parent decides what stops, and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     rules = _rules_for(rules_dir)
+    if task is None:
+        _warm_up(rules)
+    try:
+        conn.send("ready")  # the time limit of the first job starts now, not at the fork
+    except OSError:
+        return
     while True:
         try:
             job = conn.recv()
@@ -177,6 +199,7 @@ class _Worker:
         child.close()
         self.job: Job | None = None
         self.started = 0.0
+        self.ready = False
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -231,8 +254,9 @@ class LocalPool:
         while True:
             wait_for = None
             if self.timeout is not None:
-                first_deadline = min(w.started for w in self._busy) + self.timeout
-                wait_for = max(0.0, first_deadline - time.monotonic())
+                clocks = [w.started for w in self._busy if w.ready]
+                if clocks:
+                    wait_for = max(0.0, min(clocks) + self.timeout - time.monotonic())
             handles = [w.conn for w in self._busy] + [w.proc.sentinel for w in self._busy]
             ready = set(mp_wait(handles, timeout=wait_for))
             done: list[Outcome] = []
@@ -242,7 +266,8 @@ class LocalPool:
                 outcome = None
                 if worker.conn in ready or worker.proc.sentinel in ready:
                     outcome = self._receive(worker)
-                elif self.timeout is not None and now - worker.started >= self.timeout:
+                elif (self.timeout is not None and worker.ready
+                      and now - worker.started >= self.timeout):
                     worker.stop(kill=True)
                     self._busy.remove(worker)
                     outcome = failed_outcome(job, f"timed out after {self.timeout:g} s")
@@ -251,11 +276,14 @@ class LocalPool:
             if done:
                 return done
 
-    def _receive(self, worker: _Worker) -> Outcome:
+    def _receive(self, worker: _Worker) -> Outcome | None:
         job = worker.job
         try:
             if worker.conn.poll():
                 outcome = worker.conn.recv()
+                if outcome == "ready":  # warmed up: the job's clock starts now
+                    worker.ready, worker.started = True, time.monotonic()
+                    return None
                 self._busy.remove(worker)
                 worker.job = None
                 self._idle.append(worker)

@@ -42,6 +42,7 @@ class _Blank(dict):
 def make_flag(rules: Rules, code: str, doc_id: str, *, path: str | None = None,
               task_id: str | None = None, span: tuple[int, int] | None = None, **fields: Any) -> Flag:
     spec = rules["flags"]["flags"][code]
+    fields = {"path": path or "", **fields}
     message = str(spec["vi"]).format_map(_Blank({k: "" if v is None else v for k, v in fields.items()}))
     return Flag(doc_id=doc_id, severity=spec["severity"], code=code, message=message, path=path,
                 task_id=task_id, char_start=span[0] if span else None,

@@ -244,7 +244,8 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
     started = False  # past the front matter
     closed = False  # inside a closing block (Nơi nhận, signature) or after a closing paragraph
 
-    for m in _LINE_RX.finditer(text):
+    lines = list(_LINE_RX.finditer(text))
+    for i, m in enumerate(lines):
         raw_line = m.group()
         line = raw_line.strip()
         start = m.start() + len(raw_line) - len(raw_line.lstrip())
@@ -255,7 +256,8 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
             continue
         if started and (
             (sr.closing_rx is not None and sr.closing_rx.match(line))
-            or (sr.closing_par_rx is not None and sr.closing_par_rx.match(line))
+            or (sr.closing_par_rx is not None and sr.closing_par_rx.match(line)
+                and not _headings_follow(lines, i + 1, sr))
         ):
             stops.append(start)
             closed = True
@@ -320,6 +322,18 @@ def _body_end(text: str, sections: list[Section], sr: _SegRules) -> int:
         if sr.closing_rx.match(line):
             return m.start() + len(m.group()) - len(m.group().lstrip())
     return len(text)
+
+
+def _headings_follow(lines: list[re.Match], i: int, sr: _SegRules) -> bool:
+    """A numbered heading comes before the closing block: "Trên đây là ..." was no ending."""
+    for m in lines[i:]:
+        line = m.group().strip()
+        if sr.closing_rx is not None and sr.closing_rx.match(line):
+            return False
+        mk = _parse(line, sr)
+        if mk is not None and mk.marker_type != "bullet":
+            return True
+    return False
 
 
 def _is_attached_title(line: str, sr: _SegRules) -> bool:

@@ -15,8 +15,9 @@ import pytest
 from conftest import CORPUS, ROOT
 
 from pipeline.batch import run
+from pipeline.clean import clean
 from pipeline.cli import main
-from pipeline.process import process_file
+from pipeline.ingest import ingest
 from pipeline.records import DocResult, Extracted, PlanInfo
 from pipeline.schema import TABLES
 
@@ -47,13 +48,19 @@ def make_folder(folder: Path, n: int, extra: dict[int, str] | None = None) -> li
     return paths
 
 
-# Tasks run in worker processes: module-level so that they can be pickled by name.
+# Tasks run in worker processes: module-level so that they can be pickled by name. Most
+# tests are about the runner, not the stages: they read and clean only, which is fast.
+
+def light(path, *, rules, source_path):
+    raw = ingest(path, source_path=source_path)
+    return DocResult(raw=raw, clean=clean(raw, rules=rules) if raw.status == "ok" else None)
+
 
 def log_task(path, *, rules, source_path):
     """process_file, and a line in parsed.log next to the folder, to count the parses."""
     with open(Path(path).parent.parent / "parsed.log", "a", encoding="utf-8") as fh:
         fh.write(Path(path).name + "\n")
-    return process_file(path, rules=rules, source_path=source_path)
+    return light(path, rules=rules, source_path=source_path)
 
 
 def slow_task(path, *, rules, source_path):
@@ -64,16 +71,16 @@ def slow_task(path, *, rules, source_path):
     for line in text.splitlines():
         if line.startswith("NGỦ "):
             time.sleep(int(line.split()[1]) / 10)
-    return process_file(path, rules=rules, source_path=source_path)
+    return light(path, rules=rules, source_path=source_path)
 
 
 def bad_rows_task(path, *, rules, source_path):
-    """A stage bug: a plan without its (non-nullable) title, for files that say `HỎNG`."""
-    result = process_file(path, rules=rules, source_path=source_path)
+    """A stage bug: a year that is not an int32, for files that say `HỎNG`."""
+    result = light(path, rules=rules, source_path=source_path)
     if "HỎNG" not in Path(path).read_text(encoding="utf-8"):
         return result
     plan = PlanInfo(doc_id=result.raw.doc_id, doc_kind="ke_hoach", issuer="Ủy ban nhân dân xã",
-                    issuer_level="commune", title=None)
+                    issuer_level="commune", title="x", period_start="2026-2030")
     return DocResult(raw=result.raw, clean=result.clean, extracted=Extracted(plan=plan))
 
 
@@ -100,7 +107,7 @@ def test_two_workers_keep_input_order_and_give_the_same_tables(tmp_path, rules):
 
 
 def test_real_stages_same_tables_with_one_and_two_workers(tmp_path, rules):
-    files = sorted(CORPUS.glob("*.txt"))
+    files = sorted(CORPUS.glob("*.txt"), key=lambda p: p.stat().st_size)[:3]  # the short ones
     run(files, tmp_path / "a", rules=rules, workers=1, progress=False)
     run(files, tmp_path / "b", rules=rules, workers=2, chunk_size=2, progress=False)
     ta, tb = tables(tmp_path / "a"), tables(tmp_path / "b")
@@ -131,7 +138,6 @@ def test_store_accumulates_and_skips_unchanged_files(tmp_path, rules):
     docs = tables(out)["documents"]
     assert len(docs) == 3 and docs["doc_id"].is_unique
     assert "Đoàn Thanh niên" in docs.set_index("source_path").loc[str(paths[0]), "clean_text"]
-    assert len(tables(out)["plans"]) == 3
 
 
 def test_time_limit_and_crash_become_error_rows(tmp_path, rules):
@@ -139,13 +145,13 @@ def test_time_limit_and_crash_become_error_rows(tmp_path, rules):
     make_folder(folder, 3, extra={1: "NGỦ 300"})
     (folder / "003.txt").write_text(plan(3, "SẬP"), encoding="utf-8")
     t0 = time.monotonic()
-    summary = run([folder], tmp_path / "out", rules=rules, workers=1, timeout=1, progress=False,
+    summary = run([folder], tmp_path / "out", rules=rules, workers=1, timeout=2, progress=False,
                   task=slow_task)
     assert time.monotonic() - t0 < 20
     docs = tables(tmp_path / "out")["documents"].set_index("source_path")
     assert summary.by_status == {"ok": 2, "error": 2}
     slow, crashed = docs.loc[str(folder / "001.txt")], docs.loc[str(folder / "003.txt")]
-    assert (slow["status"], slow["error"]) == ("error", "timed out after 1 s")
+    assert (slow["status"], slow["error"]) == ("error", "timed out after 2 s")
     assert crashed["status"] == "error" and crashed["error"].startswith("worker crashed")
     assert docs.loc[str(folder / "002.txt"), "status"] == "ok"  # the pool went on after the kill
 
@@ -158,8 +164,8 @@ def test_rows_that_break_the_contract_make_an_error_row_not_a_failed_run(tmp_pat
     assert summary.by_status == {"ok": 2, "error": 1}
     docs = tables(tmp_path / "out")["documents"].set_index("source_path")
     bad = docs.loc[str(folder / "001.txt")]
-    assert bad["status"] == "error" and bad["error"].startswith("rows do not fit the contract (plans:")
-    assert list(tables(tmp_path / "out")["plans"]["doc_id"]) == list(docs["doc_id"].iloc[[0, 2]])
+    assert bad["status"] == "error" and bad["error"].startswith("rows do not fit the contract (plans: ")
+    assert tables(tmp_path / "out")["plans"].empty  # none of the bad document's rows are kept
 
 
 DRIVER = """
@@ -174,13 +180,14 @@ if __name__ == "__main__":  # workers start by importing this script, as with sp
 SLOWTASK = """
 import time
 from pathlib import Path
-from pipeline.process import process_file
+from pipeline.clean import clean
+from pipeline.ingest import ingest
 from pipeline.records import DocResult, Extracted, PlanInfo
 
 def task(path, *, rules, source_path):
     with open(Path(path).parent.parent / "parsed.log", "a") as fh:
         fh.write(Path(path).name + "\\n")
-    time.sleep(0.15)
+    time.sleep(0.1)
     return process_file(path, rules=rules, source_path=source_path)
 """
 
@@ -202,7 +209,8 @@ def test_resume_after_sigkill_loses_nothing_and_redoes_nothing(tmp_path):
     records = [json.loads(f.read_text()) for f in sorted(commits.glob("part-*.json"))]
     committed = [Path(d[1]).name for r in records for d in r["docs"]]
     assert 6 <= len(committed) < 16, "the kill should land mid-way"
-    mtimes = {f: f.stat().st_mtime_ns for f in (out / "parts").rglob("part-*")}
+    done = {f"part-{r['part']:06d}" for r in records}  # parts of a chunk cut short are not kept
+    mtimes = {f: f.stat().st_mtime_ns for f in (out / "parts").rglob("part-*") if f.stem in done}
 
     again = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
     result = json.loads(again.stdout)

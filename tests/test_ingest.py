@@ -58,6 +58,7 @@ def test_source_path_is_as_given(tmp_path):
     ("noext", b"text", "unsupported", "unsupported format .none"),
     ("bad.pdf", b"%PDF-1.7\n1 0 obj <<", "error", None),
     ("bad.docx", b"PK\x03\x04 not really a zip", "error", None),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "error", "not a text file: binary data"),
 ])
 def test_bad_files_get_a_status_and_one_line_error(tmp_path, name, data, status, error):
     raw = ingest(write(tmp_path, name, data))

@@ -364,3 +364,13 @@ def test_plan_attached_to_a_decision(rules):
     assert text[s.body_start:].startswith("I. MỤC TIÊU")
     assert text[s.body_end:].startswith("Nơi nhận:\n- Như trên;")
     assert text[s.sections[-1].char_start:s.sections[-1].char_end].endswith("Giao Công an tỉnh chủ trì./.")
+
+
+def test_a_closing_phrase_inside_the_body_does_not_end_it(rules):
+    text = ("I. NHIỆM VỤ\n1. Tuyên truyền.\nTrên đây là những nhiệm vụ trọng tâm của năm.\n"
+            "II. TỔ CHỨC THỰC HIỆN\n1. Giao Công an xã chủ trì./.\nTrên đây là Kế hoạch của xã./.\n"
+            "Nơi nhận:\n- Như trên;\n")
+    s = seg(text, rules)
+    assert [x.path for x in s.sections] == ["I", "I/1", "II", "II/1"]
+    last = s.sections[-1]
+    assert s.doc.text[last.char_start:last.char_end] == "1. Giao Công an xã chủ trì./."

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..rules import Rules
 from .wordseg import fold
@@ -186,6 +187,7 @@ def tokenize(text: str, g: Gazetteer) -> list[Tok]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def _norm(t: str) -> str:
     if t == "&":
         return "và"
@@ -209,12 +211,11 @@ class AgencyText:
         self.text = text
         self.g = g = gazetteer(rules)
         self.toks = tokenize(text, g)
-        self.s = _stream(self.toks, g)
+        # the stream, and the full-token index of each of its tokens (to look back at `các`)
+        self.full = [i for i, t in enumerate(self.toks) if t.norm not in g.plural and t.norm != "-"]
+        self.s = [self.toks[i] for i in self.full]
         self.starts = [t.start for t in self.s]
         self.own = fold(own_place).split() if own_place else None
-        # full-token index of each stream token, to look back at a plural word
-        pos = {id(t): i for i, t in enumerate(self.toks)}
-        self.full = [pos[id(t)] for t in self.s]
         self.best: list[dict[str, tuple[int, int]]] = [dict() for _ in self.s]
         self._level_words = g.level_words
         if self.s:
@@ -366,7 +367,7 @@ class AgencyText:
             stop = j
             while stop < end and not self.at(stop, "DROP") and not self.at(stop, "PRED"):
                 nk = self.norm(stop)
-                if nk in (";", ":"):
+                if nk in (";", ":", "."):
                     break
                 if nk in (",", "và") and (self.body_at(stop + 1, end, after_sep=True) is not None
                                          or self.any_words(stop + 1, self.g.request)):

@@ -49,6 +49,12 @@ class Block:
     lines: tuple[tuple[str, int, int], ...]  # (label kind: head/lead/coordinate/any, start, end)
 
 
+def _dangling(rules: Rules) -> frozenset[str]:
+    """Words a line cannot end a title with: the sentence goes on (`... sự phối hợp của`)."""
+    return rules.compiled("tasks.dangling", lambda r: frozenset(
+        fold(w) for w in ((r["agencies"].get("roles") or {}).get("dangling") or [])))
+
+
 def _line_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     pos = start
     while pos < end:
@@ -149,7 +155,7 @@ def is_agency_heading(text: str, start: int, end: int, *, rules: Rules, own_plac
     seg = text[start:end].strip().rstrip(":").strip()
     if not seg or len(seg) > 200:
         return False
-    ax = agency_text(text, rules, own_place)  # the document's index, built once
+    ax = agency_text(text, rules)  # the document's index, built once (place names do not matter here)
     ks, ke = ax.index(start), ax.index(end)
     while ke > ks and ax.norm(ke - 1) in (":", ".", ";"):
         ke -= 1
@@ -190,9 +196,11 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
         else:
             first = one_line(body)[:1]
             h = one_line(heading)
-            if h and not _TERMINAL.search(h) and first.isupper() and not fold(h).startswith(
-                    ("giao ", "đề nghị ", "yêu cầu ")):
-                start = body_start  # a title over its paragraph
+            fh = " " + fold(h).replace(",", " ,")
+            dangling = any(fh.endswith(" " + w) for w in _dangling(rules))
+            if h and not _TERMINAL.search(h) and first.isupper() and not dangling \
+                    and not fold(h).startswith(("giao ", "đề nghị ", "yêu cầu ")):
+                start = body_start  # a title over its paragraph (not a line wrapped mid-sentence)
     elif s.marker_type in ("roman", "part"):
         return None  # a bare top-level heading (or one with only an assignment block)
     elif is_agency_heading(text, start, h_end, rules=rules, own_place=own_place):

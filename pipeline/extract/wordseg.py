@@ -57,6 +57,17 @@ def retone(s: str) -> str:
 
 def fold(s: str) -> str:
     """Lower case, NFC, new-style tones and one kind of dash; same length as S."""
+    if len(s) <= 24:  # a word: the vocabulary of plans is small, so remember it
+        return _fold_word(s)
+    return _fold_text(s)
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(s: str) -> str:
+    return _fold_text(s)
+
+
+def _fold_text(s: str) -> str:
     out = retone(unicodedata.normalize("NFC", s)).lower()
     out = re.sub(r"[‐-―−–—]", "-", out)
     return out if len(out) == len(s) else unicodedata.normalize("NFC", s).lower()

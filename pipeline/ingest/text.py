@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..encodings import decode_legacy_bytes, fix_legacy
-from .base import Reading
+from .base import IngestError, Reading
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
@@ -47,5 +47,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def read_text(data: bytes) -> Reading:
+    if _utf16_without_bom(data) is None and not data.startswith(tuple(b for b, _ in _BOMS)) \
+            and b"\x00" in data[:8192]:
+        raise IngestError("not a text file: binary data")
     text, enc = decode_text(data)
     return Reading(text=text, encoding=enc)

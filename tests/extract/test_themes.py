@@ -1,0 +1,52 @@
+# ruff: noqa: E501  (fixture lines are real plan sentences, kept whole)
+"""Themes from phrase rules over segmented words."""
+
+import pytest
+
+from pipeline.extract.themes import theme_of
+from pipeline.extract.wordseg import retone, segment_words
+from pipeline.rules import load_rules
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+@pytest.mark.parametrize("text,theme", [
+    ("Tổ chức tập huấn, bồi dưỡng nâng cao kỹ năng cho cán bộ", "capacity"),
+    ("Đẩy mạnh tuyên truyền, phổ biến giáo dục pháp luật về phòng, chống mua bán người", "prevention"),
+    ("Tiếp nhận, hỗ trợ, chăm sóc ban đầu đối với nạn nhân bị mua bán trở về", "victim_support"),
+    ("Tăng cường kiểm tra, giám sát việc chấp hành pháp luật trong lĩnh vực cung ứng lao động", "inspection"),
+    ("Mở các đợt cao điểm tấn công, trấn áp tội phạm mua bán người", "crime_fighting"),
+    ("Thực hiện chế độ báo cáo định kỳ theo quy định", "reporting"),
+    ("Tham mưu bố trí kinh phí thực hiện Kế hoạch", "budget"),
+    ("Đẩy mạnh hợp tác quốc tế, thực hiện các điều ước quốc tế", "international"),
+])
+def test_themes(rules, text, theme):
+    assert theme_of(text, rules=rules) == theme
+
+
+def test_nothing_matched_is_other(rules):
+    assert theme_of("Thực hiện tốt các nội dung trên", rules=rules) == "other"
+
+
+def test_agency_name_is_not_a_keyword(rules):
+    # `Phòng Văn hóa - Xã hội`, `Trạm Y tế` are names, not prevention or health care
+    assert theme_of("Phòng Văn hóa - Xã hội, Trạm Y tế thực hiện", rules=rules) == "other"
+
+
+def test_section_heading_breaks_ties(rules):
+    assert theme_of("Thực hiện nghiêm quy định", rules=rules, context="Công tác kiểm tra, giám sát") == "inspection"
+
+
+def test_segment_offsets_on_original_text():
+    text = "Văn hoá  tuyên truyền theo Kế hoạch số 123/KH-UBND."
+    for s, e, form in segment_words(text):
+        assert "_".join(retone(text[s:e]).lower().split()) == form
+
+
+def test_retone_keeps_length():
+    for w in ["hoá", "Uỷ", "thuý", "quý", "khoẻ", "của", "giúp"]:
+        assert len(retone(w)) == len(w)
+    assert retone("hoá Uỷ quý") == "hóa Ủy quý"
