@@ -21,6 +21,12 @@ def render(result: DocResult) -> str:
             lines.append(f"{name:>15}: {getattr(p, name)}")
         if p.recipients:
             lines.append(f"{'recipients':>15}: " + "; ".join(p.recipients))
+        for a in ex.assignments:
+            if a.scope == "plan":
+                lines.append(f"{'whole plan':>15}: {a.role}: {a.agency}")
+        for d in ex.deadlines:
+            if d.task_id is None and d.path is None:
+                lines.append(f"{'whole plan':>15}: deadline [{d.kind}] «{d.raw}»")
         for r in ex.references:
             lines.append(f"{'reference':>15}: [{r.role}] {r.ref_kind} {r.doc_ref or ''} "
                          f"{r.ref_date or ''} {r.issuer or ''} {r.title or ''}".rstrip())
@@ -35,6 +41,10 @@ def render(result: DocResult) -> str:
             indent = "  " * s.level
             heading = s.heading if len(s.heading) <= 90 else s.heading[:87] + "..."
             lines.append(f"{indent}{s.marker} [{s.marker_type}, {s.kind}] {heading}")
+            if ex:
+                for a in ex.assignments:
+                    if a.scope == "section" and a.path == s.path:
+                        lines.append(f"{indent}    {a.role} (section): {a.agency}")
             for t in tasks_by_section.get(s.section_id, []):
                 lines.extend(_task_lines(t, ex, indent + "    "))
     return "\n".join(lines)
