@@ -89,6 +89,8 @@ _SENTENCE_END_RX = re.compile(r"(?:[.!?]|\./\.)[\"'”’)\]*_]*$")
 _CLAUSE_END_RX = re.compile(r"[;:][\"'”’)\]*_]*$")
 _YEAR_RANGE_RX = re.compile(r"^[-–]\s*\d{4}\b")
 _LEADING_PUNCT_RX = re.compile(r"^[\"'“”‘’(\[*_…]+")
+# a date line ("Hòa, ngày 17 tháng 08"): a place wrapped before it ("Khánh") joins it
+_DATE_LINE_START_RX = re.compile(r"^\w+(?: \w+){0,3},\s*ngày\b")
 
 
 @dataclass(frozen=True)
@@ -360,8 +362,17 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     # a lone capitalised word split off its name: "ỦY" / "BAN NHÂN DÂN", "CỘNG" / "HÒA XÃ HỘI"
     if len(words) == 1 and _is_caps(buf) and _is_caps(nxt) and len(buf) <= 6:
         return True
+    # a place name wrapped before its date line: "Khánh" / "Hòa, ngày 17 tháng 08"
+    if len(words) <= 2 and buf[:1].isupper() and buf.replace(" ", "").isalpha() \
+            and not _is_caps(buf) and _DATE_LINE_START_RX.match(nxt):
+        return True
+    # an upper-case heading wrapped before its last word: "I. MỤC TIÊU, CHỈ" / "TIÊU"
+    if heading_line and _is_caps(buf) and nxt.isalpha() and nxt.isupper():
+        return True
     if heading_line or _is_caps(nxt):
         return False
+    if _is_caps(last):
+        return False  # an upper-case title line is not continued by a sentence ("... TỈNH" / "Thực hiện")
     if _ends_with_word(buf.lower(), cr.soft_words):
         return True
     # a fixed-width text: a line that fills the width goes on

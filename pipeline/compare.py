@@ -386,6 +386,9 @@ def _catalogues(rules: Rules) -> list[dict]:
     return out
 
 
+LOCAL_LEVELS = ("province", "province_dept", "district", "commune")
+
+
 def find_catalogue(child: dict, references: Sequence[dict], *, rules: Rules) -> dict | None:
     """The programme catalogue a plan names in its references or its title, if any."""
     texts = [normalize(child.get("title"))]
@@ -430,7 +433,8 @@ def mandates_for(child: dict, links: Sequence[PlanLink], tables: Mapping[str, li
     if mandates:
         return mandates, idf_texts
     cat = find_catalogue(child, tables["references"], rules=rules)
-    if cat is None:
+    # the programme's own decision (or a plan of the level that issued it) is not its own child
+    if cat is None or child.get("issuer_level") not in cat.get("applies_to", LOCAL_LEVELS):
         return [], []
     ms = catalogue_mandates(cat, child.get("issuer_level"))
     all_texts = [str(t["text"]) for g in cat["groups"] for t in g.get("tasks") or []]

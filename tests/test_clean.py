@@ -174,6 +174,8 @@ def test_web_chrome_and_header_tables(rules):
     out = ct(WEB, rules)
     lines = [ln for ln in out.split("\n") if ln]
     assert lines == [
+        "Người ký",  # kept: the signer when the copy stops before the signature block
+        "Dương Đức Tuấn",
         "ỦY BAN NHÂN DÂN",  # a cell of its own: never joined to the next cell
         "CỘNG HÒA XÃ HỘI",
         "CHỦ NGHĨA VIỆT NAM",
@@ -291,3 +293,31 @@ def test_related_documents_list_dropped_but_citations_kept(rules):
     raw = ("- 8 Kế hoạch 2661/KH-UBND thực hiện Chiến lược Quốc gia về bình đẳng giới năm 2021\n"
            "- Ban hành 01 Kế hoạch số 12/KH-UBND về bình đẳng giới.")
     assert ct(raw, rules) == "- Ban hành 01 Kế hoạch số 12/KH-UBND về bình đẳng giới."
+
+
+# --- hard wraps seen in unseen real plans (tests/data/unseen) -----------------------------
+
+
+def test_place_wrapped_before_its_date_line_joins_it(rules):
+    out = ct("Số: 7397/KH-UBND\nKhánh\nHòa, ngày 17 tháng 08\nnăm 2017\nKẾ HOẠCH", rules)
+    assert "Khánh Hòa, ngày 17 tháng 08 năm 2017" in out.split("\n")
+    # near miss: an upper-case line above a date line is a heading, not half a place name
+    out = ct("KẾ HOẠCH\nHà Nội, ngày 1 tháng 2 năm 2026", rules)
+    assert out.split("\n") == ["KẾ HOẠCH", "Hà Nội, ngày 1 tháng 2 năm 2026"]
+
+
+def test_upper_case_title_not_continued_by_the_preamble(rules):
+    raw = ("KẾ HOẠCH\nTRIỂN KHAI ĐỀ ÁN VỀ\nTRẬT TỰ XÃ HỘI TRÊN ĐỊA BÀN TỈNH\nThực hiện Quyết định số\n"
+           "1960/QĐ-BCA-C41 ngày 08/6/2017 của Bộ Công an, UBND tỉnh ban hành Kế hoạch:")
+    lines = ct(raw, rules).split("\n")
+    assert lines[1] == "TRIỂN KHAI ĐỀ ÁN VỀ TRẬT TỰ XÃ HỘI TRÊN ĐỊA BÀN TỈNH"
+    assert lines[2].startswith("Thực hiện Quyết định số 1960/QĐ-BCA-C41 ngày")
+    # near miss: a mixed-case line ending in a place word still joins its name
+    out = ct("Giao Ủy ban nhân dân tỉnh\nBắc Ninh chủ trì.", rules)
+    assert out == "Giao Ủy ban nhân dân tỉnh Bắc Ninh chủ trì."
+
+
+def test_upper_case_heading_wrapped_before_its_last_word(rules):
+    assert ct("I. MỤC TIÊU, CHỈ\nTIÊU\n1. Mục\ntiêu", rules) == "I. MỤC TIÊU, CHỈ TIÊU\n1. Mục tiêu"
+    # near miss: two upper-case words under a heading are a line of their own
+    assert ct("I. MỤC TIÊU\nKẾ HOẠCH CHUNG", rules) == "I. MỤC TIÊU\nKẾ HOẠCH CHUNG"

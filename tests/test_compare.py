@@ -4,6 +4,7 @@ from pipeline.compare import (
     catalogue_mandates,
     compare,
     find_catalogue,
+    mandates_for,
     parent_mandates,
 )
 from pipeline.records import PlanLink
@@ -152,6 +153,16 @@ def test_catalogue_is_found_by_programme_not_by_any_plan(rules):
     province = {m.mandate_id for m in catalogue_mandates(cat, "province")}
     assert "pcmbn-2026-2030:G8.1" in commune and "pcmbn-2026-2030:G8.1" not in province
     assert "pcmbn-2026-2030:G7.1" in province and "pcmbn-2026-2030:G7.1" not in commune
+
+
+def test_the_programme_itself_is_not_checked_against_its_catalogue(rules):
+    title = ("Ban hành Chương trình phòng, chống mua bán người giai đoạn 2026 - 2030 "
+             "và định hướng đến năm 2035")
+    tables = {"references": [], "tasks": [], "sections": [], "assignments": [], "documents": []}
+    national = {"doc_id": "n", "title": title, "issuer_level": "national"}
+    commune = {"doc_id": "c", "title": "Thực hiện " + title, "issuer_level": "commune"}
+    assert mandates_for(national, [], tables, rules=rules) == ([], [])
+    assert mandates_for(commune, [], tables, rules=rules)[0]
 
 
 def test_links_are_plain_records():

@@ -374,3 +374,12 @@ def test_a_closing_phrase_inside_the_body_does_not_end_it(rules):
     assert [x.path for x in s.sections] == ["I", "I/1", "II", "II/1"]
     last = s.sections[-1]
     assert s.doc.text[last.char_start:last.char_end] == "1. Giao Công an xã chủ trì./."
+
+
+def test_heading_wrapped_in_a_hard_wrapped_copy(rules):
+    # a PDF / table-cell wrap splits the heading before its last word: one section, whole heading
+    s = seg("I. MỤC TIÊU, CHỈ\nTIÊU\n1. Mục\ntiêu\n- Tăng cường sự lãnh đạo.\nII. NHIỆM VỤ\n", rules)
+    assert [(x.path, x.heading) for x in s.sections] == [
+        ("I", "MỤC TIÊU, CHỈ TIÊU"), ("I/1", "Mục tiêu"), ("I/1/-1", "Tăng cường sự lãnh đạo."),
+        ("II", "NHIỆM VỤ")]
+    assert s.sections[0].kind == "objectives"

@@ -12,6 +12,8 @@ slash removed. Party documents join number and symbol with a hyphen.
     DocNumber(number='132', symbol='KL/TW', doc_ref='132-KL/TW')
     >>> parse_doc_number(" /KH-UBND")
     DocNumber(number=None, symbol='KH-UBND', doc_ref=None)
+    >>> parse_doc_number("823/PV11(CS) ngày")
+    DocNumber(number='823', symbol='PV11(CS)', doc_ref='823/PV11(CS)')
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ __all__ = ["DocNumber", "DOC_NUMBER", "PARTY_NUMBER", "DOC_NUMBER_RE", "parse_do
            "number_from_match", "symbol_prefix"]
 
 # A symbol starts with an upper-case letter and runs over letters, digits, `-` and `/`
-# (`KH-BCĐ138/CP`, `TTr-SLĐTBXH`, `PL-UBTVQH11`); it never ends on `-` or `/`.
-_SYM = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:[-/][A-Za-zĐđ0-9]+)*"
+# (`KH-BCĐ138/CP`, `TTr-SLĐTBXH`, `PL-UBTVQH11`); it never ends on `-` or `/`. A unit code
+# in brackets glued to its end belongs to it (`823/PV11(CS)`, `367/TTr-CAT-TM(CSMT)`).
+_SYM = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:[-/][A-Za-zĐđ0-9]+)*(?:\([A-ZĐ][A-Za-zĐđ0-9]*\))?"
 # State documents: `68/KH-UBND`, `68 /KH-UBND`, `162/2025/NĐ-CP`, `/KH-UBND` (blank number).
 DOC_NUMBER = (
     rf"(?P<num>\d{{1,6}}[a-z]?)?[ \t]*/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?"

@@ -384,21 +384,25 @@ _YEAR = re.compile(r"(?<!(?i:đến|tới)\s)(?i:năm)\s+(?P<y>(?:19|20)\d\d)")
 
 def _period(*texts: str | None, single_from: int = 1) -> tuple[int | None, int | None, int | None]:
     """Period and horizon from the first text that states them; a lone `năm 2026` counts
-    only in the first `single_from` texts (the title), where it is the plan's year."""
+    only in the first `single_from` texts (the title), where it is the plan's year. Past
+    those, a horizon counts only in the text the period came from: the rest of a preamble
+    names cited programmes (`Chương trình ... định hướng đến năm 2030`), not this plan."""
     start = end = horizon = None
     for i, t in enumerate(texts):
         if not t:
             continue
         t = " ".join(t.split())
+        from_here = False
         if start is None:
             m = _RANGE.search(t)
             if m:
                 start, end = int(m["a"]), int(m["b"])
+                from_here = True
             elif i < single_from:
                 ys = [int(y["y"]) for y in _YEAR.finditer(t)]
                 if ys:
                     start = end = ys[0]
-        if horizon is None:
+        if horizon is None and (i < single_from or from_here):
             m = _HORIZON.search(t)
             if m:
                 horizon = int(m["y"])
@@ -626,7 +630,8 @@ def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
     mode, signer_title, signer_name = _signature(text, flat, sign_from, close, c)
     if signer_name is None:
         m = c.signer_label.search(flat)
-        signer_name = m["name"] if m else None
+        # the name ends with its line: `Người ký X` / `Lĩnh vực ...` of a site's info list
+        signer_name = (text[m.start("name"):m.end("name")].split("\n")[0].strip() or None) if m else None
     return PlanInfo(
         doc_id=seg.doc.doc_id, doc_kind=kind, issuer=issuer, issuer_level=level,
         title=h.title, number=number, symbol=symbol, doc_ref=doc_ref, locality=locality,

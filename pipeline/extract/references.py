@@ -59,6 +59,7 @@ class _Compiled:
     issuer_stop: list
     abbr_def: re.Pattern
     kind_start: re.Pattern
+    short_name: re.Pattern | None = None
 
 
 def _compile(rules: Rules) -> _Compiled:
@@ -101,6 +102,8 @@ def _compile(rules: Rules) -> _Compiled:
         issuer_stop=sorted((w.lower().split() for w in r.get("issuer_stop", [])), key=len, reverse=True),
         abbr_def=re.compile(r"\((?P<abbr>\p{Lu}{2,8})\)"),
         kind_start=re.compile(rf"{words}|{_alt(titled)}"),
+        short_name=(re.compile(rf"\(\s*(?i:{_alt(r['short_name_words'])})\b")
+                    if r.get("short_name_words") else None),
     )
 
 
@@ -292,14 +295,17 @@ def _norm(s: str) -> str:
     return " ".join(re.sub(r"[,;.:()“”\"]", " ", s.lower().replace("–", "-")).split())
 
 
-def _description(flat: str, pos: int) -> tuple[str, int]:
-    """What a numbered citation says the document is about, up to the end of its clause."""
+def _description(flat: str, pos: int, short_name: re.Pattern | None = None) -> tuple[str, int]:
+    """What a numbered citation says the document is about, up to the end of its clause
+    or to the short name the plan gives it (`(viết tắt là Nghị quyết số 93/NQ-CP)`)."""
     depth = 0
     i = pos
     limit = min(len(flat), pos + 300)
     while i < limit:
         ch = flat[i]
         if ch == "(":
+            if depth == 0 and short_name is not None and short_name.match(flat, i):
+                break
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
@@ -379,7 +385,7 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
         im = c.of_issuer.match(flat, pos)
         if im:
             issuer, pos = _read_issuer(flat, im.end(), c, rules)
-        desc, _desc_end = _description(flat, pos)
+        desc, _desc_end = _description(flat, pos, c.short_name)
         title = re.sub(r"^(?:về\s+việc|về|V/v)\s+", "", desc).strip(" ,") or None
         trig, top = _role_at(text, flat, m.start(), front_end, c, last_trigger)
         if m.start() < front_end and top:

@@ -153,6 +153,48 @@ def test_district_without_header_gets_province_from_parent(rules):
     assert (p.period_start, p.period_end, p.horizon_year) == (2021, 2025, 2030)
 
 
+def test_horizon_of_a_cited_programme_is_not_the_plans(rules):
+    # a one-year plan: `định hướng đến năm 2030` belongs to the programme its preamble cites
+    text = ("BAN CHỈ ĐẠO 138/CP\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 28/KH-BCĐ\n"
+            "Hà Nội, ngày 24 tháng 01 năm 2023\nKẾ HOẠCH\nTHỰC HIỆN CÔNG TÁC X NĂM 2023\n"
+            "Thực hiện Quyết định số 193/QĐ-TTg ngày 09/02/2021 của Thủ tướng Chính phủ phê duyệt "
+            "Chương trình X giai đoạn 2021 - 2025 và định hướng đến năm 2030; Ban Chỉ đạo 138/CP ban "
+            "hành kế hoạch như sau:\nI. MỤC TIÊU\n")
+    p = _plan(text, rules)
+    assert (p.period_start, p.period_end, p.horizon_year) == (2023, 2023, None)
+    # the Government's steering committee is a national body, named with its number
+    assert (p.issuer, p.issuer_level) == ("Ban Chỉ đạo 138/CP", "national")
+
+
+def test_horizon_in_the_title_still_counts(rules):
+    p = _plan("KẾ HOẠCH\nTHỰC HIỆN CHƯƠNG TRÌNH X GIAI ĐOẠN 2026 - 2030 VÀ ĐỊNH HƯỚNG ĐẾN NĂM 2035\n"
+              "Thực hiện Y, UBND xã Hòa Xá ban hành Kế hoạch:\nI. A\n", rules)
+    assert (p.period_start, p.period_end, p.horizon_year) == (2026, 2030, 2035)
+
+
+def test_signer_from_a_site_info_list_ends_with_its_line(rules):
+    text = ("Số hiệu 59/KH-UBND\nNgười ký Trần Hữu Thùy Giang\nLĩnh vực Văn hóa - Xã hội\n\n"
+            "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HUẾ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 59/KH-UBND\n"
+            "Huế, ngày 31 tháng 01 năm 2026\nKẾ HOẠCH\nX NĂM 2026\nCăn cứ Y.\nI. MỤC TIÊU\n")
+    p = _plan(text, rules)
+    assert p.signer_name == "Trần Hữu Thùy Giang"  # not `... Giang Lĩnh`
+    # and from a site's info table, whose row the cleaner keeps
+    p = _plan("| Số hiệu | 07/KH-UBND |\n| Người ký | Dương Đức Tuấn |\n| Lĩnh vực | Văn hóa |\n"
+              "ỦY BAN NHÂN DÂN\nSố: 07/KH-UBND\nHà Nội, ngày 07 tháng 01 năm 2026\nX NĂM 2026\n", rules)
+    assert p.signer_name == "Dương Đức Tuấn"
+
+
+def test_hard_wrapped_date_line_keeps_the_whole_place(rules):
+    text = ("ỦY\nBAN NHÂN DÂN\nTỈNH KHÁNH HÒA\n-------\n|\nCỘNG\nHÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n|\n"
+            "Số: 7397/KH-UBND\n|\nKhánh\nHòa, ngày 17 tháng 08\nnăm 2017\n|\nKẾ HOẠCH\n"
+            "TRIỂN KHAI ĐỀ ÁN VỀ\nTRẬT TỰ TRÊN ĐỊA BÀN TỈNH\nThực hiện Quyết định số\n"
+            "1960/QĐ-BCA-C41 ngày 08/6/2017 của Bộ Công an, UBND tỉnh ban hành Kế hoạch:\nI. MỤC TIÊU\n")
+    p = _plan(text, rules)
+    assert (p.place, p.issue_date) == ("Khánh Hòa", dt.date(2017, 8, 17))
+    assert p.issue_date_raw == "Khánh Hòa, ngày 17 tháng 08 năm 2017"
+    assert p.title == "TRIỂN KHAI ĐỀ ÁN VỀ TRẬT TỰ TRÊN ĐỊA BÀN TỈNH"  # the preamble is not in it
+
+
 def test_flatten_keeps_offsets():
     s = "**Số:** 68\n| x |"
     assert len(flatten(s)) == len(s) and "\n" not in flatten(s)

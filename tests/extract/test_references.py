@@ -120,3 +120,32 @@ def test_law_title_ends_before_the_sentence_goes_on(rules):
 def test_no_references_in_empty_or_plain_text(rules):
     assert _refs("", rules) == []
     assert _refs("Ngày 08/4/2026 họp bàn, số 12 người tham dự.", rules) == []
+
+
+def test_symbol_with_a_unit_code_in_brackets(rules):
+    text = ("KẾ HOẠCH\nX\nThực hiện Quyết định số 1960/QĐ-BCA-C41 ngày 08/6/2017 của Bộ Công an; trên "
+            "cơ sở tham mưu của Công an tỉnh tại Công văn số 823/PV11(CS) ngày 18/7/2017, UBND tỉnh "
+            "ban hành Kế hoạch:\nI. A\n")
+    refs = _by_ref(_refs(text, rules))
+    cv = refs["823/PV11(CS)"]
+    assert (cv.number, cv.symbol, cv.ref_date) == ("823", "PV11(CS)", dt.date(2017, 7, 18))
+    assert refs["1960/QĐ-BCA-C41"].role == "implements"
+    # near miss: a bracket after a space is not part of the symbol
+    refs = _by_ref(_refs("KẾ HOẠCH\nX\nThực hiện Kế hoạch số 12/KH-UBND (bản sao) của UBND tỉnh Y.\n", rules))
+    assert "12/KH-UBND" in refs
+
+
+def test_description_ends_at_the_short_name_the_plan_gives(rules):
+    text = ("KẾ HOẠCH\nX\nThực hiện Nghị quyết số 93/NQ-CP ngày 16/4/2025 của Chính phủ về việc ban hành "
+            "Kế hoạch Y (viết tắt là Nghị quyết số 93/NQ-CP), Nghị quyết số 50/NQ-CP ngày 13/3/2025 "
+            "của Chính phủ ban hành Kế hoạch Z (viết tắt là Nghị quyết số 50/NQ-CP) và Công văn số "
+            "3524/BCA-C04 ngày 06/8/2025 của Bộ Công an về việc W; Ủy ban nhân dân tỉnh ban hành "
+            "Kế hoạch như sau:\nI. A\n")
+    refs = _by_ref(_refs(text, rules))
+    assert refs["93/NQ-CP"].title == "ban hành Kế hoạch Y"
+    assert refs["50/NQ-CP"].title == "ban hành Kế hoạch Z"
+    assert refs["3524/BCA-C04"].ref_date == dt.date(2025, 8, 6)
+    # near miss: a bracket that is not a short name stays in the description
+    refs = _by_ref(_refs("KẾ HOẠCH\nX\nThực hiện Quyết định số 1/QĐ-UBND ngày 2/1/2026 của UBND tỉnh "
+                         "Y về Chương trình Z (giai đoạn 2) trên địa bàn.\n", rules))
+    assert "(giai đoạn 2)" in refs["1/QĐ-UBND"].title
