@@ -123,7 +123,11 @@ def main() -> None:
                 secs_f, s_f = timed_run(folder, tmp / "out-floor", w, task=floor_task)
                 results[size, w] = s_p.peak_worker_rss_mb
                 ok = s_p.by_status.get("ok", 0)
-                print(line("pipeline", size, mb, secs_p, w, s_p.peak_worker_rss_mb, f"ok {ok}"))
+                print(line("pipeline", size, mb, secs_p, w, s_p.peak_worker_rss_mb,
+                           f"ok {ok}; cross-document stages {s_p.seconds_crossdoc:.1f} s"))
+                per_doc = secs_p - s_p.seconds_crossdoc
+                print(line("  per-doc", size, mb, per_doc, w, s_p.peak_worker_rss_mb,
+                           "the same run without link, compare, flags and report"))
                 print(line("floor", size, mb, secs_f, w, s_f.peak_worker_rss_mb,
                            f"pipeline/floor time {secs_p / secs_f:.1f}x"))
         for w in worker_counts:

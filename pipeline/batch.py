@@ -73,6 +73,7 @@ class RunSummary:
     n_documents: int = 0  # documents in the store after the run
     n_plans: int = 0  # plans in the store after the run
     seconds: float = 0.0
+    seconds_crossdoc: float = 0.0  # of which link, compare, flags and the report
     peak_worker_rss_mb: float = 0.0
     report: Path | None = None
 
@@ -377,7 +378,9 @@ def run(inputs: Iterable[str | Path], out_dir: str | Path, *, rules: None | Path
     # --- cross-document stages: the per-document tables are complete in OUT_DIR here. ------
     # link, compare, the cross-document flags and the report read them and write plan_links,
     # coverage, flags and report.html; set summary.report to where the report is.
+    crossdoc_started = time.monotonic()
     summary.report = finish(out_dir, rules=rules)
+    summary.seconds_crossdoc = time.monotonic() - crossdoc_started
 
     summary.seconds = time.monotonic() - started
     return summary

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .records import CleanDoc, RawDoc
@@ -52,15 +52,36 @@ _TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, n
 _OLD_TONE_RX = re.compile(
     r"(?<![\w])(\w*?)([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![\w])"
 )
+# the end of such a syllable, `quý` / `quỳ` (left alone) excepted: found without trying every word
+_OLD_TONE_END_RX = re.compile(
+    r"(?:(?<![qQ])[uU]|[oO])[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![\w])"
+)
+_WORD_CHAR_RX = re.compile(r"\w")
+
+
+class _OldTones:
+    """The matches of _OLD_TONE_RX that change the text, in order (for `_sub`)."""
+
+    @staticmethod
+    def finditer(text: str) -> Iterator[re.Match]:
+        for end in _OLD_TONE_END_RX.finditer(text):
+            start = end.start()
+            while start > 0 and _WORD_CHAR_RX.match(text, start - 1):
+                start -= 1
+            m = _OLD_TONE_RX.match(text, start)
+            if m is not None:  # always: the word ends in the syllable end found
+                yield m
 
 # --- markup ---------------------------------------------------------------------------
 _MD_HEADING_RX = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
 _MD_HEADING_ONLY_RX = re.compile(r"^[ \t]*#{1,6}[ \t]*$", re.M)
-_STRONG_RX = re.compile(r"(?<!\\)(?:\*{2,}|_{2,}(?=\S)|(?<=\S)_{2,})")
+# (each pattern below starts with its literal character and looks behind it afterwards: the
+# same matches as a leading look-behind, found by a fast scan for that character)
+_STRONG_RX = re.compile(r"\*(?<!\\\*)\*+|_(?<!\\_)_+(?=\S)|_(?<!\\_)(?<=\S_)_+")
 _SUPERSCRIPT_RX = re.compile(r"\^\{([^{}\n]*)\}")
 _ESCAPE_RX = re.compile(r"\\([\\*_#\[\](){}.+!`>|~^-])")
-_EMPHASIS_RX = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]*?[^\s*\\])\*(?![\w*])")
-_UNDERSCORE_EM_RX = re.compile(r"(?<![\w_\\])_(?=[^\s_])([^_\n]*?[^\s_\\])_(?![\w_])")
+_EMPHASIS_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\])\*(?![\w*])")
+_UNDERSCORE_EM_RX = re.compile(r"_(?<![\w_\\]_)(?=[^\s_])([^_\n]*?[^\s_\\])_(?![\w_])")
 _TABLE_SEP_ROW_RX = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
 _PIPE_RX = re.compile(r"[ \t]*\|[ \t]*")
 _MULTI_SPACE_RX = re.compile(r" {2,}")
@@ -241,11 +262,15 @@ def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
     """Markdown and converter markup out; repeated until nothing changes (idempotence)."""
     for _ in range(5):
         before = text
-        text, offs = _sub(_MD_HEADING_ONLY_RX, "", text, offs)
-        text, offs = _sub(_MD_HEADING_RX, "", text, offs)
-        text, offs = _sub(_SUPERSCRIPT_RX, _superscript, text, offs)
+        # (a pass that cannot match is skipped: cleaning runs each pass several times)
+        if "#" in text:
+            text, offs = _sub(_MD_HEADING_ONLY_RX, "", text, offs)
+            text, offs = _sub(_MD_HEADING_RX, "", text, offs)
+        if "^{" in text:
+            text, offs = _sub(_SUPERSCRIPT_RX, _superscript, text, offs)
         text, offs = _sub(_STRONG_RX, "", text, offs)
-        text, offs = _sub(_ESCAPE_RX, _keep(1), text, offs)
+        if "\\" in text:
+            text, offs = _sub(_ESCAPE_RX, _keep(1), text, offs)
         text, offs = _sub(_EMPHASIS_RX, _keep(1), text, offs)
         text, offs = _sub(_UNDERSCORE_EM_RX, _keep(1), text, offs)
         if text == before:
@@ -427,20 +452,26 @@ def _reflow(lines: list[tuple[str, list[int], bool]], cr: _CleanRules) -> tuple[
 
 
 def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]]:
-    text, offs = _sub(re.compile(r"\r\n?"), "\n", text, offs)
+    # (a pass that cannot match is skipped: the second run over a clean text costs little)
+    if "\r" in text:
+        text, offs = _sub(re.compile(r"\r\n?"), "\n", text, offs)
     text, offs = _nfc(text, offs)
     text, offs = _sub(_ZERO_WIDTH_RX, "", text, offs)
     text, offs = _sub(_ODD_SPACE_RX, " ", text, offs)
-    text, offs = _sub(_OLD_TONE_RX, _retone_match, text, offs)
-    text, offs = _sub(_PAGE_BREAK_RX, "\n\f\n", text, offs)
-    text, offs = _sub(re.compile(_CELL_EDGE), "", text, offs)
+    text, offs = _sub(_OldTones, _retone_match, text, offs)
+    if "\f" in text:
+        text, offs = _sub(_PAGE_BREAK_RX, "\n\f\n", text, offs)
+    if _CELL_EDGE in text:
+        text, offs = _sub(re.compile(_CELL_EDGE), "", text, offs)
     text, offs = _tables(text, offs, cr)
     text, offs = _markup(text, offs)
     lines = _drop_chrome(_split_lines(text, offs), cr)
     text, offs = _reflow(lines, cr)
     text, offs = _markup(text, offs)  # emphasis that spanned a line break
-    text, offs = _sub(_MULTI_SPACE_RX, " ", text, offs)
-    text, offs = _sub(_TRAIL_SPACE_RX, "", text, offs)
+    if "  " in text:
+        text, offs = _sub(_MULTI_SPACE_RX, " ", text, offs)
+    if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+        text, offs = _sub(_TRAIL_SPACE_RX, "", text, offs)
     text, offs = _nfc(text, offs)
     return text, offs
 

@@ -120,7 +120,10 @@ def _strip_marks(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
 
 
-_DEF = re.compile(r"((?:[^\W\d_]+\s+){1,8})\(\s*([A-ZĐ][A-ZĐ0-9]{1,7})\s*\)")
+# find the bracketed abbreviation first, then read the words before it: one regex that
+# tried word runs at every position of the text was the slowest step of a whole run
+_ABBR_PAREN = re.compile(r"\(\s*([A-ZĐ][A-ZĐ0-9]{1,7})\s*\)")
+_WORDS_BEFORE = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]+\s+){1,8}$")
 
 
 def abbreviations_in(text: str) -> dict[str, str]:
@@ -130,8 +133,11 @@ def abbreviations_in(text: str) -> dict[str, str]:
     {'MBN': 'mua bán người'}
     """
     found: dict[str, str] = {}
-    for m in _DEF.finditer(text or ""):
-        words, abbr = m.group(1).split(), m.group(2)
+    for m in _ABBR_PAREN.finditer(text or ""):
+        before = _WORDS_BEFORE.search(text, max(0, m.start() - 160), m.start())
+        if before is None:
+            continue
+        words, abbr = before.group(0).split(), m.group(1)
         n = len(abbr)
         if len(words) >= n:
             cand = words[-n:]
@@ -192,7 +198,7 @@ def _pair(m: dict[str, float], t: dict[str, float]) -> tuple[float, list[str]]:
         return 0.0, []
     cos = sum(m[w] * t[w] for w in shared)
     contained = sum(m[w] * m[w] for w in shared)  # share of the mandate found in the task
-    order = sorted(shared, key=lambda w: -m[w] * t[w])
+    order = sorted(shared, key=lambda w: (-m[w] * t[w], w))  # ties by word: same order every run
     return 0.5 * cos + 0.5 * contained, order
 
 

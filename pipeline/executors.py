@@ -21,6 +21,7 @@ and starts a fresh one.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import resource
@@ -173,6 +174,8 @@ def _worker_main(conn, rules_dir: str | None, task: Task | None) -> None:
     rules = _rules_for(rules_dir)
     if task is None:
         _warm_up(rules)
+    # the loaded models and matchers live as long as the worker: keep the collector off them
+    gc.freeze()
     try:
         conn.send("ready")  # the time limit of the first job starts now, not at the fork
     except OSError:

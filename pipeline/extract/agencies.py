@@ -21,9 +21,11 @@ lịch`, `Ủy ban nhân dân xã, phường`).
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..rules import Rules
 from .wordseg import fold
@@ -44,8 +46,9 @@ class AgencyMention:
     char_end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
+    """One token (a tuple: a document makes thousands and a frozen dataclass is slow to build)."""
+
     norm: str  # folded form used for matching
     text: str  # as rendered in a canonical name (an abbreviation gives its expansion)
     start: int
@@ -161,28 +164,36 @@ def tokenize(text: str, g: Gazetteer) -> list[Tok]:
     """Words and punctuation of TEXT, abbreviations expanded in place."""
     raw = _raw_tokens(text)
     out: list[Tok] = []
+    append = out.append
+    new = tuple.__new__  # Tok(...) without the Python-level __new__ of a named tuple
+    first = g.abbrev_first
+    find = text.find
+    prev_end = -1  # end of the last token out (-1: none yet)
     i = 0
     n = len(raw)
     while i < n:
-        hit = None
-        for k in range(min(g.abbrev_max, n - i) if raw[i][0] in g.abbrev_first else 0, 0, -1):
-            key = tuple(t for t, _, _ in raw[i:i + k])
-            # an abbreviation is one unit: no space inside a multi-token key (CT-XH, GD&ĐT)
-            if key in g.abbrev and all(raw[j][2] == raw[j + 1][1] for j in range(i, i + k - 1)):
-                hit = (k, g.abbrev[key])
-                break
-        s, e = raw[i][1], raw[i + k - 1][2] if hit else raw[i][2]
-        nl = "\n" in text[out[-1].end if out else 0:s] if out else False
-        if hit:
-            k, words = hit
-            s, e = raw[i][1], raw[i + k - 1][2]
-            for w in words:
-                out.append(Tok(_norm(w), w, s, e, w[:1].isupper(), nl))
-                nl = False
-            i += k
-            continue
-        t = raw[i][0]
-        out.append(Tok(_norm(t), t, s, e, t[:1].isupper(), nl))
+        t, s, e = raw[i]
+        nl = prev_end >= 0 and find("\n", prev_end, s) >= 0
+        if t in first:
+            hit = None
+            for k in range(min(g.abbrev_max, n - i), 0, -1):
+                key = tuple(t for t, _, _ in raw[i:i + k])
+                # an abbreviation is one unit: no space inside a multi-token key (CT-XH, GD&ĐT)
+                if key in g.abbrev and all(raw[j][2] == raw[j + 1][1] for j in range(i, i + k - 1)):
+                    hit = (k, g.abbrev[key])
+                    break
+            if hit:
+                k, words = hit
+                e = raw[i + k - 1][2]
+                for w in words:
+                    append(new(Tok, (_norm(w), w, s, e, w[:1].isupper(), nl)))
+                    nl = False
+                if words:
+                    prev_end = e
+                i += k
+                continue
+        append(new(Tok, (_norm(t), t, s, e, t[:1].isupper(), nl)))
+        prev_end = e
         i += 1
     return out
 
@@ -203,6 +214,43 @@ def _stream(toks: Sequence[Tok], g: Gazetteer) -> list[Tok]:
 
 # --- the text index ---------------------------------------------------------------------
 
+_INDEX_CACHE = 16  # texts whose token index is kept (a plan's text is asked for several times)
+
+
+def _index(text: str, rules: Rules, g: Gazetteer):
+    """(tokens, full index of each stream token, stream, stream starts, matches by position)."""
+    cache: OrderedDict = rules.compiled("agencies.index", lambda _r: OrderedDict())
+    hit = cache.get(text)
+    if hit is not None:
+        cache.move_to_end(text)
+        return hit
+    toks = tokenize(text, g)
+    # the stream, and the full-token index of each of its tokens (to look back at `các`)
+    plural = g.plural
+    full = [i for i, t in enumerate(toks) if t.norm not in plural and t.norm != "-"]
+    s = [toks[i] for i in full]
+    starts = [t.start for t in s]
+    # best[k][kind] = (end, entry) of the longest match of KIND at stream position k
+    best: dict[int, dict[str, tuple[int, int]]] = {}
+    if s:
+        doc = _doc(g.nlp, [t.norm for t in s])
+        strings = g.nlp.vocab.strings
+        entries = g.entries
+        for key, a, b in g.matcher(doc):
+            idx = int(strings[key])
+            kind = entries[idx][0]
+            at = best.get(a)
+            if at is None:
+                at = best[a] = {}
+            cur = at.get(kind)
+            if cur is None or b > cur[0]:
+                at[kind] = (b, idx)
+    out = (toks, full, s, starts, best)
+    cache[text] = out
+    if len(cache) > _INDEX_CACHE:
+        cache.popitem(last=False)
+    return out
+
 
 class AgencyText:
     """A text's token stream with every gazetteer match, built once per text."""
@@ -210,29 +258,18 @@ class AgencyText:
     def __init__(self, text: str, rules: Rules, own_place: str | None = None):
         self.text = text
         self.g = g = gazetteer(rules)
-        self.toks = tokenize(text, g)
-        # the stream, and the full-token index of each of its tokens (to look back at `các`)
-        self.full = [i for i, t in enumerate(self.toks) if t.norm not in g.plural and t.norm != "-"]
-        self.s = [self.toks[i] for i in self.full]
-        self.starts = [t.start for t in self.s]
+        # tokens and matches do not depend on the place name: shared by every AgencyText of TEXT
+        self.toks, self.full, self.s, self.starts, self.best = _index(text, rules, g)
         self.own = fold(own_place).split() if own_place else None
-        self.best: list[dict[str, tuple[int, int]]] = [dict() for _ in self.s]
         self._level_words = g.level_words
-        if self.s:
-            doc = _doc(g.nlp, [t.norm for t in self.s])
-            for key, a, b in g.matcher(doc):
-                idx = int(g.nlp.vocab.strings[key])
-                kind = g.entries[idx][0]
-                cur = self.best[a].get(kind)
-                if cur is None or b > cur[0]:
-                    self.best[a][kind] = (b, idx)
 
     # -- helpers on stream positions --
     def norm(self, k: int) -> str:
         return self.s[k].norm if 0 <= k < len(self.s) else ""
 
     def at(self, k: int, kind: str) -> tuple[int, int] | None:
-        return self.best[k].get(kind) if 0 <= k < len(self.s) else None
+        b = self.best.get(k)
+        return b.get(kind) if b else None
 
     def words_at(self, k: int, words: tuple[str, ...]) -> bool:
         return all(self.norm(k + j) == w for j, w in enumerate(words))

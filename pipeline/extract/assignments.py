@@ -104,13 +104,18 @@ def _span(ax: AgencyText, start: int, end: int) -> tuple[int, int]:
 
 def _find_words(ax: AgencyText, k: int, end: int, options) -> Iterator[tuple[int, int]]:
     """Positions in [k, end) where one of OPTIONS (token tuples) stands: (start, after)."""
-    while k < end:
-        n = ax.any_words(k, options)
-        if n and k + n <= end:
-            yield k, k + n
-            k += n
-        else:
-            k += 1
+    firsts = {w[0] for w in options}  # only where an option's first word stands is it tried
+    s = ax.s
+    k = max(k, 0)
+    stop = min(end, len(s))
+    while k < stop:
+        if s[k].norm in firsts:
+            n = ax.any_words(k, options)
+            if n and k + n <= end:
+                yield k, k + n
+                k += n
+                continue
+        k += 1
 
 
 def _after_coordinate_word(ax: AgencyText, k: int, end: int, roles: _Roles) -> int | None:

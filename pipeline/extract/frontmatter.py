@@ -26,6 +26,7 @@ from ..rules import Rules
 from .admin_units import admin_units
 from .dates import DATE_WORDS, date_from_match
 from .docnumbers import DOC_NUMBER, number_from_match, symbol_prefix
+from .patterns import words_alternation as _alt
 
 __all__ = ["find_plan", "flatten", "front_bounds", "Place", "parse_place", "canonical_body",
            "province_mentions"]
@@ -50,11 +51,6 @@ def _squash(s: str) -> str:
 # --- compiled rules ---------------------------------------------------------------------
 
 
-def _alt(words, flags: str = "") -> str:
-    """An alternation of literal words, longest first, tolerant of wrapped spaces."""
-    parts = sorted({w for w in words if w}, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in parts)
-    return f"(?{flags}:{body})" if flags else f"(?:{body})"
 
 
 @dataclass(frozen=True)

@@ -25,16 +25,13 @@ from .dates import DATE_ANY, date_from_match
 from .docnumbers import DOC_NUMBER, PARTY_NUMBER, number_from_match, symbol_prefix
 from .frontmatter import _last, canonical_body, flatten, front_bounds, parse_place
 from .frontmatter import _rules as _fm_rules
+from .patterns import words_alternation as _alt
 
 __all__ = ["find_references"]
 
 _ROLE_RANK = {"implements": 3, "legal_basis": 2, "mentions": 1}
 
 
-def _alt(words, flags: str = "") -> str:
-    parts = sorted({w for w in words if w}, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in parts)
-    return f"(?{flags}:{body})" if flags else f"(?:{body})"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ class _Themes:
     order: tuple[str, ...]
     phrases: dict[tuple[str, ...], list[tuple[str, float]]]  # syllables -> [(theme, weight)]
     max_len: int
+    firsts: frozenset[str]  # the first syllables of the phrases
     default: str
     section_weight: float
     lead_weight: float
@@ -49,6 +50,7 @@ def _build(rules: Rules) -> _Themes:
             phrases.setdefault(key, []).append((theme, float(weight)))
     return _Themes(
         order=tuple(order), phrases=phrases, max_len=max((len(k) for k in phrases), default=1),
+        firsts=frozenset(k[0] for k in phrases if k),
         default=str(data.get("default", "other")), section_weight=float(data.get("section_weight", 1.5)),
         lead_weight=float(data.get("lead_weight", 2.0)), fixed=agency_fixed_words(rules),
     )
@@ -73,8 +75,9 @@ def theme_scores(text: str, *, rules: Rules) -> dict[str, float]:
     scores: dict[str, float] = {}
     seen: set[tuple[tuple[str, ...], str]] = set()
     n = len(sylls)
+    firsts = th.firsts
     for i in range(n):
-        if i not in starts:
+        if i not in starts or sylls[i] not in firsts:  # no phrase can start here
             continue
         for L in range(min(th.max_len, n - i), 0, -1):
             if i + L not in starts:

@@ -36,7 +36,7 @@ def retone(s: str) -> str:
     >>> retone("Văn hoá, Uỷ ban, thuý, quý")
     'Văn hóa, Ủy ban, thúy, quý'
     """
-    if not any(ord(c) > 0x7F for c in s):
+    if s.isascii():
         return s
 
     def move(m: re.Match) -> str:
@@ -86,11 +86,67 @@ def _tokenizer():
     return word_tokenize
 
 
+@lru_cache(maxsize=1)
+def _parts():
+    """underthesea's own tokenizer patterns, character normalizer and CRF model, or None.
+
+    `word_tokenize(text, fixed_words=...)` rebuilds its tokenizer regex on every call (and
+    leaves it behind as a module global, which then changes later calls without fixed words
+    elsewhere), and reads each match's group dict. The same steps are taken here with the
+    regex compiled once per set of fixed words; the tokens and the CRF's tags are the same.
+    When underthesea's internals are not where this expects them, `word_tokenize` is used.
+    """
+    try:
+        import underthesea.pipeline.word_tokenize as wt
+        from underthesea.pipeline.word_tokenize import regex_tokenize as rt
+
+        _tokenizer()("khởi động", use_token_normalize=False)  # loads the model
+        model = wt.word_tokenize_model
+        patterns = list(rt.regex_patterns)
+        normalize = rt.normalize_characters_in_text
+        if model is None or not callable(getattr(model, "predict", None)):
+            return None
+    except Exception:  # pragma: no cover - another underthesea layout
+        return None
+    return patterns, normalize, model
+
+
+@lru_cache(maxsize=8)
+def _token_regex(fixed: tuple[str, ...]) -> re.Pattern:
+    patterns = _parts()[0]
+    if fixed:
+        # underthesea writes `\bA\b|\bB\b|...`; one leading `\b` before the alternation is
+        # the same test, and lets the regex engine skip alternatives by their first letter
+        names = "|".join(re.sub(" ", r"\ ", w) + r"\b" for w in fixed)
+        patterns = [rf"(?P<fixed_words>\b(?:{names}))", *patterns]
+    return re.compile(r"(" + "|".join(patterns) + ")", re.VERBOSE | re.UNICODE)
+
+
+def _word_tokenize(text: str, fixed: tuple[str, ...]) -> list[str]:
+    """underthesea's word_tokenize(text, fixed_words=fixed, use_token_normalize=False)."""
+    parts = _parts()
+    if parts is None:
+        return _tokenizer()(text, fixed_words=list(fixed), use_token_normalize=False)
+    _, normalize, model = parts
+    # each alternative of the regex is one named group, so a match is its token
+    tokens = [m.group() for m in _token_regex(fixed).finditer(normalize(text))]
+    if not tokens:
+        return []
+    tags = model.predict([[t] for t in tokens])
+    out: list[str] = []
+    for tag, token in zip(tags, tokens, strict=False):
+        if tag == "I-W" and out:
+            out[-1] = out[-1] + " " + token
+        else:
+            out.append(token)
+    return out
+
+
 @lru_cache(maxsize=8192)
 def _segment_cached(text: str, fixed: tuple[str, ...]) -> tuple[Word, ...]:
     masked = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), text)
     try:
-        words = _tokenizer()(masked, fixed_words=list(fixed), use_token_normalize=False)
+        words = _word_tokenize(masked, fixed)
     except Exception:  # a segmenter failure must not lose the task: fall back to syllables
         words = [m.group(0) for m in _SYLLABLE.finditer(masked)]
     return tuple(_align(text, words))
@@ -126,5 +182,9 @@ def _align(text: str, words: Sequence[str]) -> list[Word]:
 
 def segment_words(text: str, fixed_words: Sequence[str] = ()) -> tuple[Word, ...]:
     """Words of TEXT as (start, end, form); cached, so a repeated text costs nothing."""
-    fixed = tuple(sorted({w for w in fixed_words if _PLAIN_NAME.match(w)}, key=len, reverse=True))
-    return _segment_cached(text, fixed)
+    return _segment_cached(text, _fixed(tuple(fixed_words)))
+
+
+@lru_cache(maxsize=8)
+def _fixed(fixed_words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({w for w in fixed_words if _PLAIN_NAME.match(w)}, key=len, reverse=True))
