@@ -488,7 +488,9 @@ class AgencyText:
             if not m or m[0] > end:
                 break
             j = last = m[0]
-            if self.norm(j) in _LEVEL_JOIN and self.at(j + 1, "LEVEL"):
+            # `tỉnh, xã` joins levels; `tỉnh, Tỉnh đoàn` starts another body
+            if (self.norm(j) in _LEVEL_JOIN and self.at(j + 1, "LEVEL")
+                    and self.body_at(j + 1, end, after_sep=True) is None):
                 j += 1
         return last
 

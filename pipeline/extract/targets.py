@@ -79,6 +79,9 @@ class _Grammar:
     year: re.Pattern
     adjacent: re.Pattern  # what may stand between a bare `năm 2020` and its measure
     horizon: re.Pattern
+    grade: re.Pattern  # `cấp độ` right before a number: a rank, not a quantity
+    baseline: re.Pattern  # `so với` right before a year: the baseline, not the due year
+    frequency: re.Pattern  # an after-part that only says how often
 
 
 def _norm(s: str) -> str:
@@ -121,6 +124,9 @@ def _build(rules: Rules) -> _Grammar:
         year=re.compile(rf"(?<!\w)(?:{year})(?!\d)", flags),
         adjacent=re.compile(rf"^\s*,?\s*(?:(?:{link_alt})(?:\s+|$))?(?:(?:{cmp_alt})(?:\s+|$))?$", flags),
         horizon=re.compile(r"định\s+hướng\s+$", flags),
+        grade=re.compile(rf"(?<!\w)(?:{phrase_alt(nt.get('grade_before') or [])})\s+$", flags),
+        baseline=re.compile(rf"(?<!\w)(?:{phrase_alt(data.get('baseline_before') or [])})\s+$", flags),
+        frequency=re.compile(rf"^(?:\s*(?:{phrase_alt(data.get('frequency') or [])})(?!\w))+\s*$", flags),
     )
 
 
@@ -180,7 +186,7 @@ def _candidates(text: str, g: _Grammar) -> list[tuple[int, int, int, str, float,
         if (s and (text[s - 1].isalnum() or text[s - 1] in "/.,")) or text[e : e + 1] == "/":
             continue  # part of a word, a date, a document number or a phone number
         value = _value(m.group())
-        if value is None:
+        if value is None or g.grade.search(text, max(0, s - 15), s):
             continue
         cm = g.count.search(text, max(0, s - 25), s)
         cmp_word = _norm(cm.group("cmp")) if cm else ""
@@ -221,12 +227,16 @@ def _year(text: str, g: _Grammar, sent_start: int, lead: int, end: int) -> int |
     for m in g.year.finditer(text, sent_start, lead):
         if g.horizon.search(text, max(0, m.start() - 20), m.start()):
             continue
+        if g.baseline.search(text, max(0, m.start() - 20), m.start()):
+            continue
         bare = m.group().lower().startswith("năm")
         if not bare or g.adjacent.match(text[m.end() : lead]):
             best = int(m.group("year"))
     if best is not None:
         return best
     for m in g.year.finditer(text, lead, end):
+        if g.baseline.search(text, max(0, m.start() - 20), m.start()):
+            continue
         if not m.group().lower().startswith("năm"):
             return int(m.group("year"))
     return None
@@ -258,6 +268,8 @@ def get_target_annotations(text: str, rules: Rules) -> Iterator[TargetAnnotation
         subj_e = before_s + link.start() if link else before_e
         subj_s, subj_e = _trim(text, before_s, subj_e)
         after_ok = after_e > after_s and not _trivial(text, g, after_s, after_e)
+        if after_ok and before_e > before_s and g.frequency.match(text[after_s:after_e]):
+            after_ok = False  # `ít nhất 02 lần mỗi tháng`: the measure is named before
         if subj_e > subj_s and (link or not after_ok):
             start, end = subj_s, max(mend, after_e)
         elif after_ok:
