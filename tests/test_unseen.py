@@ -17,7 +17,7 @@ FILES = sorted(UNSEEN.glob("*.txt"))
 
 # sections a reader counts in each opening (006 is a decision: `Điều` articles are not sections)
 MIN_SECTIONS = {"001": 2, "002": 4, "003": 6, "004": 2, "005": 3, "006": 0, "007": 4, "008": 6,
-                "009": 1, "010": 2, "011": 2}
+                "009": 1, "010": 2, "011": 2, "012": 12, "013": 12, "014": 12, "015": 12}
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +162,61 @@ def test_011_national_steering_committee(results):
     p = results["011"].extracted.plan
     assert (p.issuer, p.issuer_level) == ("Ban Chỉ đạo 138/CP", "national")
     assert (p.period_start, p.period_end, p.horizon_year) == (2023, 2023, None)
+
+
+# --- 012-015: whole plans written for this test (SOURCES.md): the body extractors -----------
+
+
+def _rows(r):
+    tp = {t.task_id: t.path for t in r.extracted.tasks}
+    a = {(x.path, x.role, x.agency) for x in r.extracted.assignments}
+    d = {(tp.get(x.task_id), x.kind, x.due_date, x.recurrence) for x in r.extracted.deadlines}
+    t = {(tp.get(x.task_id), x.comparator, x.value, x.unit, x.year) for x in r.extracted.targets}
+    return a, d, t
+
+
+def test_012_commune_agency_headed_items(results):
+    a, d, t = _rows(results["012"])
+    assert ("IV/1/-2", "coordinate", "Ban Chỉ huy Quân sự xã") in a  # level word kept
+    assert ("IV/1/-2", "lead", "Công an xã") in a
+    assert (None, "standing", "Công an xã") in a
+    assert ("IV/5", "requested", "Ủy ban Mặt trận Tổ quốc Việt Nam xã") in a
+    assert ("IV/3/-2", "date", dt.date(2026, 9, 15), None) in d
+    assert ("IV/1/-3", "recurring", None, "quarterly") in d
+    assert (None, "ge", 5.0, "%", None) in t  # `so với năm 2025` is the baseline, not the due year
+
+
+def test_013_province_phan_cong_blocks(results):
+    a, d, t = _rows(results["013"])
+    assert ("II/1/a", "lead", "Văn phòng Ủy ban nhân dân tỉnh") in a
+    assert ("II/1/a", "coordinate", "Sở Nội vụ") in a
+    assert ("II/2/a", "coordinate", "Viễn thông Quảng Trị") in a
+    assert ("II/2/b", "coordinate", "Viettel Quảng Trị") in a
+    assert ("IV/3", "requested", "Tỉnh đoàn") in a
+    assert ("IV/3", "requested", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh") in a
+    assert (None, "standing", "Sở Khoa học và Công nghệ") in a
+    assert not any(x[0] == "II/3" for x in t)  # `cấp độ 3 trở lên` is a grade
+    assert (None, "gt", 80.0, "%", None) in t
+    assert ("IV/1", "date", dt.date(2026, 12, 15), None) in d
+
+
+def test_014_ward_hard_wrapped(results):
+    a, d, t = _rows(results["014"])
+    assert ("III/1/a", "coordinate", "Hội Liên hiệp Phụ nữ phường") in a
+    assert ("III/2/-2", "lead", "Phòng Văn hóa - Xã hội") in a  # `Giao X`
+    assert ("IV/3/-1", "requested", "Hội Liên hiệp Phụ nữ phường") in a
+    assert (None, "standing", "Phòng Văn hóa - Xã hội") in a
+    assert ("III/3", "date", dt.date(2026, 9, 30), None) in d
+    assert (None, "ge", 30.0, "%", None) in t
+
+
+def test_015_agency_colon_items(results):
+    a, d, t = _rows(results["015"])
+    assert results["015"].extracted.plan.doc_ref == "12/KH-BCĐ"
+    assert ("III/1", "coordinate", "Bộ đội Biên phòng tỉnh") in a
+    assert ("III/1", "coordinate", "Viện kiểm sát nhân dân tỉnh") in a
+    assert ("III/2", "lead", "Bộ đội Biên phòng tỉnh") in a
+    assert not any(x[0] == "III/2" and x[1] == "coordinate" for x in a)  # foreign force
+    assert ("III/6", "requested", "Tòa án nhân dân tỉnh") in a
+    assert ("III/3/b", "date", dt.date(2026, 4, 30), None) in d
+    assert ("III/6", "ge", 2.0, "count", None) in t

@@ -301,9 +301,9 @@ def target_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
 def _heading_year(sections: Sequence[Section], pos: int, g: _Grammar) -> int | None:
     """`Mục tiêu cụ thể đến năm 2030`: a year stated on a heading above the target."""
     for s in sorted((s for s in sections if s.char_start <= pos < s.char_end), key=lambda s: -s.level):
-        m = g.year.search(s.heading)
-        if m and not g.horizon.search(s.heading[: m.start()]):
-            return int(m.group("year"))
+        for m in g.year.finditer(s.heading):
+            if not (g.horizon.search(s.heading[: m.start()]) or g.baseline.search(s.heading[: m.start()])):
+                return int(m.group("year"))
     return None
 
 

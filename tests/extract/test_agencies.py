@@ -72,7 +72,7 @@ def test_plural_dropped_inside_the_name(rules):
 def test_generic_compounds_split_longest_first(rules):
     ms = split_agencies("Ban Chỉ huy Quân sự xã, các phòng, ban, cơ quan, tổ chức, các trường học và các thôn",
                         rules=rules)
-    assert names(ms) == ["Ban Chỉ huy Quân sự", "Phòng, ban", "Cơ quan, tổ chức", "Trường học", "Thôn"]
+    assert names(ms) == ["Ban Chỉ huy Quân sự xã", "Phòng, ban", "Cơ quan, tổ chức", "Trường học", "Thôn"]
     assert [m.generic for m in ms] == [False, True, True, False, False]
 
 
@@ -109,3 +109,23 @@ def test_never_raises_on_odd_text(rules):
     for text in ["", "   ", ";;,,", "UBND", "các", "Đề nghị", "- * #"]:
         list(find_agencies(text, rules=rules))
         split_agencies(text, rules=rules)
+
+
+def test_level_word_does_not_swallow_a_body_named_after_a_level(rules):
+    # `tỉnh, Tỉnh đoàn`: the second `Tỉnh` opens another body, not a second level word
+    ms = names(find_agencies("Đề nghị Ủy ban MTTQ Việt Nam tỉnh, Tỉnh đoàn phối hợp tuyên truyền.", rules=rules))
+    assert ms == ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Tỉnh đoàn"]
+    # near-miss: two real level words still join
+    assert names(find_agencies("Ủy ban nhân dân các xã, phường thực hiện.", rules=rules)) == [
+        "Ủy ban nhân dân xã, phường"]
+
+
+def test_border_guard_and_military_command_keep_their_level(rules):
+    ms = names(find_agencies("phối hợp với Bộ đội Biên phòng tỉnh, Ban CHQS xã, Bộ Chỉ huy Bộ đội Biên phòng tỉnh",
+                             rules=rules))
+    assert ms == ["Bộ đội Biên phòng tỉnh", "Ban Chỉ huy Quân sự xã", "Bộ Chỉ huy Bộ đội Biên phòng"]
+
+
+def test_telecom_branches_are_separate_bodies(rules):
+    ms = names(find_agencies("Viễn thông Quảng Trị, Viettel Quảng Trị và các doanh nghiệp viễn thông", rules=rules))
+    assert ms == ["Viễn thông Quảng Trị", "Viettel Quảng Trị", "Doanh nghiệp viễn thông"]

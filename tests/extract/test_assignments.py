@@ -60,7 +60,7 @@ def test_plan_wide_assignment_section(rules):
             "- Cơ quan chủ trì: Công an xã.\n- Cơ quan phối hợp: Ban chỉ huy Quân sự xã, các thôn.\n")
     got = rows(text, [("II", "tasks", "II."), ("II/1", "tasks", "1."), ("III", "assignment", "III.")], rules)
     assert (None, "lead", "Công an xã", "plan") in got
-    assert (None, "coordinate", "Ban Chỉ huy Quân sự", "plan") in got
+    assert (None, "coordinate", "Ban Chỉ huy Quân sự xã", "plan") in got
     assert ("II/1", "lead", "Công an xã", "task") not in got
 
 
@@ -153,3 +153,20 @@ def test_intro_line_applies_to_each_bullet(rules):
 def test_phoi_hop_followed_by_a_verb_gives_no_row(rules):
     text = "II. NHIỆM VỤ\n1. Tăng cường phối hợp điều tra, phối hợp tổ chức diễn đàn, sự phối hợp của Ủy ban MTTQ.\n"
     assert rows(text, [("II", "tasks", "II."), ("II/1", "tasks", "1.")], rules) == set()
+
+
+def test_agency_colon_item_with_partners_after_chu_tri(rules):
+    # `1. Công an tỉnh: Chủ trì, phối hợp với X, Y ...` on one line: X and Y coordinate
+    text = ("III. NHIỆM VỤ\n1. Công an tỉnh: Chủ trì, phối hợp với Bộ đội Biên phòng tỉnh, Viện kiểm sát nhân dân tỉnh mở đợt cao điểm.\n"
+            "2. Bộ đội Biên phòng tỉnh: Tăng cường tuần tra; phối hợp với lực lượng chức năng nước bạn trao đổi thông tin.\n"
+            "3. Đề nghị Ủy ban MTTQ Việt Nam tỉnh, Tỉnh đoàn phối hợp tuyên truyền.\n")
+    spec = [("III", "tasks", "III."), ("III/1", "tasks", "1."), ("III/2", "tasks", "2."), ("III/3", "tasks", "3.")]
+    p = plan(place="Đồng Tháp", locality="tỉnh Đồng Tháp")
+    got = rows(text, spec, rules, p)
+    assert ("III/1", "lead", "Công an tỉnh", "task") in got
+    assert ("III/1", "coordinate", "Bộ đội Biên phòng tỉnh", "task") in got
+    assert ("III/1", "coordinate", "Viện kiểm sát nhân dân tỉnh", "task") in got
+    assert ("III/2", "lead", "Bộ đội Biên phòng tỉnh", "task") in got
+    assert not any(r[0] == "III/2" and r[1] == "coordinate" for r in got)  # a foreign force: no row
+    assert ("III/3", "requested", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "task") in got
+    assert ("III/3", "requested", "Tỉnh đoàn", "task") in got

@@ -58,3 +58,26 @@ def test_never_raises_and_spans_slice_to_raw(rules, text):
         assert 0 <= r.char_start < r.char_end <= len(text)
         assert text[r.char_start : r.char_end] == r.raw
         assert r.comparator in {"eq", "gt", "ge", "lt", "le"}
+
+
+def test_baseline_year_is_not_the_due_year(rules):
+    (a,) = get_target_annotations("Giảm ít nhất 5% số vụ tai nạn giao thông so với năm 2025.", rules)
+    assert (a.comparator, a.value, a.year) == ("ge", 5.0, None)
+    # near-miss: a stated due year still counts
+    (b,) = get_target_annotations("Đến năm 2027, giảm ít nhất 5% số vụ so với năm 2025.", rules)
+    assert b.year == 2027
+
+
+def test_a_grade_is_not_a_target(rules):
+    text = "Kiểm tra an toàn thông tin các hệ thống cấp độ 3 trở lên; tổ chức ít nhất 04 lớp tập huấn."
+    found = [(a.comparator, a.value, a.unit) for a in get_target_annotations(text, rules)]
+    assert found == [("ge", 4.0, "lớp")]
+
+
+def test_frequency_tail_takes_the_subject_from_before(rules):
+    text = "Phát chuyên mục an toàn giao thông trên loa truyền thanh ít nhất 02 lần mỗi tháng."
+    (a,) = get_target_annotations(text, rules)
+    assert a.value == 2.0 and "chuyên mục an toàn giao thông" in a.subject and "mỗi tháng" not in a.subject
+    # near-miss: a measure named after the number keeps it
+    (b,) = get_target_annotations("Tạo việc làm cho ít nhất 150 lao động nữ trong năm.", rules)
+    assert b.subject.startswith("lao động nữ")
