@@ -54,7 +54,7 @@ _OLD_TONE_RX = re.compile(
 )
 # the end of such a syllable, `quý` / `quỳ` (left alone) excepted: found without trying every word
 _OLD_TONE_END_RX = re.compile(
-    r"(?:(?<![qQ])[uU]|[oO])[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![\w])"
+    r"[uUoO](?<![qQ][uU])[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![\w])"  # the vowel first: a fast scan
 )
 _WORD_CHAR_RX = re.compile(r"\w")
 

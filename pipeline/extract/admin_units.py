@@ -14,11 +14,12 @@ Nothing here is typed by hand. The tables are built once (`admin_units()` is cac
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 __all__ = ["AdminUnits", "NewProvince", "Commune", "admin_units", "fold"]
 
@@ -61,6 +62,15 @@ def _split_kind(full: str) -> tuple[str, str]:
     return "", full.strip()
 
 
+def _package_dir(name: str) -> Path:
+    """Where package NAME is installed, found without importing it (vietnamadminunits'
+    own __init__ loads its parsers, geopy and requests: a third of a second at start-up)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(name)
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 class AdminUnits:
     """Lookups over the 2025 list, with the pre-2025 province and district names mapped in."""
 
@@ -87,7 +97,7 @@ class AdminUnits:
     def _load_legacy(self) -> None:
         """Old (63) provinces and their districts, mapped to the 2025 provinces."""
         try:
-            data_dir = resources.files("vietnamadminunits") / "data"
+            data_dir = _package_dir("vietnamadminunits") / "data"
             conv = json.loads((data_dir / "converter_2025.json").read_text(encoding="utf-8"))
             legacy = json.loads((data_dir / "parser_legacy.json").read_text(encoding="utf-8"))
         except (ModuleNotFoundError, FileNotFoundError):  # optional: new names still work

@@ -25,6 +25,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress, repeat
 from typing import NamedTuple
 
 from ..rules import Rules
@@ -60,6 +61,7 @@ class Tok(NamedTuple):
 # --- compiled gazetteer -----------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+|[&/;,:.()\-‐-―−–—\"“”'!?…]", re.UNICODE)
+_WORD_SPLIT = re.compile("(" + _WORD.pattern + ")", re.UNICODE)
 _DASHES = set("-‐‑‒–—―−")
 SEPARATORS = {",", ";", "và", "/"}
 _LEVEL_JOIN = {",", "và", "/"}
@@ -162,40 +164,64 @@ def gazetteer(rules: Rules) -> Gazetteer:
 
 def tokenize(text: str, g: Gazetteer) -> list[Tok]:
     """Words and punctuation of TEXT, abbreviations expanded in place."""
-    raw = _raw_tokens(text)
-    out: list[Tok] = []
-    append = out.append
+    # one split gives gaps and words alternately; their lengths give every offset, so the
+    # tokens are built by C-level maps instead of a Python loop over thousands of matches
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
+    n = len(words)
+    if not n:
+        return []
+    pos = list(accumulate(map(len, parts)))
+    starts = pos[0::2]
+    ends = pos[1::2]
+    nls = [False]  # a line break stands in the gap before the word (none before the first)
+    nls += ["\n" in gap for gap in parts[2 : 2 * n : 2]]
+    caps = [w[0].isupper() for w in words]
     new = tuple.__new__  # Tok(...) without the Python-level __new__ of a named tuple
+    # (STARTS has one more entry, the end of the text: zip stops at the words)
+    fields = zip(map(_norm, words), words, starts, ends, caps, nls, strict=False)
+    out = list(map(new, repeat(Tok), fields))
     first = g.abbrev_first
+    if first.isdisjoint(words):
+        return out
+    # abbreviations: rebuild the list around each one, left to right
+    abbrev = g.abbrev
     find = text.find
+    res: list[Tok] = []
     prev_end = -1  # end of the last token out (-1: none yet)
-    i = 0
-    n = len(raw)
-    while i < n:
-        t, s, e = raw[i]
+    last = 0  # raw words before LAST are done
+
+    def copy(a: int, b: int) -> None:
+        nonlocal prev_end
+        if a >= b:
+            return
+        t = out[a]
+        # after an abbreviation that expands to nothing the line break is looked for further back
+        nl = prev_end >= 0 and find("\n", prev_end, t.start) >= 0
+        res.append(t if nl == t.nl else t._replace(nl=nl))
+        res.extend(out[a + 1 : b])
+        prev_end = ends[b - 1]
+
+    for i in compress(range(n), map(first.__contains__, words)):  # the words that may open one
+        if i < last:
+            continue
+        for k in range(min(g.abbrev_max, n - i), 0, -1):
+            key = tuple(words[i : i + k])
+            # an abbreviation is one unit: no space inside a multi-token key (CT-XH, GD&ĐT)
+            if key in abbrev and all(ends[j] == starts[j + 1] for j in range(i, i + k - 1)):
+                break
+        else:
+            continue
+        copy(last, i)
+        s, e = starts[i], ends[i + k - 1]
         nl = prev_end >= 0 and find("\n", prev_end, s) >= 0
-        if t in first:
-            hit = None
-            for k in range(min(g.abbrev_max, n - i), 0, -1):
-                key = tuple(t for t, _, _ in raw[i:i + k])
-                # an abbreviation is one unit: no space inside a multi-token key (CT-XH, GD&ĐT)
-                if key in g.abbrev and all(raw[j][2] == raw[j + 1][1] for j in range(i, i + k - 1)):
-                    hit = (k, g.abbrev[key])
-                    break
-            if hit:
-                k, words = hit
-                e = raw[i + k - 1][2]
-                for w in words:
-                    append(new(Tok, (_norm(w), w, s, e, w[:1].isupper(), nl)))
-                    nl = False
-                if words:
-                    prev_end = e
-                i += k
-                continue
-        append(new(Tok, (_norm(t), t, s, e, t[:1].isupper(), nl)))
-        prev_end = e
-        i += 1
-    return out
+        for x in abbrev[key]:
+            res.append(new(Tok, (_norm(x), x, s, e, x[:1].isupper(), nl)))
+            nl = False
+            prev_end = e
+        last = i + k
+    copy(last, n)
+    return res
 
 
 @lru_cache(maxsize=65536)
@@ -226,14 +252,15 @@ def _index(text: str, rules: Rules, g: Gazetteer):
         return hit
     toks = tokenize(text, g)
     # the stream, and the full-token index of each of its tokens (to look back at `các`)
-    plural = g.plural
-    full = [i for i, t in enumerate(toks) if t.norm not in plural and t.norm != "-"]
-    s = [toks[i] for i in full]
+    left_out = g.plural | {"-"}
+    norms = [t.norm for t in toks]
+    full = [i for i, n in enumerate(norms) if n not in left_out]
+    s = list(map(toks.__getitem__, full))
     starts = [t.start for t in s]
     # best[k][kind] = (end, entry) of the longest match of KIND at stream position k
     best: dict[int, dict[str, tuple[int, int]]] = {}
     if s:
-        doc = _doc(g.nlp, [t.norm for t in s])
+        doc = _doc(g.nlp, list(map(norms.__getitem__, full)))
         strings = g.nlp.vocab.strings
         entries = g.entries
         for key, a, b in g.matcher(doc):

@@ -143,10 +143,18 @@ def _expand(s: str, abbrs: dict[str, str]) -> str:
                   lambda m: abbrs[m[1]], s)
 
 
-def _starts(words: list[str], i: int, phrases: list[list[str]]) -> bool:
+def _bare_words(words: list[str]) -> list[str]:
+    """The words as `_starts` compares them: lower case, without clause marks and quotes."""
+    return [w.lower().strip(",;.:()“”\"") for w in words]
+
+
+def _starts(bare: list[str], i: int, phrases: list[list[str]]) -> bool:
+    """True when one of PHRASES starts at word I (BARE: the words from `_bare_words`)."""
+    first = bare[i] if i < len(bare) else None
     for p in phrases:
-        seg = [w.lower().strip(",;.:()“”\"") for w in words[i:i + len(p)]]
-        if seg == p:
+        if p and p[0] != first:  # the cheap test first: most words start no phrase
+            continue
+        if bare[i:i + len(p)] == p:
             return True
     return False
 
@@ -171,6 +179,7 @@ def _read_title(flat: str, pos: int, kind_word: str, c: _Compiled) -> _Title | N
     words = [t[2] for t in toks]
     if not words or c.vague.match(" ".join(words[:3])):
         return None
+    bare_words = _bare_words(words)
     is_law = kind_word in ("Luật", "Bộ luật", "Pháp lệnh")
     taken: list[str] = []
     end = pos
@@ -184,7 +193,7 @@ def _read_title(flat: str, pos: int, kind_word: str, c: _Compiled) -> _Title | N
         low = bare.lower()
         if w.startswith("("):
             break
-        if taken and not has_period and _starts(words, i, c.title_stop):
+        if taken and not has_period and _starts(bare_words, i, c.title_stop):
             if not (low == "năm" or low == "giai"):
                 break
         if low in ("năm",) and i + 1 < len(toks) and re.match(r"^(?:19|20)\d\d", words[i + 1]):
@@ -234,6 +243,7 @@ def _read_issuer(flat: str, pos: int, c: _Compiled, rules: Rules) -> tuple[str |
     window = flat[pos:pos + 200]
     toks = [(m.start() + pos, m.end() + pos, m[0]) for m in _WORD.finditer(window)]
     words = [t[2] for t in toks]
+    bare_words = _bare_words(words)
     taken: list[str] = []
     end = pos
     for i, (_lo, hi, w) in enumerate(toks[:12]):
@@ -242,7 +252,7 @@ def _read_issuer(flat: str, pos: int, c: _Compiled, rules: Rules) -> tuple[str |
             if w.endswith((",", ";", ".")):
                 break
             continue
-        if taken and _starts(words, i, c.issuer_stop):
+        if taken and _starts(bare_words, i, c.issuer_stop):
             break
         if w.startswith("(") or re.match(r"^\d", w):
             break
