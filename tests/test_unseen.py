@@ -198,6 +198,9 @@ def test_013_province_phan_cong_blocks(results):
     assert not any(x[0] == "II/3" for x in t)  # `cấp độ 3 trở lên` is a grade
     assert (None, "gt", 80.0, "%", None) in t
     assert ("IV/1", "date", dt.date(2026, 12, 15), None) in d
+    # `- Thời gian hoàn thành:` lines of a `Phân công` block time the block's task
+    assert ("II/1/a", "date", dt.date(2026, 6, 30), None) in d
+    assert ("II/1/b", "date", dt.date(2026, 9, 30), None) in d
 
 
 def test_014_ward_hard_wrapped(results):
@@ -212,7 +215,10 @@ def test_014_ward_hard_wrapped(results):
 
 def test_015_agency_colon_items(results):
     a, d, t = _rows(results["015"])
-    assert results["015"].extracted.plan.doc_ref == "12/KH-BCĐ"
+    p = results["015"].extracted.plan  # `Số:` above the motto, two-line issuer header
+    assert p.doc_ref == "12/KH-BCĐ"
+    assert (p.issuer, p.issuer_level) == ("Ban Chỉ đạo phòng, chống tội phạm tỉnh Đồng Tháp",
+                                          "province_dept")
     assert ("III/1", "coordinate", "Bộ đội Biên phòng tỉnh") in a
     assert ("III/1", "coordinate", "Viện kiểm sát nhân dân tỉnh") in a
     assert ("III/2", "lead", "Bộ đội Biên phòng tỉnh") in a

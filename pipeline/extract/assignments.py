@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from ..records import Assignment, PlanInfo, Section, Segmented, Task
 from ..rules import Rules
 from .agencies import AgencyMention, AgencyText, agency_text
+from .locate import block_scopes
 from .tasks import (
     TASK_KINDS,
     children_map,
@@ -267,23 +268,13 @@ def find_assignments(
         _standing_in(ax, ks, ke, roles, subject or [m for m, r in found if r == "lead"], leads, col)
 
     # 3. assignment blocks: the items before them, back to the previous block
-    last_block_end: dict[str | None, int] = {}
-    for top in [s for s in sections if s.parent_section_id is None]:
-        for b in find_blocks(text, top.char_start, top.char_end, rules=rules):
-            before = [t for t in ordered if top.char_start <= t.char_start < b.start]
-            targets: list[Task] = []
-            if before:
-                parent = by_id[before[-1].section_id].parent_section_id
-                floor = last_block_end.get(parent, -1)
-                targets = [t for t in before if by_id[t.section_id].parent_section_id == parent
-                           and t.char_start >= floor]
-                last_block_end[parent] = b.end
-            for m, role in _block_roles(ax, text, b, roles, rules):
-                if targets:
-                    for t in targets:
-                        col.add(m, role, task=t)
-                elif top.kind in ("assignment", "organization", "tasks"):
-                    col.add(m, role, path=None, scope="plan")
+    for top, b, targets in block_scopes(text, sections, ordered, rules=rules):
+        for m, role in _block_roles(ax, text, b, roles, rules):
+            if targets:
+                for t in targets:
+                    col.add(m, role, task=t)
+            elif top.kind in ("assignment", "organization", "tasks"):
+                col.add(m, role, path=None, scope="plan")
 
     # 4. the closing paragraph: requests and orders for the whole plan
     cl = closing_start(text, seg.body_start, seg.body_end, rules=rules)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..records import Deadline, PlanInfo, Segmented, Task
 from ..rules import Rules
-from .locate import section_at, task_at
+from .locate import block_scopes, section_at, task_at
 from .targets import phrase_alt, phrase_re, target_spans
 
 __all__ = ["DeadlineAnnotation", "get_deadline_annotations", "find_deadlines", "plan_year"]
@@ -134,7 +134,9 @@ def _build(rules: Rules) -> _Grammar:
     not_after = p.get("not_after", "(?!)")
     # one frequency, maybe after `hằng`, not followed by a year or `nay` (`năm 2026`, `năm nay`)
     item = rf"(?:(?:{every})\s+)?(?:{plain_freq})(?!\w)(?!\s*(?:{not_after}))"
-    freq_list = rf"{item}(?:\s*(?:{p.get('list_join', ',')})\s*{item})*"
+    # the next frequency may repeat the report word: `sơ kết 6 tháng, tổng kết năm`
+    again = rf"(?:(?:{p['report']})\s+)?" if "report" in p else ""
+    freq_list = rf"{item}(?:\s*(?:{p.get('list_join', ',')})\s*{again}{item})*"
     day = (
         r"(?:(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}))?"
         r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s+năm\s+(?P<y2>\d{4}))?)(?![\d/])"
@@ -163,7 +165,9 @@ def _build(rules: Rules) -> _Grammar:
             rf"(?<!\w){verb}(?P<op>{p.get('due', '(?!)')}|{p.get('due_in', '(?!)')})\s+{month}", flags
         ),
         event=re.compile(event, flags),
-        periodic=re.compile(rf"(?<!\w)(?:{p.get('periodic', '(?!)')})(?!\w)(?:\s+(?P<freq>{freq_list}))?",
+        # `định kỳ báo cáo 6 tháng, 01 năm`: one schedule, not a bare `định kỳ` and a report
+        periodic=re.compile(rf"(?<!\w)(?:{p.get('periodic', '(?!)')})(?!\w)"
+                            rf"(?:\s+{again}(?P<freq>{freq_list}))?",
                             flags),
         report=re.compile(rf"(?<!\w)(?:{p.get('report', '(?!)')})\s+(?P<freq>{freq_list})", flags),
         every=re.compile(rf"(?<!\w)(?:{every})\s+(?P<freq>{freq_list})", flags),
@@ -425,21 +429,43 @@ def find_deadlines(
         m = _DATE_LINE_YEAR.search(text, 0, min(len(text), 3000))
         year = int(m.group(1)) if m else None
     body = (seg.body_start, seg.body_end) if seg.body_start < seg.body_end else (0, len(text))
+    scopes = None
     for a in get_deadline_annotations(text, rules, year=year, period=period):
         if not a.plan_period and not body[0] <= a.start < body[1]:
             continue  # the preamble cites others' schedules; the signature block has none
         task = None if a.plan_period else task_at(tasks, a.start)
         section = None if a.plan_period or task else section_at(seg.sections, a.start)
-        yield Deadline(
-            doc_id=seg.doc.doc_id,
-            task_id=task.task_id if task else None,
-            kind=a.kind,
-            raw=text[a.start : a.end],
-            char_start=a.start,
-            char_end=a.end,
-            due_date=a.due_date,
-            recurrence=a.recurrence,
-            year_start=a.year_start,
-            year_end=a.year_end,
-            path=task.path if task else (section.path if section else None),
-        )
+        covered: list[Task | None] = [task]
+        if task is None and section is not None:
+            if scopes is None:
+                scopes = block_scopes(text, seg.sections, tasks, rules=rules)
+            # `- Thời gian hoàn thành: ...` in a `Phân công` block: the block's tasks, one row each
+            covered = _block_tasks(a.start, section, scopes, seg.sections, tasks) or [None]
+        for t in covered:
+            yield Deadline(
+                doc_id=seg.doc.doc_id,
+                task_id=t.task_id if t else None,
+                kind=a.kind,
+                raw=text[a.start : a.end],
+                char_start=a.start,
+                char_end=a.end,
+                due_date=a.due_date,
+                recurrence=a.recurrence,
+                year_start=a.year_start,
+                year_end=a.year_end,
+                path=t.path if t else (section.path if section else None),
+            )
+
+
+def _block_tasks(pos: int, section, scopes, sections, tasks: Sequence[Task]) -> list[Task]:
+    """The tasks of the `Phân công` block POS stands in or right after (same section, no task
+    in between): the block's deadline line times what its assignments cover."""
+    for _top, b, targets in reversed(scopes):
+        if b.start > pos:
+            continue
+        if not targets or section_at(sections, b.start) is not section:
+            return []
+        if any(b.start <= t.char_start < pos for t in tasks):
+            return []
+        return targets
+    return []

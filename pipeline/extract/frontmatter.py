@@ -115,8 +115,10 @@ def _compile(rules: Rules) -> _Compiled:
                         for a in [canon, *spec.get("aliases", [])]])
     upper_patterned = _alt([w.upper() for w in pattern_levels])
     upper_levels = _alt([w.upper() for w in levels])
-    header_body = (rf"(?<![\p{{L}}/-])(?P<body>{upper_fixed}|{upper_patterned}(?:[ \t\n]+(?!{upper_levels}\b)"
-                   rf"\p{{Lu}}+){{0,6}}?)(?:[ \t\n|]+(?P<level>{upper_levels})"
+    # a patterned body's name runs to the place level word or the end of its line
+    # (`BAN CHỈ ĐẠO PHÒNG, CHỐNG TỘI PHẠM`); the header is read line by line (_header_lines)
+    header_body = (rf"(?<![\p{{L}}/-])(?P<body>{upper_fixed}|{upper_patterned}(?:[ \t]+(?!{upper_levels}\b)"
+                   rf"\p{{Lu}}[\p{{Lu}}\-]*,?){{0,8}})(?:[ \t\n|]+(?P<level>{upper_levels})"
                    rf"(?:[ \t\n]+(?P<name>\p{{Lu}}+(?:[ \t]+\p{{Lu}}+){{0,4}}))?)?(?![\p{{L}}])")
     modes = _alt([m.rstrip(".") for m in fm.get("signing_modes", [])])
     return _Compiled(
@@ -294,7 +296,8 @@ def front_bounds(seg: Segmented, rules: Rules) -> tuple[int, int]:
                 break
             prev = text.rfind("\n", 0, line_start - 1) + 1
             content = text[prev:line_start].strip(" \t\n*#|-")
-            if content and not content.isupper():
+            # the number line may sit between the issuer block and the motto
+            if content and not content.isupper() and not c.number.match(flatten(content)):
                 break
             line_start = prev
             if content:
@@ -475,6 +478,26 @@ def _recipients(text: str, flat: str, start: int, c: _Compiled) -> tuple[int | N
 # --- the issuer -------------------------------------------------------------------------
 
 
+def _header_lines(header: str, c: _Compiled) -> str:
+    """The header with markup as spaces but line breaks and table bars as line breaks (a
+    place name never runs onto the next body's line), and the motto blanked out."""
+    for ch in "*#\r\t\u00a0_":
+        header = header.replace(ch, " ")
+    header = header.replace("|", "\n")
+    return c.motto.sub(lambda m: " " * len(m.group()), header)
+
+
+def _spelled_as_in_text(body: str, flat: str, start: int) -> str:
+    """`Ban Chỉ đạo Phòng, chống tội phạm` as the text spells it in mixed case
+    (`Ban Chỉ đạo phòng, chống tội phạm`), when it does."""
+    words = body.split()
+    pat = r"\s+".join(re.escape(w) for w in words)
+    for m in re.finditer(rf"(?i)(?<![\p{{L}}]){pat}(?![\p{{L}}])", flat[start:]):
+        if not m.group().isupper():
+            return " ".join(m.group().split())
+    return body
+
+
 @dataclass
 class _Cand:
     body: str | None
@@ -486,14 +509,17 @@ def _issuer_candidates(text, flat, doc_start, h: _Header, front_end, close, c, r
     head_end = h.title_span[0] if h.title_span else (h.preamble_start or front_end)
     if h.kind_end is not None:
         head_end = min(head_end, h.kind_end)
-    header = flat[doc_start:head_end]
-    bodies = list(c.header_body.finditer(header))
+    bodies = list(c.header_body.finditer(_header_lines(text[doc_start:head_end], c)))
     if bodies:
-        # a department's header names its parent first (`UBND TỈNH BẮC NINH / SỞ Y TẾ`)
+        # the issuing body is the last one named: a body under a superior one is headed by
+        # the superior's name line above its own (`UBND TỈNH BẮC NINH / SỞ Y TẾ`, ND 30/2020)
         own = bodies[-1]
         place = next((parse_place(b["level"], b["name"]) for b in reversed(bodies) if b["level"]),
                      None)
-        yield _Cand(canonical_body(own["body"], rules), place)
+        body = canonical_body(own["body"], rules)
+        if len(bodies) > 1 and body not in c.body_level:
+            body = _spelled_as_in_text(body, flat, head_end)
+        yield _Cand(body, place)
     m = c.issuer_label.search(flat)
     if m:
         level = m["level"] or ("tỉnh" if admin_units().province(m["name"]) else "")
@@ -540,6 +566,9 @@ def _issuer(cands: list[_Cand], place_word: str | None, rules: Rules):
         return body, level, None
     if level == "by_place" or (body is None and place is not None):
         level = _place_level(place, rules) if place else "unknown"
+    elif level == "province_dept" and place is not None \
+            and _place_level(place, rules) in ("district", "commune"):
+        level = _place_level(place, rules)  # `CÔNG AN XÃ` under `UBND XÃ ...`: a commune body
     if body is None and place is None:
         return "", "unknown", None
     issuer = " ".join(x for x in (body, place.text if place else None) if x)

@@ -6,6 +6,8 @@ import bisect
 from collections.abc import Sequence
 
 from ..records import Section, Task
+from ..rules import Rules
+from .tasks import Block, find_blocks
 
 
 def task_at(tasks: Sequence[Task], pos: int) -> Task | None:
@@ -24,3 +26,26 @@ def section_at(sections: Sequence[Section], pos: int) -> Section | None:
         if s.char_start <= pos < s.char_end and (best is None or s.level > best.level):
             best = s
     return best
+
+
+def block_scopes(text: str, sections: Sequence[Section], tasks: Sequence[Task], *,
+                 rules: Rules) -> list[tuple[Section, Block, list[Task]]]:
+    """Each `Phân công` block as (top section, block, the tasks it applies to): the items
+    before it in the same section, back to the previous block of that section (CONTRACT).
+    A block with no item before it gets no task (plan-wide in a section of its own)."""
+    by_id = {s.section_id: s for s in sections}
+    ordered = sorted(tasks, key=lambda t: t.char_start)
+    out: list[tuple[Section, Block, list[Task]]] = []
+    last_block_end: dict[str | None, int] = {}
+    for top in [s for s in sections if s.parent_section_id is None]:
+        for b in find_blocks(text, top.char_start, top.char_end, rules=rules):
+            before = [t for t in ordered if top.char_start <= t.char_start < b.start]
+            targets: list[Task] = []
+            if before:
+                parent = by_id[before[-1].section_id].parent_section_id
+                floor = last_block_end.get(parent, -1)
+                targets = [t for t in before if by_id[t.section_id].parent_section_id == parent
+                           and t.char_start >= floor]
+                last_block_end[parent] = b.end
+            out.append((top, b, targets))
+    return out

@@ -172,6 +172,23 @@ class _Title:
     more: int | None = None  # where a second law joined by `và` starts
 
 
+def _continues(bare_words, j: int, flat: str, toks, c: _Compiled) -> bool:
+    """Word J goes on with a name: lower case, not a stop word, not a document's kind."""
+    if j >= len(toks):
+        return False
+    w = toks[j][2]
+    return (w[:1].islower() and not _starts(bare_words, j, c.title_stop)
+            and not c.kind_start.match(flat, toks[j][0]))
+
+
+def _verb_list(taken: list[str]) -> bool:
+    """The name ends in `X, y z`: a comma at most three words back, lower case after it."""
+    for k in range(len(taken) - 1, max(len(taken) - 4, -1), -1):
+        if taken[k].endswith(","):
+            return all(w[:1].islower() for w in taken[k + 1:])
+    return False
+
+
 def _read_title(flat: str, pos: int, kind_word: str, c: _Compiled) -> _Title | None:
     """The title after a kind word: `Phòng, chống mua bán người năm 2024`."""
     window = flat[pos:pos + 400]
@@ -219,7 +236,11 @@ def _read_title(flat: str, pos: int, kind_word: str, c: _Compiled) -> _Title | N
                 if not inner_caps:
                     more = toks[i + 1][0]
                     break
-            elif not has_period and not nxt[:1].isupper() and not _PERIOD_START.match(nxt):
+            elif not has_period and not nxt[:1].isupper() and not _PERIOD_START.match(nxt) \
+                    and not (is_law and _continues(bare_words, i + 1, flat, toks, c)
+                             and _verb_list(taken)):
+                # a law's name goes on closing a list of its verbs (`Luật Bảo vệ, chăm sóc và
+                # giáo dục trẻ em`), not after a whole name (`Luật Phòng, chống X và pháp luật`)
                 break
         taken.append(w)
         end = hi
@@ -228,7 +249,10 @@ def _read_title(flat: str, pos: int, kind_word: str, c: _Compiled) -> _Title | N
             break
         if w.endswith(","):
             nxt = words[i + 1].lower() if i + 1 < len(words) else ""
-            if not (nxt in c.comma_joins or (has_period and _PERIOD_START.match(nxt))):
+            # a law's name goes on after a comma with a lower-case word (`Luật Trật tự, an
+            # toàn giao thông đường bộ`), not with a stop word or another document (`, các`)
+            if not (nxt in c.comma_joins or (has_period and _PERIOD_START.match(nxt))
+                    or (is_law and _continues(bare_words, i + 1, flat, toks, c))):
                 end = hi - 1
                 break
         i += 1

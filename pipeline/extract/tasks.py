@@ -139,8 +139,7 @@ def strip_marker(text: str, start: int, end: int) -> int:
 
 
 def one_line(s: str) -> str:
-    s = _MARKUP.sub(" ", s)
-    return re.sub(r"\s+", " ", s).strip()
+    return " ".join(_MARKUP.sub(" ", s).split())  # split() and \s agree on what is white space
 
 
 def children_map(sections: Sequence[Section]) -> dict[str | None, list[Section]]:

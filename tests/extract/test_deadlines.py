@@ -141,3 +141,51 @@ def test_never_raises_and_spans_slice_to_raw(rules, text, year):
         assert 0 <= r.char_start < r.char_end <= len(text)
         assert text[r.char_start : r.char_end] == r.raw
         assert r.kind in {"date", "recurring", "period", "event"}
+
+
+_BLOCK_PLAN = """ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ
+Số: 5/KH-UBND
+Quảng Trị, ngày 03 tháng 3 năm 2026
+KẾ HOẠCH
+Chuyển đổi số năm 2026
+I. NHIỆM VỤ
+1. Hạ tầng
+a) Nâng cấp mạng truyền số liệu chuyên dùng.
+b) Phủ sóng di động đến các thôn.
+Phân công:
+- Cơ quan chủ trì: Sở Khoa học và Công nghệ.
+- Thời gian hoàn thành: Quý II/2026.
+2. Dữ liệu
+Rà soát cơ sở dữ liệu dùng chung.
+3. Nhân lực
+Tập huấn kỹ năng số cho công chức; trước ngày 30/9/2026.
+"""
+
+
+def test_phan_cong_block_deadline_times_every_task_it_covers(tmp_path, rules):
+    from pipeline.process import process_file
+
+    f = tmp_path / "p.txt"
+    f.write_text(_BLOCK_PLAN, encoding="utf-8")
+    x = process_file(f, rules=rules).extracted
+    path = {t.task_id: t.path for t in x.tasks}
+    rows = {(path.get(d.task_id), d.due_date) for d in x.deadlines if d.kind == "date"}
+    # one row per task the block covers (as its assignments are), none for the next item
+    assert ("I/1/a", dt.date(2026, 6, 30)) in rows and ("I/1/b", dt.date(2026, 6, 30)) in rows
+    assert not any(p == "I/2" and d == dt.date(2026, 6, 30) for p, d in rows)
+    assert ("I/3", dt.date(2026, 9, 30)) in rows  # near miss: a task's own deadline, one row
+
+
+@pytest.mark.parametrize("text, rec", [
+    ("Các sở báo cáo kết quả 6 tháng, năm về Sở Nội vụ.", "semiannual+annual"),
+    ("định kỳ báo cáo 6 tháng, 01 năm về UBND tỉnh.", "semiannual+annual"),
+    ("Tổ chức sơ kết 6 tháng, tổng kết năm việc thực hiện.", "semiannual+annual"),
+    ("Tổ chức sơ kết 6 tháng, tổng kết công tác.", "semiannual"),  # near miss
+])
+def test_report_of_several_frequencies(text, rec, rules):
+    found = [a for a in get_deadline_annotations(text, rules, year=2026) if a.kind == "recurring"]
+    assert [a.recurrence for a in found] == [rec]
+
+
+def test_report_result_of_a_year_is_not_a_schedule(rules):
+    assert not list(get_deadline_annotations("báo cáo kết quả năm 2026.", rules, year=2026))

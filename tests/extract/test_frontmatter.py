@@ -203,3 +203,38 @@ def test_flatten_keeps_offsets():
 def test_empty_text(rules):
     p = find_plan(Segmented(CleanDoc("t", ""), (), 0, 0), rules=rules)
     assert p.doc_kind == "other" and p.title is None and p.recipients == ()
+
+
+def _two_line_header(parent: str, own: str, number_above_motto: bool) -> str:
+    number = "Số: 12/KH-BCĐ\n"
+    return (f"{parent}\n{own}\n" + (number if number_above_motto else "")
+            + "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            + ("" if number_above_motto else number)
+            + "Đồng Tháp, ngày 08 tháng 01 năm 2026\nKẾ HOẠCH\nPhòng, chống tội phạm năm 2026\n"
+            "Thực hiện Quyết định số 33/QĐ-TTg ngày 07/01/2026 của Thủ tướng Chính phủ, Ban Chỉ đạo "
+            "phòng, chống tội phạm tỉnh ban hành Kế hoạch như sau:\nI. MỤC ĐÍCH\n")
+
+
+def test_issuer_is_the_lower_line_of_a_two_line_header(rules):
+    # ND 30/2020: the superior body's name above the issuing body's; the number line may sit
+    # between the issuer block and the motto, or below the motto
+    for above in (True, False):
+        p = _plan(_two_line_header("ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP",
+                                   "BAN CHỈ ĐẠO PHÒNG, CHỐNG TỘI PHẠM", above), rules)
+        assert p.doc_ref == "12/KH-BCĐ", above
+        assert p.issuer == "Ban Chỉ đạo phòng, chống tội phạm tỉnh Đồng Tháp", above
+        assert (p.issuer_level, p.province) == ("province_dept", "Đồng Tháp")
+    p = _plan(_two_line_header("UBND TỈNH ĐỒNG THÁP", "SỞ Y TẾ", True), rules)
+    assert (p.issuer, p.issuer_level) == ("Sở Y tế tỉnh Đồng Tháp", "province_dept")
+    # near miss: a one-body header (place on its own line) is the UBND itself
+    p = _plan(_two_line_header("ỦY BAN NHÂN DÂN", "TỈNH ĐỒNG THÁP", True), rules)
+    assert (p.issuer, p.issuer_level) == ("Ủy ban nhân dân tỉnh Đồng Tháp", "province")
+
+
+def test_commune_body_under_the_commune_ubnd(rules):
+    text = ("UBND XÃ NHÂN LÝ\nCÔNG AN XÃ\nSố: 05/KH-CAX\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nNhân Lý, ngày 02 tháng 3 năm 2026\nKẾ HOẠCH\n"
+            "Tuần tra năm 2026 trên địa bàn xã Nhân Lý\nThực hiện chỉ đạo của cấp trên.\nI. MỤC ĐÍCH\n")
+    p = _plan(text, rules)
+    assert p.doc_ref == "05/KH-CAX"
+    assert (p.issuer, p.issuer_level) == ("Công an xã Nhân Lý", "commune")

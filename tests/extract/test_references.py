@@ -149,3 +149,20 @@ def test_description_ends_at_the_short_name_the_plan_gives(rules):
     refs = _by_ref(_refs("KẾ HOẠCH\nX\nThực hiện Quyết định số 1/QĐ-UBND ngày 2/1/2026 của UBND tỉnh "
                          "Y về Chương trình Z (giai đoạn 2) trên địa bàn.\n", rules))
     assert "(giai đoạn 2)" in refs["1/QĐ-UBND"].title
+
+
+def test_law_names_with_commas(rules):
+    # a comma with a lower-case word goes on with a law's name; `, các` / `và các` end it
+    text = ("Căn cứ Luật Trật tự, an toàn giao thông đường bộ, các văn bản hướng dẫn; "
+            "Luật Bảo vệ, chăm sóc và giáo dục trẻ em và các văn bản khác; "
+            "Luật Phòng, chống mua bán người và pháp luật về X.\n")
+    titles = {r.title for r in _refs(text, rules)}
+    assert "Luật Trật tự, an toàn giao thông đường bộ" in titles
+    assert "Luật Bảo vệ, chăm sóc và giáo dục trẻ em" in titles
+    assert "Luật Phòng, chống mua bán người" in titles
+
+
+def test_law_name_with_an_abbreviation_ends_before_va(rules):
+    titles = {r.title for r in _refs("theo quy định của Luật Phòng, chống MBN và pháp luật có liên quan.\n",
+                                     rules)}
+    assert not any("pháp luật" in (t or "") for t in titles)
