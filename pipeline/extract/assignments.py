@@ -211,16 +211,10 @@ def find_assignments(
     sections = seg.sections
     by_id = {s.section_id: s for s in sections}
     kids = children_map(sections)
-    task_of = {t.section_id: t for t in tasks}
     ordered = sorted(tasks, key=lambda t: t.char_start)
 
     def under(s: Section) -> list[Task]:
         return [t for t in ordered if t.path == s.path or t.path.startswith(s.path + "/")]
-
-    def top_of(s: Section) -> Section:
-        while s.parent_section_id and s.parent_section_id in by_id:
-            s = by_id[s.parent_section_id]
-        return s
 
     # what each section says about the tasks under it: agency heading, intro line
     inherited: dict[str, list[tuple[AgencyMention, str]]] = {}
@@ -286,26 +280,17 @@ def find_assignments(
                 col.add(m, "lead", path=None, scope="plan")
 
     # 5. the standing body: explicit first (above), then the one that consolidates reports
-    if not col.standing_done:
-        for s in sections:
-            if s.kind not in TASK_KINDS or kids.get(s.section_id):
-                continue
-            ks, ke = _span(ax, s.char_start, s.char_end)
-            m = _report_collector(ax, ks, ke, roles)
-            if m is not None:
-                col.standing(m)
-                if col.standing_done:
-                    break
-        if not col.standing_done:
-            for s in sections:
-                if s.kind in TASK_KINDS and kids.get(s.section_id):
-                    ks, ke = _span(ax, s.char_start, s.char_end)
-                    m = _report_collector(ax, ks, ke, roles)
-                    if m is not None:
-                        col.standing(m)
-                        if col.standing_done:
-                            break
-    _ = task_of, top_of
+    # leaf items first: the item that says where reports go, before the heading above it
+    in_tasks = [s for s in sections if s.kind in TASK_KINDS]
+    leaves_first = ([s for s in in_tasks if not kids.get(s.section_id)]
+                    + [s for s in in_tasks if kids.get(s.section_id)])
+    for s in leaves_first:
+        if col.standing_done:
+            break
+        ks, ke = _span(ax, s.char_start, s.char_end)
+        m = _report_collector(ax, ks, ke, roles)
+        if m is not None:
+            col.standing(m)
     return iter(col.rows)
 
 
