@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -454,14 +454,21 @@ def compare_store(tables: Mapping[str, Any], links: Sequence[PlanLink], *,
     rows = {k: as_rows(tables.get(k)) for k in
             ("plans", "tasks", "sections", "assignments", "references", "documents")}
     texts = {d["doc_id"]: d.get("clean_text") or "" for d in rows["documents"]}
+    # grouped once: a scan of every task per plan made the step quadratic in the store's size
+    tasks_of: dict[str, list[dict]] = defaultdict(list)
+    for t in rows["tasks"]:
+        tasks_of[t.get("doc_id")].append(t)
+    sections_of: dict[str, list[dict]] = defaultdict(list)
+    for sec in rows["sections"]:
+        sections_of[sec.get("doc_id")].append(sec)
     out: list[Coverage] = []
     for child in rows["plans"]:
         mandates, idf_texts = mandates_for(child, links, rows, rules=rules)
         if not mandates:
             continue
         cid = child["doc_id"]
-        tasks = [t for t in rows["tasks"] if t.get("doc_id") == cid]
-        sections = [s for s in rows["sections"] if s.get("doc_id") == cid]
+        tasks = tasks_of[cid]
+        sections = sections_of[cid]
         units = tasks + item_units(tasks, sections, texts.get(cid, ""))
         out += compare(units, mandates, rules=rules, child_doc_id=cid, child_text=texts.get(cid, ""),
                        child_sections=sections, idf_texts=idf_texts)

@@ -20,13 +20,13 @@ import pyarrow.parquet as pq
 
 from .compare import compare_store
 from .flags import CODES, find_flags
-from .link import as_rows, link
+from .link import link
 from .report import render
 from .rules import Rules
 from .schema import TABLES
 from .write import records_to_rows, write
 
-__all__ = ["finish", "load_store", "write_duckdb"]
+__all__ = ["finish", "load_rows", "load_store", "write_duckdb"]
 
 DUCKDB_NAME = "kehoach.duckdb"
 REPORT_NAME = "report.html"
@@ -44,20 +44,30 @@ def load_store(out_dir: Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def load_rows(out_dir: Path) -> dict[str, list[dict]]:
+    """Every contract table in OUT_DIR as plain rows, read straight from Arrow (no DataFrame)."""
+    rows = {}
+    for name in TABLES:
+        path = Path(out_dir) / f"{name}.parquet"
+        rows[name] = pq.read_table(path).to_pylist() if path.exists() else []
+    return rows
+
+
 def finish(out_dir: Path, *, rules: Rules | None = None) -> Path:
     """Link, compare, flag, then write the tables, the DuckDB views and the report."""
     rules = Rules.resolve(rules)
     out_dir = Path(out_dir)
-    tables = load_store(out_dir)
+    tables = load_rows(out_dir)
     links = link(tables["plans"], tables["references"], rules=rules)
     coverage = compare_store(tables, links, rules=rules)
     flags = find_flags(tables, links, coverage, rules=rules)
-    kept = [r for r in as_rows(tables["flags"]) if r.get("code") not in CODES]
+    kept = [r for r in tables["flags"] if r.get("code") not in CODES]
     flag_rows = [{k: r.get(k) for k in TABLES["flags"]} for r in kept] + records_to_rows("flags", flags)
-    write({"plan_links": records_to_rows("plan_links", links),
+    new = {"plan_links": records_to_rows("plan_links", links),
            "coverage": records_to_rows("coverage", coverage),
-           "flags": flag_rows}, out_dir)
-    tables = load_store(out_dir)
+           "flags": flag_rows}
+    write(new, out_dir)
+    tables.update(new)  # the report reads what was just written, without reading the store again
     try:
         write_duckdb(out_dir)
     except Exception as exc:  # a locked database must not cost the run its report
