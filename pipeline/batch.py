@@ -49,6 +49,7 @@ import pyarrow.parquet as pq
 
 from .crossdoc import finish
 from .executors import DaskExecutor, InProcess, Job, LocalPool, Outcome, Task, failed_outcome, ordered
+from .ingest import doc_id_of
 from .rules import Rules
 from .schema import PIPELINE_VERSION, TABLES, arrow_schema
 from .write import to_table
@@ -109,11 +110,6 @@ def find_inputs(inputs: Iterable[str | Path], *, exclude: Path | None = None) ->
         else:
             found.append(p)
     return found
-
-
-def doc_id_of(data: bytes) -> str:
-    """The contract's doc_id: first 16 hex digits of the sha256 of the raw bytes."""
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def fingerprint(rules: Rules, task: Task | None = None) -> str:

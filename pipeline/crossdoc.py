@@ -15,7 +15,6 @@ import os
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pyarrow.parquet as pq
 
 from .compare import compare_store
@@ -26,22 +25,10 @@ from .rules import Rules
 from .schema import TABLES
 from .write import records_to_rows, write
 
-__all__ = ["finish", "load_rows", "load_store", "write_duckdb"]
+__all__ = ["finish", "load_rows", "write_duckdb"]
 
 DUCKDB_NAME = "kehoach.duckdb"
 REPORT_NAME = "report.html"
-
-
-def load_store(out_dir: Path) -> dict[str, pd.DataFrame]:
-    """Every contract table in OUT_DIR as a DataFrame (empty with the contract's columns if absent)."""
-    tables = {}
-    for name, cols in TABLES.items():
-        path = Path(out_dir) / f"{name}.parquet"
-        if path.exists():
-            tables[name] = pq.read_table(path).to_pandas()
-        else:
-            tables[name] = pd.DataFrame({c: [] for c in cols})
-    return tables
 
 
 def load_rows(out_dir: Path) -> dict[str, list[dict]]:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 
+from .ingest import source_format
 from .process import process_file
 from .records import DocResult, RawDoc
 from .rules import DEFAULT_RULES_DIR, Rules, load_rules
@@ -55,10 +56,6 @@ class Outcome:
     rows: dict[str, list[dict]]
     status: str  # documents.status of the file
     peak_rss_kb: int = 0  # peak resident memory of the worker that ran it
-
-
-def source_format(path: str) -> str:
-    return Path(path).suffix.lower().lstrip(".") or "none"
 
 
 def failed_outcome(job: Job, error: str, peak_rss_kb: int = 0) -> Outcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from .clean import clean
@@ -31,6 +32,4 @@ def process_file(path: str | Path, *, rules: Rules, source_path: str | None = No
 
 
 def _failed(raw: RawDoc, status: str, error: str) -> RawDoc:
-    fields = {f: getattr(raw, f) for f in raw.__slots__}
-    fields.update(status=status, error=(error.splitlines() or [""])[0][:500], text="")
-    return RawDoc(**fields)
+    return dataclasses.replace(raw, status=status, error=(error.splitlines() or [""])[0][:500], text="")

@@ -288,11 +288,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report = out_dir / "report.html"
     if not args.no_refresh or not report.exists():
-        from .crossdoc import load_store
+        from .crossdoc import load_rows
 
         rules = Rules.resolve(args.rules)
         tmp = report.with_name(f".{report.name}.tmp-{os.getpid()}")
-        tmp.write_text(render(load_store(out_dir), rules=rules), encoding="utf-8")
+        tmp.write_text(render(load_rows(out_dir), rules=rules), encoding="utf-8")
         os.replace(tmp, report)
     print(report)
     if args.screenshot:

@@ -1,8 +1,8 @@
 """Write stage: records to the contract's Parquet tables, atomically.
 
-`write(tables, out_dir)` writes whole tables; `TableWriter` streams row groups so that
-memory stays flat on large batches. Either way a table appears under its final name only
-once it is complete (temp file, then rename).
+`write(tables, out_dir)` writes whole tables; a table appears under its final name only
+once it is complete (temp file, then rename). The batch runner streams its part files
+through `to_table` (see `pipeline.batch`).
 """
 
 from __future__ import annotations
@@ -86,29 +86,3 @@ def write(tables: Mapping[str, Iterable[Mapping]], out_dir: Path) -> dict[str, P
         _atomic_write(to_table(name, rows), path)
         written[name] = path
     return written
-
-
-class TableWriter:
-    """Streams one table to Parquet in row groups; renamed into place on close."""
-
-    def __init__(self, name: str, path: Path) -> None:
-        self.name = name
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-        self._writer = pq.ParquetWriter(self._tmp, arrow_schema(name))
-        self.n_rows = 0
-
-    def write_rows(self, rows: list[Mapping]) -> None:
-        if rows:
-            self._writer.write_table(to_table(self.name, rows))
-            self.n_rows += len(rows)
-
-    def close(self) -> Path:
-        self._writer.close()
-        os.replace(self._tmp, self.path)
-        return self.path
-
-    def abort(self) -> None:
-        self._writer.close()
-        self._tmp.unlink(missing_ok=True)

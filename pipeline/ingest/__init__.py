@@ -15,7 +15,8 @@ from ..records import RawDoc
 from .base import IngestError, Reading
 from .text import decode_text
 
-__all__ = ["SUPPORTED_FORMATS", "IngestError", "Reading", "decode_text", "doc_id_of", "ingest"]
+__all__ = ["SUPPORTED_FORMATS", "IngestError", "Reading", "decode_text", "doc_id_of", "ingest",
+           "source_format"]
 
 
 def _read_text(path: Path, data: bytes) -> Reading:
@@ -56,6 +57,11 @@ def doc_id_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def source_format(path: str | Path) -> str:
+    """The documents.source_format of a file: its suffix, lower case (`none` without one)."""
+    return Path(path).suffix.lower().lstrip(".") or "none"
+
+
 def one_line(message: str, limit: int = 300) -> str:
     line = " ".join(message.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -65,7 +71,7 @@ def ingest(path: str | Path, *, source_path: str | None = None) -> RawDoc:
     """Read one file. `source_path` is the path as the user gave it (defaults to PATH)."""
     path = Path(path)
     shown = source_path if source_path is not None else str(path)
-    fmt = path.suffix.lower().lstrip(".") or "none"
+    fmt = source_format(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
