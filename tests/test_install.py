@@ -8,6 +8,7 @@ import venv
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 from conftest import CORPUS, ROOT
 
 
@@ -26,27 +27,25 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    site = subprocess.run([str(bin_dir / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+    py = str(bin_dir / "python")
+    site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           check=True, capture_output=True, text=True).stdout.strip()
     (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(bin_dir / "python"), "install", "--no-deps", "--ignore-installed",
+    # --ignore-installed: the editable kehoach seen through deps.pth is not this install
+    subprocess.run([sys.executable, "-m", "pip", "--python", py, "install", "--no-deps", "--ignore-installed",
                     "-q", str(wheel)], check=True, capture_output=True, env=clean_env)
 
     work = tmp_path / "elsewhere"
     work.mkdir()
     plan = sorted(CORPUS.glob("*.txt"))[1]
     (work / plan.name).write_bytes(plan.read_bytes())
-    where = subprocess.run([str(bin_dir / "python"), "-c",
-                            "import pipeline, pipeline.rules as r; print(pipeline.__file__); print(r.DEFAULT_RULES_DIR)"],
-                           cwd=work, env=clean_env, capture_output=True, text=True)
+    probe = "import pipeline, pipeline.rules as r; print(pipeline.__file__); print(r.DEFAULT_RULES_DIR)"
+    where = subprocess.run([py, "-c", probe], cwd=work, env=clean_env, capture_output=True, text=True)
     assert where.returncode == 0, where.stderr[-2000:]
     where = where.stdout.split("\n")
     assert str(env_dir) in where[0] and str(ROOT) not in where[0]
-    assert where[1].endswith(os.path.join("pipeline", "ruledata"))
-    run = subprocess.run([str(bin_dir / "kehoach"), "run", plan.name, "--out", "out", "--workers", "0",
-                          "--no-progress"], cwd=work, env=clean_env, capture_output=True, text=True, timeout=300)
+    assert where[1].endswith(os.path.join("pipeline", "ruledata"))  # the packaged rules
+    cmd = [str(bin_dir / "kehoach"), "run", plan.name, "--out", "out", "--workers", "0", "--no-progress"]
+    run = subprocess.run(cmd, cwd=work, env=clean_env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert (work / "out" / "tasks.parquet").is_file()
-    import pandas as pd
-
     assert len(pd.read_parquet(work / "out" / "tasks.parquet")) > 10

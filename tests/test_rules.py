@@ -39,14 +39,16 @@ def test_missing_file_is_named(tmp_path):
 def test_bad_regex_is_named_with_its_key(tmp_path, rules):
     d = _copy_rules(rules, tmp_path)
     _edit(d / "deadlines.yaml", "periodic: 'định kỳ'", "periodic: 'định (kỳ'")
-    with pytest.raises(ValueError, match=r"deadlines.yaml: patterns.periodic: not a valid regular expression"):
+    expected = r"deadlines.yaml: patterns.periodic: not a valid regular expression"
+    with pytest.raises(ValueError, match=expected):
         load_rules(d)
 
 
 def test_unknown_level_is_named(tmp_path, rules):
     d = _copy_rules(rules, tmp_path)
     _edit(d / "agencies.yaml", "level: multi", "level: county")
-    with pytest.raises(ValueError, match=r"agencies.yaml: agencies.0.level: Input should be .* \(got 'county'\)"):
+    expected = r"agencies.yaml: agencies.0.level: Input should be .* \(got 'county'\)"
+    with pytest.raises(ValueError, match=expected):
         load_rules(d)
 
 
@@ -61,8 +63,8 @@ def test_every_problem_is_reported_at_once(tmp_path, rules):
 
 def test_mandate_catalogue_is_checked(tmp_path, rules):
     d = _copy_rules(rules, tmp_path)
-    (d / "mandates" / "x.yaml").write_text("id: x\nprogramme: P\ngroups: [{id: G1, title: T, tasks: [{id: G1.1}]}]\n",
-                                           "utf-8")
+    catalogue = "id: x\nprogramme: P\ngroups: [{id: G1, title: T, tasks: [{id: G1.1}]}]\n"
+    (d / "mandates" / "x.yaml").write_text(catalogue, "utf-8")
     with pytest.raises(ValueError, match=r"x.yaml: groups.0.tasks.0.text: missing key"):
         load_rules(d)
 
