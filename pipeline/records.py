@@ -36,6 +36,7 @@ class RawDoc:
     error: str | None = None
     n_pages: int | None = None
     ocr_used: bool = False
+    ocr_confidence: float | None = None  # Tesseract's mean word confidence, 0-100
     encoding: str | None = None
     layout: tuple[LineLayout, ...] = ()
 

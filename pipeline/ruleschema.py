@@ -278,6 +278,14 @@ class TargetsFile(Strict):
     frequency: Words = []
 
 
+# --- ocr.yaml ---------------------------------------------------------------------------
+
+
+class OcrFile(Strict):
+    heading_words: Words = []
+    symbols: Words = []
+
+
 # --- themes.yaml ------------------------------------------------------------------------
 
 
@@ -326,6 +334,7 @@ SCHEMAS: dict[str, type[Strict]] = {
     "flags": FlagsFile,
     "frontmatter": FrontmatterFile,
     "headings": HeadingsFile,
+    "ocr": OcrFile,
     "references": ReferencesFile,
     "targets": TargetsFile,
     "themes": ThemesFile,

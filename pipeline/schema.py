@@ -36,6 +36,7 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
     "documents": {
         "doc_id": _S, "source_path": _S, "source_format": _S, "status": _S, "error": _S0,
         "n_chars": _I64, "n_pages": ("int32", True), "ocr_used": ("bool", False),
+        "ocr_confidence": ("float64", True),
         "clean_text": _S, "pipeline_version": _S, "schema_version": _S,
     },
     "plans": {

@@ -74,18 +74,19 @@ def read_pdf(path: Path, data: bytes) -> Reading:
 
 def _ocr(path: Path, n_pages: int) -> Reading:
     try:
-        from ..ocr import ocr_pdf
+        from ..ocr import read_scan
     except ImportError:
         raise IngestError(OCR_MISSING) from None
     try:
-        text, n = ocr_pdf(path)
+        scan = read_scan(path)
     except (OSError, ImportError) as exc:
         raise IngestError(f"{OCR_MISSING} ({exc})") from None
     except Exception as exc:
         if type(exc).__name__ == "OcrUnavailable":
             raise IngestError(OCR_MISSING) from None
         raise IngestError(f"no text layer and OCR failed: {type(exc).__name__}: {exc}") from None
-    return Reading(text=unicodedata.normalize("NFC", text), n_pages=n or n_pages, ocr_used=True)
+    return Reading(text=unicodedata.normalize("NFC", scan.text), n_pages=scan.n_pages or n_pages,
+                   ocr_used=True, ocr_confidence=scan.confidence)
 
 
 def _page_lines(page) -> list[tuple[str, float, float, bool]]:
