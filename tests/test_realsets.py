@@ -41,7 +41,7 @@ def figures(rules, tmp_path_factory):
 @pytest.mark.parametrize("name", ["realdev", "frozen"])
 def test_every_document_has_gold_and_sources(name):
     folder = DATA / name
-    docs = {p.name for p in folder.glob("*.txt")}
+    docs = {p.name for p in folder.iterdir() if p.suffix in (".txt", ".md") and p.name != "SOURCES.md"}
     gold = {json.loads(p.read_text(encoding="utf-8"))["doc"] for p in (folder / "gold").glob("*.json")}
     assert docs and docs == gold
     sources = (folder / "SOURCES.md").read_text(encoding="utf-8")
@@ -61,8 +61,8 @@ def test_gold_values_are_contract_values(name):
 
 
 def test_sets_do_not_overlap():
-    real = {p.read_bytes() for p in (DATA / "realdev").glob("*.txt")}
-    frozen = {p.read_bytes() for p in (DATA / "frozen").glob("*.txt")}
+    real = {p.read_bytes() for p in (DATA / "realdev").glob("[0-9]*.*")}
+    frozen = {p.read_bytes() for p in (DATA / "frozen").glob("[0-9]*.*")}
     assert not real & frozen
 
 

@@ -427,6 +427,18 @@ FROZEN = {
         R("nghi_dinh", "79/2014/NĐ-CP", "2014-07-31", CP),
         R("nghi_dinh", "133/2015/NĐ-CP", "2015-12-28", CP),
     ]),
+    # whole plan: the repository's eight chunks joined in order; plan fields and references only (its
+    # `1. Nội dung, biện pháp / 2. Cơ quan chủ trì / 3. Thời gian` blocks are not settled by the contract)
+    "628.md": ({"doc_kind": "ke_hoach", "number": "252", "symbol": "KH-BCĐQG1237", "doc_ref": "252/KH-BCĐQG1237",
+                "issuer": "Ban Chỉ đạo quốc gia về tìm kiếm, quy tập hài cốt liệt sĩ", "issuer_level": "national",
+                "locality": None, "province": None, "place": "Hà Nội", "issue_date": "2013-11-11",
+                "issue_date_raw": "Hà Nội, ngày 11 tháng 11 năm 2013",
+                "title": "TRIỂN KHAI THỰC HIỆN QUYẾT ĐỊNH SỐ 1237/QĐ-TTG NGÀY 27 THÁNG 7 NĂM 2013 CỦA THỦ TƯỚNG CHÍNH PHỦ VỀ VIỆC PHÊ DUYỆT ĐỀ ÁN TÌM KIẾM, QUY TẬP HÀI CỐT LIỆT SĨ TỪ NAY ĐẾN NĂM 2020 VÀ NHỮNG NĂM TIẾP THEO",
+                "signer_name": "Nguyễn Thiện Nhân", "signer_title": "PHÓ THỦ TƯỚNG", "signing_mode": None}, [
+        R("chi_thi", "24-CT/TW", "2013-05-15", BCT),
+        R("quyet_dinh", "1237/QĐ-TTg", "2013-07-27", TTG, "implements"),
+        R("quyet_dinh", "1753/QĐ-TTg", "2013-09-30", TTG),
+    ]),
 }
 
 
