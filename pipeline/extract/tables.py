@@ -12,13 +12,14 @@ after the index.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..records import Assignment, Deadline, PlanInfo, Section, Segmented, Task
 from ..rules import Rules
 from ..tables import Cell, Table, TableRules, find_tables, header_row, table_rules
-from .agencies import split_agencies
+from .agencies import AgencyMention, split_agencies
 from .deadlines import DeadlineAnnotation, get_deadline_annotations, plan_year
 from .tasks import one_line, own_place_of
 from .themes import theme_of
@@ -79,6 +80,36 @@ def _aligned(cells: list[Cell], texts: list[str], kinds: list[str | None], above
         if row[j] is None and j < len(above) and kinds[j] != "index":
             row[j] = above[j]
     return row
+
+
+def _run_starts(rules: Rules) -> re.Pattern:
+    """Where a body's name can start inside a run of two cells' lists (`Sở Khoa học và Công
+    nghệ Sở Công Thương`): a capitalised head, plural word or abbreviation of rules/agencies.yaml
+    right after a word, with no separator."""
+    def build(r: Rules) -> re.Pattern:
+        data = r["agencies"] or {}
+        words = [*(data.get("heads") or []), *(data.get("plural_words") or []),
+                 *(data.get("abbreviations") or {})]
+        alt = "|".join(re.escape(w[:1].upper() + w[1:]) for w in sorted(set(words), key=len, reverse=True))
+        return re.compile(rf"(?<=\w )(?:{alt or '(?!)'})(?!\w)")
+    return rules.compiled("tables.run_starts", build)
+
+
+def _agencies(raw: str, rules: Rules, own: str | None) -> list[AgencyMention]:
+    """The bodies of a lead / coordinate cell; a list that runs into the next cell's list
+    without a separator (a flattened table) is cut where both sides are known bodies."""
+    found = split_agencies(raw, rules=rules, own_place=own)
+    if all(m.known for m in found):
+        return found
+    for m in _run_starts(rules).finditer(raw):
+        left = split_agencies(raw[: m.start()].rstrip(), rules=rules, own_place=own)
+        if not left or not all(x.known for x in left):
+            continue
+        right = _agencies(raw[m.start():], rules, own)
+        if right and all(x.known for x in right):
+            return left + [replace(x, char_start=x.char_start + m.start(), char_end=x.char_end + m.start())
+                           for x in right]
+    return found
 
 
 def _deadlines(text: str, cell: Cell, rules: Rules, tr: TableRules, year: int | None
@@ -160,7 +191,7 @@ def _table_facts(seg: Segmented, table: Table, section: Section, rules: Rules, t
             if cell is None:
                 continue
             if kind in _ROLES:
-                for m in split_agencies(cell.text(text), rules=rules, own_place=own):
+                for m in _agencies(cell.text(text), rules, own):
                     role = "requested" if m.requested else _ROLES[kind]
                     if (m.agency, role) in seen:
                         continue
