@@ -24,6 +24,7 @@ def extract(seg: Segmented, *, rules: Rules) -> Extracted:
     # task tables: their rows are the tasks (a section holding one is not a task itself) and
     # their columns say who and by when; the text finders leave the table's cells alone
     table = find_table_facts(seg, rules=rules, plan=plan)
+    covered = table.covers
     tasks = tuple(sorted(
         [t for t in find_tasks(seg, rules=rules)
          if not any(t.char_start < b and a < t.char_end for a, b in table.spans)]
@@ -33,10 +34,10 @@ def extract(seg: Segmented, *, rules: Rules) -> Extracted:
         references=tuple(find_references(seg, rules=rules, plan=plan)),
         tasks=tasks,
         assignments=tuple(
-            [a for a in find_assignments(seg, tasks, rules=rules, plan=plan) if not table.covers(a.char_start)]
+            [a for a in find_assignments(seg, tasks, rules=rules, plan=plan) if not covered(a.char_start)]
             + list(table.assignments)),
         deadlines=tuple(
-            [d for d in find_deadlines(seg, tasks, rules=rules, plan=plan) if not table.covers(d.char_start)]
+            [d for d in find_deadlines(seg, tasks, rules=rules, plan=plan) if not covered(d.char_start)]
             + list(table.deadlines)),
         targets=tuple(find_targets(seg, tasks, rules=rules, plan=plan)),
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..encodings import fix_legacy, from_vni, restore_case, tcvn3_chars
+from ..tables import is_data_table
 from .base import IngestError, Reading
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -238,18 +239,36 @@ class _DocxReader:
                 if text.strip():
                     lines.append(text)
             elif tag == f"{W}tbl":
-                for row in el.iter(f"{W}tr"):
-                    if row.getparent() is not el:
-                        continue  # rows of a nested table come with their cell
-                    for cell in row.findall(f"{W}tc"):
-                        merge = cell.find(f"{W}tcPr/{W}vMerge")
-                        if merge is not None and merge.get(f"{W}val") in (None, "continue"):
-                            continue  # the rest of a vertically merged cell is empty
-                        self.block(cell, lines)
+                self.table(el, lines)
             elif tag == f"{W}sdt":
                 content = el.find(f"{W}sdtContent")
                 if content is not None:
                     self.block(content, lines)
+
+    def table(self, tbl, lines: list[str]) -> None:
+        """A table whose header names its columns (a task table) as pipe rows, `| a | b |`,
+        a cell's paragraphs joined by `<br>` and the rest of a vertically merged cell empty
+        (clean keeps such rows, pipeline/tables.py); any other table (the issuer | motto
+        block) as one line per cell paragraph."""
+        rows: list[list[list[str]]] = []
+        for row in tbl.iter(f"{W}tr"):
+            if row.getparent() is not tbl:
+                continue  # rows of a nested table come with their cell
+            cells = []
+            for cell in row.findall(f"{W}tc"):
+                merge = cell.find(f"{W}tcPr/{W}vMerge")
+                own: list[str] = []
+                if merge is None or merge.get(f"{W}val") not in (None, "continue"):
+                    self.block(cell, own)  # (the rest of a vertically merged cell is empty)
+                cells.append(own)
+            rows.append(cells)
+        if is_data_table([[" ".join(c) for c in r] for r in rows]):
+            for r in rows:
+                lines.append("| " + " | ".join("<br>".join(c).replace("|", "/") for c in r) + " |")
+        else:
+            for r in rows:
+                for c in r:
+                    lines.extend(c)
 
     def paragraph(self, p) -> str:
         out: list[str] = []
