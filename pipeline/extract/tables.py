@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from ..records import Assignment, Deadline, PlanInfo, Section, Segmented, Task
 from ..rules import Rules
-from ..tables import Cell, Table, TableRules, find_tables, header_row, table_rules
+from ..tables import Cell, Table, TableRules, find_tables, header_kinds, header_row, table_rules
 from .agencies import AgencyMention, split_agencies
 from .deadlines import DeadlineAnnotation, get_deadline_annotations, plan_year
 from .tasks import one_line, own_place_of
@@ -169,6 +169,8 @@ def _table_facts(seg: Segmented, table: Table, section: Section, rules: Rules, t
     group = ""
     content = kinds.index("content")
     for r, cells in zip(table.rows[hi + 1:], texts[hi + 1:], strict=True):
+        if header_kinds(cells, tr) is not None:  # the header repeated (a new page)
+            continue
         if _is_group(cells, kinds, tr):
             group = one_line(cells[-1])
             above = []
