@@ -73,6 +73,7 @@ class TableRules:
     window_join: re.Pattern
     group_index: re.Pattern
     row_index: re.Pattern
+    ditto: re.Pattern
 
 
 def _fold(s: str) -> str:
@@ -97,6 +98,7 @@ def _build(rules: Rules) -> TableRules:
         window_join=re.compile(data.get("window_join") or r"(?!)", re.I),
         group_index=re.compile(rf"(?:{data.get('group_index') or '(?!)'})(?=\s|$)"),
         row_index=re.compile(rf"(?:{data.get('row_index') or '(?!)'})"),
+        ditto=re.compile("|".join(re.escape(w) for w in data.get("ditto") or []) or "(?!)", re.I),
     )
 
 

@@ -67,17 +67,21 @@ def _is_group(cells: list[str], kinds: list[str | None], tr: TableRules) -> bool
 def _aligned(cells: list[Cell], texts: list[str], kinds: list[str | None], above: list[Cell | None],
              tr: TableRules) -> list[Cell | None]:
     """The row's cells by column: a short row (merged cells above) fills the columns from
-    the first after the index unless it has an index; the rest comes from the row above."""
+    the first after the index unless it has an index; the columns it lacks, and cells that
+    say `như trên`, come from the row above (an empty cell is empty)."""
     n = len(kinds)
     idx = kinds.index("index") if "index" in kinds else None
     start = 0
     if len(cells) < n and idx == 0 and not tr.row_index.fullmatch(texts[0].strip("*_ ")):
         start = 1
     row: list[Cell | None] = [None] * n
-    for j, c in enumerate(cells[: n - start]):
-        row[start + j] = c if c.end > c.start else None
+    stated = [False] * n
+    for j, (c, t) in enumerate(zip(cells[: n - start], texts[: n - start], strict=True)):
+        ditto = tr.ditto.fullmatch(t.strip()) is not None
+        row[start + j] = None if ditto or c.end <= c.start else c
+        stated[start + j] = not ditto  # an empty cell says nothing; `nt` says "as above"
     for j in range(n):
-        if row[j] is None and j < len(above) and kinds[j] != "index":
+        if row[j] is None and not stated[j] and j < len(above) and kinds[j] != "index":
             row[j] = above[j]
     return row
 
