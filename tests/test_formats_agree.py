@@ -205,7 +205,8 @@ def test_real_plan_table_is_rows_in_every_format(real_files, rules):
         tables = find_tables(result.clean.text)
         assert tables, fmt
         header = [c.text(result.clean.text) for c in tables[-1].rows[0].cells]
-        assert header == ["STT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"], fmt
+        want = ["STT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
+        assert header == want, fmt
 
 
 def test_real_plan_gives_the_same_tasks_and_assignments_in_every_format(real_files, rules):
