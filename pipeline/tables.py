@@ -70,6 +70,7 @@ class TableRules:
     header_share: float
     task_columns: frozenset[str]
     deadline_label: str
+    year_word: str
     window_join: re.Pattern
     group_index: re.Pattern
     row_index: re.Pattern
@@ -95,6 +96,7 @@ def _build(rules: Rules) -> TableRules:
         header_share=float(data.get("header_share", 0.6)),
         task_columns=frozenset(data.get("task_columns") or ()),
         deadline_label=str(data.get("deadline_label") or ""),
+        year_word=str(data.get("year_word") or ""),
         window_join=re.compile(data.get("window_join") or r"(?!)", re.I),
         group_index=re.compile(rf"(?:{data.get('group_index') or '(?!)'})(?=\s|$)"),
         row_index=re.compile(rf"(?:{data.get('row_index') or '(?!)'})"),

@@ -276,3 +276,26 @@ def test_a_cell_that_says_as_above_takes_the_row_above(rules):
     assert got == {("II/r1", "Sở Tài chính"), ("II/r2", "Sở Tài chính")}
     assert {d.path: d.due_date for d in ex.deadlines if d.path} == {
         "II/r1": dt.date(2026, 3, 31), "II/r2": dt.date(2026, 6, 30)}
+
+
+def test_bare_years_in_the_time_column_and_indicator_tables(rules):
+    text, seg, ex = _run(
+        HEAD + "\n| STT | Nhiệm vụ | Chủ trì | Thời gian |\n"
+        "| 1 | Khảo sát hạ tầng | Sở Tài chính | 2026 |\n"
+        "| 2 | Lập đề án | Sở Nội vụ | 2025 - 2030 |\n\n"
+        "Chỉ tiêu được giao như sau.\n\n"
+        "| TT | Chỉ tiêu | Chủ trì |\n| 1 | Tỷ lệ hồ sơ trực tuyến đạt 80% | Sở Nội vụ |\n" + SIGN, rules)
+    got = {d.path: (d.kind, d.year_start, d.year_end, d.raw) for d in ex.deadlines if d.path}
+    assert got == {"II/r1": ("period", 2026, 2026, "2026"), "II/r2": ("period", 2025, 2030, "2025 - 2030")}
+    # the indicator table is rows of text, not tasks (objectives are not tasks)
+    assert [t.path for t in ex.tasks if "/r" in t.path] == ["II/r1", "II/r2"]
+    assert len(find_tables(text)) == 2
+
+
+def test_a_task_ends_before_a_table_that_is_not_a_task_table(rules):
+    text, seg, ex = _run(
+        HEAD + "\n| TT | Chỉ tiêu | Chủ trì |\n"
+        "| 1 | Tỷ lệ hồ sơ trực tuyến đạt 80% | Sở Nội vụ |\n" + SIGN, rules)
+    [task] = [t for t in ex.tasks if t.path == "II"]
+    assert task.text == "Các nhiệm vụ cụ thể như sau."
+    assert text[task.char_start:task.char_end].endswith("như sau.")

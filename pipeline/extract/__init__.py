@@ -12,7 +12,7 @@ from .assignments import find_assignments
 from .deadlines import find_deadlines
 from .frontmatter import find_plan
 from .references import find_references
-from .tables import find_table_facts
+from .tables import beside_tables, find_table_facts
 from .targets import find_targets
 from .tasks import find_tasks
 
@@ -25,10 +25,8 @@ def extract(seg: Segmented, *, rules: Rules) -> Extracted:
     # their columns say who and by when; the text finders leave the table's cells alone
     table = find_table_facts(seg, rules=rules, plan=plan)
     covered = table.covers
-    tasks = tuple(sorted(
-        [t for t in find_tasks(seg, rules=rules)
-         if not any(t.char_start < b and a < t.char_end for a, b in table.spans)]
-        + list(table.tasks), key=lambda t: t.char_start))
+    tasks = tuple(sorted(beside_tables(list(find_tasks(seg, rules=rules)), table, seg.doc.text, rules=rules)
+                         + list(table.tasks), key=lambda t: t.char_start))
     return Extracted(
         plan=plan,
         references=tuple(find_references(seg, rules=rules, plan=plan)),

@@ -24,10 +24,11 @@ from .deadlines import DeadlineAnnotation, get_deadline_annotations, plan_year
 from .tasks import one_line, own_place_of
 from .themes import theme_of
 
-__all__ = ["TableFacts", "find_table_facts"]
+__all__ = ["TableFacts", "find_table_facts", "beside_tables"]
 
 _ROLES = {"lead": "lead", "coordinate": "coordinate"}
-_NO_PERIOD = (0, 0)  # the plan's own period is never read from a table cell
+_NO_PERIOD = (0, 0)
+_BARE_YEAR = re.compile(r"\d{4}(?!\d)")  # the plan's own period is never read from a table cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class TableFacts:
     assignments: tuple[Assignment, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
     spans: tuple[tuple[int, int], ...] = ()  # the task tables: other extractors leave them
+    other_spans: tuple[tuple[int, int], ...] = ()  # tables of other rows (indicators, budgets)
 
     def covers(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.spans)
@@ -123,11 +125,12 @@ def _deadlines(text: str, cell: Cell, rules: Rules, tr: TableRules, year: int | 
     label = tr.deadline_label + " " if tr.deadline_label else ""
 
     def read(s: str) -> list[tuple[DeadlineAnnotation, int, int]]:
+        lead = label + (tr.year_word + " " if tr.year_word and _BARE_YEAR.match(s) else "")
         out = []
-        for a in get_deadline_annotations(label + s, rules, year=year, period=_NO_PERIOD):
+        for a in get_deadline_annotations(lead + s, rules, year=year, period=_NO_PERIOD):
             if a.plan_period:
                 continue
-            out.append((a, max(a.start - len(label), 0), max(a.end - len(label), 0)))
+            out.append((a, max(a.start - len(lead), 0), max(a.end - len(lead), 0)))
         return [x for x in out if x[2] > x[1]]
 
     found = read(body)
@@ -226,15 +229,38 @@ def find_table_facts(seg: Segmented, *, rules: Rules, plan: PlanInfo | None = No
     deadlines: list[Deadline] = []
     spans: list[tuple[int, int]] = []
     counter: dict[str, int] = {}
+    other: list[tuple[int, int]] = []
     for table in find_tables(text):
         section = _section_of(seg.sections, table.start)
         if section is None:
             continue
         found = _table_facts(seg, table, section, rules, tr, plan, counter)
         if found is None:
+            other.append((table.start, table.end))
             continue
         tasks.extend(found[0])
         assignments.extend(found[1])
         deadlines.extend(found[2])
         spans.append((table.start, table.end))
-    return TableFacts(tuple(tasks), tuple(assignments), tuple(deadlines), tuple(spans))
+    return TableFacts(tuple(tasks), tuple(assignments), tuple(deadlines), tuple(spans), tuple(other))
+
+
+def beside_tables(tasks: Sequence[Task], facts: TableFacts, text: str, *, rules: Rules) -> list[Task]:
+    """The text tasks with the tables taken out: a section that holds a task table is not a
+    task (its rows are); a task that runs into another table ends before it, and one that is
+    only a table is none."""
+    out = []
+    for t in tasks:
+        if any(t.char_start < b and a < t.char_end for a, b in facts.spans):
+            continue
+        cut = min((a for a, b in facts.other_spans if t.char_start < b and a < t.char_end), default=None)
+        if cut is not None:
+            end = cut
+            while end > t.char_start and text[end - 1].isspace():
+                end -= 1
+            if end <= t.char_start:
+                continue
+            body = one_line(text[t.char_start:end])
+            t = replace(t, text=body, theme=theme_of(body, rules=rules), char_end=end)
+        out.append(t)
+    return out
