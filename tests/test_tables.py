@@ -299,3 +299,25 @@ def test_a_task_ends_before_a_table_that_is_not_a_task_table(rules):
     [task] = [t for t in ex.tasks if t.path == "II"]
     assert task.text == "Các nhiệm vụ cụ thể như sau."
     assert text[task.char_start:task.char_end].endswith("như sau.")
+
+
+def test_html_task_table_with_spanning_cells(tmp_path, rules):
+    from pipeline.ingest import ingest
+
+    page = """<html><body><div><p>II. NHIỆM VỤ</p>
+    <table><tr><td>ỦY BAN NHÂN DÂN</td><td>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</td></tr></table>
+    <table border="1">
+    <tr><th>STT</th><th>Nội dung</th><th>Cơ quan chủ trì</th><th>Thời gian hoàn thành</th></tr>
+    <tr><td colspan="4">I. HẠ TẦNG SỐ</td></tr>
+    <tr><td>1</td><td>Xây dựng kho dữ liệu</td><td rowspan="2">Sở Tài chính</td><td>Quý IV/2026</td></tr>
+    <tr><td>2</td><td>Vận hành kho dữ liệu</td><td>Quý I/2027</td></tr>
+    </table></div></body></html>"""
+    path = tmp_path / "t.html"
+    path.write_text(page, encoding="utf-8")
+    raw = ingest(path)
+    assert "| 2 | Vận hành kho dữ liệu | Sở Tài chính | Quý I/2027 |" in raw.text
+    assert "ỦY BAN NHÂN DÂN\n" in raw.text  # a layout table: one line per cell
+    text, seg, ex = _run(raw.text, rules)
+    assert [t.path for t in ex.tasks] == ["II/r1", "II/r2"]
+    assert {d.path: d.due_date for d in ex.deadlines} == {"II/r1": dt.date(2026, 12, 31),
+                                                          "II/r2": dt.date(2027, 3, 31)}
