@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from .records import CleanDoc, RawDoc
 from .rules import Rules, load_rules
+from .tables import TableRules, format_tables, restore_pipes, table_rules
 
 # A piece of output text with the raw offset of each of its characters.
 Piece = tuple[str, Sequence[int]]
@@ -124,6 +125,7 @@ class _CleanRules:
     hard_words: frozenset[str]
     soft_words: tuple[str, ...]
     number_words: tuple[str, ...]
+    tables: TableRules | None = None  # tables with a header stay rows (pipeline/tables.py)
 
 
 def _full_line(patterns: Sequence[str]) -> re.Pattern | None:
@@ -151,6 +153,7 @@ def _build(rules: Rules) -> _CleanRules:
         soft_words=tuple(sorted((w.lower() for w in data.get("join_after_soft_words") or []),
                                 key=len, reverse=True)),
         number_words=tuple(w.lower() for w in data.get("join_before_number") or []),
+        tables=table_rules(rules),
     )
 
 
@@ -463,6 +466,8 @@ def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[
         text, offs = _sub(_PAGE_BREAK_RX, "\n\f\n", text, offs)
     if _CELL_EDGE in text:
         text, offs = _sub(re.compile(_CELL_EDGE), "", text, offs)
+    if cr.tables is not None:
+        text, offs = format_tables(text, offs, cr.tables)
     text, offs = _tables(text, offs, cr)
     text, offs = _markup(text, offs)
     lines = _drop_chrome(_split_lines(text, offs), cr)
@@ -473,7 +478,7 @@ def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[
     if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
         text, offs = _sub(_TRAIL_SPACE_RX, "", text, offs)
     text, offs = _nfc(text, offs)
-    return text, offs
+    return restore_pipes(text), offs
 
 
 def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, tuple[int, ...]]:

@@ -212,6 +212,7 @@ class HeadingsFile(Strict):
     closing_markers: list[Regex] = []
     closing_paragraph: list[Regex] = []
     attached_titles: Words = []
+    appendix_title: Regex | None = None  # a `PHỤ LỤC` line opens the appendix part `PL`
     parts: Words = []
     bullet_chars: dict[str, Words] = {}
 
@@ -286,6 +287,26 @@ class OcrFile(Strict):
     symbols: Words = []
 
 
+# --- tables.yaml ------------------------------------------------------------------------
+
+ColumnKind = Literal["index", "content", "target", "lead", "coordinate", "deadline", "result", "budget",
+                     "note"]
+
+
+class TablesFile(Strict):
+    columns: dict[ColumnKind, Words]
+    header_rows: Annotated[int, Field(ge=1)] = 3
+    header_min_kinds: Annotated[int, Field(ge=1)] = 2
+    header_share: Annotated[float, Field(ge=0, le=1)] = 0.6
+    task_columns: list[ColumnKind] = []
+    deadline_label: str = ""
+    year_word: str = ""
+    window_join: Regex | None = None
+    group_index: Regex | None = None
+    row_index: Regex | None = None
+    ditto: Words = []
+
+
 # --- themes.yaml ------------------------------------------------------------------------
 
 
@@ -336,6 +357,7 @@ SCHEMAS: dict[str, type[Strict]] = {
     "headings": HeadingsFile,
     "ocr": OcrFile,
     "references": ReferencesFile,
+    "tables": TablesFile,
     "targets": TargetsFile,
     "themes": ThemesFile,
 }

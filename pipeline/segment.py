@@ -67,6 +67,7 @@ class _SegRules:
     parts: dict[str, int]
     bullets: dict[str, str]  # bullet char -> bullet kind
     bullet_rx: re.Pattern
+    appendix_rx: re.Pattern | None = None  # a `PHỤ LỤC` title line: a part `PL` of its own
 
 
 def _any(patterns) -> re.Pattern | None:
@@ -101,6 +102,7 @@ def _build(rules: Rules) -> _SegRules:
         parts={w.lower(): i + 1 for i, w in enumerate(data.get("parts") or [])},
         bullets=bullets,
         bullet_rx=re.compile(rf"^([{chars}])\s*(?=\S)(.*)$"),
+        appendix_rx=re.compile(data["appendix_title"]) if data.get("appendix_title") else None,
     )
 
 
@@ -249,6 +251,13 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
         raw_line = m.group()
         line = raw_line.strip()
         start = m.start() + len(raw_line) - len(raw_line.lstrip())
+        app = sr.appendix_rx.match(line) if sr.appendix_rx is not None else None
+        if app is not None:  # an appendix (after the signature or not): a part of its own
+            node = _appendix_node(app, lines, i, start)
+            roots.append(node)
+            nodes.append(node)
+            closed, started, stack = False, True, [node]
+            continue
         if closed:
             # a plan attached to a Quyết định starts after its signature: a body of its own
             if _is_attached_title(line, sr):
@@ -306,10 +315,53 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
         nodes.append(node)
         stack.append(node)
 
+    _number_appendices(roots)
     sections = _finish(doc, nodes, text, stops)
     body_start = sections[0].char_start if sections else 0
+    body = [s for s, n in zip(sections, nodes, strict=True) if not _in_appendix(n)]
     return Segmented(doc=doc, sections=tuple(sections), body_start=body_start,
-                     body_end=_body_end(text, sections, sr))
+                     body_end=_body_end(text, body, sr))
+
+
+def _appendix_node(m: re.Match, lines: list[re.Match], i: int, start: int) -> _Node:
+    """`PHỤ LỤC` opens a part `PL`; its title is the rest of the line or the next line."""
+    title = (m.groupdict().get("title") or "").strip()
+    end = lines[i].end()
+    if not title:  # the title paragraph below, up to a blank line, `(Kèm theo ...)` or a table
+        parts: list[str] = []
+        k = i + 1
+        while k < len(lines) and (not parts or lines[k].start() == lines[k - 1].end() + 1):
+            line = lines[k].group().strip()
+            if line.lstrip("*_").startswith(("(", "|")):
+                break
+            parts.append(line)
+            end = lines[k].end()
+            k += 1
+        title = " ".join(parts)
+    node = _Node(kind="appendix", rank=-1, marker="PL", marker_type="part", path="PL", level=1,
+                 parent=None, heading=title, start=start, heading_end=end)
+    node.kind_label = "tasks"
+    return node
+
+
+def _in_appendix(node: _Node) -> bool:
+    while node.parent is not None:
+        node = node.parent
+    return node.kind == "appendix"
+
+
+def _number_appendices(roots: list[_Node]) -> None:
+    """Several appendices are `PL1`, `PL2`, ... (one is `PL`); paths below follow."""
+    apps = [n for n in roots if n.kind == "appendix"]
+    if len(apps) < 2:
+        return
+    for k, app in enumerate(apps, 1):
+        app.marker = f"PL{k}"
+        todo = [app]
+        while todo:
+            n = todo.pop()
+            n.path = f"PL{k}" + n.path[2:]
+            todo.extend(n.children)
 
 
 def _body_end(text: str, sections: list[Section], sr: _SegRules) -> int:
