@@ -40,7 +40,7 @@ FILE_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "deadlines": ({"recurrences"}, {"patterns", "descriptive", "window"}),
     "targets": ({"comparators"}, {"not_targets", "units", "lead_words", "year", "baseline_before",
                                   "frequency"}),
-    "flags": ({"flags"}, {"letter_order", "outdated_law", "reporting_schedule"}),
+    "flags": ({"flags"}, {"letter_order", "outdated_law", "reporting_schedule", "reporting_rule"}),
     "compare": ({"thresholds"}, {"weights", "abbreviations", "stopwords", "level_agencies",
                                 "level_mentions", "link"}),
 }
