@@ -390,7 +390,7 @@ SEVERITY_ORDER = ("error", "warning", "info")
 def severity_rank(rules: Rules):
     """Sort key of a flag within its plan: severity first, then the order of the codes in
     rules/flags.yaml (written most important first); codes of other stages after known ones."""
-    codes = {c: i for i, c in enumerate((rules["flags"].get("flags") or {}))}
+    codes = {c: i for i, c in enumerate(rules["flags"].get("flags") or {})}
 
     def rank(severity: str, code: str) -> tuple[int, int]:
         sev = SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)

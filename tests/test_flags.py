@@ -1,5 +1,7 @@
 import dataclasses
 
+from conftest import ROOT
+
 from pipeline.flags import (
     coverage_flags,
     find_flags,
@@ -12,8 +14,6 @@ from pipeline.flags import (
 )
 from pipeline.records import Coverage, PlanLink
 from pipeline.rules import Rules
-
-from conftest import ROOT
 
 
 def sec(marker, kind, parent=None, start=0, sid=None):
@@ -187,7 +187,7 @@ def test_task_without_lead_closing_request_is_not_a_plan_lead(rules):
 def test_reporting_rules_are_not_tasks_to_lead(rules):
     tasks = [ttask("t1", "V/1", "reporting", "Định kỳ 6 tháng, hằng năm báo cáo kết quả gửi Công an xã"),
              ttask("t2", "V/2", "reporting", "Các cơ quan báo cáo kết quả thực hiện về Ủy ban nhân dân xã"),
-             ttask("t3", "II/6", "reporting", "Tổ chức sơ kết, tổng kết thi hành Luật Phòng, chống mua bán người"),
+             ttask("t3", "II/6", "reporting", "Tổ chức sơ kết, tổng kết thi hành Luật Phòng, chống MBN"),
              ttask("t4", "VI/1", "other", "Gửi số liệu", section_id="rep")]
     sections = [{"section_id": "rep", "kind": "reporting"}]
     flags = tasks_without_lead(tasks, [], rules, sections)
