@@ -253,7 +253,7 @@ def test_report_plan_detail_in_headless_chromium(big_store, tmp_path):
     _, report = big_store
     dom = _dom(exe, report, tmp_path, "plan=hoaxa00000000002")
     assert _rows(dom) == ["hoaxa00000000002"]  # the table narrowed to the plan, its detail open
-    detail = re.search(r'<tr class="detail">(.*)</table>\s*<h2>Mức độ', dom, re.S).group(1)
+    detail = re.search(r'<tr class="detail">(.*)</table>\s*<button id="more"', dom, re.S).group(1)
     assert "Đối chiếu nhiệm vụ được giao" in detail and "<details><summary>Đã có (" in detail
     assert "&lt;img src=x" in detail and "<img" not in dom.split("<body", 1)[1]  # the title, as text
     # gaps before what is covered; the blank number (warning) before the missing parent (info)
