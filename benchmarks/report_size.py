@@ -1,4 +1,5 @@
-"""Size and opening time of report.html for a province's worth of plans.
+"""Size and opening time of report.html (and the time to write kehoach.xlsx) for a province's
+worth of plans.
 
     .venv/bin/python benchmarks/report_size.py --n 5000
 
@@ -24,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.batch import run  # noqa: E402
 from pipeline.crossdoc import load_rows  # noqa: E402
+from pipeline.exports import write_xlsx  # noqa: E402
 from pipeline.report import CHROMIUM_FLAGS, find_chromium, page_url, render  # noqa: E402
 
 
@@ -76,6 +78,9 @@ def main() -> None:
         report.write_text(page, encoding="utf-8")
         mb = report.stat().st_size / 1e6
         print(f"report of {args.n} plans: {mb:.1f} MB, rendered in {secs:.1f} s")
+        t0 = time.perf_counter()
+        xlsx = write_xlsx(tables, Path(tmp) / "kehoach.xlsx")
+        print(f"kehoach.xlsx: {xlsx.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
         exe = find_chromium()
         if exe is None:
             print("chromium not found: opening time not measured")
