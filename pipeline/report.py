@@ -153,7 +153,7 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
     dups = duplicate_groups(plans, rows["documents"])
     dup_of = {did: gi for gi, g in enumerate(dups) for did in g}
     S = _Strings()
-    missing_count: Counter = Counter()
+    missing_by: dict[tuple[str, str], set] = defaultdict(set)
     out_plans = []
     for p in plans:
         did = p["doc_id"]
@@ -178,8 +178,8 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
             cv.append([S(c["mandate_text"]), S(c.get("mandate_group") or ""), c["status"],
                        round(float(c.get("score") or 0), 2), paths, ev,
                        S(", ".join(list(c.get("matched_terms") or [])[:8]))])
-            if c["status"] == "missing":
-                missing_count[(c["mandate_text"], c.get("mandate_group") or "")] += 1
+            if c["status"] == "missing":  # a plan that arrived twice counts once
+                missing_by[(c["mandate_text"], c.get("mandate_group") or "")].add(dup_of.get(did, did))
         parents = [[ln["parent_ref"], index.get(ln.get("parent_doc_id"), -1) if ln.get("resolved") else -1]
                    for ln in by[did]["links"]]
         st = Counter(c["status"] for c in cov)
@@ -203,7 +203,7 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
                                            if d.get("status") == "ok" else "")}
               for d in rows["documents"] if d.get("status") != "ok" or d["doc_id"] not in planned]
     failed.sort(key=lambda d: (d["status"], d["f"]))
-    top = [[m, g, n] for (m, g), n in missing_count.most_common(10)]
+    top = sorted(([m, g, len(ids)] for (m, g), ids in missing_by.items()), key=lambda x: -x[2])[:10]
     groups: list[str] = []
     for c in rows["coverage"]:
         g = c.get("mandate_group") or "Khác"

@@ -178,6 +178,13 @@ def test_report_data_groups_duplicates_and_lists_failures(tmp_path, rules):
     assert order == sorted(order, key=["missing", "partial", "covered"].index)
     sevs = [f[1] for f in by_file["hoaxa00000000002.txt"]["fl"]]
     assert sevs == sorted(sevs, key=["error", "warning", "info"].index) and "info" in sevs
+    # the most often missing mandates count a plan that arrived twice once
+    for m, _, n in data["top"]:
+        plans = {p["dup"] if p["dup"] >= 0 else p["id"] for p in data["plans"]
+                 if any(data["strings"][c[0]] == m and c[2] == "missing" for c in p["cv"])}
+        assert n == len(plans)
+    assert any(n < sum(any(data["strings"][c[0]] == m and c[2] == "missing" for c in p["cv"])
+                       for p in data["plans"]) for m, _, n in data["top"])
     # a mandate's text is stored once however many plans it is checked in
     texts = [c[0] for p in data["plans"] for c in p["cv"]]
     assert len(set(texts)) < len(texts) and len(data["strings"]) == len(set(data["strings"]))
