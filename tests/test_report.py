@@ -278,3 +278,24 @@ def test_screenshot_command(store, tmp_path):
     assert main(["--screenshot", str(png), "--size", "1200x900", "--fragment", "problems=1", str(out)]) == 0
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_report_draws_a_page_of_rows_at_a_time(tmp_path):
+    """A province's thousands of plans: 300 rows drawn, the rest behind "Hiện thêm"; a link to a
+    plan further down still opens it."""
+    exe = _chromium_or_skip()
+    tables = {name: [] for name in TABLES}
+    for i in range(340):
+        did = f"{i:016d}"
+        tables["documents"].append({"doc_id": did, "source_path": f"/in/{i:04d}.txt", "status": "ok",
+                                    "clean_text": f"Kế hoạch {i}"})
+        tables["plans"].append({"doc_id": did, "locality": f"xã Số {i}", "issuer_level": "commune",
+                                "province": "Lạng Sơn", "issuer": f"Ủy ban nhân dân xã Số {i}"})
+    report = tmp_path / "report.html"
+    report.write_text(render(tables), encoding="utf-8")
+    dom = _dom(exe, report, tmp_path)
+    assert len(_rows(dom)) == 300 and "Hiển thị 340 / 340 kế hoạch" in dom
+    assert re.search(r'<button id="more">Hiện thêm 40 \(còn 40 kế hoạch\)</button>', dom)
+    assert _rows(_dom(exe, report, tmp_path, "q=xa so 339")) == [f"{339:016d}"]  # every word, any field
+    dom = _dom(exe, report, tmp_path, f"plan={339:016d}")
+    assert _rows(dom) == [f"{339:016d}"] and '<tr class="detail">' in dom
