@@ -197,11 +197,17 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
                   sev.get("error", 0), sev.get("warning", 0), sev.get("info", 0)],
         })
     planned = set(index)
-    failed = [{"f": _name(d.get("source_path")), "path": d.get("source_path") or "",
-               "fmt": d.get("source_format") or "", "status": d.get("status") or "",
-               "error": d.get("error") or ("không nhận ra là một văn bản kế hoạch"
-                                           if d.get("status") == "ok" else "")}
-              for d in rows["documents"] if d.get("status") != "ok" or d["doc_id"] not in planned]
+    failed = []
+    for d in rows["documents"]:
+        if d.get("status") == "ok" and d["doc_id"] in planned:
+            continue
+        dup = d.get("duplicate_of")  # recorded by the batch for a file it did not read again
+        reason = d.get("error") or (f"trùng với {_name(docs.get(dup, {}).get('source_path')) or dup}" if dup
+                                    else "không nhận ra là một văn bản kế hoạch" if d.get("status") == "ok"
+                                    else "")
+        failed.append({"f": _name(d.get("source_path")), "path": d.get("source_path") or "",
+                       "fmt": d.get("source_format") or "", "error": reason,
+                       "status": "duplicate" if dup else d.get("status") or ""})
     failed.sort(key=lambda d: (d["status"], d["f"]))
     top = sorted(([m, g, len(ids)] for (m, g), ids in missing_by.items()), key=lambda x: -x[2])[:10]
     groups: list[str] = []

@@ -299,3 +299,19 @@ def test_report_draws_a_page_of_rows_at_a_time(tmp_path):
     assert _rows(_dom(exe, report, tmp_path, "q=xa so 339")) == [f"{339:016d}"]  # every word, any field
     dom = _dom(exe, report, tmp_path, f"plan={339:016d}")
     assert _rows(dom) == [f"{339:016d}"] and '<tr class="detail">' in dom
+
+
+def test_report_data_uses_the_batch_duplicate_of(rules):
+    """A file the batch recorded as a copy of another (documents.duplicate_of): grouped with it
+    when it was read, listed as a copy (not as unreadable) when it was not."""
+    tables = {name: [] for name in TABLES}
+    for did, name, dup in [("a" * 16, "kh.txt", None), ("b" * 16, "kh.docx", "a" * 16),
+                           ("c" * 16, "kh (1).txt", "a" * 16)]:
+        tables["documents"].append({"doc_id": did, "source_path": f"/in/{name}", "status": "ok",
+                                    "clean_text": f"Kế hoạch {name}", "duplicate_of": dup})
+    for did in ("a" * 16, "b" * 16):
+        tables["plans"].append({"doc_id": did, "locality": "xã A", "issuer_level": "commune"})
+    data = report_data(tables, rules=rules)
+    assert [sorted(g) for g in data["dups"]] == [["a" * 16, "b" * 16]]
+    assert data["failed"] == [{"f": "kh (1).txt", "path": "/in/kh (1).txt", "fmt": "",
+                               "error": "trùng với kh.txt", "status": "duplicate"}]
