@@ -9,11 +9,13 @@ from pathlib import Path
 from .batch import DEFAULT_CHUNK, DEFAULT_TIMEOUT, run
 from .process import process_file
 from .rules import Rules
-from .show import render
+from .schema import PIPELINE_VERSION
+from .show import render, store_lines
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="kehoach", description=__doc__)
+    ap.add_argument("--version", action="version", version=f"kehoach {PIPELINE_VERSION}")
     sub = ap.add_subparsers(dest="command", required=True)
     p_run = sub.add_parser("run", help="parse plans (files and folders) into Parquet tables")
     p_run.add_argument("inputs", nargs="+", help="files or folders (searched recursively)")
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="empty the store in --out first instead of adding to it")
     p_show = sub.add_parser("show", help="what was understood of one document")
     p_show.add_argument("file")
+    p_show.add_argument("--out", default="outputs",
+                        help="the store whose flags and coverage to show (default: outputs)")
     p_show.add_argument("--rules", default=None)
     args = ap.parse_args(argv)
     try:
@@ -66,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     result = process_file(args.file, rules=rules)
     print(render(result))
+    stored = store_lines(Path(args.out), result.raw.doc_id)
+    print("\n".join(stored) if stored is not None else
+          f"\nnot in the store {args.out}: `kehoach run {args.file} --out {args.out}` "
+          "adds it, with its flags and coverage")
     return 0 if result.raw.status == "ok" else 1
 
 

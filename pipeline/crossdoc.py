@@ -5,8 +5,8 @@
 reads the per-document tables the batch wrote into OUT_DIR (the store, which accumulates
 across runs), links every plan to its parent (`plan_links`), checks each plan against its
 mandates (`coverage`), computes the reviewer's flags (`flags`, keeping flags other stages
-wrote under other codes), writes them, a DuckDB file with one view per table
-(`kehoach.duckdb`), and the self-contained `report.html`, whose path it returns.
+wrote under other codes), writes them, a DuckDB file holding every table (`kehoach.duckdb`),
+an Excel workbook (`kehoach.xlsx`) and the self-contained `report.html`, whose path it returns.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from .compare import compare_store
+from .exports import DUCKDB_NAME, XLSX_NAME, write_duckdb, write_xlsx
 from .flags import CODES, find_flags
 from .link import link
 from .report import render
@@ -27,7 +28,6 @@ from .write import records_to_rows, write
 
 __all__ = ["finish", "load_rows", "write_duckdb"]
 
-DUCKDB_NAME = "kehoach.duckdb"
 REPORT_NAME = "report.html"
 
 
@@ -41,7 +41,7 @@ def load_rows(out_dir: Path) -> dict[str, list[dict]]:
 
 
 def finish(out_dir: Path, *, rules: Rules | None = None) -> Path:
-    """Link, compare, flag, then write the tables, the DuckDB views and the report."""
+    """Link, compare, flag, then write the tables, the DuckDB file, the workbook and the report."""
     rules = Rules.resolve(rules)
     out_dir = Path(out_dir)
     tables = load_rows(out_dir)
@@ -59,34 +59,12 @@ def finish(out_dir: Path, *, rules: Rules | None = None) -> Path:
         write_duckdb(out_dir)
     except Exception as exc:  # a locked database must not cost the run its report
         print(f"kehoach: could not write {out_dir / DUCKDB_NAME}: {exc}", file=sys.stderr)
+    try:
+        write_xlsx(tables, out_dir / XLSX_NAME)
+    except Exception as exc:  # nor a workbook open in Excel (locked on Windows)
+        print(f"kehoach: could not write {out_dir / XLSX_NAME}: {exc}", file=sys.stderr)
     report = out_dir / REPORT_NAME
     tmp = report.with_name(f".{report.name}.tmp-{os.getpid()}")
     tmp.write_text(render(tables, rules=rules), encoding="utf-8")
     os.replace(tmp, report)
     return report
-
-
-def write_duckdb(out_dir: Path) -> Path:
-    """OUT_DIR/kehoach.duckdb with one view per Parquet table (absolute paths: it reads the files).
-
-        duckdb outputs/kehoach.duckdb "select locality, status, count(*) from coverage
-            join plans on plans.doc_id = coverage.child_doc_id group by all"
-    """
-    import duckdb
-
-    out_dir = Path(out_dir).resolve()
-    path = out_dir / DUCKDB_NAME
-    tmp = out_dir / f".{DUCKDB_NAME}.tmp-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
-    try:
-        for name in TABLES:
-            pq_path = out_dir / f"{name}.parquet"
-            if pq_path.exists():
-                lit = str(pq_path).replace("'", "''")
-                con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet(\'{lit}\')')
-    finally:
-        con.close()
-    os.replace(tmp, path)
-    Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    return path

@@ -153,6 +153,7 @@ class FlagsFile(Strict):
     letter_order: list[Words] = []
     outdated_law: OutdatedLaw | None = None
     reporting_schedule: list[Regex] = []
+    reporting_rule: list[Regex] = []  # items that set the reporting rule: not tasks to lead
 
 
 # --- frontmatter.yaml -------------------------------------------------------------------
