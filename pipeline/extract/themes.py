@@ -1,10 +1,14 @@
-"""The theme of a task: keyword and phrase rules (rules/themes.yaml) over segmented words.
+"""The theme of a task: keyword and phrase rules (rules/themes.yaml) over whole words.
 
-Phrases match whole words of the underthesea segmentation (agency names kept whole as
-fixed words), so `phòng` in `Phòng Văn hóa - Xã hội` never reads as prevention and `y tế`
-inside `Trạm Y tế` never as victim support. A phrase among the opening words of the task
-counts `lead_weight` times; the theme of the heading the task sits under adds
-`section_weight`; a task that matches nothing gets the default theme (`other`).
+A phrase matches a run of whole syllables of the folded text, with agency names from the
+gazetteer masked first, so `phòng` in `Phòng Văn hóa - Xã hội` never reads as prevention
+and `y tế` inside `Trạm Y tế` never as victim support. A phrase must also be whole words:
+`luật` in `kỷ luật` is not law. The word segmenter (underthesea's CRF) costs as much as
+every other stage together, so it is asked only when a word of its own dictionary crosses
+the edge of a phrase found (`kỷ luật` across `luật`); otherwise the syllables decide.
+A phrase among the opening words of the task counts `lead_weight` times; the theme of the
+heading the task sits under adds `section_weight`; a task that matches nothing gets the
+default theme (`other`).
 
     >>> from pipeline.rules import load_rules
     >>> theme_of("Tổ chức tập huấn, bồi dưỡng kỹ năng cho cán bộ", rules=load_rules())
@@ -13,31 +17,46 @@ counts `lead_weight` times; the theme of the heading the task sits under adds
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..rules import Rules
 from .agencies import agency_fixed_words
-from .wordseg import fold, segment_words
+from .wordseg import dictionary_words, fold, segment_words
 
 _OPENING = 12  # syllables that make the opening words (verb and object) of a task
 _MAX_CHARS = 400  # of a task's text read for its theme
+_SYLLABLE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+# document numbers (123/KH-UBND) are not words; they are cut out before matching
+_DOC_NUMBER = re.compile(r"\b\d+\s*/\s*[\w\-/Đđ]+")
+_PLAIN_NAME = re.compile(r"^[\w ,\-]+$", re.UNICODE)
+_MASK = "\x00"  # stands for a masked agency name: one token that no phrase contains
+
+Key = tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class _Themes:
     order: tuple[str, ...]
-    phrases: dict[tuple[str, ...], list[tuple[str, float]]]  # syllables -> [(theme, weight)]
+    phrases: dict[Key, list[tuple[str, float]]]  # syllables -> [(theme, weight)]
     max_len: int
     firsts: frozenset[str]  # the first syllables of the phrases
     default: str
     section_weight: float
     lead_weight: float
-    fixed: tuple[str, ...]
+    names: frozenset[Key]  # agency names as syllables, masked before matching
+    names_max: int
+    names_firsts: frozenset[str]
+    fixed: tuple[str, ...]  # the same names, for the segmenter
+
+
+def _syllables_of(text: str) -> Key:
+    return tuple(_SYLLABLE.findall(fold(text)))
 
 
 def _build(rules: Rules) -> _Themes:
     data = rules["themes"]
-    phrases: dict[tuple[str, ...], list[tuple[str, float]]] = {}
+    phrases: dict[Key, list[tuple[str, float]]] = {}
     order = []
     for theme, items in (data.get("themes") or {}).items():
         order.append(theme)
@@ -46,21 +65,78 @@ def _build(rules: Rules) -> _Themes:
                 (phrase, weight), = item.items()
             else:
                 phrase, weight = item, 1.0
-            key = tuple(fold(str(phrase)).replace(",", " , ").split())
-            phrases.setdefault(key, []).append((theme, float(weight)))
+            key = _syllables_of(str(phrase))
+            if key:
+                phrases.setdefault(key, []).append((theme, float(weight)))
+    names = frozenset(k for k in (_syllables_of(w) for w in agency_fixed_words(rules)
+                                  if _PLAIN_NAME.match(w)) if k)
     return _Themes(
         order=tuple(order), phrases=phrases, max_len=max((len(k) for k in phrases), default=1),
-        firsts=frozenset(k[0] for k in phrases if k),
+        firsts=frozenset(k[0] for k in phrases),
         default=str(data.get("default", "other")), section_weight=float(data.get("section_weight", 1.5)),
-        lead_weight=float(data.get("lead_weight", 2.0)), fixed=agency_fixed_words(rules),
+        lead_weight=float(data.get("lead_weight", 2.0)),
+        names=names, names_max=max((len(k) for k in names), default=1),
+        names_firsts=frozenset(k[0] for k in names), fixed=agency_fixed_words(rules),
     )
 
 
-def _syllables(text: str, fixed: tuple[str, ...]) -> tuple[list[str], set[int]]:
-    """Syllables of TEXT and the indexes where a word starts (and len at the end)."""
+def _tokens(head: str, th: _Themes) -> tuple[list[str], list[bool]]:
+    """Folded syllables of HEAD (agency names masked, longest first) and which were capitalized."""
+    folded = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), fold(head))
+    same = len(folded) == len(head)
+    raw = [(m.group(0), same and head[m.start()].isupper()) for m in _SYLLABLE.finditer(folded)]
+    sylls: list[str] = []
+    caps: list[bool] = []
+    i, n = 0, len(raw)
+    while i < n:
+        if raw[i][0] in th.names_firsts:
+            for L in range(min(th.names_max, n - i), 1, -1):
+                if tuple(r[0] for r in raw[i:i + L]) in th.names:
+                    sylls.append(_MASK)
+                    caps.append(False)
+                    i += L
+                    break
+            else:
+                sylls.append(raw[i][0])
+                caps.append(raw[i][1])
+                i += 1
+        else:
+            sylls.append(raw[i][0])
+            caps.append(raw[i][1])
+            i += 1
+    return sylls, caps
+
+
+def _hits(sylls: list[str], th: _Themes, starts: set[int] | None) -> list[tuple[int, int]]:
+    """(start, length) of each phrase in SYLLS; with STARTS, only phrases made of whole words."""
+    out = []
+    n = len(sylls)
+    for i in range(n):
+        if sylls[i] not in th.firsts or (starts is not None and i not in starts):
+            continue
+        for L in range(min(th.max_len, n - i), 0, -1):
+            if (starts is None or i + L in starts) and tuple(sylls[i:i + L]) in th.phrases:
+                out.append((i, L))
+    return out
+
+
+def _crossed(sylls: list[str], caps: list[bool], i: int, words: frozenset[Key], width: int = 4) -> bool:
+    """Might a word run across the place before syllable I? (a word of the dictionary, or a
+    name: capitals on both sides, as in `Ban Chỉ đạo`)"""
+    if 0 < i < len(sylls) and caps[i - 1] and caps[i]:
+        return True
+    for a in range(max(0, i - width + 1), i):
+        for b in range(i + 1, min(len(sylls), a + width) + 1):
+            if tuple(sylls[a:b]) in words:
+                return True
+    return False
+
+
+def _word_starts(text: str, th: _Themes) -> tuple[list[str], set[int]]:
+    """Syllables of TEXT and where the segmenter starts a word (agency names kept whole)."""
     sylls: list[str] = []
     starts: set[int] = set()
-    for _, _, form in segment_words(text, fixed):
+    for _, _, form in segment_words(text, th.fixed):
         starts.add(len(sylls))
         sylls.extend(form.replace("_-_", " - ").replace("_", " ").split())
     starts.add(len(sylls))
@@ -69,32 +145,31 @@ def _syllables(text: str, fixed: tuple[str, ...]) -> tuple[list[str], set[int]]:
 
 def theme_scores(text: str, *, rules: Rules) -> dict[str, float]:
     """Score of each theme for TEXT (only themes with a hit)."""
-    th: _Themes = rules.compiled("themes", _build)
-    # the opening of a task carries its theme; segmenting the rest costs more than it tells
-    sylls, starts = _syllables(text[:_MAX_CHARS], th.fixed)
+    th: _Themes = rules.compiled("themes.ngrams", _build)
+    # the opening of a task carries its theme; the rest tells little more
+    head = text[:_MAX_CHARS]
+    sylls, caps = _tokens(head, th)
+    hits = _hits(sylls, th, None)
+    words = dictionary_words()
+    if not words or any(_crossed(sylls, caps, i, words) or _crossed(sylls, caps, i + L, words)
+                        for i, L in hits):
+        sylls, starts = _word_starts(head, th)  # a word may cross a phrase: let the segmenter say
+        hits = _hits(sylls, th, starts)
     scores: dict[str, float] = {}
-    seen: set[tuple[tuple[str, ...], str]] = set()
-    n = len(sylls)
-    firsts = th.firsts
-    for i in range(n):
-        if i not in starts or sylls[i] not in firsts:  # no phrase can start here
-            continue
-        for L in range(min(th.max_len, n - i), 0, -1):
-            if i + L not in starts:
+    seen: set[tuple[Key, str]] = set()
+    for i, L in hits:
+        key = tuple(sylls[i:i + L])
+        for theme, w in th.phrases[key]:
+            if (key, theme) in seen:  # a phrase counts once, at its first (best) place
                 continue
-            key = tuple(sylls[i:i + L])
-            for theme, w in th.phrases.get(key, ()):
-                factor = th.lead_weight if i < _OPENING else 1.0
-                if (key, theme) in seen:  # a phrase counts once, at its first (best) place
-                    continue
-                seen.add((key, theme))
-                scores[theme] = scores.get(theme, 0.0) + w * factor
+            seen.add((key, theme))
+            scores[theme] = scores.get(theme, 0.0) + w * (th.lead_weight if i < _OPENING else 1.0)
     return scores
 
 
 def theme_of(text: str, *, rules: Rules, context: str = "") -> str:
     """The theme of a task's TEXT; CONTEXT is the heading(s) it sits under, nearest first."""
-    th: _Themes = rules.compiled("themes", _build)
+    th: _Themes = rules.compiled("themes.ngrams", _build)
     scores = theme_scores(text, rules=rules)
     if context:
         nearest = context.split(" | ")[0]

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 Word = tuple[int, int, str]
 
@@ -188,3 +189,35 @@ def segment_words(text: str, fixed_words: Sequence[str] = ()) -> tuple[Word, ...
 @lru_cache(maxsize=8)
 def _fixed(fixed_words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({w for w in fixed_words if _PLAIN_NAME.match(w)}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def dictionary_words(max_len: int = 4) -> frozenset[tuple[str, ...]]:
+    """The segmenter's own word list (folded, as syllables; words of 2 to MAX_LEN syllables).
+
+    Cheap to consult: it tells where a word *might* cross a place, so the segmenter is asked
+    only there. Read from underthesea's model folder without importing underthesea; empty
+    when it is not where this expects it (the caller then segments every time).
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    root = Path(next(iter(spec.submodule_search_locations)))
+    found = sorted(root.glob("pipeline/word_tokenize/models/*/dictionary.bin"))
+    if not found:
+        return frozenset()
+    try:  # a plain pickle of a set of strings (joblib's loader costs 0.4 s to import)
+        import pickle
+
+        with open(found[-1], "rb") as f:
+            words = pickle.load(f)
+    except Exception:  # pragma: no cover - another underthesea layout
+        return frozenset()
+    out = set()
+    for w in words:
+        sylls = tuple(fold(s) for s in str(w).split())  # syllables repeat: fold caches them
+        if 2 <= len(sylls) <= max_len:
+            out.add(sylls)
+    return frozenset(out)
