@@ -1,9 +1,21 @@
 """Throughput of `kehoach run`: documents/s, MB/s, pages/s and peak memory per worker.
 
     .venv/bin/python benchmarks/throughput.py --n 2000 --workers 1,2     (or: make bench)
+    .venv/bin/python benchmarks/throughput.py --warm 200 --crossdoc 100,1000 --n 0 --pdfs 20
 
-Builds N copies of corpus/ (each with a small variation so that every doc_id differs),
-then for 100 documents and for N, with each worker count:
+Every copy is NEW text: each body line of each copy carries words made for that copy, so no
+cache (segmenter, fold, agency tokens) can answer from an earlier copy. Run on demand only,
+never as a timed test.
+
+--warm K: K new plans through the per-document stages (ingest → clean → segment → extract
+→ rows and Arrow) in this one warm process, CPU time, as plans/s per core, side by side with
+a floor pass over the same files (read + NFC + one regex scan); the ratio says how far the
+stages are from the least any reader must do.
+--crossdoc 100,1000: a store of that many new plans through the runner with every stage;
+the cross-document stages (link, compare, flags, report) in seconds and ms per plan.
+
+Builds N copies of corpus/ (new text as above), then for 100 documents and for N, with each
+worker count:
 - the pipeline: every stage, through the batch runner into a fresh store;
 - the floor: the same runner with read + clean only, so pipeline/floor shows what the
   stages after cleaning cost (the runner, hashing and Parquet are in both).
@@ -44,17 +56,129 @@ def floor_task(path, *, rules, source_path):
     return DocResult(raw=raw, clean=clean(raw, rules=rules))
 
 
-def build_corpus(folder: Path, n: int) -> int:
-    """N text plans from corpus/, each copy varied by a closing line; returns total bytes."""
-    seeds = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md"))
+_ONSETS = ["b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "ng", "nh", "ph", "qu", "s", "t", "th",
+           "tr", "v", "x", "kh", "gi", "ch", "r"]
+_RHYMES = ["a", "á", "à", "ả", "ã", "ạ", "an", "ang", "anh", "ao", "ai", "ắc", "ăm", "âu", "ân", "e",
+           "ê", "ênh", "i", "im", "inh", "o", "ô", "ơ", "oa", "oan", "ong", "ôi", "u", "ư", "ương",
+           "uyên", "iêu", "ơn", "ục", "ưng", "ót", "ầm", "ép", "ủy"]
+
+
+def _new_words(rng, k: int) -> str:
+    """K made-up syllables: Vietnamese in shape, new to every cache."""
+    return " ".join(rng.choice(_ONSETS) + rng.choice(_RHYMES) for _ in range(k))
+
+
+def seed_plans() -> list[Path]:
+    """The plans copies are made from: corpus/ and corpus/real/."""
+    out = []
+    for folder in (ROOT / "corpus", ROOT / "corpus" / "real"):
+        if folder.is_dir():
+            out += sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".md"))
+    return out
+
+
+def new_plan(seed: Path, copy: int) -> str:
+    """SEED's text with new words in each body line (after its fifth word), so every line of
+    every copy is text no cache has seen; headings and short lines keep their shape."""
+    import random
+
+    rng = random.Random(f"{seed.name}:{copy}")
+    lines = []
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        words = line.split(" ")
+        if len(line) > 60 and len(words) > 8:
+            line = " ".join(words[:5] + [_new_words(rng, 3)] + words[5:])
+        lines.append(line)
+    return "\n".join(lines) + f"\n(Bản số {copy})\n"
+
+
+def build_corpus(folder: Path, n: int, offset: int = 0) -> int:
+    """N new text plans (see new_plan); returns total bytes."""
+    seeds = seed_plans()
     folder.mkdir(parents=True, exist_ok=True)
     total = 0
-    for i in range(n):
+    for i in range(offset, offset + n):
         seed = seeds[i % len(seeds)]
-        data = seed.read_bytes() + f"\n(Bản số {i // len(seeds) + 1})\n".encode()
+        data = new_plan(seed, i).encode()
         (folder / f"{i:05d}_{seed.name}").write_bytes(data)
         total += len(data)
     return total
+
+
+def floor_pass(path: Path) -> int:
+    """The floor: read, NFC, one regex scan."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", path.read_bytes().decode("utf-8"))
+    return len(re.findall(r"\w+", text))
+
+
+def warm(tmp: Path, k: int, profile: bool) -> None:
+    """K new plans through the per-document stages in this process, CPU time, vs the floor."""
+    from pipeline.process import process_file
+    from pipeline.rules import load_rules
+    from pipeline.write import rows_of, to_table
+
+    rules = load_rules()
+    folder = tmp / "warm"
+    build_corpus(folder, k + 20, offset=10_000)
+    files = sorted(folder.iterdir())
+    for f in files[:20]:  # warm up: models, matchers and imports load here, not in the figures
+        rows_of(process_file(f, rules=rules))
+    files = files[20:]
+
+    def stages(f: Path) -> None:
+        for name, rows in rows_of(process_file(f, rules=rules)).items():
+            to_table(name, rows)
+
+    prof = None
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
+    t0 = time.process_time()
+    for f in files:
+        stages(f)
+    cpu = time.process_time() - t0
+    if prof:
+        prof.disable()
+    t0 = time.process_time()
+    for _ in range(5):
+        for f in files:
+            floor_pass(f)
+    floor = (time.process_time() - t0) / 5
+    mb = sum(f.stat().st_size for f in files) / 1e6
+    print(f"\nper-document stages, one warm process, {len(files)} new plans ({mb:.1f} MB), CPU time:")
+    per = len(files)
+    print(f"  stages {cpu:7.2f} s  {per / cpu:7.1f} plans/s per core  {1000 * cpu / per:6.1f} ms/plan")
+    print(f"  floor  {floor:7.3f} s  {per / floor:7.0f} plans/s per core  (read + NFC + one regex scan)")
+    print(f"  stages / floor: {cpu / floor:.0f}x")
+    if prof:
+        import io
+        import pstats
+
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
+        print(out.getvalue())
+
+
+def crossdoc(tmp: Path, sizes: list[int], workers: int) -> None:
+    """Stores of new plans through every stage; the cross-document part per plan."""
+    print(f"\ncross-document stages (link, compare, flags, report), {workers} worker(s):")
+    print(f"{'plans':>7} {'run s':>8} {'crossdoc s':>11} {'ms/plan':>8} {'per-doc plans/s':>16}"
+          f" {'parent MB':>10} {'worker MB':>10}")
+    for size in sizes:
+        folder = tmp / f"cross-{size}"
+        build_corpus(folder, size, offset=20_000)
+        secs, s = timed_run(folder, tmp / f"out-cross-{size}", workers)
+        parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        cross = s.seconds_crossdoc
+        print(f"{size:>7} {secs:>8.1f} {cross:>11.2f} {1000 * cross / size:>8.2f}"
+              f" {size / max(1e-9, secs - cross):>16.1f} {parent:>10.0f} {s.peak_worker_rss_mb:>10.0f}")
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(tmp / f"out-cross-{size}", ignore_errors=True)
 
 
 def build_pdfs(folder: Path, n: int) -> tuple[int, int]:
@@ -104,15 +228,23 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="worker counts to try (default 1,2)")
     ap.add_argument("--pdfs", type=int, default=40, help="text-layer PDFs for the PDF case (0: skip)")
     ap.add_argument("--tmp", default=None, help="scratch folder (default: a temp dir, removed)")
+    ap.add_argument("--warm", type=int, default=100,
+                    help="new plans through the stages in one warm process (0: skip)")
+    ap.add_argument("--profile", action="store_true", help="with --warm: the cProfile of the warm pass")
+    ap.add_argument("--crossdoc", default="", help="store sizes for the cross-document stages, e.g. 100,1000")
     args = ap.parse_args()
-    n = max(1, min(args.n, 2000))
+    n = max(0, min(args.n, 2000))
     worker_counts = [int(w) for w in args.workers.split(",")]
     tmp = Path(args.tmp) if args.tmp else Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
     try:
         print(f"cores: {os.cpu_count()}   python: {sys.version.split()[0]}")
-        print(f"{'case':<10} {'docs':>6} {'wrk':>3} {'seconds':>8} {'docs/s':>9} {'/s/core':>9}"
+        if args.warm:
+            warm(tmp, args.warm, args.profile)
+        if args.crossdoc:
+            crossdoc(tmp, [int(x) for x in args.crossdoc.split(",")], worker_counts[-1])
+        print(f"\n{'case':<10} {'docs':>6} {'wrk':>3} {'seconds':>8} {'docs/s':>9} {'/s/core':>9}"
               f" {'MB/s':>7} {'peak MB':>9}")
-        sizes = sorted({min(100, n), n})
+        sizes = sorted({min(100, n), n}) if n else []
         results = {}
         for size in sizes:
             folder = tmp / f"text-{size}"
@@ -130,7 +262,7 @@ def main() -> None:
                            "the same run without link, compare, flags and report"))
                 print(line("floor", size, mb, secs_f, w, s_f.peak_worker_rss_mb,
                            f"pipeline/floor time {secs_p / secs_f:.1f}x"))
-        for w in worker_counts:
+        for w in worker_counts if sizes else []:
             if (sizes[0], w) in results and (sizes[-1], w) in results:
                 print(f"peak memory per worker, {w} worker(s): {results[sizes[0], w]:.0f} MB at "
                       f"{sizes[0]} docs -> {results[sizes[-1], w]:.0f} MB at {sizes[-1]} docs")

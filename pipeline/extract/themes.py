@@ -4,8 +4,9 @@ A phrase matches a run of whole syllables of the folded text, with agency names 
 gazetteer masked first, so `phòng` in `Phòng Văn hóa - Xã hội` never reads as prevention
 and `y tế` inside `Trạm Y tế` never as victim support. A phrase must also be whole words:
 `luật` in `kỷ luật` is not law. The word segmenter (underthesea's CRF) costs as much as
-every other stage together, so it is asked only when a word of its own dictionary crosses
-the edge of a phrase found (`kỷ luật` across `luật`); otherwise the syllables decide.
+every other stage together, so it is asked only when a word of its own dictionary (or a
+name in capitals) may cross the edge of a phrase found (`kỷ luật` across `luật`), and then
+on a few syllables around that phrase; otherwise the syllables decide.
 A phrase among the opening words of the task counts `lead_weight` times; the theme of the
 heading the task sits under adds `section_weight`; a task that matches nothing gets the
 default theme (`other`).
@@ -80,13 +81,15 @@ def _build(rules: Rules) -> _Themes:
     )
 
 
-def _tokens(head: str, th: _Themes) -> tuple[list[str], list[bool]]:
-    """Folded syllables of HEAD (agency names masked, longest first) and which were capitalized."""
+def _tokens(head: str, th: _Themes) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
+    """Folded syllables of HEAD (agency names masked, longest first), which were capitalized,
+    and the span of each in HEAD."""
     folded = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), fold(head))
-    same = len(folded) == len(head)
-    raw = [(m.group(0), same and head[m.start()].isupper()) for m in _SYLLABLE.finditer(folded)]
+    same = len(folded) == len(head)  # else the spans are those of the folded text
+    raw = [(m.group(0), same and head[m.start()].isupper(), m.span()) for m in _SYLLABLE.finditer(folded)]
     sylls: list[str] = []
     caps: list[bool] = []
+    spans: list[tuple[int, int]] = []
     i, n = 0, len(raw)
     while i < n:
         if raw[i][0] in th.names_firsts:
@@ -94,28 +97,31 @@ def _tokens(head: str, th: _Themes) -> tuple[list[str], list[bool]]:
                 if tuple(r[0] for r in raw[i:i + L]) in th.names:
                     sylls.append(_MASK)
                     caps.append(False)
+                    spans.append((raw[i][2][0], raw[i + L - 1][2][1]))
                     i += L
                     break
             else:
                 sylls.append(raw[i][0])
                 caps.append(raw[i][1])
+                spans.append(raw[i][2])
                 i += 1
         else:
             sylls.append(raw[i][0])
             caps.append(raw[i][1])
+            spans.append(raw[i][2])
             i += 1
-    return sylls, caps
+    return sylls, caps, spans
 
 
-def _hits(sylls: list[str], th: _Themes, starts: set[int] | None) -> list[tuple[int, int]]:
-    """(start, length) of each phrase in SYLLS; with STARTS, only phrases made of whole words."""
+def _hits(sylls: list[str], th: _Themes) -> list[tuple[int, int]]:
+    """(start, length) of each phrase in SYLLS, as runs of whole syllables."""
     out = []
     n = len(sylls)
     for i in range(n):
-        if sylls[i] not in th.firsts or (starts is not None and i not in starts):
+        if sylls[i] not in th.firsts:
             continue
         for L in range(min(th.max_len, n - i), 0, -1):
-            if (starts is None or i + L in starts) and tuple(sylls[i:i + L]) in th.phrases:
+            if tuple(sylls[i:i + L]) in th.phrases:
                 out.append((i, L))
     return out
 
@@ -132,15 +138,17 @@ def _crossed(sylls: list[str], caps: list[bool], i: int, words: frozenset[Key], 
     return False
 
 
-def _word_starts(text: str, th: _Themes) -> tuple[list[str], set[int]]:
-    """Syllables of TEXT and where the segmenter starts a word (agency names kept whole)."""
-    sylls: list[str] = []
-    starts: set[int] = set()
-    for _, _, form in segment_words(text, th.fixed):
-        starts.add(len(sylls))
-        sylls.extend(form.replace("_-_", " - ").replace("_", " ").split())
-    starts.add(len(sylls))
-    return sylls, starts
+_WINDOW = 5  # syllables segmented on each side of a doubtful phrase (the CRF reads two)
+
+
+def _whole_words(head: str, spans: list[tuple[int, int]], i: int, L: int, th: _Themes) -> bool:
+    """Does the segmenter, run on a few syllables around it, keep syllables I..I+L a run of
+    whole words? Only the places in doubt are segmented, never the whole task."""
+    n = len(spans)
+    a, b = max(0, i - _WINDOW), min(n, i + L + _WINDOW)
+    base = spans[a][0]
+    starts = {base + s for s, _, _ in segment_words(head[base:spans[b - 1][1]], th.fixed)}
+    return spans[i][0] in starts and (i + L == n or spans[i + L][0] in starts)
 
 
 def theme_scores(text: str, *, rules: Rules) -> dict[str, float]:
@@ -148,17 +156,15 @@ def theme_scores(text: str, *, rules: Rules) -> dict[str, float]:
     th: _Themes = rules.compiled("themes.ngrams", _build)
     # the opening of a task carries its theme; the rest tells little more
     head = text[:_MAX_CHARS]
-    sylls, caps = _tokens(head, th)
-    hits = _hits(sylls, th, None)
+    sylls, caps, spans = _tokens(head, th)
     words = dictionary_words()
-    if not words or any(_crossed(sylls, caps, i, words) or _crossed(sylls, caps, i + L, words)
-                        for i, L in hits):
-        sylls, starts = _word_starts(head, th)  # a word may cross a phrase: let the segmenter say
-        hits = _hits(sylls, th, starts)
     scores: dict[str, float] = {}
     seen: set[tuple[Key, str]] = set()
-    for i, L in hits:
+    for i, L in _hits(sylls, th):
         key = tuple(sylls[i:i + L])
+        if ((not words or _crossed(sylls, caps, i, words) or _crossed(sylls, caps, i + L, words))
+                and not _whole_words(head, spans, i, L, th)):
+            continue  # a word runs across the phrase (`kỷ luật` across `luật`)
         for theme, w in th.phrases[key]:
             if (key, theme) in seen:  # a phrase counts once, at its first (best) place
                 continue
