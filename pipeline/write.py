@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,9 +20,14 @@ from .records import DocResult
 from .schema import PIPELINE_VERSION, SCHEMA_VERSION, TABLES, arrow_schema
 
 
+@cache
+def _schema(name: str) -> pa.Schema:
+    return arrow_schema(name)
+
+
 def to_table(name: str, rows: Iterable[Mapping]) -> pa.Table:
     """Rows (dicts) to an Arrow table of the declared schema; undeclared keys fail."""
-    schema = arrow_schema(name)
+    schema = _schema(name)
     rows = list(rows)
     declared = set(schema.names)
     for row in rows:
@@ -32,13 +38,27 @@ def to_table(name: str, rows: Iterable[Mapping]) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=schema)
 
 
-def _record_row(record, table: str) -> dict:
+@cache
+def _columns_of(cls: type, table: str) -> tuple[str, ...]:
+    """The fields of record class CLS that are columns of TABLE, in field order."""
     cols = TABLES[table]
-    row = {k: v for k, v in dataclasses.asdict(record).items() if k in cols}
-    for k, v in row.items():
-        if isinstance(v, tuple):
-            row[k] = list(v)
-    return row
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name in cols)
+
+
+def _value(v):
+    # rows are read from the fields directly (dataclasses.asdict deep-copies every record, a
+    # sizeable share of the per-document time); only a nested record needs converting
+    if isinstance(v, tuple | list):
+        if any(dataclasses.is_dataclass(x) for x in v):
+            return [dataclasses.asdict(x) if dataclasses.is_dataclass(x) else x for x in v]
+        return list(v)
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return dataclasses.asdict(v)
+    return v
+
+
+def _record_row(record, table: str) -> dict:
+    return {k: _value(getattr(record, k)) for k in _columns_of(type(record), table)}
 
 
 def rows_of(result: DocResult) -> dict[str, list[dict]]:

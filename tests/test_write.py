@@ -26,3 +26,21 @@ def test_write_types_follow_the_contract(tmp_path):
     assert str(table.schema.field("due_date").type) == "date32[day]"
     assert table.column("due_date")[0].as_py() == dt.date(2026, 3, 1)
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_record_rows_are_read_from_the_fields():
+    import dataclasses
+
+    from pipeline.records import PlanInfo, Task
+    from pipeline.write import records_to_rows
+
+    task = Task(doc_id="d", task_id="d:t:1", section_id="d:s:1", path="1", text="Tập huấn",
+                theme="capacity", char_start=3, char_end=11)
+    plan = PlanInfo(doc_id="d", doc_kind="ke_hoach", issuer="UBND", issuer_level="province",
+                    title="Kế hoạch", recipients=("A", "B"))
+    # the same rows dataclasses.asdict gave: columns of the table only, tuples as lists
+    for table, rec in (("tasks", task), ("plans", plan)):
+        want = {k: list(v) if isinstance(v, tuple) else v
+                for k, v in dataclasses.asdict(rec).items() if k in TABLES[table]}
+        assert records_to_rows(table, [rec]) == [want]
+    assert records_to_rows("plans", [plan])[0]["recipients"] == ["A", "B"]

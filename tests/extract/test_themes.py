@@ -50,3 +50,25 @@ def test_retone_keeps_length():
     for w in ["hoá", "Uỷ", "thuý", "quý", "khoẻ", "của", "giúp"]:
         assert len(retone(w)) == len(w)
     assert retone("hoá Uỷ quý") == "hóa Ủy quý"
+
+
+def test_a_word_across_a_phrase_is_not_the_phrase(rules):
+    # `luật` (law) is a phrase; in `kỷ luật` (discipline) the segmenter keeps it inside a word
+    assert theme_of("Siết chặt kỷ luật, kỷ cương hành chính", rules=rules) == "other"
+
+
+def test_a_name_in_capitals_is_not_its_words(rules):
+    # `Ban Chỉ đạo` is a committee, not `chỉ đạo` (leadership); `kiểm tra` decides
+    assert theme_of("Tham mưu Ban Chỉ đạo tổ chức kiểm tra việc thực hiện", rules=rules) == "inspection"
+
+
+def test_no_segmenter_where_no_word_can_cross(rules, monkeypatch):
+    from pipeline.extract import themes
+
+    calls = []
+    monkeypatch.setattr(themes, "segment_words", lambda *a, **k: calls.append(a) or ())
+    assert theme_of("Tổ chức tập huấn, bồi dưỡng kỹ năng cho cán bộ", rules=rules) == "capacity"
+    assert calls == []
+    # a doubtful place asks the segmenter, on a few syllables around the phrase only
+    theme_of("Siết chặt kỷ luật, kỷ cương hành chính trong toàn bộ các cơ quan đơn vị", rules=rules)
+    assert calls and all(len(a[0]) < 40 for a in calls)
