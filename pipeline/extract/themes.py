@@ -19,7 +19,7 @@ default theme (`other`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..rules import Rules
 from .agencies import agency_fixed_words
@@ -49,6 +49,7 @@ class _Themes:
     names_max: int
     names_firsts: frozenset[str]
     fixed: tuple[str, ...]  # the same names, for the segmenter
+    headings: dict[str, dict[str, float]] = field(default_factory=dict)  # see _heading_scores
 
 
 def _syllables_of(text: str) -> Key:
@@ -173,13 +174,24 @@ def theme_scores(text: str, *, rules: Rules) -> dict[str, float]:
     return scores
 
 
+def _heading_scores(heading: str, rules: Rules, th: _Themes) -> dict[str, float]:
+    """theme_scores of a heading; every task under it asks again, so the answer is kept
+    (a few thousand headings: a batch of plans never repeats them, one plan does)."""
+    got = th.headings.get(heading)
+    if got is None:
+        if len(th.headings) > 4096:
+            th.headings.clear()
+        got = th.headings[heading] = theme_scores(heading, rules=rules)
+    return got
+
+
 def theme_of(text: str, *, rules: Rules, context: str = "") -> str:
     """The theme of a task's TEXT; CONTEXT is the heading(s) it sits under, nearest first."""
     th: _Themes = rules.compiled("themes.ngrams", _build)
     scores = theme_scores(text, rules=rules)
     if context:
         nearest = context.split(" | ")[0]
-        ctx = theme_scores(nearest, rules=rules) if nearest else {}
+        ctx = _heading_scores(nearest, rules, th) if nearest else {}
         if ctx:
             best = max(th.order, key=lambda t: (ctx.get(t, 0.0), -th.order.index(t)))
             if ctx.get(best, 0.0) > 0:
