@@ -85,7 +85,9 @@ def _build(rules: Rules) -> _Themes:
 def _tokens(head: str, th: _Themes) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
     """Folded syllables of HEAD (agency names masked, longest first), which were capitalized,
     and the span of each in HEAD."""
-    folded = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), fold(head))
+    folded = fold(head)
+    if "/" in folded:  # a document number: blank it out, keeping the length
+        folded = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), folded)
     same = len(folded) == len(head)  # else the spans are those of the folded text
     raw = [(m.group(0), same and head[m.start()].isupper(), m.span()) for m in _SYLLABLE.finditer(folded)]
     sylls: list[str] = []

@@ -39,21 +39,30 @@ def retone(s: str) -> str:
     """
     if s.isascii():
         return s
+    return _TONED_PAIR.sub(_moved, s)
 
-    def move(m: re.Match) -> str:
-        first, second = m.group(1), m.group(2)
-        d = unicodedata.normalize("NFD", second)
-        tone = "".join(c for c in d if c in _TONES)
-        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
-        if not tone or base.lower() not in ("a", "e", "y"):
-            return m.group(0)
-        if first.lower() == "o" and base.lower() == "y":
-            return m.group(0)
-        if first.lower() == "u" and base.lower() != "y":
-            return m.group(0)
-        return unicodedata.normalize("NFC", first + tone) + base
 
-    return _TONED_PAIR.sub(move, s)
+def _moved(m: re.Match) -> str:
+    return _move_tone(m.group(0))
+
+
+@lru_cache(maxsize=1024)
+def _move_tone(pair: str) -> str:
+    """The two letters PAIR (o/u and the vowel after it) with the tone on the new-style place."""
+    first, second = pair[0], pair[1:]
+    d = unicodedata.normalize("NFD", second)
+    tone = "".join(c for c in d if c in _TONES)
+    base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
+    if not tone or base.lower() not in ("a", "e", "y"):
+        return pair
+    if first.lower() == "o" and base.lower() == "y":
+        return pair
+    if first.lower() == "u" and base.lower() != "y":
+        return pair
+    return unicodedata.normalize("NFC", first + tone) + base
+
+
+_DASHES = re.compile(r"[‐-―−–—]")
 
 
 def fold(s: str) -> str:
@@ -70,7 +79,7 @@ def _fold_word(s: str) -> str:
 
 def _fold_text(s: str) -> str:
     out = retone(unicodedata.normalize("NFC", s)).lower()
-    out = re.sub(r"[‐-―−–—]", "-", out)
+    out = _DASHES.sub("-", out)
     return out if len(out) == len(s) else unicodedata.normalize("NFC", s).lower()
 
 
