@@ -62,6 +62,14 @@ class Rules:
         return load_rules(rules)
 
 
+# libyaml's parser when PyYAML has it: the same data, about 8x faster to read (start-up)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_yaml(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # a safe loader
+
+
 def load_rules(rules_dir: None | str | Path = None) -> Rules:
     """Read and check every rules/*.yaml (and rules/mandates/*.yaml)."""
     rules_dir = Path(rules_dir) if rules_dir else default_rules_dir()
@@ -71,7 +79,7 @@ def load_rules(rules_dir: None | str | Path = None) -> Rules:
     data: dict[str, Any] = {}
     for path in sorted(rules_dir.glob("*.yaml")):
         try:
-            data[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data[path.stem] = _read_yaml(path)
         except yaml.YAMLError as exc:
             problems.append(f"{path}: not valid YAML: {str(exc).splitlines()[0]}")
             continue
@@ -81,7 +89,7 @@ def load_rules(rules_dir: None | str | Path = None) -> Rules:
     mandates: dict[str, Any] = {}
     for path in sorted((rules_dir / "mandates").glob("*.yaml")):
         try:
-            mandates[path.stem] = yaml.safe_load(path.read_text(encoding="utf-8"))
+            mandates[path.stem] = _read_yaml(path)
         except yaml.YAMLError as exc:
             problems.append(f"{path}: not valid YAML: {str(exc).splitlines()[0]}")
             continue
