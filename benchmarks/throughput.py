@@ -237,10 +237,10 @@ def main() -> None:
     tmp = Path(args.tmp) if args.tmp else Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
     try:
         print(f"cores: {os.cpu_count()}   python: {sys.version.split()[0]}")
+        if args.crossdoc:  # first: the parent's peak memory is this process's, a running maximum
+            crossdoc(tmp, sorted(int(x) for x in args.crossdoc.split(",")), worker_counts[-1])
         if args.warm:
             warm(tmp, args.warm, args.profile)
-        if args.crossdoc:
-            crossdoc(tmp, [int(x) for x in args.crossdoc.split(",")], worker_counts[-1])
         print(f"\n{'case':<10} {'docs':>6} {'wrk':>3} {'seconds':>8} {'docs/s':>9} {'/s/core':>9}"
               f" {'MB/s':>7} {'peak MB':>9}")
         sizes = sorted({min(100, n), n}) if n else []
