@@ -1,0 +1,169 @@
+"""Reflow: hard-wrapped lines joined back into paragraphs and headings.
+
+A line joins the one before it when it continues it (starts lower case, or the line before
+ends inside a phrase, or the document is hard-wrapped at a fixed width and the line before
+fills it). Marker lines (``I.``, ``1.``, ``a)``, ``-``), closing lines (``Nơi nhận``, ``TM.``)
+and lines after a sentence end never join, so headings stay on their own line. Where the
+document separates its paragraphs by blank lines, a blank line always ends a paragraph and a
+single line break inside one is a wrap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# A line that starts a new item: never joined to the line before it.
+_MARKER_START_RX = re.compile(
+    r"""^(?:
+        (?:[IVXLC]+|\d{1,3}(?:\.\d{1,3})*|[a-zđ])[.)](?:\s|$)   # I.  1.  2.1.  a)  a.
+      | [-+•*–—](?:\s|$)                                      # bullets
+      | (?i:phần\s+thứ\s)                                     # Phần thứ hai
+      | (?i:điều\s+\d+)                                       # Điều 1
+      | (?i:chương\s+[IVXLC\d]+\b)                            # Chương II
+    )""",
+    re.X,
+)
+# A line that opens the closing block: never joined.
+_TIGHT_MARKER_RX = re.compile(r"^(?:(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})*)[.)]|[a-zđ]\))(\w)")
+_BULLET_RX = re.compile(r"[-+•–—]\s")
+_BARE_MARKER_RX = re.compile(r"(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]|[-+•]")
+_CLOSING_START_RX = re.compile(r"^(?:Nơi\s+nhận|(?:TM|KT|TL|TUQ|Q)\.\s|Trên\s+đây\s+là)", re.I)
+_SENTENCE_END_RX = re.compile(r"(?:[.!?]|\./\.)[\"'”’)\]*_]*$")
+_CLAUSE_END_RX = re.compile(r"[;:][\"'”’)\]*_]*$")
+_YEAR_RANGE_RX = re.compile(r"^[-–]\s*\d{4}\b")
+_LEADING_PUNCT_RX = re.compile(r"^[\"'“”‘’(\[*_…]+")
+# a date line ("Hòa, ngày 17 tháng 08"): a place wrapped before it ("Khánh") joins it
+_DATE_LINE_START_RX = re.compile(r"^\w+(?: \w+){0,3},\s*ngày\b")
+
+
+@dataclass(frozen=True)
+class ReflowRules:
+    hard_words: frozenset[str]  # a line ending with one of these goes on
+    soft_words: tuple[str, ...]  # ... unless the next line is a one-line heading
+    number_words: tuple[str, ...]  # a line ending with one of these takes the number after it
+
+
+
+
+def _tight_marker(s: str) -> bool:
+    """A marker glued to its text: "1.Tổ chức", "I.MỤC TIÊU"."""
+    m = _TIGHT_MARKER_RX.match(s)
+    return m is not None and m.group(1).isupper()
+
+
+def _first_letter(s: str) -> str:
+    s = _LEADING_PUNCT_RX.sub("", s)
+    return s[:1]
+
+
+def _is_caps(s: str) -> bool:
+    letters = [c for c in s[:40] if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _wrap_width(lines: list[tuple[str, list[int], bool]]) -> int | None:
+    """The fixed width a hard-wrapped (PDF) text is broken at, or None when it is not."""
+    lens = sorted(len(s) for s, _, _ in lines if len(s) >= 15)
+    if len(lens) < 8:
+        return None
+    w = lens[int(0.8 * (len(lens) - 1))]
+    if w > 200:
+        return None
+    near = sum(1 for n in lens if 0.75 * w <= n <= 1.1 * w)
+    return w if near >= 0.5 * len(lens) else None
+
+
+def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr: ReflowRules) -> bool:
+    """Does line `nxt` continue the paragraph `buf` (whose last visual line is `last`)?"""
+    if _BARE_MARKER_RX.fullmatch(buf) and not (_MARKER_START_RX.match(nxt) or _tight_marker(nxt)):
+        return True  # a marker on a line of its own ("1." / "Mục tiêu:"): its text follows
+    if nxt[:1].isdigit() and _ends_with_word(buf.lower(), cr.number_words):
+        return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
+    if _MARKER_START_RX.match(nxt) or _CLOSING_START_RX.match(nxt) or _tight_marker(nxt):
+        return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
+    if _SENTENCE_END_RX.search(buf):
+        return False
+    first = _first_letter(nxt)
+    if not first:
+        return False
+    if nxt.startswith("(") and _is_caps(buf):
+        return False  # "PHÓ CHỦ TỊCH" / "(đã ký)"
+    # a one-line numbered heading ("2. Công an xã") is not continued by a capitalised line;
+    # a bullet line is a paragraph, and goes on where the text says so
+    heading_line = buf_lines == 1 and _MARKER_START_RX.match(buf) is not None and not _BULLET_RX.match(buf)
+    clause_end = _CLAUSE_END_RX.search(buf) is not None
+    if first.islower():
+        return True
+    if first.isdigit():
+        return not clause_end
+    if clause_end:
+        return False
+    words = buf.rstrip("*_”\"')").split()
+    last_word = words[-1].lower() if words else ""
+    if buf.endswith(",") or last_word in cr.hard_words:
+        return True
+    # a lone capitalised word split off its name: "ỦY" / "BAN NHÂN DÂN", "CỘNG" / "HÒA XÃ HỘI"
+    if len(words) == 1 and _is_caps(buf) and _is_caps(nxt) and len(buf) <= 6:
+        return True
+    # a place name wrapped before its date line: "Khánh" / "Hòa, ngày 17 tháng 08"
+    if len(words) <= 2 and buf[:1].isupper() and buf.replace(" ", "").isalpha() \
+            and not _is_caps(buf) and _DATE_LINE_START_RX.match(nxt):
+        return True
+    # an upper-case heading wrapped before its last word: "I. MỤC TIÊU, CHỈ" / "TIÊU"
+    if heading_line and _is_caps(buf) and nxt.isalpha() and nxt.isupper():
+        return True
+    if heading_line or _is_caps(nxt):
+        return False
+    if _is_caps(last):
+        return False  # an upper-case title line is not continued by a sentence ("... TỈNH" / "Thực hiện")
+    if _ends_with_word(buf.lower(), cr.soft_words):
+        return True
+    # a fixed-width text: a line that fills the width goes on
+    return width is not None and 0.8 * width <= len(last) <= 1.15 * width and not _is_caps(buf)
+
+
+def _ends_with_word(low: str, words: Sequence[str]) -> bool:
+    return any(low.endswith(" " + w) or low == w for w in words)
+
+
+def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[str, list[int]]:
+    width = _wrap_width(lines)
+    out: list[str] = []
+    oo: list[int] = []
+    buf: list[str] = []
+    bo: list[int] = []
+    buf_lines = 0
+    last = ""
+    blank = False  # a blank line since the last text line
+    nl_at = 0  # raw offset of the line break before the current line
+
+    def flush() -> None:
+        out.append("".join(buf))
+        oo.extend(bo)
+
+    for s, o, hard in lines:
+        if not s:
+            blank = True
+            continue
+        if buf and not hard and _joins("".join(buf), buf_lines, last, s, width, cr):
+            buf.append(" ")
+            bo.append(nl_at)
+            buf.append(s)
+            bo.extend(o)
+            buf_lines += 1
+        else:
+            if buf:
+                flush()
+                sep = "\n\n" if blank else "\n"
+                out.append(sep)
+                oo.extend([nl_at] * len(sep))
+            buf, bo, buf_lines = [s], list(o), 1
+        last = s
+        blank = False
+        nl_at = o[-1] if o else nl_at
+    if buf:
+        flush()
+    return "".join(out), oo
+
