@@ -52,6 +52,13 @@ _SUPERSCRIPT_RX = re.compile(r"\^\{([^{}\n]*)\}")
 _ESCAPE_RX = re.compile(r"\\([\\*_#\[\](){}.+!`>|~^-])")
 _EMPHASIS_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\])\*(?![\w*])")
 _UNDERSCORE_EM_RX = re.compile(r"_(?<![\w_\\]_)(?=[^\s_])([^_\n]*?[^\s_\\])_(?![\w_])")
+# `*Đơn vị chủ trì: *Sở Tư pháp`: a label in italics with the space inside the closing star
+_LABEL_EM_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\])( +)\*(?=\w)")
+# a bold or italic run over a line break (`**III. NỘI\nDUNG**`, `*1.1.\nTrưởng Ban*`): one line
+_SPAN_RX = re.compile(r"(?<![*\\])(\*\*?)(?=[^\s*])([^*]*?\n[^*]*?)(?:(?<=\S)|(?<=\S )(?=\*\w))\1(?!\*)")
+_SPAN_BREAK_RX = re.compile(r"[ \t]*\n[ \t]*")
+_BLANK_LINE_RX = re.compile(r"\n[ \t]*\n")
+_MARKUP_ONLY_RX = re.compile(r"[*_ ]+")
 _TABLE_SEP_ROW_RX = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
 _PIPE_RX = re.compile(r"[ \t]*\|[ \t]*")
 _MULTI_SPACE_RX = re.compile(r" {2,}")
@@ -112,6 +119,28 @@ def _superscript(m: re.Match, offs: Sequence[int]) -> list[Piece]:
     return [(inner, offs[a:b])]
 
 
+def _keep_label(m: re.Match, offs: Sequence[int]) -> list[Piece]:
+    a, b = m.span(1)
+    c, d = m.span(2)
+    return [(m.group(1), offs[a:b]), (m.group(2), offs[c:d])]
+
+
+def _join_span(m: re.Match, offs: Sequence[int]) -> list[Piece]:
+    """The line breaks inside one bold / italic run become spaces (not across a blank line)."""
+    s, e = m.span()
+    if _BLANK_LINE_RX.search(m.string, s, e):
+        return [(m.group(), offs[s:e])]
+    out: list[Piece] = []
+    pos = s
+    for b in _SPAN_BREAK_RX.finditer(m.string, s, e):
+        out.append((m.string[pos:b.start()], offs[pos:b.start()]))
+        nl = m.string.index("\n", b.start())
+        out.append((" ", [offs[nl]]))
+        pos = b.end()
+    out.append((m.string[pos:e], offs[pos:e]))
+    return out
+
+
 def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
     """Markdown and converter markup out; repeated until nothing changes (idempotence)."""
     for _ in range(5):
@@ -122,6 +151,9 @@ def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
             text, offs = sub(_MD_HEADING_RX, "", text, offs)
         if "^{" in text:
             text, offs = sub(_SUPERSCRIPT_RX, _superscript, text, offs)
+        if "*\n" in text or "\n*" in text or "*" in text and "\n" in text:
+            text, offs = sub(_SPAN_RX, _join_span, text, offs)
+        text, offs = sub(_LABEL_EM_RX, _keep_label, text, offs)
         text, offs = sub(_STRONG_RX, "", text, offs)
         if "\\" in text:
             text, offs = sub(_ESCAPE_RX, keep(1), text, offs)
@@ -140,6 +172,8 @@ def _drop_chrome(lines: list[tuple[str, list[int]]], cr: _CleanRules) -> list[tu
         s, o = strip_line(s, o)
         if not s:
             out.append(("", [], False))
+            continue
+        if _MARKUP_ONLY_RX.fullmatch(s):  # `** **`, `* *`: empty emphasis a converter left
             continue
         if s == _CELL_EDGE:
             hard = True

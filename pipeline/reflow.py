@@ -128,8 +128,50 @@ def _ends_with_word(low: str, words: Sequence[str]) -> bool:
     return any(low.endswith(" " + w) or low == w for w in words)
 
 
+def _blank_separated(lines: list[tuple[str, list[int], bool]]) -> bool:
+    """Paragraphs are separated by blank lines and wrapped inside (a converted web page):
+    most lines that end a sentence are followed by a blank line, most that do not are not."""
+    ends = ends_blank = wraps = wraps_blank = 0
+    for (s, _, _), (nxt, _, hard) in zip(lines, lines[1:], strict=False):
+        if not s or hard:
+            continue
+        if _SENTENCE_END_RX.search(s) or _CLAUSE_END_RX.search(s):
+            ends += 1
+            ends_blank += not nxt
+        else:
+            wraps += 1
+            wraps_blank += not nxt
+    return ends >= 5 and wraps >= 5 and ends_blank >= 0.6 * ends and wraps_blank <= 0.5 * wraps
+
+
+_NUMBER_MARKER_RX = re.compile(r"\d{1,2}(?:\.\d{1,2})*[.)]\s")
+
+
+def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int | None,
+                     cr: ReflowRules, blank: bool) -> bool:
+    """`_joins` where blank lines separate paragraphs: a blank line always ends one; without
+    one, a line also goes on where a wrapped sentence put a number first (`... cấp độ` /
+    `1. Cấp ngay ...`) and where an upper-case heading wraps (`II. MỤC TIÊU` / `CHỦ YẾU`)."""
+    if blank:
+        return _BARE_MARKER_RX.fullmatch(buf) is not None and not (
+            _MARKER_START_RX.match(nxt) or _tight_marker(nxt))
+    if _joins(buf, buf_lines, last, nxt, width, cr):
+        return True
+    if _CLOSING_START_RX.match(nxt) or _CLOSING_START_RX.match(buf) or _SENTENCE_END_RX.search(buf):
+        return False
+    if _CLAUSE_END_RX.search(buf):  # `- Giai đoạn 48-72 giờ:` / `Tổ chức bếp ăn ...`: a label and its text
+        return buf.rstrip("*_ ").endswith(":") and not (
+            _MARKER_START_RX.match(nxt) or _tight_marker(nxt) or _is_caps(nxt))
+    heading_line = buf_lines == 1 and _MARKER_START_RX.match(buf) is not None and not _BULLET_RX.match(buf)
+    if _is_caps(last):
+        return heading_line and _is_caps(nxt) and not _MARKER_START_RX.match(nxt)
+    long_line = len(last) >= (0.8 * width if width else 50)
+    return long_line and _NUMBER_MARKER_RX.match(nxt) is not None and not _BARE_MARKER_RX.fullmatch(buf)
+
+
 def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[str, list[int]]:
     width = _wrap_width(lines)
+    paragraphs = _blank_separated(lines)
     out: list[str] = []
     oo: list[int] = []
     buf: list[str] = []
@@ -147,7 +189,10 @@ def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[s
         if not s:
             blank = True
             continue
-        if buf and not hard and _joins("".join(buf), buf_lines, last, s, width, cr):
+        if buf and not hard and (
+            _joins_paragraph("".join(buf), buf_lines, last, s, width, cr, blank) if paragraphs
+            else _joins("".join(buf), buf_lines, last, s, width, cr)
+        ):
             buf.append(" ")
             bo.append(nl_at)
             buf.append(s)
