@@ -55,7 +55,7 @@ _UNDERSCORE_EM_RX = re.compile(r"_(?<![\w_\\]_)(?=[^\s_])([^_\n]*?[^\s_\\])_(?![
 # `*Đơn vị chủ trì: *Sở Tư pháp`: a label in italics with the space inside the closing star
 _LABEL_EM_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\])( +)\*(?=\w)")
 # a bold or italic run over a line break (`**III. NỘI\nDUNG**`, `*1.1.\nTrưởng Ban*`): one line
-_SPAN_RX = re.compile(r"(?<![*\\])(\*\*?)(?=[^\s*])([^*]*?\n[^*]*?)(?:(?<=\S)|(?<=\S )(?=\*\w))\1(?!\*)")
+_SPAN_RX = re.compile(r"(?<![*\\])(\*\*?)(?=[^\s*])([^*]*?\n[^*]*?)(?:(?<=\S)\1(?!\*)|(?<=\S )\1(?=[^\s*]))")
 _SPAN_BREAK_RX = re.compile(r"[ \t]*\n[ \t]*")
 _BLANK_LINE_RX = re.compile(r"\n[ \t]*\n")
 _MARKUP_ONLY_RX = re.compile(r"[*_ ]+")
@@ -133,6 +133,8 @@ def _join_span(m: re.Match, offs: Sequence[int]) -> list[Piece]:
     out: list[Piece] = []
     pos = s
     for b in _SPAN_BREAK_RX.finditer(m.string, s, e):
+        if b.group().startswith("  "):  # two spaces before the break: markdown's hard break
+            continue
         out.append((m.string[pos:b.start()], offs[pos:b.start()]))
         nl = m.string.index("\n", b.start())
         out.append((" ", [offs[nl]]))
