@@ -34,6 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .markers import grammar
 from .records import CleanDoc, RawDoc
 from .reflow import ReflowRules, reflow
 from .rules import Rules, load_rules
@@ -85,8 +86,15 @@ def _full_line(patterns: Sequence[str]) -> re.Pattern | None:
     return re.compile("|".join(f"(?i:{p[4:]})" if p.startswith("(?i)") else f"(?:{p})" for p in pats))
 
 
+def _line_start(patterns: Sequence[str]) -> re.Pattern | None:
+    pats = [p for p in patterns if p]
+    return re.compile("^(?:" + "|".join(f"(?:{p})" for p in pats) + ")", re.I) if pats else None
+
+
 def _build(rules: Rules) -> _CleanRules:
     data = rules["clean"] or {}
+    heads = rules["headings"] or {}
+    g = grammar(rules)
     labels = sorted(data.get("metadata_labels") or [], key=len, reverse=True)
     metadata = (
         re.compile(r"^[ \t]*\|?[ \t]*(?:" + "|".join(re.escape(x) for x in labels) + r")[ \t]*\|.*$", re.M)
@@ -103,6 +111,11 @@ def _build(rules: Rules) -> _CleanRules:
             soft_words=tuple(sorted((w.lower() for w in data.get("join_after_soft_words") or []),
                                     key=len, reverse=True)),
             number_words=tuple(w.lower() for w in data.get("join_before_number") or []),
+            item_start=g.item_start_rx,
+            tight_marker=g.tight_rx,
+            bare_marker=g.bare_rx,
+            closing_start=_line_start(list(heads.get("closing_markers") or [])
+                                      + list(heads.get("closing_paragraph") or [])),
         ),
     )
 

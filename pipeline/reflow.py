@@ -14,22 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# A line that starts a new item: never joined to the line before it.
-_MARKER_START_RX = re.compile(
-    r"""^(?:
-        (?:[IVXLC]+|\d{1,3}(?:\.\d{1,3})*|[a-zđ])[.)](?:\s|$)   # I.  1.  2.1.  a)  a.
-      | [-+•*–—](?:\s|$)                                      # bullets
-      | (?i:phần\s+thứ\s)                                     # Phần thứ hai
-      | (?i:điều\s+\d+)                                       # Điều 1
-      | (?i:chương\s+[IVXLC\d]+\b)                            # Chương II
-    )""",
-    re.X,
-)
-# A line that opens the closing block: never joined.
-_TIGHT_MARKER_RX = re.compile(r"^(?:(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})*)[.)]|[a-zđ]\))(\w)")
 _BULLET_RX = re.compile(r"[-+•–—]\s")
-_BARE_MARKER_RX = re.compile(r"(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]|[-+•]")
-_CLOSING_START_RX = re.compile(r"^(?:Nơi\s+nhận|(?:TM|KT|TL|TUQ|Q)\.\s|Trên\s+đây\s+là)", re.I)
 _SENTENCE_END_RX = re.compile(r"(?:[.!?]|\./\.)[\"'”’)\]*_]*$")
 _CLAUSE_END_RX = re.compile(r"[;:][\"'”’)\]*_]*$")
 _YEAR_RANGE_RX = re.compile(r"^[-–]\s*\d{4}\b")
@@ -43,13 +28,21 @@ class ReflowRules:
     hard_words: frozenset[str]  # a line ending with one of these goes on
     soft_words: tuple[str, ...]  # ... unless the next line is a one-line heading
     number_words: tuple[str, ...]  # a line ending with one of these takes the number after it
+    item_start: re.Pattern  # a line that starts an item (pipeline/markers.py)
+    tight_marker: re.Pattern  # a marker glued to its text: `1.Tổ chức`
+    bare_marker: re.Pattern  # a marker on a line of its own: `1.`
+    closing_start: re.Pattern | None  # a line that opens the closing block (Nơi nhận, TM.)
 
 
 
 
-def _tight_marker(s: str) -> bool:
+def _closing(cr: ReflowRules, s: str) -> bool:
+    return cr.closing_start is not None and cr.closing_start.match(s) is not None
+
+
+def _tight_marker(s: str, cr: ReflowRules) -> bool:
     """A marker glued to its text: "1.Tổ chức", "I.MỤC TIÊU"."""
-    m = _TIGHT_MARKER_RX.match(s)
+    m = cr.tight_marker.match(s)
     return m is not None and m.group(1).isupper()
 
 
@@ -77,11 +70,11 @@ def _wrap_width(lines: list[tuple[str, list[int], bool]]) -> int | None:
 
 def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr: ReflowRules) -> bool:
     """Does line `nxt` continue the paragraph `buf` (whose last visual line is `last`)?"""
-    if _BARE_MARKER_RX.fullmatch(buf) and not (_MARKER_START_RX.match(nxt) or _tight_marker(nxt)):
+    if cr.bare_marker.fullmatch(buf) and not (cr.item_start.match(nxt) or _tight_marker(nxt, cr)):
         return True  # a marker on a line of its own ("1." / "Mục tiêu:"): its text follows
     if nxt[:1].isdigit() and _ends_with_word(buf.lower(), cr.number_words):
         return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
-    if _MARKER_START_RX.match(nxt) or _CLOSING_START_RX.match(nxt) or _tight_marker(nxt):
+    if cr.item_start.match(nxt) or _closing(cr, nxt) or _tight_marker(nxt, cr):
         return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
     if _SENTENCE_END_RX.search(buf):
         return False
@@ -92,7 +85,7 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
         return False  # "PHÓ CHỦ TỊCH" / "(đã ký)"
     # a one-line numbered heading ("2. Công an xã") is not continued by a capitalised line;
     # a bullet line is a paragraph, and goes on where the text says so
-    heading_line = buf_lines == 1 and _MARKER_START_RX.match(buf) is not None and not _BULLET_RX.match(buf)
+    heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not _BULLET_RX.match(buf)
     clause_end = _CLAUSE_END_RX.search(buf) is not None
     if first.islower():
         return True
@@ -153,20 +146,20 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
     one, a line also goes on where a wrapped sentence put a number first (`... cấp độ` /
     `1. Cấp ngay ...`) and where an upper-case heading wraps (`II. MỤC TIÊU` / `CHỦ YẾU`)."""
     if blank:
-        return _BARE_MARKER_RX.fullmatch(buf) is not None and not (
-            _MARKER_START_RX.match(nxt) or _tight_marker(nxt))
+        return cr.bare_marker.fullmatch(buf) is not None and not (
+            cr.item_start.match(nxt) or _tight_marker(nxt, cr))
     if _joins(buf, buf_lines, last, nxt, width, cr):
         return True
-    if _CLOSING_START_RX.match(nxt) or _CLOSING_START_RX.match(buf) or _SENTENCE_END_RX.search(buf):
+    if _closing(cr, nxt) or _closing(cr, buf) or _SENTENCE_END_RX.search(buf):
         return False
     if _CLAUSE_END_RX.search(buf):  # `- Giai đoạn 48-72 giờ:` / `Tổ chức bếp ăn ...`: a label and its text
         return buf.rstrip("*_ ").endswith(":") and not (
-            _MARKER_START_RX.match(nxt) or _tight_marker(nxt) or _is_caps(nxt))
-    heading_line = buf_lines == 1 and _MARKER_START_RX.match(buf) is not None and not _BULLET_RX.match(buf)
+            cr.item_start.match(nxt) or _tight_marker(nxt, cr) or _is_caps(nxt))
+    heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not _BULLET_RX.match(buf)
     if _is_caps(last):
-        return heading_line and _is_caps(nxt) and not _MARKER_START_RX.match(nxt)
+        return heading_line and _is_caps(nxt) and not cr.item_start.match(nxt)
     long_line = len(last) >= (0.8 * width if width else 50)
-    return long_line and _NUMBER_MARKER_RX.match(nxt) is not None and not _BARE_MARKER_RX.fullmatch(buf)
+    return long_line and _NUMBER_MARKER_RX.match(nxt) is not None and not cr.bare_marker.fullmatch(buf)
 
 
 def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[str, list[int]]:
