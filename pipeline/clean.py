@@ -34,6 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .fields import field_start_rx
 from .markers import grammar
 from .records import CleanDoc, RawDoc
 from .reflow import ReflowRules, reflow
@@ -60,6 +61,8 @@ _SPAN_RX = re.compile(r"(?<![*\\])(\*\*?)(?=[^\s*])([^*]*?\n[^*]*?)(?:(?<=\S)\1(
 _SPAN_BREAK_RX = re.compile(r"[ \t]*\n[ \t]*")
 _BLANK_LINE_RX = re.compile(r"\n[ \t]*\n")
 _MARKUP_ONLY_RX = re.compile(r"[*_ ]+")
+# a star left at the end of a line when `***` closed a bold run and opened an italic one
+_TRAILING_STAR_RX = re.compile(r"(?<=[^\s*\\])\*+[ \t]*$", re.M)
 _TABLE_SEP_ROW_RX = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
 _PIPE_RX = re.compile(r"[ \t]*\|[ \t]*")
 _MULTI_SPACE_RX = re.compile(r" {2,}")
@@ -114,6 +117,7 @@ def _build(rules: Rules) -> _CleanRules:
             item_start=g.item_start_rx,
             tight_marker=g.tight_rx,
             bare_marker=g.bare_rx,
+            field_start=field_start_rx(rules),
             closing_start=_line_start(list(heads.get("closing_markers") or [])
                                       + list(heads.get("closing_paragraph") or [])),
         ),
@@ -174,6 +178,8 @@ def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
             text, offs = sub(_ESCAPE_RX, keep(1), text, offs)
         text, offs = sub(_EMPHASIS_RX, keep(1), text, offs)
         text, offs = sub(_UNDERSCORE_EM_RX, keep(1), text, offs)
+        if "*" in text:
+            text, offs = sub(_TRAILING_STAR_RX, "", text, offs)
         if text == before:
             break
     return text, offs

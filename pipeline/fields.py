@@ -54,6 +54,14 @@ def _build(rules: Rules) -> tuple[tuple[str, re.Pattern], ...]:
     return tuple(out)
 
 
+def field_start_rx(rules: Rules) -> re.Pattern | None:
+    """One pattern for a line that opens with any label."""
+    def build(r: Rules) -> re.Pattern | None:
+        pats = [rx.pattern for _, rx in _build(r)]
+        return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+    return rules.compiled("fields.any", build)
+
+
 def field_kind(line: str, *, rules: Rules) -> tuple[str, int] | None:
     """(kind, offset after the colon) when LINE is a labelled field, else None."""
     for kind, rx in rules.compiled("fields", _build):

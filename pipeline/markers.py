@@ -170,6 +170,11 @@ def appendix(line: str, g: Grammar) -> tuple[str | None, str] | None:
     return m.group(1), rest
 
 
+def is_appendix(section) -> bool:
+    """The section segment made for a `PHỤ LỤC` (path `PL`, `PL1`, ...)."""
+    return section.marker_type == "part" and section.marker.startswith("PL")
+
+
 def text_start(text: str, start: int, end: int, g: Grammar | None = None) -> int:
     """The offset after the item marker (`a)`, `2.1.`, `-`, `III.`) of the line at START."""
     g = g or default_grammar()

@@ -32,6 +32,7 @@ class ReflowRules:
     tight_marker: re.Pattern  # a marker glued to its text: `1.Tổ chức`
     bare_marker: re.Pattern  # a marker on a line of its own: `1.`
     closing_start: re.Pattern | None  # a line that opens the closing block (Nơi nhận, TM.)
+    field_start: re.Pattern | None = None  # a labelled field line (pipeline/fields.py)
 
 
 
@@ -158,8 +159,11 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
     heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not _BULLET_RX.match(buf)
     if _is_caps(last):
         return heading_line and _is_caps(nxt) and not cr.item_start.match(nxt)
-    long_line = len(last) >= (0.8 * width if width else 50)
-    return long_line and _NUMBER_MARKER_RX.match(nxt) is not None and not cr.bare_marker.fullmatch(buf)
+    if cr.item_start.match(nxt) or _tight_marker(nxt, cr):
+        long_line = len(last) >= (0.8 * width if width else 50)
+        return long_line and _NUMBER_MARKER_RX.match(nxt) is not None and not cr.bare_marker.fullmatch(buf)
+    # a line break inside a paragraph: `1. Giao Sở` / `Nông nghiệp và Môi trường là ...`
+    return not _is_caps(nxt) and not (cr.field_start is not None and cr.field_start.match(nxt))
 
 
 def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[str, list[int]]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .rules import Rules
 
-_CHILD_WORD_WINDOW = 4  # a child word counts among the first words of a heading
+_CHILD_WORD_WINDOW = 4  # a child word counts after at most this many words of a heading
 _LABEL_MAX_WORDS = 8  # `Giai đoạn khẩn cấp (0-48 giờ):` before the item's own text
 _LABEL_RX = re.compile(r"^([^:;.]{1,80}?):\s*")
 
@@ -91,7 +91,7 @@ def kind_of(heading: str, parent_kind: str | None, parent_is_part: bool, bullet:
                 i = head.find(w)
                 if i >= 0 and (i == 0 or head[i - 1] == " ") and (
                     i + len(w) == len(head) or not head[i + len(w)].isalnum()
-                ) and len(head[:i].split()) < _CHILD_WORD_WINDOW:
+                ) and len(head[:i].split()) <= _CHILD_WORD_WINDOW:
                     return kind
     return parent_kind
 
@@ -108,8 +108,8 @@ def opens_with_action(text: str, kr: KindRules) -> bool:
 
 
 def acts(items: Sequence[str], kr: KindRules) -> bool:
-    """Most of ITEMS (the texts of a section's items) open with an action verb."""
+    """Most of ITEMS (the texts of a section's items), and at least two, open with an action verb."""
     if not items:
         return False
     n = sum(1 for t in items if opens_with_action(t, kr))
-    return n >= kr.action_share * len(items) and n > 0
+    return n >= kr.action_share * len(items) and n >= 2

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..fields import ROLE_KINDS, Field, labelled_fields
-from ..markers import grammar, text_start
+from ..markers import grammar, is_appendix, text_start
 from ..records import Section, Segmented, Task
 from ..rules import Rules
 from .agencies import agency_text
@@ -202,8 +202,8 @@ def find_tasks(seg: Segmented, *, rules: Rules, plan=None) -> Iterator[Task]:
     own = own_place_of(plan)
     by_id = {x.section_id: x for x in seg.sections}
     for s in seg.sections:
-        if s.kind not in TASK_KINDS or kids.get(s.section_id):
-            continue
+        if s.kind not in TASK_KINDS or kids.get(s.section_id) or is_appendix(s):
+            continue  # (an appendix's rows are its tasks: the tables extractor's)
         region = task_region(seg, s, kids, rules=rules, own_place=own)
         if region is None:
             continue
