@@ -212,6 +212,12 @@ def _caps_word(text: str) -> bool:
     return bool(t) and t[0].isupper()
 
 
+def mostly_caps(text: str) -> bool:
+    """A line in capitals, a word such as `IoT` apart."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
 def _is_caps_heading(text: str) -> bool:
     """An upper-case title (its first letters all capitals): `CÁC NHIỆM VỤ TRỌNG TÂM`."""
     letters = [c for c in text[:40] if c.isalpha()]

@@ -69,11 +69,13 @@ def _wrap_width(lines: list[tuple[str, list[int], bool]]) -> int | None:
     return w if near >= 0.5 * len(lens) else None
 
 
-def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr: ReflowRules) -> bool:
+def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr: ReflowRules,
+           blank: bool = False) -> bool:
     """Does line `nxt` continue the paragraph `buf` (whose last visual line is `last`)?"""
     if cr.bare_marker.fullmatch(buf) and not (cr.item_start.match(nxt) or _tight_marker(nxt, cr)):
         return True  # a marker on a line of its own ("1." / "Mục tiêu:"): its text follows
-    if nxt[:1].isdigit() and _ends_with_word(buf.lower(), cr.number_words):
+    if nxt[:1].isdigit() and not blank and not _is_caps(buf) \
+            and _ends_with_word(buf.lower(), cr.number_words):
         return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
     if cr.item_start.match(nxt) or _closing(cr, nxt) or _tight_marker(nxt, cr):
         return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
@@ -159,6 +161,8 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
     heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not _BULLET_RX.match(buf)
     if _is_caps(last):
         return heading_line and _is_caps(nxt) and not cr.item_start.match(nxt)
+    if _BULLET_RX.match(nxt) and _first_letter(nxt[2:].lstrip()).islower():
+        return True  # `... sản xuất` / `- quản lý - tiêu thụ`: a dash inside a wrapped sentence
     if cr.item_start.match(nxt) or _tight_marker(nxt, cr):
         long_line = len(last) >= (0.8 * width if width else 50)
         return long_line and _NUMBER_MARKER_RX.match(nxt) is not None and not cr.bare_marker.fullmatch(buf)
@@ -188,7 +192,7 @@ def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[s
             continue
         if buf and not hard and (
             _joins_paragraph("".join(buf), buf_lines, last, s, width, cr, blank) if paragraphs
-            else _joins("".join(buf), buf_lines, last, s, width, cr)
+            else _joins("".join(buf), buf_lines, last, s, width, cr, blank)
         ):
             buf.append(" ")
             bo.append(nl_at)

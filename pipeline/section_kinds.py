@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from .rules import Rules
 
 _CHILD_WORD_WINDOW = 4  # a child word counts after at most this many words of a heading
+_TITLE_MAX_WORDS = 10  # a longer heading is a sentence
 _LABEL_MAX_WORDS = 8  # `Giai đoạn khẩn cấp (0-48 giờ):` before the item's own text
 _LABEL_RX = re.compile(r"^([^:;.]{1,80}?):\s*")
 
@@ -85,13 +86,16 @@ def kind_of(heading: str, parent_kind: str | None, parent_is_part: bool, bullet:
                     break
         return best[2] if best else kr.default_kind
     if not bullet:
-        head = " ".join(h.split()[:_CHILD_WORD_WINDOW + 2])
+        # a child word opens the heading, or stands in a short title (`8. Phương án huy động
+        # kinh phí`), not in a sentence (`a) Thẩm định dự toán kinh phí thực hiện ...`)
+        window = _CHILD_WORD_WINDOW if len(h.split()) <= _TITLE_MAX_WORDS else 0
+        head = " ".join(h.split()[:window + 4])
         for kind, _, child_words in kr.kinds:
             for w in child_words:
                 i = head.find(w)
                 if i >= 0 and (i == 0 or head[i - 1] == " ") and (
                     i + len(w) == len(head) or not head[i + len(w)].isalnum()
-                ) and len(head[:i].split()) <= _CHILD_WORD_WINDOW:
+                ) and len(head[:i].split()) <= window:
                     return kind
     return parent_kind
 

@@ -207,12 +207,12 @@ def _appendix_node(lines: list[re.Match], i: int, appendices: list[int], start: 
     else:
         marker = f"PL{appendices.index(i) + 1}"
     heading_end = lines[i].end()
-    if not title:  # the title is the upper-case line(s) under `PHỤ LỤC`
-        parts = []
-        for m in lines[i + 1:]:
+    if not title:  # the title is the upper-case line(s) under `PHỤ LỤC`, wrapped or not
+        parts: list[str] = []
+        for m in lines[i + 1:i + 5]:
             t = m.group().strip()
-            letters = [c for c in t if c.isalpha()]
-            if not letters or not all(c.isupper() for c in letters) or len(parts) == 3:
+            wrapped = "\n\n" not in m.string[heading_end:m.start()]
+            if not mk_.mostly_caps(t) or (parts and not wrapped):
                 break
             parts.append(t)
             heading_end = m.end()
