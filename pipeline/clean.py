@@ -57,7 +57,9 @@ _UNDERSCORE_EM_RX = re.compile(r"_(?<![\w_\\]_)(?=[^\s_])([^_\n]*?[^\s_\\])_(?![
 # `*Đơn vị chủ trì: *Sở Tư pháp`: a label in italics with the space inside the closing star
 _LABEL_EM_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\])( +)\*(?=\w)")
 # a bold or italic run over a line break (`**III. NỘI\nDUNG**`, `*1.1.\nTrưởng Ban*`): one line
-_SPAN_RX = re.compile(r"(?<![*\\])(\*\*?)(?=[^\s*])([^*]*?\n[^*]*?)(?:(?<=\S)\1(?!\*)|(?<=\S )\1(?=[^\s*]))")
+# (runs are paired left to right, those on one line too, so that a run's closing star never
+# opens the next one)
+_SPAN_RX = re.compile(r"(?<![*\\])(\*\*?)(?=[^\s*])([^*]*?)(?:(?<=\S)\1(?!\*)|(?<=\S )\1(?=[^\s*]))")
 _SPAN_BREAK_RX = re.compile(r"[ \t]*\n[ \t]*")
 _BLANK_LINE_RX = re.compile(r"\n[ \t]*\n")
 _MARKUP_ONLY_RX = re.compile(r"[*_ ]+")
@@ -145,7 +147,7 @@ def _keep_label(m: re.Match, offs: Sequence[int]) -> list[Piece]:
 def _join_span(m: re.Match, offs: Sequence[int]) -> list[Piece]:
     """The line breaks inside one bold / italic run become spaces (not across a blank line)."""
     s, e = m.span()
-    if _BLANK_LINE_RX.search(m.string, s, e):
+    if "\n" not in m.group() or _BLANK_LINE_RX.search(m.string, s, e):
         return [(m.group(), offs[s:e])]
     out: list[Piece] = []
     pos = s

@@ -49,8 +49,8 @@ def _build(rules: Rules) -> tuple[tuple[str, re.Pattern], ...]:
         pats = [p for p in patterns or [] if p]
         if pats:
             body = "|".join(f"(?:{p})" for p in pats)
-            # a bullet (or a bullet in italics: `*- Đơn vị chủ trì: *`) may come first
-            out.append((kind, re.compile(rf"^[ \t]*(?:[-+•–—*][ \t]*)?(?:{body})[ \t]*:", re.I)))
+            # a bullet, and markup a text that was not cleaned keeps (`**\\* Phân công:**`)
+            out.append((kind, re.compile(rf"^[\s*#>\\\-+•–—]*(?:{body})[\s*\\]*:", re.I)))
     return tuple(out)
 
 
