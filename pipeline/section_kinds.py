@@ -88,7 +88,8 @@ def kind_of(heading: str, parent_kind: str | None, parent_is_part: bool, bullet:
     if not bullet:
         # a child word opens the heading, or stands in a short title (`8. Phương án huy động
         # kinh phí`), not in a sentence (`a) Thẩm định dự toán kinh phí thực hiện ...`)
-        window = _CHILD_WORD_WINDOW if len(h.split()) <= _TITLE_MAX_WORDS else 0
+        title = len(h.split()) <= _TITLE_MAX_WORDS and not h.rstrip().endswith((".", ";"))
+        window = _CHILD_WORD_WINDOW if title else 0
         head = " ".join(h.split()[:window + 4])
         for kind, _, child_words in kr.kinds:
             for w in child_words:

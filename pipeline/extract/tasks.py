@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ..fields import ROLE_KINDS, Field, labelled_fields
+from ..fields import ROLE_KINDS, Field, field_kind, labelled_fields
 from ..markers import grammar, is_appendix, text_start
 from ..records import Section, Segmented, Task
 from ..rules import Rules
@@ -202,8 +202,10 @@ def find_tasks(seg: Segmented, *, rules: Rules, plan=None) -> Iterator[Task]:
     own = own_place_of(plan)
     by_id = {x.section_id: x for x in seg.sections}
     for s in seg.sections:
-        if s.kind not in TASK_KINDS or kids.get(s.section_id) or is_appendix(s):
-            continue  # (an appendix's rows are its tasks: the tables extractor's)
+        if s.kind not in TASK_KINDS or kids.get(s.section_id) or is_appendix(s) \
+                or field_kind(s.heading, rules=rules) is not None:
+            continue  # (an appendix's rows are the tables extractor's; `2. Thời gian thực hiện: ...`
+            # describes the plan, it is no task)
         region = task_region(seg, s, kids, rules=rules, own_place=own)
         if region is None:
             continue
