@@ -56,6 +56,8 @@ _EMPHASIS_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\])\*(?![\w
 _UNDERSCORE_EM_RX = re.compile(r"_(?<![\w_\\]_)(?=[^\s_])([^_\n]*?[^\s_\\])_(?![\w_])")
 # `*Đơn vị chủ trì: *Sở Tư pháp`: a label in italics with the space inside the closing star
 _LABEL_EM_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\])( +)\*(?=\w)")
+# `(*trọng tâm tại mục III *)`: the space inside the closing star goes with it
+_SPACED_EM_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\]) +\*(?=[)\].,;:!?])")
 # a bold or italic run over a line break (`**III. NỘI\nDUNG**`, `*1.1.\nTrưởng Ban*`): one line
 # (runs are paired left to right, those on one line too, so that a run's closing star never
 # opens the next one)
@@ -175,6 +177,7 @@ def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
         if "*\n" in text or "\n*" in text or "*" in text and "\n" in text:
             text, offs = sub(_SPAN_RX, _join_span, text, offs)
         text, offs = sub(_LABEL_EM_RX, _keep_label, text, offs)
+        text, offs = sub(_SPACED_EM_RX, keep(1), text, offs)
         text, offs = sub(_STRONG_RX, "", text, offs)
         if "\\" in text:
             text, offs = sub(_ESCAPE_RX, keep(1), text, offs)
