@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from .rules import Rules
 
 _CHILD_WORD_WINDOW = 4  # a child word counts after at most this many words of a heading
+_STAY_OUT = frozenset({"purpose", "objectives"})  # their items are never tasks (CONTRACT)
 _TITLE_MAX_WORDS = 10  # a longer heading is a sentence
 _LABEL_MAX_WORDS = 8  # `Giai đoạn khẩn cấp (0-48 giờ):` before the item's own text
 _LABEL_RX = re.compile(r"^([^:;.]{1,80}?):\s*")
@@ -85,10 +86,12 @@ def kind_of(heading: str, parent_kind: str | None, parent_is_part: bool, bullet:
                         best = key
                     break
         return best[2] if best else kr.default_kind
-    if not bullet:
+    title = len(h.split()) <= _TITLE_MAX_WORDS and not h.rstrip().endswith((".", ";"))
+    # a sentence under a purpose or an objective stays one (`b) Phân công nhiệm vụ và trách
+    # nhiệm cụ thể cho các sở ...` under `Mục đích`): only a title there changes the kind
+    if not bullet and (title or parent_kind not in _STAY_OUT):
         # a child word opens the heading, or stands in a short title (`8. Phương án huy động
         # kinh phí`), not in a sentence (`a) Thẩm định dự toán kinh phí thực hiện ...`)
-        title = len(h.split()) <= _TITLE_MAX_WORDS and not h.rstrip().endswith((".", ";"))
         window = _CHILD_WORD_WINDOW if title else 0
         head = " ".join(h.split()[:window + 4])
         for kind, _, child_words in kr.kinds:

@@ -203,6 +203,8 @@ def test_task_fields_apply_back_to_the_previous_block(rules):
 AGENCY_CONTENT = """I. MỤC ĐÍCH, YÊU CẦU
 1. Yêu cầu
 - Phân công trách nhiệm cụ thể cho từng sở, ngành.
+2. Mục đích
+a) Phân công nhiệm vụ và trách nhiệm cụ thể cho các sở, ban, ngành, địa phương trong quá trình thực hiện.
 II. NỘI DUNG HOẠT ĐỘNG
 1. Sở Y tế
 a) Chủ trì tham mưu kiện toàn Ban Chỉ đạo.
@@ -227,6 +229,7 @@ IV. TỔ CHỨC THỰC HIỆN
 def test_items_decide_where_heading_words_do_not(rules):
     kinds = {s.path: s.kind for s in seg(AGENCY_CONTENT, rules).sections}
     assert kinds["I/1/-1"] == "purpose"  # a bullet's first words do not change its kind
+    assert kinds["I/2/a"] == "purpose"  # nor a sentence's under a purpose
     assert kinds["II/1/a"] == "tasks" and kinds["II/2"] == "tasks"
     assert kinds["III/1"] == "other" and kinds["III/1/-1"] == "other"  # nouns: what is needed
     assert kinds["III/2"] == "tasks" and kinds["III/2/-3"] == "tasks"  # most items act
