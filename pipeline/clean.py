@@ -98,6 +98,13 @@ def _line_start(patterns: Sequence[str]) -> re.Pattern | None:
     return re.compile("^(?:" + "|".join(f"(?:{p})" for p in pats) + ")", re.I) if pats else None
 
 
+def _date_line(words: Sequence[str]) -> re.Pattern | None:
+    if not words:
+        return None
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^\w+(?: \w+){{0,3}},\s*(?:{alt})\b", re.I)
+
+
 def _build(rules: Rules) -> _CleanRules:
     data = rules["clean"] or {}
     heads = rules["headings"] or {}
@@ -122,6 +129,7 @@ def _build(rules: Rules) -> _CleanRules:
             tight_marker=g.tight_rx,
             bare_marker=g.bare_rx,
             field_start=field_start_rx(rules),
+            date_line=_date_line(data.get("date_line_words") or []),
             closing_start=_line_start(list(heads.get("closing_markers") or [])
                                       + list(heads.get("closing_paragraph") or [])),
         ),

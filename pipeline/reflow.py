@@ -19,8 +19,6 @@ _SENTENCE_END_RX = re.compile(r"(?:[.!?]|\./\.)[\"'”’)\]*_]*$")
 _CLAUSE_END_RX = re.compile(r"[;:][\"'”’)\]*_]*$")
 _YEAR_RANGE_RX = re.compile(r"^[-–]\s*\d{4}\b")
 _LEADING_PUNCT_RX = re.compile(r"^[\"'“”‘’(\[*_…]+")
-# a date line ("Hòa, ngày 17 tháng 08"): a place wrapped before it ("Khánh") joins it
-_DATE_LINE_START_RX = re.compile(r"^\w+(?: \w+){0,3},\s*ngày\b")
 
 
 @dataclass(frozen=True)
@@ -33,6 +31,8 @@ class ReflowRules:
     bare_marker: re.Pattern  # a marker on a line of its own: `1.`
     closing_start: re.Pattern | None  # a line that opens the closing block (Nơi nhận, TM.)
     field_start: re.Pattern | None = None  # a labelled field line (pipeline/fields.py)
+    date_line: re.Pattern | None = None  # a date line ("Hòa, ngày 17 tháng 08"): a place wrapped
+    # before it ("Khánh") joins it
 
 
 
@@ -105,7 +105,7 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
         return True
     # a place name wrapped before its date line: "Khánh" / "Hòa, ngày 17 tháng 08"
     if len(words) <= 2 and buf[:1].isupper() and buf.replace(" ", "").isalpha() \
-            and not _is_caps(buf) and _DATE_LINE_START_RX.match(nxt):
+            and not _is_caps(buf) and cr.date_line is not None and cr.date_line.match(nxt):
         return True
     # an upper-case heading wrapped before its last word: "I. MỤC TIÊU, CHỈ" / "TIÊU"
     if heading_line and _is_caps(buf) and nxt.isalpha() and nxt.isupper():

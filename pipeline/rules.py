@@ -24,11 +24,13 @@ if not DEFAULT_RULES_DIR.is_dir():  # installed without the checkout: rules ship
 # file stem -> (required top-level keys, optional top-level keys)
 FILE_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "clean": ({"web_chrome"}, {"running_headers", "metadata_labels", "page_numbers", "decoration",
-                               "join_after_words", "join_after_soft_words", "join_before_number"}),
+                               "join_after_words", "join_after_soft_words", "join_before_number",
+                               "date_line_words"}),
     "headings": ({"section_kinds"}, {"default_kind", "assignment_block", "closing_markers",
                                      "closing_paragraph", "parts", "bullet_chars",
                                      "attached_titles", "labelled_fields", "markers",
-                                     "appendix_kind", "action_verbs", "action_share"}),
+                                     "appendix_kind", "action_verbs", "action_share",
+                                     "sentence_openers"}),
     "frontmatter": ({"doc_kinds"}, {"signing_modes", "signer_titles", "issuer_patterns",
                                     "national_header", "labels", "issuer_bodies", "place_levels",
                                     "author_verbs", "author_heads", "preamble_openers",

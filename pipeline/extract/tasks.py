@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..fields import ROLE_KINDS, Field, field_kind, labelled_fields
 from ..markers import grammar, is_appendix, text_start
 from ..records import Section, Segmented, Task
-from ..rules import Rules
+from ..rules import Rules, load_rules
 from .agencies import agency_text
 from .themes import theme_of
 from .wordseg import fold
@@ -166,7 +167,7 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
             fh = " " + fold(h).replace(",", " ,")
             dangling = any(fh.endswith(" " + w) for w in _dangling(rules))
             if h and not _TERMINAL.search(h) and first.isupper() and not dangling \
-                    and not fold(h).startswith(("giao ", "đề nghị ", "yêu cầu ")):
+                    and not fold(h).startswith(_sentence_openers(rules)):
                 start = body_start  # a title over its paragraph (not a line wrapped mid-sentence)
     elif s.marker_type in ("roman", "part"):
         return None  # a bare top-level heading (or one with only an assignment block)
@@ -179,7 +180,7 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
     return start, end, agency_headed
 
 
-def own_place_of(plan) -> str | None:
+def own_place_of(plan, *, rules: Rules | None = None) -> str | None:
     """The issuer's own place name (`Nhân Lý`), dropped from agency names inside its plan."""
     if plan is None:
         return None
@@ -187,19 +188,36 @@ def own_place_of(plan) -> str | None:
         return plan.place
     loc = getattr(plan, "locality", None)
     if loc:
+        levels = _place_levels(rules or _default_rules())
         words = loc.split()
         for n in (2, 1):  # `thành phố Hà Nội`, `xã Nhân Lý`
-            if len(words) > n and fold(" ".join(words[:n])) in ("thành phố", "thị xã", "thị trấn", "xã",
-                                                                 "phường", "huyện", "tỉnh", "quận"):
+            if len(words) > n and fold(" ".join(words[:n])) in levels:
                 return " ".join(words[n:])
     return None
+
+
+@lru_cache(maxsize=1)
+def _default_rules() -> Rules:
+    return load_rules()
+
+
+def _place_levels(rules: Rules) -> frozenset[str]:
+    """The words that name a level of place (`xã`, `thành phố`): rules/frontmatter.yaml."""
+    return rules.compiled("tasks.place_levels", lambda r: frozenset(
+        fold(w) for w in ((r["frontmatter"] or {}).get("place_levels") or {})))
+
+
+def _sentence_openers(rules: Rules) -> tuple[str, ...]:
+    """Words that open a sentence, never a title (`Giao ...`, `Đề nghị ...`): rules/headings.yaml."""
+    return rules.compiled("tasks.sentence_openers", lambda r: tuple(
+        fold(w) + " " for w in ((r["headings"] or {}).get("sentence_openers") or [])))
 
 
 def find_tasks(seg: Segmented, *, rules: Rules, plan=None) -> Iterator[Task]:
     """Every task of the plan, in document order."""
     kids = children_map(seg.sections)
     text = seg.doc.text
-    own = own_place_of(plan)
+    own = own_place_of(plan, rules=rules)
     by_id = {x.section_id: x for x in seg.sections}
     for s in seg.sections:
         if s.kind not in TASK_KINDS or kids.get(s.section_id) or is_appendix(s) \
