@@ -98,6 +98,11 @@ def _line_start(patterns: Sequence[str]) -> re.Pattern | None:
     return re.compile("^(?:" + "|".join(f"(?:{p})" for p in pats) + ")", re.I) if pats else None
 
 
+def _words_start(words: Sequence[str]) -> re.Pattern | None:
+    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^(?:{alt})(?!\w)") if alt else None
+
+
 def _date_line(words: Sequence[str]) -> re.Pattern | None:
     if not words:
         return None
@@ -130,6 +135,7 @@ def _build(rules: Rules) -> _CleanRules:
             bare_marker=g.bare_rx,
             field_start=field_start_rx(rules),
             date_line=_date_line(data.get("date_line_words") or []),
+            sentence_start=_words_start((rules["frontmatter"] or {}).get("preamble_openers") or []),
             closing_start=_line_start(list(heads.get("closing_markers") or [])
                                       + list(heads.get("closing_paragraph") or [])),
         ),

@@ -31,6 +31,7 @@ class ReflowRules:
     bare_marker: re.Pattern  # a marker on a line of its own: `1.`
     closing_start: re.Pattern | None  # a line that opens the closing block (Nơi nhận, TM.)
     field_start: re.Pattern | None = None  # a labelled field line (pipeline/fields.py)
+    sentence_start: re.Pattern | None = None  # `Căn cứ`, `Xét đề nghị`: a sentence begins
     date_line: re.Pattern | None = None  # a date line ("Hòa, ngày 17 tháng 08"): a place wrapped
     # before it ("Khánh") joins it
 
@@ -166,8 +167,10 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
     if cr.item_start.match(nxt) or _tight_marker(nxt, cr):
         long_line = len(last) >= (0.8 * width if width else 50)
         return long_line and _NUMBER_MARKER_RX.match(nxt) is not None and not cr.bare_marker.fullmatch(buf)
-    # a line break inside a paragraph: `1. Giao Sở` / `Nông nghiệp và Môi trường là ...`
-    return not _is_caps(nxt) and not (cr.field_start is not None and cr.field_start.match(nxt))
+    # a line break inside a paragraph: `1. Giao Sở` / `Nông nghiệp và Môi trường là ...`; not
+    # before a sentence's opening words (`Căn cứ ...` after a preamble line without its `;`)
+    return not _is_caps(nxt) and not (cr.field_start is not None and cr.field_start.match(nxt)) \
+        and not (cr.sentence_start is not None and cr.sentence_start.match(nxt))
 
 
 def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[str, list[int]]:

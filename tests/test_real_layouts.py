@@ -368,3 +368,15 @@ def test_real_plans_without_gold_keep_their_shape(real_run):
         assert all(r["heading"].strip() and "*" not in r["heading"] for r in rows), name
     appendix = {r["path"] for r in sc.rows(sections, names["308.md"])}
     assert "PL" in appendix and [r["path"] for r in sc.rows(sections, names["308.md"])].count("III") == 2
+
+
+def test_a_preamble_line_without_its_semicolon_is_not_continued(rules):
+    raw = ("Thực hiện Kế hoạch của Tỉnh ủy, Ủy ban nhân dân tỉnh ban hành Kế hoạch như\nsau:\n\n"
+           "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015\n"
+           "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ;\n\n"
+           "I. MỤC ĐÍCH\n\n- Bảo đảm thống nhất.\n\n- Tăng cường phối hợp.\n\n- Nâng cao\nhiệu quả.\n\n"
+           "- Tổ chức\ntốt.\n\n- Rà soát\nkịp thời.\n\n- Một\nlần.\n\n- Hai\nlần.\n")
+    lines = cleaned(raw, rules).split("\n")
+    assert lines[0].endswith("như sau:")
+    assert lines[2].startswith("Căn cứ Luật") and lines[2].endswith("năm 2015")
+    assert lines[3].startswith("Căn cứ Nghị định")
