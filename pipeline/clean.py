@@ -9,17 +9,17 @@ the raw character it came from):
    ``thủy`` (``quý``, ``già``, ``hoài`` are left alone);
 3. markdown and converter markup removed: ``#`` heading prefixes, ``**``, ``*emphasis*``,
    ``^{...}`` (a footnote call goes, superscript letters stay); ``\\*`` becomes ``*``.
-   A bullet line ``* Phân công:`` keeps its leading ``* ``, so segment still sees a bullet
-   marker there;
+   A bold or italic run over a line break is one line (``**III. NỘI\\nDUNG**`` →
+   ``III. NỘI DUNG``; a markdown hard break, two spaces before the break, stays); an italic
+   label with the space inside (``*Đơn vị chủ trì: *Sở Tư pháp``) loses its stars; a line of
+   empty emphasis (``** **``) goes. A bullet line ``* Phân công:`` keeps its leading ``* ``,
+   so segment still sees a bullet marker there;
 4. web-site chrome dropped (rules/clean.yaml): navigation and login lines, the metadata table
    ``| Số hiệu | ... |`` with the page title above it; header tables drawn with ``|`` become
    one plain line per cell (``Số: 07/KH-UBND``, ``ỦY BAN NHÂN DÂN``);
 5. page numbers, running headers and decoration lines (``-------``) dropped;
-6. hard-wrapped lines reflowed into paragraphs: a line joins the one before it when it
-   continues it (starts lower case, or the line before ends inside a phrase, or the document
-   is hard-wrapped at a fixed width and the line before fills it). Marker lines (``I.``,
-   ``1.``, ``a)``, ``-``), closing lines (``Nơi nhận``, ``TM.``) and lines after a sentence end
-   never join, so headings stay on their own line;
+6. hard-wrapped lines reflowed into paragraphs (pipeline/reflow.py), markers read with the
+   one marker grammar (pipeline/markers.py);
 7. spaces collapsed; at most one blank line between paragraphs.
 
 Cleaning is idempotent: ``clean_text(clean_text(x)[0])[0] == clean_text(x)[0]``.

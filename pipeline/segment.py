@@ -216,7 +216,7 @@ def _appendix_node(lines: list[re.Match], i: int, appendices: list[int], start: 
                 break
             parts.append(t)
             heading_end = m.end()
-        title = " ".join(parts)
+        title = " ".join(parts) or lines[i].group().strip()  # no title: the line itself
     return _Node(kind="appendix", rank=RANK["part"], marker=marker, marker_type="part", path=marker,
                  level=1, parent=None, heading=title, start=start, heading_end=heading_end)
 

@@ -380,3 +380,8 @@ def test_a_preamble_line_without_its_semicolon_is_not_continued(rules):
     assert lines[0].endswith("như sau:")
     assert lines[2].startswith("Căn cứ Luật") and lines[2].endswith("năm 2015")
     assert lines[3].startswith("Căn cứ Nghị định")
+
+
+def test_an_appendix_without_a_title_is_named_by_its_line(rules):
+    s = seg("I. NHIỆM VỤ\n1. Tổ chức triển khai.\nPHỤ LỤC 02\n(Kèm theo Kế hoạch số 15/KH-UBND)\n", rules)
+    assert [(x.path, x.heading) for x in s.sections][-1] == ("PL", "PHỤ LỤC 02")
