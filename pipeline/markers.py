@@ -61,17 +61,18 @@ class Grammar:
 
 def _words(words) -> str:
     words = sorted(words, key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in words)
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in words) or "(?!)"
 
 
 def _build(rules: Rules) -> Grammar:
     data = rules["headings"] or {}
     mk = data.get("markers") or {}
-    part = _words(mk.get("part_words") or ["phần"])
-    ordinal = _words(mk.get("ordinal_words") or ["thứ"])
-    appendix = _words(mk.get("appendix_words") or ["phụ lục"])
-    number = _words(mk.get("number_words") or ["số"])
-    article = _words(mk.get("article_words") or ["điều", "chương"])
+    # (the words are the rule file's; a missing list matches nothing)
+    part = _words(mk.get("part_words") or [])
+    ordinal = _words(mk.get("ordinal_words") or [])
+    appendix = _words(mk.get("appendix_words") or [])
+    number = _words(mk.get("number_words") or [])
+    article = _words(mk.get("article_words") or [])
     bullets: dict[str, str] = {}
     for kind, chars in (data.get("bullet_chars") or {"dash": ["-"], "plus": ["+"]}).items():
         for ch in chars:
