@@ -116,11 +116,12 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
 
     lines = list(_LINE_RX.finditer(text))
     appendices = [i for i, m in enumerate(lines) if mk_.appendix(m.group().strip(), g) is not None]
+    appendix_lines = set(appendices)
     for i, m in enumerate(lines):
         raw_line = m.group()
         line = raw_line.strip()
         start = m.start() + len(raw_line) - len(raw_line.lstrip())
-        if i in appendices and (started or closed):
+        if i in appendix_lines and (started or closed):
             node = _appendix_node(lines, i, appendices, start, g)
             node.kind_label = kr.appendix_kind
             roots.append(node)
