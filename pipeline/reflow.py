@@ -111,7 +111,9 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     # an upper-case heading wrapped before its last word: "I. MỤC TIÊU, CHỈ" / "TIÊU"
     if heading_line and _is_caps(buf) and nxt.isalpha() and nxt.isupper():
         return True
-    if heading_line or _is_caps(nxt):
+    # (a marker line that fills a fixed-width text's line is a wrapped sentence, not a heading)
+    fills = width is not None and 0.8 * width <= len(last) <= 1.15 * width
+    if (heading_line and not fills) or _is_caps(nxt):
         return False
     if _is_caps(last):
         return False  # an upper-case title line is not continued by a sentence ("... TỈNH" / "Thực hiện")
