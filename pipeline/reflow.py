@@ -143,6 +143,7 @@ def _blank_separated(lines: list[tuple[str, list[int], bool]]) -> bool:
     return ends >= 5 and wraps >= 5 and ends_blank >= 0.6 * ends and wraps_blank <= 0.5 * wraps
 
 
+_TAIL = 200  # characters at each end of a paragraph that a join looks at
 _NUMBER_MARKER_RX = re.compile(r"\d{1,2}(?:\.\d{1,2})*[.)]\s")
 
 
@@ -182,6 +183,7 @@ def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[s
     oo: list[int] = []
     buf: list[str] = []
     bo: list[int] = []
+    para = ""  # "".join(buf), kept up to date (joining it again per line is quadratic)
     buf_lines = 0
     last = ""
     blank = False  # a blank line since the last text line
@@ -195,14 +197,17 @@ def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[s
         if not s:
             blank = True
             continue
+        # only the paragraph's ends matter to a join: looking at them keeps reflow linear
+        view = para if len(para) <= 2 * _TAIL else para[:_TAIL] + " " + para[-_TAIL:]
         if buf and not hard and (
-            _joins_paragraph("".join(buf), buf_lines, last, s, width, cr, blank) if paragraphs
-            else _joins("".join(buf), buf_lines, last, s, width, cr, blank)
+            _joins_paragraph(view, buf_lines, last, s, width, cr, blank) if paragraphs
+            else _joins(view, buf_lines, last, s, width, cr, blank)
         ):
             buf.append(" ")
             bo.append(nl_at)
             buf.append(s)
             bo.extend(o)
+            para += " " + s
             buf_lines += 1
         else:
             if buf:
@@ -210,7 +215,7 @@ def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[s
                 sep = "\n\n" if blank else "\n"
                 out.append(sep)
                 oo.extend([nl_at] * len(sep))
-            buf, bo, buf_lines = [s], list(o), 1
+            buf, bo, buf_lines, para = [s], list(o), 1, s
         last = s
         blank = False
         nl_at = o[-1] if o else nl_at
