@@ -39,6 +39,7 @@ from .markers import grammar
 from .records import CleanDoc, RawDoc
 from .reflow import ReflowRules, reflow
 from .rules import Rules, load_rules
+from .tables import TableRules, format_tables, restore_pipes, table_rules
 from .textmap import Piece, keep, nfc, retone, split_lines, strip_line, sub
 
 _ODD_SPACE_RX = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u000b]")
@@ -83,6 +84,7 @@ class _CleanRules:
     page_number: re.Pattern
     decoration: re.Pattern
     reflow: ReflowRules
+    tables: TableRules | None = None  # tables with a header stay rows (pipeline/tables.py)
 
 
 def _full_line(patterns: Sequence[str]) -> re.Pattern | None:
@@ -139,6 +141,7 @@ def _build(rules: Rules) -> _CleanRules:
             closing_start=_line_start(list(heads.get("closing_markers") or [])
                                       + list(heads.get("closing_paragraph") or [])),
         ),
+        tables=table_rules(rules),
     )
 
 
@@ -268,6 +271,8 @@ def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[
         text, offs = sub(_PAGE_BREAK_RX, "\n\f\n", text, offs)
     if _CELL_EDGE in text:
         text, offs = sub(re.compile(_CELL_EDGE), "", text, offs)
+    if cr.tables is not None:
+        text, offs = format_tables(text, offs, cr.tables)
     text, offs = _tables(text, offs, cr)
     text, offs = _markup(text, offs)
     lines = _drop_chrome(split_lines(text, offs), cr)
@@ -278,7 +283,7 @@ def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[
     if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
         text, offs = sub(_TRAIL_SPACE_RX, "", text, offs)
     text, offs = nfc(text, offs)
-    return text, offs
+    return restore_pipes(text), offs
 
 
 def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, tuple[int, ...]]:
