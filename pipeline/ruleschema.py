@@ -92,6 +92,7 @@ class CleanFile(Strict):
     join_after_words: Words = []
     join_after_soft_words: Words = []
     join_before_number: Words = []
+    date_line_words: Words = []
 
 
 # --- compare.yaml -----------------------------------------------------------------------
@@ -201,19 +202,31 @@ class SectionKindRule(Strict):
     child_words: Words = []
 
 
-class AssignmentBlock(Strict):
-    intro: list[Regex] = []
-    items: list[Regex] = []
+FieldKind = Literal["head", "lead", "coordinate", "any", "time", "content", "result", "budget"]
+
+
+class MarkerWords(Strict):
+    part_words: Words = []  # `Phần thứ hai`
+    ordinal_words: Words = []
+    appendix_words: Words = []  # `PHỤ LỤC`
+    number_words: Words = []  # `Phụ lục số 2`
+    article_words: Words = []  # `Điều 1`, `Chương II`
 
 
 class HeadingsFile(Strict):
     section_kinds: list[SectionKindRule]
     default_kind: SectionKind = "other"
-    assignment_block: AssignmentBlock = AssignmentBlock()
+    # labelled lines after an item (`- Đơn vị chủ trì: ...`): fields of the item, by kind
+    labelled_fields: dict[FieldKind, list[Regex]] = {}
+    markers: MarkerWords = MarkerWords()
+    sentence_openers: Words = []
+    appendix_kind: SectionKind = "tasks"
+    # a section with no kind words is `tasks` when this share of its items opens with one
+    action_verbs: Words = []
+    action_share: Annotated[float, Field(ge=0, le=1)] = 0.5
     closing_markers: list[Regex] = []
     closing_paragraph: list[Regex] = []
     attached_titles: Words = []
-    appendix_title: Regex | None = None  # a `PHỤ LỤC` line opens the appendix part `PL`
     parts: Words = []
     bullet_chars: dict[str, Words] = {}
 
