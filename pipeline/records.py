@@ -237,6 +237,7 @@ class Coverage:
     child_task_ids: tuple[str, ...] = ()
     mandate_group: str | None = None  # the task group the mandate belongs to (report matrix)
     matched_terms: tuple[str, ...] = ()  # the words shared with the best child task
+    mandate_path: str | None = None  # the mandate's path in its parent (or catalogue item id)
 
 
 # --- one document through the stages ----------------------------------------------------

@@ -42,7 +42,9 @@ FILE_KEYS: dict[str, tuple[set[str], set[str]]] = {
                                   "frequency"}),
     "flags": ({"flags"}, {"letter_order", "outdated_law", "reporting_schedule"}),
     "compare": ({"thresholds"}, {"weights", "abbreviations", "stopwords", "level_agencies",
-                                "level_mentions", "link"}),
+                                "level_mentions", "link", "calibration", "mandate_roles",
+                                "generic_other_level", "self_evident", "actions", "light_words",
+                                "nominalizers", "synonyms", "no_mandate_reasons"}),
 }
 
 SEVERITIES = {"error", "warning", "info"}

@@ -84,7 +84,7 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "theme": _S, "status": _S, "child_task_ids": ("list<string>", False),
         "score": ("float64", False), "method": _S,
         # added columns (contract allows): the mandate's task group, the words that matched
-        "mandate_group": _S0, "matched_terms": ("list<string>", False),
+        "mandate_group": _S0, "matched_terms": ("list<string>", False), "mandate_path": _S0,
     },
     "flags": {
         "doc_id": _S, "severity": _S, "code": _S, "message": _S, "path": _S0, "task_id": _S0,
