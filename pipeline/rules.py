@@ -44,7 +44,8 @@ FILE_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "compare": ({"thresholds"}, {"weights", "abbreviations", "stopwords", "level_agencies",
                                 "level_mentions", "link", "calibration", "mandate_roles",
                                 "generic_other_level", "self_evident", "actions", "light_words",
-                                "nominalizers", "synonyms", "no_mandate_reasons"}),
+                                "nominalizers", "synonyms", "no_mandate_reasons", "field_labels",
+                                "head_nouns"}),
 }
 
 SEVERITIES = {"error", "warning", "info"}

@@ -45,6 +45,8 @@ class DutyLexicon:
             phrases[tuple(fold(str(w)).split())] = ("light", "")
         for w in spec.get("nominalizers") or ():
             phrases[tuple(fold(str(w)).split())] = ("nominal", "")
+        for w in spec.get("head_nouns") or ():
+            phrases[tuple(fold(str(w)).split())] = ("head_noun", "")
         for cls_name, verbs in (spec.get("actions") or {}).items():
             for v in verbs:
                 phrases[tuple(fold(str(v)).split())] = ("action", str(cls_name))
@@ -75,6 +77,17 @@ def _duties(prepared: str, lex: DutyLexicon) -> tuple[Duty, ...]:
     return tuple(out)
 
 
+def _light_then_action(toks: list[str], j: int, lex: DutyLexicon) -> bool:
+    seen_light = False
+    while j < len(toks):
+        n, kind, _ = lex.match(toks, j)
+        if kind == "light":
+            seen_light, j = True, j + n
+            continue
+        return seen_light and kind == "action"
+    return False
+
+
 def _clause_duties(toks: list[str], lex: DutyLexicon) -> list[Duty]:
     out: list[Duty] = []
     actions: set[str] = set()
@@ -89,8 +102,8 @@ def _clause_duties(toks: list[str], lex: DutyLexicon) -> list[Duty]:
     i = 0
     while i < len(toks):
         if toks[i] == ",":
-            if state == "object" and not nominal:
-                state = "maybe"
+            if state == "object" and (not nominal or _light_then_action(toks, i + 1, lex)):
+                state = "maybe"  # `..., kịp thời tham mưu`: an adverb opens a new duty
             i += 1
             continue
         n, kind, cls = lex.match(toks, i)
@@ -104,8 +117,10 @@ def _clause_duties(toks: list[str], lex: DutyLexicon) -> list[Duty]:
             verbs.append(" ".join(phrase))
         elif kind == "light" and state in ("head", "maybe"):
             pass
+        elif kind == "head_noun" and state == "head" and not actions:
+            pass  # `Thực hiện các biện pháp bảo vệ`: the verbs after it are the action
         else:
-            if kind == "nominal":
+            if kind in ("nominal", "head_noun"):
                 nominal = True
             obj += phrase
             state = "object"

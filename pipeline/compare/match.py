@@ -148,7 +148,14 @@ def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: 
 
     m_texts = [tx for m in mandates for tx in (m.texts or (m.text,))]
     space = _Space([tf for tx in (idf_texts or m_texts) for _, tf in duty_terms(tx)])
-    child = [_CDuty(d, frozenset(tf), t) for t in tasks for d, tf in duty_terms(t["text"], own_abbr)]
+    child = []
+    for t in tasks:
+        ds = duty_terms(t["text"], own_abbr)
+        child += [_CDuty(d, frozenset(tf), t) for d, tf in ds]
+        if len(ds) > 1:  # the whole task as well: a mandate may cut its clauses elsewhere
+            whole = Duty(frozenset().union(*(d.actions for d, _ in ds)),
+                         tuple(v for d, _ in ds for v in d.verbs), "")
+            child.append(_CDuty(whole, frozenset().union(*(tf for _, tf in ds)), t))
     out: list[Coverage] = []
     for m in mandates:
         base = dict(child_doc_id=child_doc_id or "", mandate_id=m.mandate_id, mandate_text=m.text,

@@ -24,6 +24,7 @@ class TextConfig:
     abbr: tuple[tuple[re.Pattern, str], ...]
     stop: frozenset[str]
     synonyms: tuple[tuple[re.Pattern, str], ...]
+    labels: tuple[re.Pattern, ...] = ()
 
 
 def fold(s: str) -> str:
@@ -48,7 +49,8 @@ def text_config(rules: Rules) -> TextConfig:
         for alt in group[1:]:
             syn.append((fold(str(alt)), head))
     syn.sort(key=lambda kv: -len(kv[0]))  # longest first: `tổng đài điện thoại quốc gia` before `tổng đài`
-    return TextConfig(abbr, stop, tuple((_phrase_re(a), h) for a, h in syn))
+    labels = tuple(re.compile(p) for p in spec.get("field_labels") or ())
+    return TextConfig(abbr, stop, tuple((_phrase_re(a), h) for a, h in syn), labels)
 
 
 @lru_cache(maxsize=1)
@@ -110,6 +112,8 @@ def prepare(text: str, cfg: TextConfig, extra_abbr: Mapping[str, str] = ()) -> s
     for pat, v in cfg.abbr:
         text = pat.sub(v, text)
     text = _DASHES.sub("-", fold(text))
+    for pat in cfg.labels:
+        text = pat.sub(" ", text)
     text = _PUNCT.sub(" ", text)
     text = re.sub(r"(\d)[.,](\d)", r"\1\2", text)  # 1.000 is a number, not a boundary
     for pat, head in cfg.synonyms:
