@@ -31,6 +31,11 @@ class Duty:
     actions: frozenset[str]  # action classes at the head of the clause
     verbs: tuple[str, ...]  # those verbs as written (folded), shown as evidence
     obj: str  # the object words (prepared text)
+    inner: frozenset[str] = frozenset()  # action classes inside the object (`tham gia lớp tập huấn`)
+
+    def done(self) -> frozenset[str]:
+        """What a child clause can be credited with: its head actions, else those inside it."""
+        return self.actions or self.inner
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one per Rules, a cache key
@@ -92,12 +97,16 @@ def _clause_duties(toks: list[str], lex: DutyLexicon) -> list[Duty]:
     out: list[Duty] = []
     actions: set[str] = set()
     verbs: list[str] = []
+    inner: dict[str, str] = {}  # action verbs inside the object: the action when the head has none
     obj: list[str] = []
     state, nominal = "head", False  # head: reading the verbs; object; maybe: after a comma
 
     def flush() -> None:
         if obj:
-            out.append(Duty(frozenset(actions), tuple(verbs), " ".join(obj)))
+            # `Cử cán bộ tham gia các lớp tập huấn`: no verb at the head; the training inside is
+            # credited to a child clause, never demanded of a mandate (inner verbs are often nouns)
+            out.append(Duty(frozenset(actions), tuple(verbs or inner), " ".join(obj),
+                            frozenset(inner.values())))
 
     i = 0
     while i < len(toks):
@@ -110,18 +119,20 @@ def _clause_duties(toks: list[str], lex: DutyLexicon) -> list[Duty]:
         phrase = toks[i:i + n]
         if kind == "action" and state == "maybe" and obj:
             flush()  # `..., xử lý vi phạm`: a second duty in the same clause
-            actions, verbs, obj, nominal = set(), [], [], False
+            actions, verbs, inner, obj, nominal = set(), [], {}, [], False
             state = "head"
         if kind == "action" and state == "head":
             actions.add(cls)
             verbs.append(" ".join(phrase))
         elif kind == "light" and state in ("head", "maybe"):
             pass
-        elif kind == "head_noun" and state == "head" and not actions:
+        elif kind == "head_noun" and state == "head":
             pass  # `Thực hiện các biện pháp bảo vệ`: the verbs after it are the action
         else:
             if kind in ("nominal", "head_noun"):
                 nominal = True
+            elif kind == "action":
+                inner.setdefault(" ".join(phrase), cls)
             obj += phrase
             state = "object"
         i += n

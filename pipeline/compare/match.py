@@ -99,9 +99,9 @@ class _CDuty:
 
 
 def _act(m: Duty, c: Duty, cfg: Config) -> float:
-    if not m.actions or m.actions & c.actions:
+    if not m.actions or m.actions & c.done():
         return 1.0
-    return cfg.act_mismatch if c.actions else cfg.act_missing
+    return cfg.act_mismatch if c.done() else cfg.act_missing
 
 
 def _best(md: _MDuty, child: Sequence[_CDuty], cfg: Config) -> list[tuple[float, _CDuty, list[str]]]:
@@ -154,7 +154,8 @@ def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: 
         child += [_CDuty(d, frozenset(tf), t) for d, tf in ds]
         if len(ds) > 1:  # the whole task as well: a mandate may cut its clauses elsewhere
             whole = Duty(frozenset().union(*(d.actions for d, _ in ds)),
-                         tuple(v for d, _ in ds for v in d.verbs), "")
+                         tuple(v for d, _ in ds for v in d.verbs), "",
+                         frozenset().union(*(d.inner for d, _ in ds)))
             child.append(_CDuty(whole, frozenset().union(*(tf for _, tf in ds)), t))
     out: list[Coverage] = []
     for m in mandates:
@@ -184,7 +185,8 @@ def _cover(m: Mandate, base: dict, duty_terms, space: _Space, child: Sequence[_C
         total = sum(md.mass for md in mds)
         if not mds or total <= 0:
             continue
-        score, ids, verbs, shown, themes = 0.0, [], [], [], Counter()
+        score, verbs, shown, themes = 0.0, [], [], Counter()
+        weight: Counter = Counter()  # what each child task contributes: the main evidence first
         for md in mds:
             scored = _best(md, child, cfg)
             if not scored:
@@ -193,8 +195,9 @@ def _cover(m: Mandate, base: dict, duty_terms, space: _Space, child: Sequence[_C
             score += top * md.mass / total
             for s, c, _ in scored[:5]:
                 if (c is cd and s >= cfg.partial) or s >= cfg.also:
-                    ids += [i for i in c.task.get("covers") or (c.task["task_id"],) if i not in ids]
-            if md.duty.actions & cd.duty.actions:
+                    for i in c.task.get("covers") or (c.task["task_id"],):
+                        weight[i] = max(weight[i], 0.0) + s * md.mass
+            if md.duty.actions & cd.duty.done():
                 verbs += cd.duty.verbs
             shown += [t for t in shared if t not in shown]
             themes[cd.task.get("theme")] += md.mass
@@ -202,6 +205,7 @@ def _cover(m: Mandate, base: dict, duty_terms, space: _Space, child: Sequence[_C
             themes.most_common(1)[0][0] == m.theme
         score = min(score * (cfg.w_lex + (cfg.w_theme if same_theme else 0.0)), 1.0)
         if score > best_score:
+            ids = sorted(weight, key=lambda i: (-weight[i], i))
             best_score, best_cov = score, (ids, _display(shown, verbs))
     if best_cov is None:
         best_score, best_cov = 0.0, ([], [])
