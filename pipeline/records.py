@@ -218,10 +218,11 @@ class PlanLink:
     child_doc_id: str
     parent_ref: str
     resolved: bool
-    method: str  # doc_ref+issuer, doc_ref+date, title, none
+    method: str  # doc_ref+issuer, doc_ref+date, number+date+issuer, title, ambiguous, none
     parent_issuer: str | None = None
     parent_date: dt.date | None = None
     parent_doc_id: str | None = None
+    candidates: tuple[str, ...] = ()  # the plans that fit when the link is ambiguous
 
 
 @dataclass(frozen=True, slots=True)

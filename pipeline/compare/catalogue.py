@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ..link import normalize, ref_key
+from ..link import normalize, ref_key, title_norm
 from ..rules import Rules
 from .mandates import LEVELS, Mandate, TaskSpec, applies, task_specs
 
@@ -134,7 +134,7 @@ def build_catalogue(rows: Mapping[str, list[dict]], *, rules: Rules, name: str,
     plan = rows["plans"][0]
     tasks = sorted((t for t in rows["tasks"] if t.get("text")), key=lambda t: t.get("char_start") or 0)
     specs = task_specs(tasks, rows["sections"], rows["assignments"], rules=rules)
-    norms = rules.compiled("link.norms", _title_norms)
+    norms = title_norm(rules)
     groups: dict[str, dict] = {}
     for t in tasks:
         spec = specs[t["task_id"]]
@@ -159,12 +159,6 @@ def build_catalogue(rows: Mapping[str, list[dict]], *, rules: Rules, name: str,
         "match": [re.escape(title)] if len(title.split()) >= 4 else [],
         "groups": list(groups.values()),
     }
-
-
-def _title_norms(rules: Rules):
-    from ..link import _build_norms  # the same title form the plan graph compares
-
-    return _build_norms(rules).title
 
 
 def dump_catalogue(cat: Mapping, path: Path) -> Path:
