@@ -4,8 +4,9 @@
 
 reads the per-document tables the batch wrote into OUT_DIR (the store, which accumulates
 across runs), links every plan to its parent (`plan_links`), checks each plan against its
-mandates (`coverage`), computes the reviewer's flags (`flags`, keeping flags other stages
-wrote under other codes), writes them, a DuckDB file with one view per table
+mandates (`coverage`), measures how much of it is its own (`localization`) and what changed
+from its predecessor (`plan_changes`), computes the reviewer's flags (`flags`, keeping flags
+other stages wrote under other codes), writes them, a DuckDB file with one view per table
 (`kehoach.duckdb`), and the self-contained `report.html`, whose path it returns.
 """
 
@@ -17,9 +18,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from .compare import compare_store
-from .flags import CODES, find_flags
-from .link import link
+from .compare import NO_MANDATES, compare_all
+from .compare.changes import plan_changes
+from .compare.store import Store
+from .flags import CODES, find_flags, make_flag
+from .link import AMBIGUOUS, link
 from .report import render
 from .rules import Rules
 from .schema import TABLES
@@ -46,12 +49,18 @@ def finish(out_dir: Path, *, rules: Rules | None = None) -> Path:
     out_dir = Path(out_dir)
     tables = load_rows(out_dir)
     links = link(tables["plans"], tables["references"], rules=rules)
-    coverage = compare_store(tables, links, rules=rules)
-    flags = find_flags(tables, links, coverage, rules=rules)
-    kept = [r for r in tables["flags"] if r.get("code") not in CODES]
+    store = Store.of(tables)  # the rows grouped by document once, for every cross-document step
+    compared = compare_all(store, links, rules=rules)
+    coverage = compared.coverage
+    changes = plan_changes(store.plans, {p["doc_id"]: store.rows(p["doc_id"], "tasks") for p in store.plans},
+                           rules=rules)
+    flags = find_flags(tables, links, coverage, rules=rules) + compared.flags + ambiguous_flags(links, rules)
+    kept = [r for r in tables["flags"] if r.get("code") not in CODES | OWN_CODES]
     flag_rows = [{k: r.get(k) for k in TABLES["flags"]} for r in kept] + records_to_rows("flags", flags)
     new = {"plan_links": records_to_rows("plan_links", links),
            "coverage": records_to_rows("coverage", coverage),
+           "localization": records_to_rows("localization", compared.localization),
+           "plan_changes": records_to_rows("plan_changes", changes),
            "flags": flag_rows}
     write(new, out_dir)
     tables.update(new)  # the report reads what was just written, without reading the store again
@@ -64,6 +73,16 @@ def finish(out_dir: Path, *, rules: Rules | None = None) -> Path:
     tmp.write_text(render(tables, rules=rules), encoding="utf-8")
     os.replace(tmp, report)
     return report
+
+
+OWN_CODES = frozenset({NO_MANDATES, "AMBIGUOUS_PARENT"})  # computed here, replaced on every run
+
+
+def ambiguous_flags(links, rules: Rules) -> list:
+    """A parent cited so that several plans of the store fit: named, for a person to settle."""
+    return [make_flag(rules, "AMBIGUOUS_PARENT", ln.child_doc_id, parent=ln.parent_ref,
+                      candidates=", ".join(ln.candidates))
+            for ln in links if ln.method == AMBIGUOUS]
 
 
 def write_duckdb(out_dir: Path) -> Path:

@@ -27,7 +27,7 @@ from typing import Any
 from .records import PlanLink
 from .rules import Rules
 
-__all__ = ["link", "normalize", "ref_key", "as_rows", "title_norm", "AMBIGUOUS"]
+__all__ = ["link", "normalize", "ref_key", "as_rows", "as_date", "title_norm", "AMBIGUOUS"]
 
 # Old-style tone placement on open syllables (hoá, thuỷ) to the style the contract uses.
 _TONE_FIX = {
@@ -96,6 +96,11 @@ def _date(v: Any) -> dt.date | None:
         except ValueError:  # NaT
             return None
     return None
+
+
+def as_date(v: Any) -> dt.date | None:
+    """A date from a date, datetime, pandas Timestamp or NaN/NaT (None)."""
+    return _date(v)
 
 
 def _clean_value(v: Any) -> Any:

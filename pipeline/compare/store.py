@@ -15,10 +15,12 @@ from ..link import as_rows
 from ..records import Coverage, Flag, PlanLink
 from ..rules import Rules
 from .catalogue import LOCAL_LEVELS, catalogue_mandates, chosen_catalogue, find_catalogue
+from .localization import Localization, localize, shingles
 from .mandates import TASK_SECTION_KINDS, Mandate, parent_mandates, section_chain
 from .match import compare
 
-__all__ = ["Store", "mandates_for", "compare_store", "coverage_and_reasons", "item_units", "NO_MANDATES"]
+__all__ = ["Store", "CrossDoc", "compare_all", "mandates_for", "compare_store", "coverage_and_reasons",
+           "item_units", "NO_MANDATES"]
 
 NO_MANDATES = "NO_MANDATES"  # flag code: a plan checked against nothing, and why
 
@@ -53,11 +55,26 @@ def mandates_for(child: dict, links: Sequence[PlanLink], tables: Mapping[str, An
     return mandates, idf_texts
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a plan was checked against: a parent in the store or a catalogue."""
+
+    label: str  # the parent's doc_ref (or doc_id), or the catalogue id
+    doc_id: str | None  # the parent's doc_id; None for a catalogue
+
+
 def _mandates(child: dict, links: Sequence[PlanLink], store: Store,
               rules: Rules) -> tuple[list[Mandate], list[str], str]:
     """(mandates, idf texts, why there are none) of CHILD."""
+    mandates, idf_texts, why, _ = _mandates_and_source(child, links, store, rules)
+    return mandates, idf_texts, why
+
+
+def _mandates_and_source(child: dict, links: Sequence[PlanLink], store: Store,
+                         rules: Rules) -> tuple[list[Mandate], list[str], str, list[Source]]:
     mandates: list[Mandate] = []
     idf_texts: list[str] = []
+    sources: list[Source] = []
     cid = child["doc_id"]
     parents = [ln for ln in links if ln.child_doc_id == cid]
     in_hand = [ln for ln in parents if ln.resolved and ln.parent_doc_id]
@@ -69,56 +86,82 @@ def _mandates(child: dict, links: Sequence[PlanLink], store: Store,
         if ms:
             mandates += ms
             idf_texts += [t["text"] for t in p_tasks if t.get("text")]
+            sources.append(Source(ln.parent_ref or pid, pid))
     if mandates:
-        return mandates, idf_texts, ""
+        return mandates, idf_texts, "", sources
     chosen = chosen_catalogue(rules)
     cat = chosen or find_catalogue(child, store.rows(cid, "references"), rules=rules)
     level = child.get("issuer_level")
     if cat is not None and (cat.get("source") or {}).get("doc_ref") and \
             (cat.get("source") or {}).get("doc_ref") == child.get("doc_ref") and \
             (cat.get("source") or {}).get("issuer") == child.get("issuer"):
-        return [], [], "catalogue_source"
+        return [], [], "catalogue_source", []
     # the programme's own decision (or a plan of the level that issued it) is not its own child
     if cat is not None and level in cat.get("applies_to", LOCAL_LEVELS):
         ms = catalogue_mandates(cat, child)
         if ms:
-            return ms, [str(t["text"]) for g in cat["groups"] for t in g.get("tasks") or []], ""
-        return [], [], "catalogue_none_for_level"
+            texts = [str(t["text"]) for g in cat["groups"] for t in g.get("tasks") or []]
+            return ms, texts, "", [Source(cat["id"], None)]
+        return [], [], "catalogue_none_for_level", []
     if in_hand:
-        return [], [], "parent_none_for_level"
+        return [], [], "parent_none_for_level", []
     if cat is not None:
-        return [], [], "catalogue_not_for_level"
+        return [], [], "catalogue_not_for_level", []
     if parents:
-        return [], [], "parent_not_in_store"
-    return [], [], "no_parent"
+        return [], [], "parent_not_in_store", []
+    return [], [], "no_parent", []
 
 
-def coverage_and_reasons(tables: Mapping[str, Any] | Store, links: Sequence[PlanLink], *,
-                         rules: Rules | None = None) -> tuple[list[Coverage], list[Flag]]:
-    """Coverage of every plan that has mandates; a NO_MANDATES flag saying why for the others."""
+@dataclass
+class CrossDoc:
+    """What the compare stage adds to the store."""
+
+    coverage: list[Coverage] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)  # NO_MANDATES: a plan checked against nothing
+    localization: list[Localization] = field(default_factory=list)
+
+
+def compare_all(tables: Mapping[str, Any] | Store, links: Sequence[PlanLink], *,
+                rules: Rules | None = None) -> CrossDoc:
+    """Coverage and localization of every plan that has mandates; NO_MANDATES and why for the others."""
     rules = Rules.resolve(rules)
     store = tables if isinstance(tables, Store) else Store.of(tables)
     reasons_vi = rules["compare"].get("no_mandate_reasons") or {}
     by_child: dict[str, list[PlanLink]] = defaultdict(list)
     for ln in links:
         by_child[ln.child_doc_id].append(ln)
-    out: list[Coverage] = []
-    flags: list[Flag] = []
+    runs: dict[str | None, frozenset] = {}  # a parent's (or catalogue's) word runs, once each
+    out = CrossDoc()
     for child in store.plans:
         cid = child["doc_id"]
-        mandates, idf_texts, why = _mandates(child, by_child.get(cid, []), store, rules)
+        mandates, idf_texts, why, sources = _mandates_and_source(child, by_child.get(cid, []), store, rules)
         if not mandates:
             parent = ", ".join(ln.parent_ref for ln in by_child.get(cid, [])) or "—"
-            msg = str(reasons_vi.get(why, why)).format(parent=parent, level=child.get("issuer_level") or "?")
-            flags.append(Flag(doc_id=cid, severity="info", code=NO_MANDATES, message=msg))
+            reason = str(reasons_vi.get(why, why)).format(parent=parent, level=child.get("issuer_level") or "?")
+            spec = ((rules.data.get("flags") or {}).get("flags") or {}).get(NO_MANDATES) or {}
+            msg = str(spec.get("vi", "{reason}")).replace("{reason}", reason)
+            out.flags.append(Flag(doc_id=cid, severity=spec.get("severity", "info"), code=NO_MANDATES,
+                                  message=msg))
             continue
         tasks = store.rows(cid, "tasks")
         sections = store.rows(cid, "sections")
         text = store.texts.get(cid, "")
         units = tasks + item_units(tasks, sections, text)
-        out += compare(units, mandates, rules=rules, child_doc_id=cid, child_text=text,
-                       child_sections=sections, idf_texts=idf_texts)
-    return out, flags
+        out.coverage += compare(units, mandates, rules=rules, child_doc_id=cid, child_text=text,
+                                child_sections=sections, idf_texts=idf_texts)
+        key = "|".join(s.label for s in sources)
+        if key not in runs:
+            runs[key] = shingles(idf_texts)
+        out.localization += localize(cid, tasks, runs[key], source=key,
+                                     source_doc_id=sources[0].doc_id if len(sources) == 1 else None)
+    return out
+
+
+def coverage_and_reasons(tables: Mapping[str, Any] | Store, links: Sequence[PlanLink], *,
+                         rules: Rules | None = None) -> tuple[list[Coverage], list[Flag]]:
+    """Coverage of every plan that has mandates; a NO_MANDATES flag saying why for the others."""
+    res = compare_all(tables, links, rules=rules)
+    return res.coverage, res.flags
 
 
 def compare_store(tables: Mapping[str, Any] | Store, links: Sequence[PlanLink], *,
