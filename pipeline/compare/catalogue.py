@@ -156,7 +156,7 @@ def build_catalogue(rows: Mapping[str, list[dict]], *, rules: Rules, name: str,
                    "issue_date": str(plan["issue_date"]) if plan.get("issue_date") else None},
         "applies_to": list(_BELOW.get(plan.get("issuer_level") or "", LOCAL_LEVELS)),
         "doc_refs": [plan["doc_ref"]] if plan.get("doc_ref") else [],
-        "match": [re.escape(title)] if len(title.split()) >= 4 else [],
+        "match": [re.escape(title).replace("\\ ", " ")] if len(title.split()) >= 4 else [],
         "groups": list(groups.values()),
     }
 

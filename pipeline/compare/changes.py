@@ -88,11 +88,11 @@ def plan_changes(plans: Sequence[Mapping], tasks_of: Mapping[str, Sequence[dict]
         new = [t for t in tasks_of.get(plan["doc_id"], ()) if t.get("text")]
         if not old or not new:
             continue
-        idf = [t["text"] for t in old + new]
+        # term weights from each side's own tasks, as for any mandate collection
         forward = compare(new, [Mandate(t["task_id"], t["text"], t.get("theme") or "other") for t in old],
-                          rules=rules, child_doc_id=plan["doc_id"], idf_texts=idf)
+                          rules=rules, child_doc_id=plan["doc_id"])
         backward = compare(old, [Mandate(t["task_id"], t["text"], t.get("theme") or "other") for t in new],
-                           rules=rules, child_doc_id=prev["doc_id"], idf_texts=idf)
+                           rules=rules, child_doc_id=prev["doc_id"])
         by_id = {t["task_id"]: t for t in new}
         for t, c in zip(old, forward, strict=True):
             kind = {"covered": "kept", "partial": "changed"}.get(c.status, "dropped")
