@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .compare.report_section import localization_and_changes_html
 from .link import as_rows
 from .rules import Rules
 
@@ -239,6 +240,7 @@ def render(tables: Mapping[str, Any], *, rules: Rules | None = None,
                     f"<td>{''.join(ev) or '<span class=muted>—</span>'}</td></tr>")
             out.append("</tbody></table></details>")
         out.append("</section>")
+    out += localization_and_changes_html(tables)  # compare helper's minimal section, to be placed
     out.append("</body></html>")
     return "\n".join(out)
 

@@ -68,7 +68,7 @@ def plan_rows(path: Path, rules) -> dict | None:
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
     w = re.findall(r"\w+", text.lower())
-    return set(zip(w, w[1:]))
+    return set(zip(w, w[1:], strict=False))
 
 
 def duplicated(t: dict, others: list[dict]) -> bool:
@@ -115,7 +115,8 @@ def labelled_scores(corpus: Path, rules, seed: int = 7) -> dict[str, list[float]
                 out["group_deleted"].append(score(rules, m, outside, idf))
                 head = secs_of[n].get(g, {}).get("heading")
                 if head:
-                    out["narrowed"].append(score(rules, m, outside + [{**t, "task_id": "h", "text": head}], idf))
+                    cut_to_head = outside + [{**t, "task_id": "h", "text": head}]
+                    out["narrowed"].append(score(rules, m, cut_to_head, idf))
             out["other_plan"].append(score(rules, m, other, idf))
     return out
 
@@ -157,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
                    f"  covered_false_rate: {rate(neg, covered):.3f}\n"
                    f"  reworded_covered_rate: {rate(s['reworded'], covered):.3f}\n"
                    f"  reworded_partial_rate: {rate(s['reworded'], partial):.3f}\n")
-        text = re.sub(r"(\ncalibration:\n  set: [^\n]*\n)(?:  (?!set)[a-z_]+: [^\n]*\n)*", rf"\g<1>{figures}", text)
+        block = r"(\ncalibration:\n  set: [^\n]*\n)(?:  (?!set)[a-z_]+: [^\n]*\n)*"
+        text = re.sub(block, rf"\g<1>{figures}", text)
         path.write_text(text, encoding="utf-8")
         print(f"written: {path}")
     return 0

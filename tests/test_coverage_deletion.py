@@ -127,7 +127,8 @@ def test_hoa_xa_delete_one_task_each(tmp_path, rules, hoa_xa):
         after, *_ = coverage(tmp_path, rules, text, f"after-{mandate}")
         # G3.3 keeps partial evidence elsewhere (see test_nhan_ly_delete_one_task)
         assert set(changed(before, after)) == {mandate}
-        assert after[mandate].status == "missing" or (mandate == "G3.3" and after[mandate].status == "partial")
+        assert after[mandate].status == "missing" or (mandate == "G3.3"
+                                                      and after[mandate].status == "partial")
 
 
 def test_hoa_xa_paraphrase_stays_covered(tmp_path, rules, hoa_xa):

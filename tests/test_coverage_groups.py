@@ -172,7 +172,8 @@ def bac_ninh(tmp_path_factory):
     rules = Rules.resolve(None)
     tmp = tmp_path_factory.mktemp("bn")
     parent = BAC_NINH.read_text(encoding="utf-8")
-    cat = build_catalogue(rows(tmp, rules, "parent", parent), rules=rules, name="bn-kts", source=str(BAC_NINH))
+    cat = build_catalogue(rows(tmp, rules, "parent", parent), rules=rules, name="bn-kts",
+                          source=str(BAC_NINH))
     groups = [g for g in cat["groups"] if len(g["tasks"]) >= 3]
     if not cat.get("source", {}).get("doc_ref") or not groups:
         pytest.skip("the task extractor finds too little of the real parent yet")

@@ -114,7 +114,8 @@ def test_a_symbol_cited_shortened_links_on_number_date_and_issuer():
 
 def test_two_plans_that_fit_are_reported_not_guessed():
     # the same number and issuer in two years, and the child states no date
-    plans = [plan("y1", "5/KH-UBND", HY, dt.date(2021, 1, 5)), plan("y2", "5/KH-UBND", HY, dt.date(2026, 1, 5))]
+    plans = [plan("y1", "5/KH-UBND", HY, dt.date(2021, 1, 5)),
+             plan("y2", "5/KH-UBND", HY, dt.date(2026, 1, 5))]
     (ln,) = link(plans, [ref("c", "5/KH-UBND", HY)])
     assert (ln.resolved, ln.method, ln.candidates) == (False, "ambiguous", ("y1", "y2"))
     (ln,) = link(plans, [ref("c", "5/KH-UBND", HY, dt.date(2026, 1, 5))])

@@ -28,8 +28,8 @@ PARENT = ["Tổ chức tuyên truyền, phổ biến pháp luật về phòng, c
 def test_copied_words_and_own_words_per_task_and_plan():
     tasks = [task("t1", PARENT[0], start=1),  # word for word
              task("t2", "Ra quân dọn vệ sinh đường làng mỗi sáng chủ nhật tại các thôn.", start=2),  # its own
-             task("t3", "Tổ chức tuyên truyền, phổ biến pháp luật về phòng, chống mua bán người tại chợ phiên "
-                        "Nhân Lý vào các ngày 5 và 20 hằng tháng.", start=3)]
+             task("t3", "Tổ chức tuyên truyền, phổ biến pháp luật về phòng, chống mua bán người tại chợ "
+                        "phiên Nhân Lý vào các ngày 5 và 20 hằng tháng.", start=3)]
     rows = {r.task_id: r for r in localize("c", tasks, PARENT, source="25/KH-UBND", source_doc_id="p")}
     assert rows["t1"].own_share == 0.0 and rows["t1"].longest_copied == rows["t1"].n_words
     assert rows["t2"].own_share == 1.0 and rows["t2"].copied_words == 0
@@ -115,3 +115,20 @@ def test_tables_have_explicit_schemas_and_are_written(tmp_path, rules):
     assert {r["scope"] for r in loc} == {"task", "plan"}
     assert all(0.0 <= r["own_share"] <= 1.0 for r in loc)
     assert dt.date  # noqa: B018 (dates come through the store as date32)
+
+
+def test_report_shows_both_tables():
+    from pipeline.report import render
+
+    tables = {name: [] for name in TABLES}
+    xa = {"issuer": "Ủy ban nhân dân xã Nhân Lý", "issuer_level": "commune", "locality": "xã Nhân Lý"}
+    tables["plans"] = [{"doc_id": "new", "doc_ref": "68/KH-UBND", "title": "Kế hoạch", **xa},
+                       {"doc_id": "old", "doc_ref": "45/KH-UBND", "title": "Kế hoạch cũ",
+                        "period_start": 2021, "period_end": 2025, **xa}]
+    tables["localization"] = [{"doc_id": "new", "scope": "plan", "source": "25/KH-UBND", "n_words": 200,
+                               "copied_words": 150, "own_share": 0.25, "longest_copied": 40}]
+    tables["plan_changes"] = [{"doc_id": "new", "prev_doc_id": "old", "change": c, "text": "x", "score": 0.0}
+                              for c in ("added", "added", "kept", "dropped")]
+    page = render(tables)
+    assert "Phần tự xây dựng" in page and "25%" in page and "150/200" in page
+    assert "thêm mới" in page and "45/KH-UBND (2021–2025)" in page

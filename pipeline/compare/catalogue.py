@@ -27,7 +27,8 @@ __all__ = ["catalogues", "find_catalogue", "catalogue_mandates", "build_catalogu
            "with_catalogue", "chosen_catalogue", "LOCAL_LEVELS"]
 
 LOCAL_LEVELS = ("province", "province_dept", "district", "commune")
-_BELOW = {"national": LOCAL_LEVELS, "ministry": LOCAL_LEVELS, "province": ("province_dept", "district", "commune"),
+_BELOW = {"national": LOCAL_LEVELS, "ministry": LOCAL_LEVELS,
+          "province": ("province_dept", "district", "commune"),
           "province_dept": ("district", "commune"), "district": ("commune",), "commune": ()}
 CHOSEN_KEY = "chosen_catalogue"  # set by `run --mandate/--against`, never read from a file
 
@@ -165,7 +166,8 @@ def dump_catalogue(cat: Mapping, path: Path) -> Path:
     """Write CAT as reviewable YAML (a header saying where it came from, one task per item)."""
     src = cat.get("source") or {}
     head = (f"# Catalogue written by `kehoach catalogue` from {src.get('file') or 'a plan'}\n"
-            f"# ({src.get('issuer') or '?'}, {src.get('doc_ref') or 'no number'}, {src.get('issue_date') or 'no date'}).\n"
+            f"# ({src.get('issuer') or '?'}, {src.get('doc_ref') or 'no number'}, "
+            f"{src.get('issue_date') or 'no date'}).\n"
             "# Review it: drop what is not a duty, merge what is one, fix `levels` / `agencies`.\n"
             "# levels left out: every level; levels: [] only the bodies under agencies.\n")
     body = yaml.safe_dump(dict(cat), allow_unicode=True, sort_keys=False, width=100)

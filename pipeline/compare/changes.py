@@ -11,12 +11,11 @@ the earlier's duties are `added`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import datetime as dt
 
 from ..link import as_date, normalize, title_norm
 from ..rules import Rules

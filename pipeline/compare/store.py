@@ -50,8 +50,8 @@ class Store:
 def mandates_for(child: dict, links: Sequence[PlanLink], tables: Mapping[str, Any] | Store, *,
                  rules: Rules) -> tuple[list[Mandate], list[str]]:
     """The mandates of one child plan and the texts to learn term weights from."""
-    mandates, idf_texts, _ = _mandates(child, links, tables if isinstance(tables, Store) else Store.of(tables),
-                                       rules)
+    store = tables if isinstance(tables, Store) else Store.of(tables)
+    mandates, idf_texts, _ = _mandates(child, links, store, rules)
     return mandates, idf_texts
 
 
@@ -137,7 +137,8 @@ def compare_all(tables: Mapping[str, Any] | Store, links: Sequence[PlanLink], *,
         mandates, idf_texts, why, sources = _mandates_and_source(child, by_child.get(cid, []), store, rules)
         if not mandates:
             parent = ", ".join(ln.parent_ref for ln in by_child.get(cid, [])) or "—"
-            reason = str(reasons_vi.get(why, why)).format(parent=parent, level=child.get("issuer_level") or "?")
+            level = child.get("issuer_level") or "?"
+            reason = str(reasons_vi.get(why, why)).format(parent=parent, level=level)
             spec = ((rules.data.get("flags") or {}).get("flags") or {}).get(NO_MANDATES) or {}
             msg = str(spec.get("vi", "{reason}")).replace("{reason}", reason)
             out.flags.append(Flag(doc_id=cid, severity=spec.get("severity", "info"), code=NO_MANDATES,
