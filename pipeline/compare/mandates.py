@@ -154,10 +154,13 @@ def is_self_evident(text: str, rules: Rules) -> bool:
 
 
 def parent_mandates(child: Mapping, parent_id: str, tasks: Sequence[dict], sections: Sequence[dict],
-                    assignments: Sequence[dict], *, rules: Rules, text: str = "") -> list[Mandate]:
-    """The mandates of CHILD from the parent PARENT_ID, given the parent's own rows."""
+                    assignments: Sequence[dict], *, rules: Rules, text: str = "",
+                    specs: Mapping[str, TaskSpec] | None = None) -> list[Mandate]:
+    """The mandates of CHILD from the parent PARENT_ID, given the parent's own rows (and, when a
+    parent has many children, its SPECS computed once by `task_specs`)."""
     p_tasks = sorted((t for t in tasks if t.get("text")), key=lambda t: t.get("char_start") or 0)
-    specs = task_specs(p_tasks, sections, assignments, rules=rules)
+    if specs is None:
+        specs = task_specs(p_tasks, sections, assignments, rules=rules)
     mandates = []
     for t in p_tasks:
         spec = specs[t["task_id"]]

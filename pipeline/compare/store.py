@@ -16,7 +16,7 @@ from ..records import Coverage, Flag, PlanLink
 from ..rules import Rules
 from .catalogue import LOCAL_LEVELS, catalogue_mandates, chosen_catalogue, find_catalogue
 from .localization import Localization, localize, shingles
-from .mandates import TASK_SECTION_KINDS, Mandate, parent_mandates, section_chain
+from .mandates import TASK_SECTION_KINDS, Mandate, parent_mandates, section_chain, task_specs
 from .match import compare
 
 __all__ = ["Store", "CrossDoc", "compare_all", "mandates_for", "compare_store", "coverage_and_reasons",
@@ -32,6 +32,7 @@ class Store:
     plans: list[dict]
     by_doc: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    specs: dict[str, dict] = field(default_factory=dict)  # a parent's task specs, once per parent
 
     @classmethod
     def of(cls, tables: Mapping[str, Any]) -> Store:
@@ -81,8 +82,11 @@ def _mandates_and_source(child: dict, links: Sequence[PlanLink], store: Store,
     for ln in in_hand:
         pid = ln.parent_doc_id
         p_tasks = store.rows(pid, "tasks")
+        if pid not in store.specs:
+            store.specs[pid] = task_specs([t for t in p_tasks if t.get("text")], store.rows(pid, "sections"),
+                                          store.rows(pid, "assignments"), rules=rules)
         ms = parent_mandates(child, pid, p_tasks, store.rows(pid, "sections"), store.rows(pid, "assignments"),
-                             rules=rules, text=store.texts.get(pid, ""))
+                             rules=rules, text=store.texts.get(pid, ""), specs=store.specs[pid])
         if ms:
             mandates += ms
             idf_texts += [t["text"] for t in p_tasks if t.get("text")]
