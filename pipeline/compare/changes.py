@@ -25,6 +25,7 @@ from .match import compare
 __all__ = ["PlanChange", "successions", "plan_changes", "SUBJECT_OVERLAP"]
 
 SUBJECT_OVERLAP = 0.7  # share of the shorter subject's words the other has
+LOOK_BACK = 200  # earlier plans of the same issuer searched for a predecessor
 _NOT_SUBJECT = re.compile(r"\b(giai đoạn|định hướng|đến năm|năm|từ|đến|và|trên địa bàn)\b|\d+")
 
 
@@ -68,7 +69,9 @@ def successions(plans: Sequence[Mapping], *, rules: Rules) -> list[tuple[Mapping
         subjects = [_subject(p, rules) for p in group]
         for i in range(len(group) - 1, 0, -1):
             later = group[i]
-            for j in range(i - 1, -1, -1):
+            # the latest LOOK_BACK plans of the issuer only: a province issues hundreds a year,
+            # and a predecessor further back than that is not the previous cycle
+            for j in range(i - 1, max(-1, i - 1 - LOOK_BACK), -1):
                 a, b = subjects[i], subjects[j]
                 if not a or not b or _order(group[j]) >= _order(later):
                     continue

@@ -104,17 +104,20 @@ def _act(m: Duty, c: Duty, cfg: Config) -> float:
     return cfg.act_mismatch if c.done() else cfg.act_missing
 
 
-def _best(md: _MDuty, child: Sequence[_CDuty], cfg: Config) -> list[tuple[float, _CDuty, list[str]]]:
-    scored = []
-    for cd in child:
-        shared = [t for t in md.w if t in cd.terms]
-        if not shared:
-            continue
-        obj = sum(md.w[t] for t in shared) / md.mass
-        s = obj * _act(md.duty, cd.duty, cfg)
-        scored.append((s, cd, sorted(shared, key=lambda t: (-md.w[t], t))))
-    scored.sort(key=lambda x: (-x[0], x[1].task["task_id"]))
-    return scored
+def _best(md: _MDuty, child: Sequence[_CDuty], index: Mapping[str, list[int]],
+          cfg: Config, k: int = 5) -> list[tuple[float, _CDuty, list[str]]]:
+    """The K child clauses that best carry out duty MD, with the words they share with it."""
+    acc: dict[int, float] = {}
+    for t, w in md.w.items():  # through the inverted index: only clauses sharing a word
+        for i in index.get(t, ()):
+            acc[i] = acc.get(i, 0.0) + w
+    scored = [(a / md.mass * _act(md.duty, child[i].duty, cfg), i) for i, a in acc.items()]
+    scored.sort(key=lambda x: (-x[0], child[x[1]].task["task_id"], x[1]))
+    out = []
+    for s, i in scored[:k]:
+        cd = child[i]
+        out.append((s, cd, sorted((t for t in md.w if t in cd.terms), key=lambda t: (-md.w[t], t))))
+    return out
 
 
 def _display(shared: list[str], verbs: Iterable[str], k: int = 8) -> list[str]:
@@ -157,6 +160,10 @@ def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: 
                          tuple(v for d, _ in ds for v in d.verbs), "",
                          frozenset().union(*(d.inner for d, _ in ds)))
             child.append(_CDuty(whole, frozenset().union(*(tf for _, tf in ds)), t))
+    index: dict[str, list[int]] = {}
+    for i, cd in enumerate(child):
+        for t in cd.terms:
+            index.setdefault(t, []).append(i)
     out: list[Coverage] = []
     for m in mandates:
         base = dict(child_doc_id=child_doc_id or "", mandate_id=m.mandate_id, mandate_text=m.text,
@@ -169,12 +176,12 @@ def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: 
         if is_self_evident(m.text, rules):
             out.append(Coverage(**base, status="covered", score=1.0, method=SELF_METHOD))
             continue
-        out.append(_cover(m, base, duty_terms, space, child, cfg))
+        out.append(_cover(m, base, duty_terms, space, child, index, cfg))
     return out
 
 
 def _cover(m: Mandate, base: dict, duty_terms, space: _Space, child: Sequence[_CDuty],
-           cfg: Config) -> Coverage:
+           index: Mapping[str, list[int]], cfg: Config) -> Coverage:
     best_score, best_cov = -1.0, None
     for tx in m.texts or (m.text,):  # a group mandate: the best of its texts
         mds = []
@@ -188,7 +195,7 @@ def _cover(m: Mandate, base: dict, duty_terms, space: _Space, child: Sequence[_C
         score, verbs, shown, themes = 0.0, [], [], Counter()
         weight: Counter = Counter()  # what each child task contributes: the main evidence first
         for md in mds:
-            scored = _best(md, child, cfg)
+            scored = _best(md, child, index, cfg)
             if not scored:
                 continue
             top, cd, shared = scored[0]

@@ -19,11 +19,12 @@ from ..rules import Rules
 __all__ = ["TextConfig", "text_config", "fold", "words", "abbreviations_in", "prepare", "terms"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per Rules, a cache key
 class TextConfig:
     abbr: tuple[tuple[re.Pattern, str], ...]
     stop: frozenset[str]
-    synonyms: tuple[tuple[re.Pattern, str], ...]
+    synonyms: re.Pattern | None  # every alternative phrase, longest first, in one pattern
+    heads: Mapping[str, str]  # alternative phrase -> the phrase it stands for
     labels: tuple[re.Pattern, ...] = ()
 
 
@@ -31,10 +32,6 @@ def fold(s: str) -> str:
     """Lower case NFC with one tone style (`hoá` → `hóa`)."""
     s = unicodedata.normalize("NFC", s).lower()
     return _TONE_RE.sub(lambda m: _TONE_FIX[m.group(1)], s)
-
-
-def _phrase_re(phrase: str) -> re.Pattern:
-    return re.compile(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])")
 
 
 def text_config(rules: Rules) -> TextConfig:
@@ -50,7 +47,9 @@ def text_config(rules: Rules) -> TextConfig:
             syn.append((fold(str(alt)), head))
     syn.sort(key=lambda kv: -len(kv[0]))  # longest first: `tổng đài điện thoại quốc gia` before `tổng đài`
     labels = tuple(re.compile(p) for p in spec.get("field_labels") or ())
-    return TextConfig(abbr, stop, tuple((_phrase_re(a), h) for a, h in syn), labels)
+    alts = (re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a, _ in syn) + r")(?![\w])")
+            if syn else None)
+    return TextConfig(abbr, stop, alts, dict(syn), labels)
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +106,12 @@ _SPACES = re.compile(r"\s+")
 
 def prepare(text: str, cfg: TextConfig, extra_abbr: Mapping[str, str] = ()) -> str:
     """Folded text with abbreviations spelt out and synonyms merged; `,;.:` kept as boundaries."""
-    for k, v in dict(extra_abbr).items():
+    return _prepare(text, cfg, tuple(sorted(dict(extra_abbr).items())))
+
+
+@lru_cache(maxsize=50000)
+def _prepare(text: str, cfg: TextConfig, extra_abbr: tuple[tuple[str, str], ...]) -> str:
+    for k, v in extra_abbr:
         text = re.sub(r"(?<![\w-])" + re.escape(k) + r"(?![\w-])", v, text)
     for pat, v in cfg.abbr:
         text = pat.sub(v, text)
@@ -116,8 +120,8 @@ def prepare(text: str, cfg: TextConfig, extra_abbr: Mapping[str, str] = ()) -> s
         text = pat.sub(" ", text)
     text = _PUNCT.sub(" ", text)
     text = re.sub(r"(\d)[.,](\d)", r"\1\2", text)  # 1.000 is a number, not a boundary
-    for pat, head in cfg.synonyms:
-        text = pat.sub(head, text)
+    if cfg.synonyms is not None:
+        text = cfg.synonyms.sub(lambda m: cfg.heads[m.group(0)], text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -126,6 +130,11 @@ _LETTERS = re.compile(r"\w", re.UNICODE)
 
 def terms(text: str, stop: frozenset[str]) -> Counter:
     """Weighted terms of prepared text: syllables, and each word of several syllables once more."""
+    return Counter(_terms(text, stop))
+
+
+@lru_cache(maxsize=50000)
+def _terms(text: str, stop: frozenset[str]) -> Counter:
     out: Counter = Counter()
     for word in words(re.sub(r"[,;.:]", " ", text)):
         syl = [s for s in word.split() if _LETTERS.search(s) and not s.isdigit()]
