@@ -43,7 +43,8 @@ def _check(stem: str, spec: Any, where: str) -> None:
 
 
 def _compile(stem: str, spec: dict) -> dict:
-    return {**spec, "id": spec.get("id", stem), "_match": [re.compile(p) for p in spec.get("match") or []],
+    return {**spec, "id": spec.get("id", stem), "_stem": stem,
+            "_match": [re.compile(p) for p in spec.get("match") or []],
             "_refs": {ref_key(r) for r in spec.get("doc_refs") or [] if ref_key(r)}}
 
 
@@ -61,7 +62,7 @@ def chosen_catalogue(rules: Rules) -> dict | None:
     if not name:
         return None
     for cat in rules.compiled("compare.catalogues", catalogues):
-        if cat["id"] == name:
+        if name in (cat["id"], cat["_stem"]):
             return cat
     raise ValueError(f"no catalogue {name!r} in {rules.dir}/mandates")
 
