@@ -1,4 +1,4 @@
-"""Command line: `kehoach run INPUT... --out DIR` and `kehoach show FILE`."""
+"""Command line: `kehoach run INPUT... --out DIR`, `kehoach show FILE`, `kehoach catalogue FILE`."""
 
 from __future__ import annotations
 
@@ -38,6 +38,18 @@ def main(argv: list[str] | None = None) -> int:
                        help=f"documents per committed chunk of the store (default {DEFAULT_CHUNK})")
     p_run.add_argument("--fresh", action="store_true",
                        help="empty the store in --out first instead of adding to it")
+    chosen = p_run.add_mutually_exclusive_group()
+    chosen.add_argument("--mandate", default=None, metavar="NAME",
+                        help="check plans whose parent is not in the store against the catalogue "
+                             "rules/mandates/NAME.yaml")
+    chosen.add_argument("--against", default=None, metavar="FILE",
+                        help="the same with a catalogue YAML file or a parent plan document")
+    p_cat = sub.add_parser("catalogue", help="write a mandate catalogue (rules/mandates/NAME.yaml) "
+                                             "from a parent plan")
+    p_cat.add_argument("file", help="the parent plan (any input format)")
+    p_cat.add_argument("--out", required=True, help="the YAML file to write, e.g. rules/mandates/NAME.yaml")
+    p_cat.add_argument("--id", default=None, help="catalogue id (default: the --out file's stem)")
+    p_cat.add_argument("--rules", default=None)
     p_show = sub.add_parser("show", help="what was understood of one document")
     p_show.add_argument("file")
     p_show.add_argument("--out", default="outputs",
@@ -49,6 +61,16 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"kehoach: {exc}", file=sys.stderr)
         return 2
+    if args.command == "catalogue":
+        return _catalogue(args, rules)
+    if args.command == "run" and (args.mandate or args.against):
+        from .compare import with_catalogue
+
+        try:
+            rules = with_catalogue(rules, args.mandate or args.against)
+        except ValueError as exc:
+            print(f"kehoach: {exc}", file=sys.stderr)
+            return 2
     if args.command == "run":
         missing = [i for i in args.inputs if not Path(i).exists()]
         if missing:
@@ -75,6 +97,26 @@ def main(argv: list[str] | None = None) -> int:
           f"\nnot in the store {args.out}: `kehoach run {args.file} --out {args.out}` "
           "adds it, with its flags and coverage")
     return 0 if result.raw.status == "ok" else 1
+
+
+def _catalogue(args: argparse.Namespace, rules: Rules) -> int:
+    """`kehoach catalogue FILE --out rules/mandates/NAME.yaml`: the parent's tasks, reviewable."""
+    from .compare import build_catalogue, dump_catalogue
+    from .write import rows_of
+
+    result = process_file(args.file, rules=rules)
+    if result.raw.status != "ok":
+        print(f"kehoach: {args.file}: {result.raw.error or result.raw.status}", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    cat = build_catalogue(rows_of(result), rules=rules, name=args.id or out.stem, source=str(args.file))
+    dump_catalogue(cat, out)
+    n = sum(len(g["tasks"]) for g in cat["groups"])
+    print(f"catalogue {cat['id']}: {len(cat['groups'])} groups, {n} tasks from {args.file} -> {out}")
+    if not n:
+        print("kehoach: no tasks found in the parent plan: the catalogue is empty", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .compare.report_section import localization_and_changes_html
 from .flags import severity_rank
 from .link import as_rows, normalize
 from .rules import Rules
@@ -237,7 +238,12 @@ def render(tables: Mapping[str, Any], *, rules: Rules | None = None,
     data = data.replace("<", "\\u003c")
     page = _template()
     assert page.count(DATA_MARK) == 1, "the report template must hold the data mark once"
-    return page.replace(DATA_MARK, data)
+    page = page.replace(DATA_MARK, data)
+    # localization and change across cycles: static tables after the plans (few rows per plan)
+    extra = "\n".join(localization_and_changes_html(tables))
+    if extra:
+        page = page.replace("</body></html>", f'<section class="wrap">{extra}</section>\n</body></html>', 1)
+    return page
 
 
 # --- screenshot -------------------------------------------------------------------------

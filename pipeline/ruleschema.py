@@ -109,14 +109,36 @@ class LinkRules(Strict):
     issuer_abbreviations: dict[str, str] = {}
 
 
+class Calibration(BaseModel):
+    # where the thresholds come from: free notes and figures, for a reader
+    model_config = ConfigDict(extra="allow", frozen=True)
+    set: str
+
+
+Role = Literal["lead", "coordinate", "requested", "standing"]
+
+
 class CompareFile(Strict):
     thresholds: Thresholds
     weights: dict[str, Weight] = {}
+    calibration: Calibration | None = None
+    field_labels: list[Regex] = []  # labelled lines stripped from a task before matching
+    mandate_roles: list[Role] = []  # the roles that make a parent's task a body's mandate
+    generic_other_level: Regex | None = None
+    self_evident: list[Regex] = []  # mandates a plan meets by existing (`xây dựng kế hoạch`)
+    actions: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], Words] = {}  # verb classes of duties
+    light_words: Words = []
+    nominalizers: Words = []
+    head_nouns: Words = []
+    synonyms: list[Words] = []
     abbreviations: dict[str, str] = {}
     stopwords: Words = []
     level_agencies: dict[Level, list[Regex]] = {}
     level_mentions: dict[Level, list[Regex]] = {}
     link: LinkRules = LinkRules()
+    no_mandate_reasons: dict[Literal["no_parent", "parent_not_in_store", "parent_none_for_level",
+                                     "catalogue_none_for_level", "catalogue_not_for_level",
+                                     "catalogue_source"], str] = {}
 
 
 # --- deadlines.yaml ---------------------------------------------------------------------
@@ -340,6 +362,7 @@ class MandateTask(Strict):
     text: str
     theme: str | None = None
     levels: list[Level] | None = None  # the issuer levels it applies to (default: the group's)
+    agencies: Words = []  # the bodies the parent gave it to (`kehoach catalogue`)
     requires_section: SectionKind | None = None  # met by a child section of this kind
     source_path: str | None = None
 
@@ -352,13 +375,21 @@ class MandateGroup(Strict):
     source_path: str | None = None
 
 
+class CatalogueSource(Strict):
+    file: str = ""
+    doc_ref: str | None = None
+    issuer: str | None = None
+    issue_date: str | None = None
+
+
 class MandateCatalogue(Strict):
     id: str
     programme: str
     applies_to: list[Level] = []
     match: list[Regex] = []
+    doc_refs: Words = []  # the parent's numbers: a child citing one is checked against it
     groups: list[MandateGroup]
-    source: str | None = None
+    source: CatalogueSource | str | None = None
 
 
 SCHEMAS: dict[str, type[Strict]] = {

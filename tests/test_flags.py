@@ -2,6 +2,7 @@ import dataclasses
 
 from conftest import ROOT
 
+from pipeline.compare import GROUP_METHOD
 from pipeline.flags import (
     coverage_flags,
     find_flags,
@@ -139,7 +140,7 @@ def test_links_and_coverage_flags(rules):
                     "tfidf-cosine+theme")
     cov = [base, dataclasses.replace(base, mandate_id="m2", status="partial"),
            dataclasses.replace(base, mandate_id="m3", status="covered"),
-           dataclasses.replace(base, mandate_id="g", status="missing", method="group:tfidf-cosine+theme")]
+           dataclasses.replace(base, mandate_id="g", status="missing", method=GROUP_METHOD)]
     codes = [f.code for f in coverage_flags(cov, rules)]
     assert codes == ["MISSING_MANDATED_TASK", "PARTIAL_MANDATED_TASK", "MISSING_TASK_GROUP"]
     tables = {"plans": [{"doc_id": "c", "doc_kind": "ke_hoach", "number": "5", "issue_date": None,
