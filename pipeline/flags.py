@@ -328,7 +328,8 @@ def link_flags(links: Sequence[PlanLink], rules: Rules) -> list[Flag]:
         by_child[ln.child_doc_id].append(ln)
     for child, lns in by_child.items():
         for ln in lns:
-            if not ln.resolved:
+            # an ambiguous parent was found several times over: AMBIGUOUS_PARENT names the candidates
+            if not ln.resolved and not ln.candidates:
                 out.append(make_flag(rules, "PARENT_NOT_FOUND", child, parent=ln.parent_ref))
     return out
 

@@ -7,6 +7,7 @@ from pipeline.flags import (
     coverage_flags,
     find_flags,
     front_matter_flags,
+    link_flags,
     no_reporting_schedule,
     numbering_gaps,
     outdated_laws,
@@ -220,3 +221,12 @@ def test_seeds_lead_warnings(rules):
 
     assert lead_flags("004") == []
     assert 1 <= len(lead_flags("003")) <= 3
+
+
+def test_an_ambiguous_parent_is_not_also_reported_missing(rules):
+    missing = PlanLink(child_doc_id="c", parent_ref="19/KH-BCĐ", resolved=False, method="none")
+    ambiguous = dataclasses.replace(missing, parent_ref="20/KH-BCĐ", method="ambiguous",
+                                    candidates=("a", "b"))
+    flags = link_flags([missing, ambiguous], rules)
+    assert [(f.code, f.doc_id) for f in flags] == [("PARENT_NOT_FOUND", "c")]
+    assert "19/KH-BCĐ" in flags[0].message
