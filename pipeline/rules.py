@@ -31,7 +31,7 @@ FILE_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "frontmatter": ({"doc_kinds"}, {"signing_modes", "signer_titles", "issuer_patterns",
                                     "national_header", "labels", "issuer_bodies", "place_levels",
                                     "author_verbs", "author_heads", "preamble_openers",
-                                    "authority_lines", "coverage_words"}),
+                                    "authority_lines", "coverage_words", "attached_plan"}),
     "references": ({"ref_kinds"}, {"roles", "vague", "titled", "title_stop", "comma_joins",
                                    "issuer_stop", "short_name_words"}),
     "agencies": ({"agencies"}, {"generic", "vague_actors", "drop_suffixes", "plural_words", "abbreviations",

@@ -86,6 +86,8 @@ class _Compiled:
     place_levels: dict
     level_words: str
     pattern_levels: dict  # body pattern word -> level
+    wrapper_kinds: frozenset  # kinds that may issue an attached plan (a decision)
+    attached_kinds: frozenset  # kinds of the plan such a decision attaches
 
 
 def _compile(rules: Rules) -> _Compiled:
@@ -127,9 +129,8 @@ def _compile(rules: Rules) -> _Compiled:
         kind_line=re.compile(rf"^\s*{_alt(kind_by_word)}\s*$"),
         number=re.compile(rf"(?<![\p{{L}}]){_alt(labels.get('number', ['Số']))}\s*[:|]\s*"
                           rf"(?:{DOC_NUMBER}|(?P<blank>/))"),
-        # on the raw line: the place does not run back over a line break into the number
-        date_line=re.compile(rf"(?<![\p{{L}}\p{{M}}/-])(?P<place>\p{{Lu}}[\p{{L}}\p{{M}}]*"
-                             rf"(?:[ ]\p{{Lu}}[\p{{L}}\p{{M}}]*){{0,3}})[*_]*[ \t]*,[ \t\n]*{DATE_WORDS}"),
+        date_line=re.compile(rf"(?<![\p{{L}}\p{{M}}/-])(?P<place>{_date_place(level_words)})[*_]*[ \t]*,"
+                             rf"[ \t\n]*{DATE_WORDS}"),
         motto=re.compile(_alt(fm.get("national_header", []), "i")),
         body_alias=body_alias,
         body_level=body_level,
@@ -142,7 +143,9 @@ def _compile(rules: Rules) -> _Compiled:
         coverage=re.compile(rf"{_alt(fm.get('coverage_words', []), 'i')}\s+(?P<level>{level_words})"
                             rf"\s+(?P<name>{_NAME})"),
         mode_line=re.compile(rf"^(?P<mode>{modes})\.\s*(?P<rest>\S.*)$"),
-        person=re.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,5}$"),
+        # a name alone on its line; a footnote the cleaner joined to it (`Hồ Thị Thảo [1] Xã ...`)
+        # is not part of it
+        person=re.compile(r"^(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,5})(?:\s*\[\d{1,3}\].*)?$"),
         recipients_label=re.compile(rf"{_alt(labels.get('recipients', ['Nơi nhận']))}\s*:?"),
         signer_label=re.compile(rf"{_alt(labels.get('signer', ['Người ký']))}[\s|:]+"
                                 rf"(?P<name>\p{{Lu}}\p{{Ll}}*(?:[ \t]+\p{{Lu}}\p{{Ll}}*){{1,5}})"),
@@ -153,7 +156,21 @@ def _compile(rules: Rules) -> _Compiled:
         place_levels={k.lower(): v for k, v in levels.items()},
         level_words=level_words,
         pattern_levels=pattern_levels,
+        wrapper_kinds=frozenset(fm.get("attached_plan", {}).get("wrappers", [])),
+        attached_kinds=frozenset(fm.get("attached_plan", {}).get("attached", [])),
     )
+
+
+def _date_place(level_words: str) -> str:
+    """The place before `, ngày ...`: name words, after a level word when there is one
+    (`Quận 11`, `Thành phố Hồ Chí Minh`). Upper-case words stay on one line (the place never
+    runs back into the issuer or number lines above); a name in title case may wrap once
+    between words (`Thành phố Hồ\\nChí Minh`), as table cells of web copies do."""
+    upper = r"\p{Lu}[\p{L}\p{M}]*"
+    title = r"\p{Lu}[\p{Ll}\p{M}]*"
+    one_line = rf"{upper}(?:[ ]{upper}){{0,3}}"
+    wrapped = rf"{title}(?:[ \t]*\n?[ \t]*{title}){{0,4}}"
+    return rf"(?:{level_words}[ \t]+(?:\d{{1,3}}(?!\d)|{wrapped}|{one_line})|{one_line}|{wrapped})"
 
 
 def _key(s: str) -> str:
@@ -320,6 +337,14 @@ class _Header:
     title: str | None = None
     title_span: tuple[int, int] | None = None
     preamble_start: int | None = None
+    # a decision that issues a plan: where the decision's own text starts and where the
+    # attached plan's kind line stands (the decision's signature lies between them)
+    wrapper_preamble: int | None = None
+    attached_at: int | None = None
+
+
+def _kind_of(line: str, c: _Compiled) -> str | None:
+    return c.kind_by_word.get(" ".join(line.split()).upper()) if c.kind_line.match(line) else None
 
 
 def _find_title(text: str, doc_start: int, front_end: int, c: _Compiled, after: int) -> _Header:
@@ -331,10 +356,20 @@ def _find_title(text: str, doc_start: int, front_end: int, c: _Compiled, after: 
             h.preamble_start = lo
             break
         if c.kind_line.match(line):
-            h.kind = c.kind_by_word.get(" ".join(line.split()).upper())
+            h.kind = _kind_of(line, c)
             h.kind_end = hi
             start_idx = i + 1
             break
+    if h.kind in c.wrapper_kinds:
+        # `QUYẾT ĐỊNH ... Ban hành Kế hoạch ...` with the plan attached after the signature:
+        # the title is the attached plan's, under its own kind line
+        attached = next((j for j in range(start_idx, len(lines))
+                         if _kind_of(lines[j][2], c) in c.attached_kinds), None)
+        if attached is not None:
+            first = _find_title(text, doc_start, lines[attached][0], c, after)
+            h.wrapper_preamble = first.preamble_start
+            h.attached_at = lines[attached][0]
+            start_idx = attached + 1
     if start_idx is None:  # no kind line: an upper-case title right after the date line
         for i, (lo, _hi, line) in enumerate(lines):
             if lo >= after and _is_upper(line) and not c.authority.match(line) \
@@ -386,7 +421,12 @@ def _is_upper(line: str) -> bool:
 _RANGE = re.compile(r"(?i:giai\s+đoạn|từ\s+năm)\s*(?P<a>(?:19|20)\d\d)\s*(?:[-–—]|đến(?:\s+năm)?)\s*"
                     r"(?P<b>(?:19|20)\d\d)")
 _HORIZON = re.compile(r"(?i:(?:định\s+hướng|tầm\s+nhìn)\s*(?:đến|tới)\s+năm)\s+(?P<y>(?:19|20)\d\d)")
-_YEAR = re.compile(r"(?<!(?i:đến|tới)\s)(?i:năm)\s+(?P<y>(?:19|20)\d\d)")
+# a lone year, not the year of a date (`ngày 02 tháng 01 năm 2025` in a cited document's name)
+_YEAR = re.compile(r"(?<!(?i:đến|tới|tháng\s+\d{1,2})\s+)(?i:năm)\s+(?P<y>(?:19|20)\d\d)")
+# `đến năm 2030` in a title: the plan runs up to that year (a horizon says `định hướng` first)
+_UNTIL = re.compile(r"(?<!(?i:định\s+hướng|tầm\s+nhìn)\s+)(?i:(?:đến|tới)\s+năm)\s+(?P<y>(?:19|20)\d\d)")
+# a quoted name inside a title is a cited document's (`Đề án “... đến năm 2030”`)
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 
 
 def _period(*texts: str | None, single_from: int = 1) -> tuple[int | None, int | None, int | None]:
@@ -399,21 +439,26 @@ def _period(*texts: str | None, single_from: int = 1) -> tuple[int | None, int |
         if not t:
             continue
         t = " ".join(t.split())
+        if i == 0:
+            t = _QUOTED.sub(" ", t)
         from_here = False
-        if start is None:
+        if start is None and end is None:
             m = _RANGE.search(t)
             if m:
                 start, end = int(m["a"]), int(m["b"])
                 from_here = True
             elif i < single_from:
                 ys = [int(y["y"]) for y in _YEAR.finditer(t)]
+                until = _UNTIL.search(t) if i == 0 else None
                 if ys:
                     start = end = ys[0]
+                elif until:
+                    end = int(until["y"])
         if horizon is None and (i < single_from or from_here):
             m = _HORIZON.search(t)
             if m:
                 horizon = int(m["y"])
-        if start is not None and horizon is not None:
+        if (start is not None or end is not None) and horizon is not None:
             break
     return start, end, horizon
 
@@ -438,8 +483,9 @@ def _signature(text: str, flat: str, front_end: int, close: int | None, c: _Comp
             mode = m["mode"] + "."
             block.append(m["rest"])
             continue
-        if c.person.match(line):
-            name = line
+        pm = c.person.match(line)
+        if pm:
+            name = pm["name"]
             break
         if _is_upper(line):
             block.append(line)
@@ -660,6 +706,8 @@ def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
     period_start, period_end, horizon = _period(h.title, own_sentence, preamble,
                                                 single_from=2)
     sign_from = min(front_end, h.preamble_start if h.preamble_start is not None else front_end)
+    if h.attached_at is not None:  # the decision's signer, above the attached plan
+        sign_from, close = h.wrapper_preamble or doc_start, h.attached_at
     mode, signer_title, signer_name = _signature(text, flat, sign_from, close, c)
     if signer_name is None:
         m = c.signer_label.search(flat)
