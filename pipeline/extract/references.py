@@ -42,6 +42,8 @@ class _Compiled:
     kind_by_word: dict
     kind_by_symbol: dict
     date_after: re.Pattern
+    date_shared: re.Pattern
+    amended: re.Pattern | None
     of_issuer: re.Pattern
     trigger_end: re.Pattern
     trigger_role: dict
@@ -77,13 +79,18 @@ def _compile(rules: Rules) -> _Compiled:
     return _Compiled(
         # `Quyết định số 33/QĐ-TTg`, `Kết luận số 132-KL/TW`, `Luật số 53/2024/QH15`, `số 68/KH-UBND`
         numbered=re.compile(
-            rf"(?:(?P<kind>{words})\s+(?:số\s*:?\s*)?|(?<![\p{{L}}\d/-])(?:số\s+)?)"
+            rf"(?:(?P<kind>{words})(?:(?:\s+\p{{Ll}}[\p{{L}}\p{{M}}]*){{1,3}}\s+số\s*:?\s*|\s+(?:số\s*:?\s*)?)"
+            rf"|(?<![\p{{L}}\d/-])(?:số\s+)?)"
             rf"(?:(?<![\w/-]){PARTY_NUMBER}|(?<![\w/-])(?={{1}}){DOC_NUMBER})".replace("{1}", r"\d")),
         titled=re.compile(rf"(?<![\p{{L}}])(?P<kind>{_alt(titled)})\s+(?=\S)"),
         titled_spec=titled,
         kind_by_word=kind_by_word,
         kind_by_symbol=kind_by_symbol,
         date_after=re.compile(rf"\s*,?\s*(?:[Nn]gày\s*)?(?P<date>{DATE_ANY})"),
+        # `số 008/CĐ-UBND và số 009/CĐ-UBND ngày 19/11/2025`: one date for both
+        date_shared=re.compile(rf"\s*(?:,|\s(?:và|,))\s*(?:số\s*)?\d[\w.]*\s*[-/][\w./-]*"
+                               rf"\s*,?\s*(?:[Nn]gày\s*)?(?P<date>{DATE_ANY})"),
+        amended=re.compile(rf"(?i:{_alt(r.get('amendment_cues', []))})") if r.get("amendment_cues") else None,
         of_issuer=re.compile(r"\s*,?\s*(?:của|do)\s+"),
         # a citation is governed by the clause opener right before it (or by none)
         trigger_end=re.compile(rf"(?:^|[.;:,]|\n)[\s*_|]*(?P<trig>{triggers})?[\s*_|]*(?:các\s+)?$"),
@@ -394,10 +401,14 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
     out: list[_Cite] = []
     taken: list[tuple[int, int]] = []
     last_trigger: list = []
+    amending = _amendment_spans(flat, doc_start, end, c)
+
+    def amends(pos: int) -> bool:
+        return any(lo <= pos < hi for lo, hi in amending)
 
     for m in c.numbered.finditer(flat, doc_start, end):
         number, symbol, doc_ref = number_from_match(m)
-        if not number or not symbol:
+        if not number or not symbol or amends(m.start()):
             continue
         kind_word = m["kind"]
         kind = (c.kind_by_word.get(" ".join(kind_word.lower().split())) if kind_word else None) \
@@ -412,6 +423,9 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
         if dm and dm.start("date") - pos < 12:
             date = date_from_match(dm)
             pos = dm.end()
+        else:
+            shared = c.date_shared.match(flat, pos)
+            date = date_from_match(shared) if shared else None
         issuer = None
         im = c.of_issuer.match(flat, pos)
         if im:
@@ -438,6 +452,8 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
     for m in c.titled.finditer(flat, doc_start, end):
         if any(lo <= m.start() < hi for lo, hi in taken):
             continue
+        if amends(m.start()):
+            continue
         kind_word = " ".join(m["kind"].split())
         spec = c.titled_spec.get(kind_word, {})
         t = _read_title(flat, m.end(), kind_word, c)
@@ -447,6 +463,14 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
             continue
         name = _expand(f"{kind_word} {t.name}", abbrs)
         kind = spec.get("kind", "other")
+        # `Luật Dữ liệu số 60/2024/QH15`: the name of the numbered document that follows
+        numbered_next = next((n for n in numbered if t.end <= n.start <= t.end + 4
+                              and not flat[t.end:n.start].strip(" ,")), None)
+        if numbered_next is not None:
+            numbered_next.title = name
+            numbered_next.kind = kind
+            numbered_next.start = m.start()
+            continue
         before = flat[max(0, m.start() - 30):m.start()]
         ap = c.approves_before.search(before)
         alias_of = None
@@ -484,6 +508,18 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
                 out.append(_Cite(key=("title", _norm(name2)), kind=kind, start=t.more, end=t2.end,
                                  role=role, title=name2, year=t2.year))
     return out
+
+
+def _amendment_spans(flat: str, start: int, end: int, c: _Compiled) -> list[tuple[int, int]]:
+    """Where a clause says how a cited document was amended (`..., được sửa đổi, bổ sung tại
+    Luật ...`) up to the clause's end: the amending documents are the same document (contract)."""
+    if c.amended is None:
+        return []
+    spans = []
+    for m in c.amended.finditer(flat, start, end):
+        stop = re.compile(r";|\.\s|\n\s*\n").search(flat, m.end(), end)
+        spans.append((m.start(), stop.start() if stop else end))
+    return spans
 
 
 def _merge(cites: list[_Cite]) -> list[_Cite]:
