@@ -79,8 +79,9 @@ def _compile(rules: Rules) -> _Compiled:
     return _Compiled(
         # `Quyết định số 33/QĐ-TTg`, `Kết luận số 132-KL/TW`, `Luật số 53/2024/QH15`, `số 68/KH-UBND`
         numbered=re.compile(
-            rf"(?:(?P<kind>{words})(?:(?:\s+\p{{Ll}}[\p{{L}}\p{{M}}]*){{1,3}}\s+số\s*:?\s*|\s+(?:số\s*:?\s*)?)"
-            rf"|(?<![\p{{L}}\d/-])(?:số\s+)?)"
+            # kind word and `số` in any case: a title in capitals cites `QUYẾT ĐỊNH SỐ 06/QĐ-TTG`
+            rf"(?:(?P<kind>(?i:{words}))(?:(?:\s+\p{{Ll}}[\p{{L}}\p{{M}}]*){{1,3}}\s+số\s*:?\s*"
+            rf"|\s+(?:(?i:số)\s*:?\s*)?)|(?<![\p{{L}}\d/-])(?:(?i:số)\s+)?)"
             rf"(?:(?<![\w/-]){PARTY_NUMBER}|(?<![\w/-])(?={{1}}){DOC_NUMBER})".replace("{1}", r"\d")),
         titled=re.compile(rf"(?<![\p{{L}}])(?P<kind>{_alt(titled)})\s+(?=\S)"),
         titled_spec=titled,
@@ -95,8 +96,10 @@ def _compile(rules: Rules) -> _Compiled:
         # a citation is governed by the clause opener right before it (or by none)
         trigger_end=re.compile(rf"(?:^|[.;:,]|\n)[\s*_|]*(?P<trig>{triggers})?[\s*_|]*(?:các\s+)?$"),
         trigger_role=trigger_role,
-        approves_before=re.compile(rf"(?P<verb>{approves})\s+$"),
-        approves_after=re.compile(rf"^\s*(?:về\s+việc\s+)?{approves}\s+{programme}\b", re.I),
+        # `chưa ban hành Luật Quy hoạch (sửa đổi)`: a law not yet made approves nothing
+        approves_before=re.compile(rf"(?<!(?i:{_alt(roles.get('negations', []) or ['chưa'])})\s+)"
+                                   rf"(?P<verb>{approves})\s+$"),
+        approves_after=re.compile(rf"^\s*(?:về(?:\s+việc)?\s+)?{approves}\s+{programme}\b", re.I),
         basis_cue=re.compile(rf"(?i:{_alt(roles.get('basis_cues', []))})\s+(?:\S+\s+){{0,3}}$"),
         mention_cue=re.compile(rf"(?i:{_alt(roles.get('mention_cues', []))})"),
         norm_kinds=set(roles.get("norm_kinds", [])),
@@ -466,11 +469,6 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
         # `Luật Dữ liệu số 60/2024/QH15`: the name of the numbered document that follows
         numbered_next = next((n for n in numbered if t.end <= n.start <= t.end + 4
                               and not flat[t.end:n.start].strip(" ,")), None)
-        if numbered_next is not None:
-            numbered_next.title = name
-            numbered_next.kind = kind
-            numbered_next.start = m.start()
-            continue
         before = flat[max(0, m.start() - 30):m.start()]
         ap = c.approves_before.search(before)
         alias_of = None
@@ -498,6 +496,11 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
                 role = _body_role(text, m.start(), kind, c)
         else:
             role = "mentions"
+        if numbered_next is not None:
+            numbered_next.title, numbered_next.kind, numbered_next.start = name, kind, m.start()
+            if _ROLE_RANK[role] > _ROLE_RANK[numbered_next.role]:
+                numbered_next.role = role
+            continue
         out.append(_Cite(key=("title", base), kind=kind, start=m.start(),
                          end=m.end() + len(flat[m.end():t.end]), role=role, date=date,
                          title=name, year=t.year))
@@ -559,6 +562,11 @@ def _merge(cites: list[_Cite]) -> list[_Cite]:
             alias.setdefault(a, target)
         if _ROLE_RANK[cite.role] > _ROLE_RANK[target.role]:
             target.role = cite.role
+        if target.doc_ref and cite.doc_ref and target.doc_ref.isupper() and not cite.doc_ref.isupper():
+            # first cited in a title in capitals (`06/QĐ-TTG`): the text's own spelling
+            target.doc_ref, target.symbol = cite.doc_ref, cite.symbol
+        if target.title and " ".join(target.title.split()[:3]).isupper():
+            target.title = None  # read from a title in capitals, running on past it
         target.date = target.date or cite.date
         target.issuer = target.issuer or cite.issuer
         target.title = target.title or cite.title
