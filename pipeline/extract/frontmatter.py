@@ -28,7 +28,7 @@ from .dates import DATE_WORDS, date_from_match
 from .docnumbers import DOC_NUMBER, number_from_match, symbol_prefix
 from .patterns import words_alternation as _alt
 
-__all__ = ["find_plan", "flatten", "front_bounds", "Place", "parse_place", "canonical_body",
+__all__ = ["find_plan", "flatten", "front_bounds", "title_span", "Place", "parse_place", "canonical_body",
            "province_mentions"]
 
 # Characters the cleaner may leave that are never part of a value: markup and table bars.
@@ -659,6 +659,19 @@ def _locate(place: Place | None, level: str, mentions: Counter):
         return None, None, None
     prov = units.province_by_code(best)
     return prov.name, prov.code, None
+
+
+def title_span(seg: Segmented, rules: Rules) -> tuple[int, int] | None:
+    """Where the plan's title stands in the cleaned text (the attached plan's under a
+    decision that issues one), or None."""
+    text = seg.doc.text
+    c = _rules(rules)
+    doc_start, front_end = front_bounds(seg, rules)
+    flat = flatten(text)
+    num_m = c.number.search(flat, doc_start, front_end)
+    date_m = c.date_line.search(text, doc_start, front_end)
+    after = max(num_m.end() if num_m else doc_start, date_m.end() if date_m else doc_start)
+    return _find_title(text, doc_start, front_end, c, after).title_span
 
 
 # --- the stage --------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from ..records import PlanInfo, Reference, Segmented
 from ..rules import Rules
 from .dates import DATE_ANY, date_from_match
 from .docnumbers import DOC_NUMBER, PARTY_NUMBER, number_from_match, symbol_prefix
-from .frontmatter import _last, canonical_body, flatten, front_bounds, parse_place
+from .frontmatter import _last, canonical_body, flatten, front_bounds, parse_place, title_span
 from .frontmatter import _rules as _fm_rules
 from .patterns import words_alternation as _alt
 
@@ -47,6 +47,9 @@ class _Compiled:
     of_issuer: re.Pattern
     trigger_end: re.Pattern
     trigger_role: dict
+    own_committees: dict  # place level word -> the party committee of such a place
+    cap_trigger_end: re.Pattern
+    title_trigger: re.Pattern
     approves_before: re.Pattern
     approves_after: re.Pattern
     basis_cue: re.Pattern
@@ -96,6 +99,9 @@ def _compile(rules: Rules) -> _Compiled:
         # a citation is governed by the clause opener right before it (or by none)
         trigger_end=re.compile(rf"(?:^|[.;:,]|\n)[\s*_|]*(?P<trig>{triggers})?[\s*_|]*(?:các\s+)?$"),
         trigger_role=trigger_role,
+        own_committees={k.lower(): v.lower() for k, v in r.get("own_committees", {}).items()},
+        cap_trigger_end=re.compile(rf"\s(?P<trig>(?=\p{{Lu}}){triggers})[\s*_|]*(?:các\s+)?$"),
+        title_trigger=re.compile(rf"[\s*_|]*(?P<trig>{_alt(roles.get('implements', []), 'i')})\b"),
         # `chưa ban hành Luật Quy hoạch (sửa đổi)`: a law not yet made approves nothing
         approves_before=re.compile(rf"(?<!(?i:{_alt(roles.get('negations', []) or ['chưa'])})\s+)"
                                    rf"(?P<verb>{approves})\s+$"),
@@ -330,6 +336,8 @@ class _Cite:
     title: str | None = None
     year: str | None = None
     aliases: list = field(default_factory=list)
+    promoted: bool = False  # a plan / approved programme under `Căn cứ` read as implemented
+    in_title: bool = False
 
 
 def _norm(s: str) -> str:
@@ -369,6 +377,10 @@ def _role_at(text: str, flat: str, start: int, front_end: int, c: _Compiled,
         before = "\n" + before
     before = re.sub(r"[*#|_]", " ", before)
     m = c.trigger_end.search(before)
+    if not m or not m["trig"]:
+        # a capitalised opener mid-line opens a clause too (`... năm 2025 Căn cứ Quyết định`,
+        # two preamble paragraphs the cleaner joined)
+        m = c.cap_trigger_end.search(before) or m
     if not m:
         return None, False
     if m["trig"]:
@@ -405,6 +417,9 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
     taken: list[tuple[int, int]] = []
     last_trigger: list = []
     amending = _amendment_spans(flat, doc_start, end, c)
+    title = title_span(seg, rules)
+    title_trig = c.title_trigger.match(flat, title[0]) if title else None
+    prev, prev_tail, prev_trig = None, 0, (None, False)
 
     def amends(pos: int) -> bool:
         return any(lo <= pos < hi for lo, hi in amending)
@@ -434,22 +449,39 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
         if im:
             issuer, pos = _read_issuer(flat, im.end(), c, rules)
         desc, _desc_end = _description(flat, pos, c.short_name)
-        title = re.sub(r"^(?:về\s+việc|về|V/v)\s+", "", desc).strip(" ,") or None
+        title_text = re.sub(r"^(?:về\s+việc|về|V/v)\s+", "", desc).strip(" ,") or None
         trig, top = _role_at(text, flat, m.start(), front_end, c, last_trigger)
+        promoted = in_title = False
+        if prev is not None and re.fullmatch(r"\s*(?:,|,?\s*và)\s*", flat[prev_tail:m.start()]):
+            trig, top = prev_trig  # `Kế hoạch số A của X và Kế hoạch số B`: the same clause
+        if title and title[0] <= m.start() < title[1]:
+            # `KẾ HOẠCH Triển khai Quyết định số 06/QĐ-TTg ...`: what the title carries out
+            in_title = True
+            trig, top = (c.trigger_role.get(" ".join(title_trig["trig"].lower().split())), True) \
+                if title_trig else (trig, top)
+        prev, prev_tail, prev_trig = m, pos, (trig, top)
         if m.start() < front_end and top:
             role = trig or "mentions"
             if role == "legal_basis" and (kind in ("ke_hoach", "chuong_trinh")
                                           or c.approves_after.match(desc)):
-                role = "implements"
+                role, promoted = "implements", True
         else:
             # a numbered document in the body is basis only when it is a legal norm
             role = _body_role(text, m.start(), kind, c) if kind in c.norm_kinds else "mentions"
         key = ("num", number.lstrip("0") or "0", symbol.upper())
         cite = _Cite(key=key, kind=kind, start=m.start(), end=m.end(), role=role, number=number,
                      symbol=symbol, doc_ref=doc_ref, date=date, issuer=issuer,
-                     title=_expand(title, abbrs) if title else None)
+                     title=_expand(title_text, abbrs) if title_text else None,
+                     promoted=promoted, in_title=in_title)
         out.append(cite)
         taken.append((m.start(), m.end()))
+    # a title that names the documents it carries out names the plan's parents: a plan or a
+    # programme under `Căn cứ` is then only its basis
+    parents = {x.key for x in out if x.in_title and x.role == "implements"}
+    if parents:
+        for x in out:
+            if x.promoted and x.key not in parents:
+                x.role = "legal_basis"
 
     numbered = sorted(out, key=lambda x: x.start)
     for m in c.titled.finditer(flat, doc_start, end):
@@ -576,9 +608,30 @@ def _merge(cites: list[_Cite]) -> list[_Cite]:
     return merged
 
 
+def _own_place(issuer: str | None, plan: PlanInfo, c: _Compiled) -> str | None:
+    """`UBND tỉnh`, `Ban Thường vụ Tỉnh ủy` in a plan of tỉnh Bắc Ninh are Bắc Ninh's bodies:
+    the issuer with the place name the plan's own locality gives."""
+    if not issuer or not plan.locality:
+        return issuer
+    level, _, name = plan.locality.partition(" ")
+    if plan.locality.lower().startswith("thành phố "):
+        level, name = "thành phố", plan.locality[len("thành phố "):]
+    if not name:
+        return issuer
+    low = issuer.lower()
+    if low.endswith(" " + level):
+        return issuer[: len(issuer) - len(level)] + plan.locality
+    committee = c.own_committees.get(level)
+    if committee and low.endswith(committee) and plan.province:
+        return f"{issuer} {plan.province}"
+    return issuer
+
+
 def find_references(seg: Segmented, *, rules: Rules, plan: PlanInfo) -> Iterator[Reference]:
     """Every document the plan cites, once each, in the order of first citation."""
+    c = _rules(rules)
     for cite in _merge(_cites(seg, rules, plan)):
+        cite.issuer = _own_place(cite.issuer, plan, c)
         ident = f"{seg.doc.doc_id}:{cite.key}:{cite.start}"
         yield Reference(
             doc_id=seg.doc.doc_id,
