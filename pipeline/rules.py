@@ -38,7 +38,7 @@ FILE_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "agencies": ({"agencies"}, {"generic", "vague_actors", "drop_suffixes", "plural_words", "abbreviations",
                                 "levels", "heads", "request_words", "order_words", "roles"}),
     "themes": ({"themes"}, {"default", "section_weight", "lead_weight"}),
-    "deadlines": ({"recurrences"}, {"patterns", "descriptive", "window"}),
+    "deadlines": ({"recurrences"}, {"patterns", "descriptive", "window", "time_values"}),
     "targets": ({"comparators"}, {"not_targets", "units", "lead_words", "year", "baseline_before",
                                   "frequency"}),
     "flags": ({"flags"}, {"letter_order", "outdated_law", "reporting_schedule"}),
