@@ -29,6 +29,7 @@ class Grammar:
     freq_item: re.Pattern
     freq_names: tuple[str, ...]
     descriptive: re.Pattern
+    descriptive_after: re.Pattern  # `(công việc) hàng ngày của các đơn vị`: a frequency naming a thing
     period_range: re.Pattern
     period_year: re.Pattern
     period_until: re.Pattern  # `đến năm 2030`: a plan's period with no first year
@@ -158,6 +159,7 @@ def _build(rules: Rules) -> Grammar:
         freq_item=re.compile(rf"(?:{freq_alt})(?!\w)", flags),
         freq_names=tuple(r["recurrence"] for r in recs),
         descriptive=re.compile(rf"(?<!\w)(?:{phrase_alt(data.get('descriptive') or [])})(?!\w)", flags),
+        descriptive_after=re.compile(rf"\s+(?:{phrase_alt(data.get('descriptive_after') or [])})(?!\w)", flags),
         period_range=re.compile(rf"(?<!\w)(?:{p.get('period_range', '(?!)')})(?!\d)", flags),
         period_year=re.compile(rf"(?<!\w)(?:{p.get('period_year', '(?!)')})(?!\d)", flags),
         period_until=re.compile(rf"(?<!\w)(?:{p.get('period_until', '(?!)')})(?!\d)", flags),

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ..records import Deadline, PlanInfo, Segmented, Task
 from ..rules import Rules
 from .deadline_grammar import Grammar, Scan, grammar
+from .labelled import labelled_tasks
 from .locate import block_scopes, section_at, task_at
 from .targets import target_spans
 from .timevalues import TimeValue, open_periods, read_time_value, states_no_time, time_fields
@@ -230,7 +231,7 @@ def get_deadline_annotations(
             continue
         # `dự toán ngân sách hằng năm`, `kế hoạch hằng năm`: describes a thing
         clause = re.split(r"[,;:.()“”\"\x00]", text[max(0, s - 60) : s])[-1]
-        if g.descriptive.search(clause):
+        if g.descriptive.search(clause) or g.descriptive_after.match(text, m.end()):
             continue
         found.append(DeadlineAnnotation("recurring", s, m.end(),
                                         recurrence=_recurrence(g, m.group("freq"))))
@@ -284,6 +285,7 @@ def find_deadlines(
         year = int(m.group(1)) if m else None
     body = (seg.body_start, seg.body_end) if seg.body_start < seg.body_end else (0, len(text))
     scopes = None
+    untimed = set(rules["deadlines"].get("untimed_section_kinds") or [])
     for a in get_deadline_annotations(text, rules, year=year, period=period):
         if not a.plan_period and not body[0] <= a.start < body[1]:
             continue  # the preamble cites others' schedules; the signature block has none
@@ -291,10 +293,13 @@ def find_deadlines(
         section = None if a.plan_period or task else section_at(seg.sections, a.start)
         covered: list[Task | None] = [task]
         if task is None and section is not None:
+            if section.kind in untimed and a.kind in ("date", "period"):
+                continue  # `Đến hết năm 2025: ...` in the objectives is a target's year
             if scopes is None:
                 scopes = block_scopes(text, seg.sections, tasks, rules=rules)
             # `- Thời gian hoàn thành: ...` in a `Phân công` block: the block's tasks, one row each
-            covered = _block_tasks(a.start, section, scopes, seg.sections, tasks) or [None]
+            covered = (_block_tasks(a.start, section, scopes, seg.sections, tasks)
+                       or labelled_tasks(a.start, text, section, tasks, rules) or [None])
         for t in covered:
             yield Deadline(
                 doc_id=seg.doc.doc_id,
