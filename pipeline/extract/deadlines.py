@@ -113,6 +113,9 @@ def _plan_period(scan: Scan, g: Grammar, period: tuple[int | None, int] | None) 
     return None
 
 
+_DAY_MONTH = re.compile(r"(\d{1,2})\s*(?:/|tháng)\s*(\d{1,2})")
+_CLOSING_BRACKET = re.compile(r"\(([^()\n\x00]{4,40})\)(?=\s*(?:[.;]|\n|$))")
+
 # how many days a year a schedule names -> its frequency
 _PER_YEAR = {1: "annual", 2: "semiannual", 4: "quarterly", 12: "monthly"}
 
@@ -149,15 +152,27 @@ def get_deadline_annotations(
             taken.append((v.start, v.end))
     scan.take(taken)
 
+    # `... tiến tới thí điểm (2025 - 2026).`: a time in brackets that closes an item
+    taken = []
+    for m in _CLOSING_BRACKET.finditer(scan.masked):
+        vals = read_time_value(text, rules, year=year, start=m.start(1), end=m.end(1))
+        if len(vals) == 1 and not text[vals[0].end:m.end(1)].strip():
+            found.append(_from_value(vals[0]))
+            taken.append((vals[0].start, vals[0].end))
+    scan.take(taken)
+
     # reporting windows say what a report covers: understood, and never a deadline
     scan.take([m.span() for m in g.window.finditer(scan.masked)])
 
     # `định kỳ trước ngày 01/6 và 15/11 hằng năm`: one schedule, as often as it has days
     taken = []
     for m in g.periodic_dates.finditer(scan.masked):
-        n = len(re.findall(r"\d{1,2}\s*(?:/|tháng)\s*\d{1,2}", m.group("dates")))
+        days = list(_DAY_MONTH.finditer(text, m.start("dates"), m.end("dates")))
         found.append(DeadlineAnnotation("recurring", m.start(), m.end(),
-                                        recurrence=_PER_YEAR.get(n)))
+                                        recurrence=_PER_YEAR.get(len(days))))
+        for d in days:  # each day is also a due date in the plan's year (gold-real)
+            due = _date(year, int(d.group(2)), int(d.group(1)))
+            found.append(DeadlineAnnotation("date", d.start(), d.end(), due_date=due))
         taken.append(m.span())
     scan.take(taken)
 
@@ -213,7 +228,8 @@ def get_deadline_annotations(
 
     for pat in (g.periodic, g.report, g.times_per):
         taken = []
-        for m in scan.finditer(pat, g.heads):
+        # `02 lần/ngày` opens with a number, which the head words do not find
+        for m in scan.finditer(pat, g.heads if pat is not g.times_per else None):
             found.append(DeadlineAnnotation("recurring", m.start(), m.end(),
                                             recurrence=_recurrence(g, m.group("freq"))))
             taken.append(m.span())
