@@ -308,6 +308,9 @@ def find_deadlines(
         task = None if a.plan_period else task_at(tasks, a.start)
         section = None if a.plan_period or task else section_at(seg.sections, a.start)
         covered: list[Task | None] = [task]
+        if task is not None:  # a time label line inside the last item of a run times the run
+            home = section_at(seg.sections, a.start)
+            covered = (labelled_tasks(a.start, text, home, tasks, rules) if home else []) or covered
         if task is None and section is not None:
             if section.kind in untimed and a.kind in ("date", "period"):
                 continue  # `Đến hết năm 2025: ...` in the objectives is a target's year

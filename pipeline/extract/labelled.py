@@ -29,7 +29,9 @@ def labelled_tasks(pos: int, text: str, section: Section, tasks: Sequence[Task],
     floor = section.char_start
     for _lo, _vlo, vhi in time_fields(text, rules, section.char_start, label):
         floor = max(floor, vhi)  # the previous label block of this section
-    before = [t for t in tasks if floor <= t.char_start and t.char_end <= label + 1
+    # the line may be the tail of the last item's span (the segmenter kept it there) or stand
+    # after it: either way every item of the run since the previous label block
+    before = [t for t in tasks if floor <= t.char_start < label
               and section.char_start <= t.char_start < section.char_end]
     if not before:
         return []
