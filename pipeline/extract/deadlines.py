@@ -95,6 +95,8 @@ def _plan_period(scan: Scan, g: Grammar, period: tuple[int | None, int] | None) 
         if not m:
             return None
         period = _period_key(m)
+    if period == (None, None):  # the plan states no period
+        return None
     if period[0] is None:  # `đến năm 2030`: a plan that runs up to a year
         patterns = [g.period_until]
     else:
@@ -130,12 +132,13 @@ def get_deadline_annotations(
     rules: Rules,
     *,
     year: int | None = None,
-    period: tuple[int | None, int] | None = None,
+    period: tuple[int | None, int | None] | None = None,
 ) -> Iterator[DeadlineAnnotation]:
     """Every deadline in TEXT, in order of position.
 
     YEAR completes dates written without one (`gửi trước ngày 17/6`); PERIOD is the plan's
-    own (first, last) year, found once; without it the first range near the top is taken.
+    own (first, last) year, found once ((None, last) for `đến năm 2030`, (None, None) for a
+    plan that states none); without it the first range near the top is taken.
     """
     g = grammar(rules)
     scan = Scan(text)
@@ -295,6 +298,9 @@ def find_deadlines(
         period = (plan.period_start, plan.period_end if plan.period_end is not None else plan.period_start)
     elif plan is not None and plan.period_end is not None:
         period = (None, plan.period_end)
+    elif plan is not None and (plan.title or plan.doc_ref):
+        # front matter read, no period in it: a range near the top is a cited programme's
+        period = (None, None)
     year = plan_year(plan)
     if year is None:  # no front matter found: the year on the date line near the top
         m = _DATE_LINE_YEAR.search(text, 0, min(len(text), 3000))
