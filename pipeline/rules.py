@@ -41,7 +41,7 @@ FILE_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "deadlines": ({"recurrences"}, {"patterns", "descriptive", "window", "time_values",
                                  "untimed_section_kinds", "descriptive_after"}),
     "targets": ({"comparators"}, {"not_targets", "units", "lead_words", "year", "baseline_before",
-                                  "frequency"}),
+                                  "frequency", "fact_section_kinds"}),
     "flags": ({"flags"}, {"letter_order", "outdated_law", "reporting_schedule"}),
     "compare": ({"thresholds"}, {"weights", "abbreviations", "stopwords", "level_agencies",
                                 "level_mentions", "link"}),
