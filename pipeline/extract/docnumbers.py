@@ -14,8 +14,8 @@ slash removed. Party documents join number and symbol with a hyphen.
     DocNumber(number=None, symbol='KH-UBND', doc_ref=None)
     >>> parse_doc_number("823/PV11(CS) ngày")
     DocNumber(number='823', symbol='PV11(CS)', doc_ref='823/PV11(CS)')
-    >>> parse_doc_number("71/NQ -CP ngày"), parse_doc_number("27/NQ- TW ngày")
-    (DocNumber(number='71', symbol='NQ-CP', doc_ref='71/NQ-CP'), DocNumber(number='27', symbol='NQ-TW', doc_ref='27/NQ-TW'))
+    >>> parse_doc_number("71/NQ -CP ngày").doc_ref, parse_doc_number("27/NQ- TW ngày").doc_ref
+    ('71/NQ-CP', '27/NQ-TW')
     >>> parse_doc_number("68/KH-UBND - Hà Nội").doc_ref, parse_doc_number("66.2/2025/NQ-CP").number
     ('68/KH-UBND', '66.2')
 """

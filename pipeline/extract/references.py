@@ -23,9 +23,13 @@ from ..records import PlanInfo, Reference, Segmented
 from ..rules import Rules
 from .dates import DATE_ANY, date_from_match
 from .docnumbers import DOC_NUMBER, PARTY_NUMBER, number_from_match, symbol_prefix
-from .frontmatter import _last, canonical_body, flatten, front_bounds, parse_place, title_span
-from .frontmatter import _rules as _fm_rules
+from .fm_rules import flatten
+from .fm_rules import fm_rules as _fm_rules
+from .headerblock import front_bounds, title_span
+from .issuer import canonical_body
 from .patterns import words_alternation as _alt
+from .places import parse_place
+from .signature import last_match as _last
 
 __all__ = ["find_references"]
 

@@ -98,7 +98,8 @@ def _build(rules: Rules) -> _Values:
         label=re.compile(rf"(?<!\w)(?:{phrase_re(label)})[\s*_]*:[\s*_]*(?P<value>[^\n;]*)",
                          re.IGNORECASE),
         none=re.compile(rf"(?:{phrase_re(data.get('none', '(?!)'))})(?!\w)", re.IGNORECASE),
-        forms=tuple((name, re.compile(rf"(?<!\w){pat}(?!\w)" + (end if name not in ("open_years", "open_from") else ""),
+        # an open form runs on (`từ tháng 11/2025 đến khi ...`); the others end with the value
+        forms=tuple((name, re.compile(rf"(?<!\w){pat}(?!\w)" + ("" if name.startswith("open") else end),
                                       re.IGNORECASE))
                     for name, pat in forms),
     )
