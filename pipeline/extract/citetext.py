@@ -70,6 +70,10 @@ _PERIOD_START = re.compile(r"^(?i:giai|đoạn|định|hướng|đến|năm|tầ
                            r"\d{4}-\d{4}[,.;]?)$")
 
 
+# lower-case words running up to a document number: `và bản đồ số 27/2018/QH14`
+_NAMED_NUMBER = re.compile(r"(?:\s+\p{Ll}[\p{L}\p{M}]*){1,4}\s+số\s+\d")
+
+
 @dataclass
 class Title:
     end: int
@@ -145,7 +149,10 @@ def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None
                     break
             elif not has_period and not nxt[:1].isupper() and not _PERIOD_START.match(nxt) \
                     and not (is_law and _continues(bare_words, i + 1, flat, toks, c)
-                             and _verb_list(taken)):
+                             and _verb_list(taken)) \
+                    and not (is_law and _NAMED_NUMBER.match(flat, toks[i][1])):
+                # ... nor when the name runs on to the law's number (`Luật Đo đạc và bản đồ số
+                # 27/2018/QH14`): a number closes the name
                 # a law's name goes on closing a list of its verbs (`Luật Bảo vệ, chăm sóc và
                 # giáo dục trẻ em`), not after a whole name (`Luật Phòng, chống X và pháp luật`)
                 break

@@ -59,8 +59,12 @@ def front_bounds(seg: Segmented, rules: Rules) -> tuple[int, int]:
                 doc_start = prev
     if seg.sections and doc_start < seg.body_start <= len(text):
         return doc_start, seg.body_start
-    for lo, _hi, line in text_lines(text, doc_start, len(text)):
-        if _HEADING.match(line) and lo > doc_start:
+    lines = list(text_lines(text, doc_start, len(text)))
+    # a decision's articles are front matter when a plan is attached after them: its first
+    # heading comes after the attached plan's kind line
+    floor = next((lo for lo, _hi, line in lines if _kind_of(line, c) in c.attached_kinds), doc_start)
+    for lo, _hi, line in lines:
+        if _HEADING.match(line) and lo > floor:
             return doc_start, lo
     return doc_start, len(text)
 
