@@ -34,7 +34,7 @@ FILE_KEYS: dict[str, tuple[set[str], set[str]]] = {
                                     "authority_lines", "coverage_words", "attached_plan"}),
     "references": ({"ref_kinds"}, {"roles", "vague", "titled", "title_stop", "comma_joins",
                                    "issuer_stop", "short_name_words", "amendment_cues",
-                                   "own_committees"}),
+                                   "own_committees", "issuer_heads"}),
     "agencies": ({"agencies"}, {"generic", "vague_actors", "drop_suffixes", "plural_words", "abbreviations",
                                 "levels", "heads", "request_words", "order_words", "roles"}),
     "themes": ({"themes"}, {"default", "section_weight", "lead_weight"}),

@@ -190,7 +190,7 @@ def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | N
             if w.endswith((",", ";", ".")):
                 break
             continue
-        if taken and _starts(bare_words, i, c.issuer_stop):
+        if taken and _starts(bare_words, i, c.issuer_stop) and not _name_goes_on(flat, toks, i, c):
             break
         if w.startswith("(") or re.match(r"^\d", w):
             break
@@ -202,6 +202,18 @@ def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | N
     if not phrase or not phrase[:1].isupper():
         return None, pos
     return _canonical_issuer(phrase, rules), end
+
+
+def _name_goes_on(flat: str, toks: list, i: int, c: RefRules) -> bool:
+    """`và` inside a body's own name (`Bộ Lao động - Thương binh và Xã hội`, `Sở Văn hóa và
+    Thể thao`): a capitalised word follows that opens neither another body (`và Sở Y tế`)
+    nor another document (`và Kế hoạch số ...`)."""
+    if toks[i][2].lower() != "và" or i + 1 >= len(toks):
+        return False
+    nxt_lo, _hi, nxt = toks[i + 1]
+    if not nxt[:1].isupper() or nxt.isupper():
+        return False
+    return not (c.issuer_head.match(flat, nxt_lo) or c.kind_start.match(flat, nxt_lo))
 
 
 def _canonical_issuer(phrase: str, rules: Rules) -> str:

@@ -41,6 +41,7 @@ class RefRules:
     comma_joins: set
     issuer_stop: list
     abbr_def: re.Pattern
+    issuer_head: re.Pattern  # the words that open a body: a second issuer after `và`
     kind_start: re.Pattern
     short_name: re.Pattern | None = None
 
@@ -94,6 +95,8 @@ def _compile(rules: Rules) -> RefRules:
         title_stop=sorted((w.lower().split() for w in r.get("title_stop", [])), key=len, reverse=True),
         comma_joins={w.lower() for w in r.get("comma_joins", [])},
         issuer_stop=sorted((w.lower().split() for w in r.get("issuer_stop", [])), key=len, reverse=True),
+        issuer_head=re.compile(rf"{_alt(r.get('issuer_heads', []))}(?![\p{{L}}])" if r.get("issuer_heads")
+                               else r"(?!)"),
         abbr_def=re.compile(r"\((?P<abbr>\p{Lu}{2,8})\)"),
         kind_start=re.compile(rf"{words}|{_alt(titled)}"),
         short_name=(re.compile(rf"\(\s*(?i:{_alt(r['short_name_words'])})\b")

@@ -224,3 +224,15 @@ def test_joined_citations_share_the_clause_and_own_place(rules):
     # bodies of the plan's own province get its name
     assert refs["24/KH-UBND"].issuer == "Ủy ban nhân dân tỉnh Bắc Ninh"
     assert refs["14-KH/TU"].issuer == "Ban Thường vụ Tỉnh ủy Bắc Ninh"
+
+
+def test_issuer_names_with_va(rules):
+    text = ("KẾ HOẠCH\n\nX\n\nThực hiện Kế hoạch số 12/KH-BLĐTBXH ngày 01/3/2026 của Bộ Lao động - "
+            "Thương binh "
+            "và Xã hội về việc A; Kế hoạch số 13/KH-SVHTT ngày 02/3/2026 của Sở Văn hóa và Thể thao về B; "
+            "Kế hoạch số 15/KH-UBND ngày 04/3/2026 của UBND tỉnh Lạng Sơn và Sở Y tế.\n\nI. A\n")
+    refs = _by_ref(_refs(text, rules))
+    assert refs["12/KH-BLĐTBXH"].issuer == "Bộ Lao động - Thương binh và Xã hội"
+    assert refs["13/KH-SVHTT"].issuer == "Sở Văn hóa và Thể thao"
+    # near-miss: `và` before another body's head word ends the issuer
+    assert refs["15/KH-UBND"].issuer == "Ủy ban nhân dân tỉnh Lạng Sơn"
