@@ -147,8 +147,9 @@ def get_deadline_annotations(
     # `Thời gian thực hiện: Tháng 11 - 12/2025`: the label says the value is a time
     taken = []
     for _label, lo, hi in time_fields(text, rules):
-        if states_no_time(text[lo:hi], rules):
-            taken.append((lo, hi))  # `Thường xuyên`: understood, no row
+        none = states_no_time(text[lo:hi], rules)
+        if none:
+            taken.append((lo, lo + none))  # `Thường xuyên`: understood, no row
             continue
         for v in read_time_value(text, rules, year=year, start=lo, end=hi):
             found.append(_from_value(v))

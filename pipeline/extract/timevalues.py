@@ -168,9 +168,12 @@ def time_fields(text: str, rules: Rules, start: int = 0, end: int | None = None)
         yield m.start(), m.start("value"), m.end("value")
 
 
-def states_no_time(value: str, rules: Rules) -> bool:
-    """True for a value that times nothing: `Thường xuyên`, `khi có phát sinh`."""
-    return _values(rules).none.match(value.lstrip(" \t\n*_-+•")) is not None
+def states_no_time(value: str, rules: Rules) -> int:
+    """How many characters at the start of VALUE say it times nothing (`Thường xuyên`, `khi
+    có phát sinh`); 0 when none do. What follows may still time it (`Thường xuyên, hằng năm`)."""
+    lead = len(value) - len(value.lstrip(" \t\n*_-+•"))
+    m = _values(rules).none.match(value, lead)
+    return m.end() if m else 0
 
 
 def open_periods(text: str, rules: Rules):
