@@ -79,6 +79,7 @@ class Header:
     # a decision that issues a plan: where the decision's own text starts and where the
     # attached plan's kind line stands (the decision's signature lies between them)
     wrapper_preamble: int | None = None
+    wrapper_title: str | None = None  # the decision's own title (`BAN HÀNH KẾ HOẠCH X ...`)
     attached_at: int | None = None
 
 
@@ -107,6 +108,7 @@ def find_title(text: str, doc_start: int, front_end: int, c: FrontmatterRules, a
         if attached is not None:
             first = find_title(text, doc_start, lines[attached][0], c, after)
             h.wrapper_preamble = first.preamble_start
+            h.wrapper_title = first.title
             h.attached_at = lines[attached][0]
             start_idx = attached + 1
     if start_idx is None:  # no kind line: an upper-case title right after the date line
