@@ -69,6 +69,7 @@ class FrontmatterRules:
     place_levels: dict
     level_words: str
     pattern_levels: dict  # body pattern word -> level
+    title_cited: re.Pattern | None  # a cited document's kind word inside a title
     wrapper_kinds: frozenset  # kinds that may issue an attached plan (a decision)
     attached_kinds: frozenset  # kinds of the plan such a decision attaches
 
@@ -139,6 +140,8 @@ def _compile(rules: Rules) -> FrontmatterRules:
         place_levels={k.lower(): v for k, v in levels.items()},
         level_words=level_words,
         pattern_levels=pattern_levels,
+        title_cited=re.compile(rf"(?<![\p{{L}}]){_alt(fm.get('title_cited_kinds', []), 'i')}(?![\p{{L}}])")
+        if fm.get("title_cited_kinds") else None,
         wrapper_kinds=frozenset(fm.get("attached_plan", {}).get("wrappers", [])),
         attached_kinds=frozenset(fm.get("attached_plan", {}).get("attached", [])),
     )

@@ -73,10 +73,10 @@ def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
     own = next(iter(c.author.finditer(preamble)), None)
     own_sentence = preamble[own.start():].split(". ")[0] if own else None
     period_start, period_end, horizon = plan_period(h.title, own_sentence, preamble,
-                                                single_from=2)
+                                                single_from=2, cited=c.title_cited)
     if period_start is None and period_end is None and h.wrapper_title:
         # the decision's title names the same plan (`BAN HÀNH KẾ HOẠCH X, GIAI ĐOẠN 2013 - 2015`)
-        period_start, period_end, horizon = plan_period(h.wrapper_title)
+        period_start, period_end, horizon = plan_period(h.wrapper_title, cited=c.title_cited)
     sign_from = min(front_end, h.preamble_start if h.preamble_start is not None else front_end)
     if h.attached_at is not None:  # the decision's signer, above the attached plan
         sign_from, close = h.wrapper_preamble or doc_start, h.attached_at

@@ -163,7 +163,7 @@ _RANGE = re.compile(r"(?i:giai\s+đoạn|từ\s+năm)\s*(?P<a>(?:19|20)\d\d)\s*(
                     r"(?P<b>(?:19|20)\d\d)")
 
 
-_HORIZON = re.compile(r"(?i:(?:định\s+hướng|tầm\s+nhìn)\s*(?:đến|tới)\s+năm)\s+(?P<y>(?:19|20)\d\d)")
+_HORIZON = re.compile(r"(?i:(?:định\s+hướng|tầm\s+nhìn)\s*(?:đến|tới)\s+năm)\s*(?P<y>(?:19|20)\d\d)")
 
 
 # a lone year, not the year of a date (`ngày 02 tháng 01 năm 2025` in a cited document's name)
@@ -178,7 +178,8 @@ _UNTIL = re.compile(r"(?<!(?i:định\s+hướng|tầm\s+nhìn)\s+)(?i:(?:đến
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 
 
-def plan_period(*texts: str | None, single_from: int = 1) -> tuple[int | None, int | None, int | None]:
+def plan_period(*texts: str | None, single_from: int = 1,
+                cited: re.Pattern | None = None) -> tuple[int | None, int | None, int | None]:
     """Period and horizon from the first text that states them; a lone `năm 2026` counts
     only in the first `single_from` texts (the title), where it is the plan's year. Past
     those, a horizon counts only in the text the period came from: the rest of a preamble
@@ -199,6 +200,8 @@ def plan_period(*texts: str | None, single_from: int = 1) -> tuple[int | None, i
             elif i < single_from:
                 ys = [int(y["y"]) for y in _YEAR.finditer(t)]
                 until = _UNTIL.search(t) if i == 0 else None
+                if until and cited is not None and cited.search(t, 0, until.start()):
+                    until = None  # `THỰC HIỆN CHIẾN LƯỢC X ĐẾN NĂM 2020`: the strategy's year
                 if ys:
                     start = end = ys[0]
                 elif until:

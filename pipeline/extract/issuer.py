@@ -110,6 +110,23 @@ def issuer_candidates(text, flat, doc_start, h: Header, front_end, close, c, rul
                 yield _Cand(canonical_body(b["body"], rules), None)
 
 
+def _date_line_place(place_word: str, rules: Rules) -> Place | None:
+    """The issuer's place from the date line, which names it (ND 30/2020): `Thành phố Hồ Chí
+    Minh`, `Quận 11` carry their level word; a bare name counts when it is a province's."""
+    c = fm_rules(rules)
+    m = c.place_phrase.match(place_word)
+    if m and m.end() == len(place_word):
+        found = parse_place(m["level"], m["name"])
+        return found if found.name else None
+    prov = admin_units().province(place_word)
+    if prov is None:
+        return None
+    # the province's own level word when the name is a 2025 province (`thành phố Hà Nội`),
+    # `tỉnh` for an old one merged since (`tỉnh Trà Vinh`)
+    same = prov.name.lower() == " ".join(place_word.split()).lower()
+    return parse_place(prov.kind if same else "tỉnh", place_word)
+
+
 def choose_issuer(cands: list[_Cand], place_word: str | None, rules: Rules):
     body = next((cd.body for cd in cands if cd.body), None)
     places = [cd.place for cd in cands if cd.place]
@@ -125,6 +142,8 @@ def choose_issuer(cands: list[_Cand], place_word: str | None, rules: Rules):
                 place = guess
     elif place is None and named is not None:
         place = named
+    if place is None and place_word and body and body_level(body, rules) == "by_place":
+        place = _date_line_place(place_word, rules)  # a header that lost its place line
     level = body_level(body, rules) if body else "unknown"
     if level in ("national", "ministry"):
         return body, level, None

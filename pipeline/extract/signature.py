@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import regex as re
+
 from .fm_rules import FrontmatterRules
 from .headerblock import is_upper, text_lines
 
 __all__ = ['signature', 'last_match', 'closing_recipients']
+
+# a title in capitals and a name glued together when a copy lost the line break between them
+_GLUED = re.compile(r"^(?P<title>[\p{Lu} ]+?)(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,5})$")
 
 
 def signature(text: str, flat: str, front_end: int, close: int | None, c: FrontmatterRules):
@@ -35,6 +40,11 @@ def signature(text: str, flat: str, front_end: int, close: int | None, c: Frontm
         if is_upper(line):
             block.append(line)
             continue
+        gm = _GLUED.match(line)
+        if gm and is_upper(gm["title"]):  # `PHÓ CHỦ TỊCHSơn Thị Ánh Hồng`: a lost line break
+            block.append(gm["title"].strip())
+            name = gm["name"]
+            break
         if line.strip("()[]").lower() in ("đã ký", "ký", "đã ký và đóng dấu", "ký, đóng dấu"):
             continue
         break

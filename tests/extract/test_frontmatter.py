@@ -340,3 +340,21 @@ def test_signer_name_before_a_joined_footnote(rules):
             "Hồ Thị Nguyên Thảo [1] Xã Phú Mỡ, Phường Sông Cầu\n")
     p = _plan(text, rules, clean=False)
     assert (p.signer_title, p.signer_name) == ("PHÓ CHỦ TỊCH", "Hồ Thị Nguyên Thảo")
+
+
+def test_issuer_place_from_the_date_line(rules):
+    def plan(place):
+        head = "ỦY BAN NHÂN DÂN\n\nSố: 1/KH-UBND\n\n"
+        return _plan(f"{head}{place}, ngày 2 tháng 9 năm 2025\n\nKẾ HOẠCH\n\nX\n", rules)
+    # a header that lost its place line (a web copy): the date line names the issuer's place
+    p = plan("Nghệ An")
+    assert (p.issuer, p.issuer_level, p.province_code) == ("Ủy ban nhân dân tỉnh Nghệ An", "province", 40)
+    assert plan("Hà Nội").issuer == "Ủy ban nhân dân thành phố Hà Nội"
+    # near-miss: a bare name that is no province says nothing about the level
+    assert plan("Nhân Lý").issuer_level == "unknown"
+
+
+def test_signer_title_and_name_glued(rules):
+    text = "KẾ HOẠCH\nX\n\nI. A\n\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCHSơn Thị Ánh Hồng\n"
+    p = _plan(text, rules, clean=False)
+    assert (p.signing_mode, p.signer_title, p.signer_name) == ("KT.", "PHÓ CHỦ TỊCH", "Sơn Thị Ánh Hồng")
