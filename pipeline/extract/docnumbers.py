@@ -10,6 +10,9 @@ slash removed. Party documents join number and symbol with a hyphen.
     DocNumber(number='162', symbol='NĐ-CP', doc_ref='162/2025/NĐ-CP')
     >>> parse_doc_number("132-KL/TW")
     DocNumber(number='132', symbol='KL/TW', doc_ref='132-KL/TW')
+    >>> parse_doc_number("Chỉ thị số 30- CT/TU").doc_ref
+    '30-CT/TU'
+
     >>> parse_doc_number(" /KH-UBND")
     DocNumber(number=None, symbol='KH-UBND', doc_ref=None)
     >>> parse_doc_number("823/PV11(CS) ngày")
@@ -42,7 +45,8 @@ DOC_NUMBER = (
 )
 # Party documents: `132-KL/TW`, `36-CT/TW`, `05-NQ/TW`, `19-CT/TU`
 # (`10-CTr/TU`, `459-KHHĐ/TU`: the kind part may have lower-case letters as in state symbols)
-PARTY_NUMBER = r"(?P<pnum>\d{1,6})-(?P<psym>[A-ZĐ][A-Za-zĐđ]{0,4}/[A-ZĐ][A-Za-zĐđ0-9]*)"
+# (a stray space on one side of the hyphen is typing: `30- CT/TU`)
+PARTY_NUMBER = r"(?P<pnum>\d{1,6})(?:-[ \t]?|[ \t]-)(?P<psym>[A-ZĐ][A-Za-zĐđ]{0,4}/[A-ZĐ][A-Za-zĐđ0-9]*)"
 DOC_NUMBER_RE = re.compile(rf"(?<![\w/]){PARTY_NUMBER}|(?<![\w/-]){DOC_NUMBER}")
 
 

@@ -41,6 +41,8 @@ class RefRules:
     comma_joins: set
     issuer_stop: list
     abbr_def: re.Pattern
+    not_parent_words: set  # kind words of documents that are never a plan's parent
+    not_parent_symbols: set
     issuer_head: re.Pattern  # the words that open a body: a second issuer after `và`
     kind_start: re.Pattern
     short_name: re.Pattern | None = None
@@ -97,6 +99,8 @@ def _compile(rules: Rules) -> RefRules:
         issuer_stop=sorted((w.lower().split() for w in r.get("issuer_stop", [])), key=len, reverse=True),
         issuer_head=re.compile(rf"{_alt(r.get('issuer_heads', []))}(?![\p{{L}}])" if r.get("issuer_heads")
                                else r"(?!)"),
+        not_parent_words={" ".join(w.lower().split()) for w in roles.get("not_parents", {}).get("words", [])},
+        not_parent_symbols={w.upper() for w in roles.get("not_parents", {}).get("symbols", [])},
         abbr_def=re.compile(r"\((?P<abbr>\p{Lu}{2,8})\)"),
         kind_start=re.compile(rf"{words}|{_alt(titled)}"),
         short_name=(re.compile(rf"\(\s*(?i:{_alt(r['short_name_words'])})\b")

@@ -56,6 +56,7 @@ class _Cite:
     aliases: list = field(default_factory=list)
     promoted: bool = False  # a plan / approved programme under `Căn cứ` read as implemented
     in_title: bool = False
+    desc_span: tuple[int, int] = (0, 0)  # what a numbered document is said to be about
 
 
 def _norm(s: str) -> str:
@@ -142,7 +143,7 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
         im = c.of_issuer.match(flat, pos)
         if im:
             issuer, pos = read_issuer(flat, im.end(), c, rules)
-        desc, _desc_end = description(flat, pos, c.short_name)
+        desc, desc_end = description(flat, pos, c.short_name)
         title_text = re.sub(r"^(?:về\s+việc|về|V/v)\s+", "", desc).strip(" ,") or None
         trig, top = _role_at(text, flat, m.start(), front_end, c, last_trigger)
         promoted = in_title = False
@@ -159,6 +160,8 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
             if role == "legal_basis" and (kind in ("ke_hoach", "chuong_trinh")
                                           or c.approves_after.match(desc)):
                 role, promoted = "implements", True
+            if role == "implements" and _not_a_parent(kind_word, symbol, c):
+                role = "mentions"  # `Thực hiện Công văn số ...`: an instruction, not a programme
         else:
             # a numbered document in the body is basis only when it is a legal norm
             role = _body_role(text, m.start(), kind, c) if kind in c.norm_kinds else "mentions"
@@ -166,16 +169,20 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
         cite = _Cite(key=key, kind=kind, start=m.start(), end=m.end(), role=role, number=number,
                      symbol=symbol, doc_ref=doc_ref, date=date, issuer=issuer,
                      title=expand(title_text, abbrs) if title_text else None,
-                     promoted=promoted, in_title=in_title)
+                     promoted=promoted, in_title=in_title, desc_span=(pos, desc_end))
         out.append(cite)
         taken.append((m.start(), m.end()))
     # a title that names the documents it carries out names the plan's parents: a plan or a
     # programme under `Căn cứ` is then only its basis
     parents = {x.key for x in out if x.in_title and x.role == "implements"}
     if parents:
+        parent_at = [x.start for x in out if x.key in parents]
         for x in out:
             if x.promoted and x.key not in parents:
-                x.role = "legal_basis"
+                # ... unless it carries out one of them itself (`Kế hoạch số 185-KH/TU ... thực
+                # hiện Chỉ thị số 37-CT/TW`): the intermediate parent
+                if not any(x.desc_span[0] <= s < x.desc_span[1] for s in parent_at):
+                    x.role = "legal_basis"
 
     numbered = sorted(out, key=lambda x: x.start)
     for m in c.titled.finditer(flat, doc_start, end):
@@ -237,6 +244,14 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
                 out.append(_Cite(key=("title", _norm(name2)), kind=kind, start=t.more, end=t2.end,
                                  role=role, title=name2, year=t2.year))
     return out
+
+
+def _not_a_parent(kind_word: str | None, symbol: str, c: RefRules) -> bool:
+    """A dispatch or a notice (`Công văn`, `Thông báo`, `04/TB-VPCP`) instructs; it is no
+    programme or plan a plan carries out."""
+    if kind_word and " ".join(kind_word.lower().split()) in c.not_parent_words:
+        return True
+    return symbol_prefix(symbol).upper() in c.not_parent_symbols
 
 
 def _amendment_spans(flat: str, start: int, end: int, c: RefRules) -> list[tuple[int, int]]:

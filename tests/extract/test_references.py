@@ -236,3 +236,22 @@ def test_issuer_names_with_va(rules):
     assert refs["13/KH-SVHTT"].issuer == "Sở Văn hóa và Thể thao"
     # near-miss: `và` before another body's head word ends the issuer
     assert refs["15/KH-UBND"].issuer == "Ủy ban nhân dân tỉnh Lạng Sơn"
+
+
+def test_dispatches_are_not_parents_and_chained_parents(rules):
+    text = ("Số: 5/KH-UBND\n\nHà Nội, ngày 01 tháng 12 năm 2025\n\nKẾ HOẠCH\n\n"
+            "TRIỂN KHAI THỰC HIỆN CHỈ THỊ SỐ 37-CT/TW NGÀY 03/9/2019 CỦA BAN BÍ THƯ\n\n"
+            "Căn cứ Chỉ thị số 37-CT/TW ngày 03/9/2019 của Ban Bí thư về X; Kế hoạch số 185-KH/TU ngày "
+            "03/01/2020 của Ban Thường vụ Tỉnh ủy thực hiện Chỉ thị số 37-CT/TW ngày 03/9/2019 của Ban Bí "
+            "thư; Kế hoạch số 9/KH-UBND ngày 02/02/2020 của UBND tỉnh về Y.\n\n"
+            "Thực hiện Công văn số 2717/LĐTBXH-PC ngày 08/8/2012 của Bộ Lao động - Thương binh và Xã hội; "
+            "Chỉ thị số 30- CT/TU ngày 07 tháng 8 năm 2023 của Ban Thường vụ Tỉnh ủy.\n\nI. A\n")
+    refs = _by_ref(_refs(text, rules))
+    assert refs["37-CT/TW"].role == "implements"
+    # a plan under `Căn cứ` that carries out the title's parent is a parent too; one that does not
+    # is basis
+    assert refs["185-KH/TU"].role == "implements"
+    assert refs["9/KH-UBND"].role == "legal_basis"
+    # `Thực hiện Công văn ...`: an instruction, only mentioned
+    assert refs["2717/LĐTBXH-PC"].role == "mentions"
+    assert refs["30-CT/TU"].ref_date == dt.date(2023, 8, 7)  # a stray space after the hyphen
