@@ -255,3 +255,10 @@ def test_dispatches_are_not_parents_and_chained_parents(rules):
     # `Thực hiện Công văn ...`: an instruction, only mentioned
     assert refs["2717/LĐTBXH-PC"].role == "mentions"
     assert refs["30-CT/TU"].ref_date == dt.date(2023, 8, 7)  # a stray space after the hyphen
+
+
+def test_an_amending_law_is_no_row(rules):
+    text = ("KẾ HOẠCH\n\nX\n\nCăn cứ Luật Nghĩa vụ quân sự ngày 19/6/2015; Luật Sửa đổi, bổ sung một số điều "
+            "của 11 Luật về quân sự, quốc phòng ngày 27/6/2025; Luật Công an nhân dân năm 2018;\n\nI. A\n")
+    titles = [r.title for r in _refs(text, rules)]
+    assert titles == ["Luật Nghĩa vụ quân sự", "Luật Công an nhân dân năm 2018"]
