@@ -141,9 +141,15 @@ def find_title(text: str, doc_start: int, front_end: int, c: FrontmatterRules, a
         else:
             prev = picked[-1][2]
             gap = text[picked[-1][1]:lo].count("\n") > 1
-            if prev.rstrip().endswith((".", ":", ";")) or not line[:1].islower():
+            if prev.rstrip().endswith((".", ":", ";", ")")):
                 break
-            if gap and not line[:1].islower():
+            # a wrapped title may go on with a capital (`... ngày 06/9/2023` / `Của Ban Thường vụ
+            # ...` / `Đến năm 2025, định hướng đến năm 2030`) when no blank line, opener, heading
+            # or body line comes between
+            if not line[:1].islower() and (gap or len(picked) >= 3 or c.opener.match(line)
+                                           or c.authority.match(line) or c.kind_line.match(line)
+                                           or _HEADING.match(line) or is_upper(line)
+                                           or line.rstrip().endswith((":", ";"))):
                 break
         picked.append((lo, hi, line))
     if picked:

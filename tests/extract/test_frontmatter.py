@@ -358,3 +358,14 @@ def test_signer_title_and_name_glued(rules):
     text = "KẾ HOẠCH\nX\n\nI. A\n\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCHSơn Thị Ánh Hồng\n"
     p = _plan(text, rules, clean=False)
     assert (p.signing_mode, p.signer_title, p.signer_name) == ("KT.", "PHÓ CHỦ TỊCH", "Sơn Thị Ánh Hồng")
+
+
+def test_mixed_case_title_wrapped_with_capitals(rules):
+    text = ("Số: /KH-UBND\nTịnh Trà, ngày 26 tháng 4 năm 2024\nKẾ HOẠCH\n"
+            "Triển khai thực hiện Nghị quyết số 13-NQ/TU ngày 06/9/2023\n"
+            "Của Ban Thường vụ Tỉnh ủy về Chuyển đổi số tỉnh Quảng Ngãi\n"
+            "Đến năm 2025, định hướng đến năm 2030\n"
+            "Thực hiện Kế hoạch số 50/KH-UBND ngày 11/3/2024 của UBND huyện Sơn Tịnh.\n\nI. MỤC TIÊU\n")
+    p = _plan(text, rules, clean=False)
+    assert p.title.endswith("Đến năm 2025, định hướng đến năm 2030")  # the opener stops it
+    assert p.horizon_year == 2030
