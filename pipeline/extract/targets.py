@@ -100,7 +100,8 @@ def _build(rules: Rules) -> _Grammar:
     flags = re.IGNORECASE
     # numbers are found first (a cheap scan) and their comparator and unit read around them
     percent = re.compile(rf"\s*(?:{pct})", flags)
-    count = re.compile(rf"(?<!\w)(?P<cmp>{cmp_alt})\s+$", flags)
+    # a sign (`≥ 30%`, `≥30%`) needs no space after it
+    count = re.compile(rf"(?<!\w)(?P<cmp>{cmp_alt})(?:\s+|(?<=[^\w\s])\s*)$", flags)
     after_re = re.compile(rf"\s+(?P<after>{after_alt})(?!\w)", flags)
     links = cmp.get("links") or []
     link_alt, lead_alt = phrase_alt(links), phrase_alt(data.get("lead_words") or [])
@@ -313,11 +314,17 @@ def find_targets(
     text = seg.doc.text
     g = _grammar(rules)
     body = (seg.body_start, seg.body_end) if seg.body_start < seg.body_end else (0, len(text))
+    # in a plan whose headings say where it commits (objectives, tasks), a section of another
+    # kind (`ĐÁNH GIÁ TÌNH HÌNH THIỆT HẠI`, background) states facts, not commitments
+    facts = set(rules["targets"].get("fact_section_kinds") or [])
+    committing = {s.kind for s in seg.sections} - facts
     for a in get_target_annotations(text, rules):
         if not body[0] <= a.num_start < body[1]:
             continue  # a parent's targets quoted in the preamble are not this plan's
         task = task_at(tasks, a.num_start)
         section = None if task else section_at(seg.sections, a.num_start)
+        if section is not None and section.kind in facts and committing:
+            continue
         year = a.year if a.year is not None else _heading_year(seg.sections, a.num_start, g)
         yield Target(
             doc_id=seg.doc.doc_id,
