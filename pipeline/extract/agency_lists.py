@@ -181,7 +181,8 @@ class AgencyText:
             name_end = j
             lv = self._levels(j, end)
             levels = s[j:lv]
-            pl = self._place(lv, end)
+            # a provincial body drops its province even without a level word (`Công ty Điện lực Đắk Lắk`)
+            pl = self._place(lv, end, bare=kind == "AG" and level == "province")
             place = s[lv:pl]
             own = bool(place) and self.own is not None and [t.norm for t in place] == self.own
             j = pl
@@ -279,9 +280,9 @@ class AgencyText:
                 j += 1
         return last
 
-    def _place(self, k: int, end: int) -> int:
+    def _place(self, k: int, end: int, *, bare: bool = False) -> int:
         """A place name after a level word: capitalized words on the same line."""
-        if k == 0 or self.norm(k - 1) not in self._level_words:
+        if k == 0 or (not bare and self.norm(k - 1) not in self._level_words):
             return k
         j = k
         while j < end and j - k < 4:
