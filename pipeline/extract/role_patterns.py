@@ -1,0 +1,373 @@
+"""Role patterns: the clause-level forms that put a body in a role, read over tokens.
+
+The words come from `roles:` in rules/agencies.yaml. Labels (`Cơ quan chủ trì:`, `Đơn vị chủ
+trì tham mưu thực hiện:`, `Trách nhiệm:`, `Phân công:`) are found by spaCy's token Matcher over
+the agency token stream (the same tokens the gazetteer is matched on), wherever a label may
+stand: at the start of a line, after `(`, `;`, `,` or a full stop. Inside a sentence:
+- its subject (at the start, after an opening phrase, or at the start of a later sentence when
+  a predicate follows it) -> lead;
+- `Giao X` -> lead (or the role word after X), `Đề nghị X` -> requested, `phối hợp (với) X`
+  -> coordinate, `X chủ trì` / `X (cơ quan chủ trì)` -> lead, `X là cơ quan đầu mối` -> standing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..rules import Rules
+from .agencies import AgencyMention, AgencyText
+from .agency_tokens import make_doc
+from .wordseg import fold
+
+_FOREIGN_WINDOW = 30  # characters after a body where its country may be named
+_FIELD_MAX = 7  # words of a field label before its colon (`Thời gian thực hiện:`)
+_ITEM_MARK = frozenset("-+•–—*")
+
+
+def _phrases(words) -> tuple[tuple[str, ...], ...]:
+    out = [tuple(fold(str(w)).replace(",", " ,").split()) for w in words or []]
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+class RoleWords:
+    """The role words of rules/agencies.yaml as token tuples, and the label Matcher."""
+
+    def __init__(self, rules: Rules):
+        import spacy
+        from spacy.matcher import Matcher
+
+        data = rules["agencies"]
+        roles = data.get("roles") or {}
+        self.lead = _phrases(roles.get("lead"))
+        self.coordinate = _phrases(roles.get("coordinate"))
+        self.standing = _phrases(roles.get("standing"))
+        self.standing_after = _phrases(roles.get("standing_after"))
+        self.report_to = _phrases(roles.get("report_to"))
+        self.collect = _phrases(roles.get("report_collect"))
+        self.openers = _phrases(roles.get("openers"))
+        self.not_order = frozenset(fold(w) for w in roles.get("not_order_before") or [])
+        self.foreign = tuple(fold(w) for w in (roles.get("foreign") or []))
+        self.request = _phrases(data.get("request_words"))
+        self.order = _phrases(data.get("order_words"))
+        labels = roles.get("labels") or {}
+        heads = [()] + list(_phrases(labels.get("heads")))
+        # `(cơ quan chủ trì)` after a body: the words that may stand before the role word
+        self.paren_words = frozenset(w for h in heads for w in h) | frozenset(
+            fold(w) for w in roles.get("paren_words") or [])
+        # `..., do X chủ trì`: where a body that a role word follows may start inside a sentence
+        self.clause_openers = frozenset([",", ";", "("]) | frozenset(
+            fold(w) for w in roles.get("clause_openers") or [])
+        filler = int(labels.get("filler_max", 4))
+        nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+        self.nlp = nlp
+        self.matcher = Matcher(nlp.vocab)
+        for kind in ("lead", "coordinate", "any", "head"):
+            pats = []
+            for w in _phrases(labels.get(kind)):
+                for h in heads:
+                    pat = [{"ORTH": t} for t in (*h, *w)]
+                    pat += [{"IS_ALPHA": True, "OP": "?"}] * filler
+                    pats.append([*pat, {"ORTH": ":"}])
+            if pats:
+                self.matcher.add(kind, pats)
+        # the role a label gives: `Trách nhiệm:` and `Cơ quan thực hiện:` name the leads
+        self.label_role = {"lead": "lead", "coordinate": "coordinate", "any": "lead", "head": "lead"}
+
+
+def role_words(rules: Rules) -> RoleWords:
+    return rules.compiled("assignments.role_words", RoleWords)
+
+
+# --- labels ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A role label and the span (stream positions) of what it names."""
+
+    kind: str  # lead / coordinate / any / head
+    start: int  # stream position of the label's first word
+    body: int  # stream position after its colon
+    end: int  # where what it names ends
+    char_start: int
+    line_start: bool  # at the start of a line (a field), else inside a sentence or parentheses
+
+
+def at_line_start(ax: AgencyText, k: int) -> bool:
+    """K opens a line (only markup and an item dash before it on its line)."""
+    if k >= len(ax.s):
+        return False
+    f = ax.full[k]
+    while f > 0:
+        gap = ax.text[ax.toks[f - 1].end:ax.toks[f].start]
+        if "\n" in gap:
+            return True
+        if ax.toks[f - 1].text in _ITEM_MARK and f - 1 == ax.full[k] - 1:
+            f -= 1
+            continue
+        return False
+    return True
+
+
+def _paragraph_break(ax: AgencyText, k: int) -> bool:
+    """A new paragraph or item begins at stream position K."""
+    if k <= 0 or k >= len(ax.s):
+        return False
+    f = ax.full[k]
+    gap = ax.text[ax.toks[f - 1].end:ax.toks[f].start]
+    if "\n" not in gap:
+        if ax.toks[f - 1].text in _ITEM_MARK:  # a dash item: `\n- Xyz`
+            pf = f - 1
+            return pf > 0 and "\n" in ax.text[ax.toks[pf - 1].end:ax.toks[pf].start]
+        return False
+    if gap.count("\n") >= 2:
+        return True
+    t = ax.s[k]
+    nxt = ax.norm(k + 1)
+    # a numbered or lettered item: `2.`, `b)`
+    return (t.norm.isdigit() or len(t.norm) == 1) and nxt in (".", ")")
+
+
+def _field_at(ax: AgencyText, k: int, end: int) -> bool:
+    """A field label (`Thời gian thực hiện:`) opens the line at K."""
+    if not at_line_start(ax, k):
+        return False
+    for j in range(k, min(end, k + _FIELD_MAX + 1)):
+        n = ax.norm(j)
+        if n == ":":
+            return j > k
+        if not n.isalpha():
+            return False
+    return False
+
+
+def find_labels(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> list[Label]:
+    """The role labels between stream positions KS and KE, each with the span it names."""
+    if ks >= ke:
+        return []
+    doc = make_doc(words.nlp, [t.norm for t in ax.s[ks:ke]])
+    strings = words.nlp.vocab.strings
+    best: dict[int, tuple[int, str]] = {}
+    for key, a, b in words.matcher(doc):
+        a += ks
+        b += ks
+        if a not in best or b < best[a][0]:  # the first colon after the label words
+            best[a] = (b, strings[key])
+    found = []
+    for a in sorted(best):
+        b, kind = best[a]
+        prev = ax.norm(a - 1) if a > 0 else ""
+        line = at_line_start(ax, a)
+        if not (line or prev in ("(", ";", ",", ".")):
+            continue
+        if found and a < found[-1][1]:
+            continue
+        found.append((a, b, kind, line))
+    out = []
+    for i, (a, b, kind, line) in enumerate(found):
+        stop = found[i + 1][0] if i + 1 < len(found) else ke
+        in_paren = ax.norm(a - 1) == "("
+        j = b
+        depth = 0
+        while j < stop:
+            n = ax.norm(j)
+            if n == "(":
+                depth += 1
+            elif n == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            if j > b and (_paragraph_break(ax, j) or _field_at(ax, j, stop)):
+                break
+            if n == "." and j + 1 < len(ax.s) and "\n" in ax.text[ax.s[j].end:ax.s[j + 1].start]:
+                break
+            j += 1
+        out.append(Label(kind, a, b, j, ax.s[a].start, line and not in_paren))
+    return out
+
+
+def read_label(ax: AgencyText, lab: Label, words: RoleWords) -> list[tuple[AgencyMention, str]]:
+    """The bodies a label names, with their roles."""
+    ks, ke = lab.body, lab.end
+    while ke > ks and ax.norm(ke - 1) in (".", ";", ",", ":"):
+        ke -= 1
+    if ks >= ke:
+        return []
+    if _has_role_words(ax, ks, ke, words):  # `Công an xã chủ trì; các thôn phối hợp`
+        return inline_roles(ax, ks, ke, words)
+    role = words.label_role[lab.kind]
+    mentions, _, _ = ax.parse_list(ks, ke, bounded=True)
+    return [(m, role) for m in mentions]
+
+
+def _has_role_words(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> bool:
+    return any(True for _ in find_words(ax, ks, ke, (*words.lead, *words.coordinate)))
+
+
+def inline_roles(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> list[tuple[AgencyMention, str]]:
+    """`X chủ trì; Y, Z và đề nghị W thực hiện`: the parts split on `;`, each with its role word;
+    a part without one coordinates when another part leads."""
+    segs: list[tuple[int, int]] = []
+    a = ks
+    for k in range(ks, ke):
+        if ax.norm(k) == ";":
+            segs.append((a, k))
+            a = k + 1
+    segs.append((a, ke))
+    parsed = []
+    saw_lead = False
+    for a, b in segs:
+        mentions, j, _ = ax.parse_list(a, b, bounded=True)
+        role = None
+        if ax.any_words(j, words.lead):
+            role, saw_lead = "lead", True
+        elif ax.any_words(j, words.coordinate):
+            role = "coordinate"
+        parsed.append((mentions, role))
+    out = []
+    for mentions, role in parsed:
+        r = role or ("coordinate" if saw_lead else "lead")
+        out.extend((m, r) for m in mentions)
+    return out
+
+
+# --- clauses --------------------------------------------------------------------------
+
+
+def find_words(ax: AgencyText, k: int, end: int, options) -> Iterator[tuple[int, int]]:
+    """Positions in [k, end) where one of OPTIONS (token tuples) stands: (start, after)."""
+    if not options:
+        return
+    firsts = {w[0] for w in options}  # only where an option's first word stands is it tried
+    s = ax.s
+    k = max(k, 0)
+    stop = min(end, len(s))
+    while k < stop:
+        if s[k].norm in firsts:
+            n = ax.any_words(k, options)
+            if n and k + n <= end:
+                yield k, k + n
+                k += n
+                continue
+        k += 1
+
+
+def role_after(ax: AgencyText, j: int, words: RoleWords) -> str | None:
+    """The role word right after a list: `chủ trì`, `(cơ quan chủ trì)`, `là cơ quan đầu mối`."""
+    k = j
+    while ax.norm(k) == ",":
+        k += 1
+    paren = ax.norm(k) == "("
+    if paren:
+        k += 1
+        while k < len(ax.s) and ax.norm(k) in words.paren_words:
+            k += 1
+    if ax.any_words(k, words.standing_after) or (paren and ax.any_words(k, words.standing)):
+        return "standing"
+    if ax.any_words(k, words.lead):
+        return "lead"
+    if paren and ax.any_words(k, words.coordinate):
+        return "coordinate"
+    return None
+
+
+def foreign(ax: AgencyText, m: AgencyMention, words: RoleWords) -> bool:
+    """A body of another country (`lực lượng chức năng tỉnh X (Campuchia)`): no row."""
+    after = fold(ax.text[m.char_end:m.char_end + _FOREIGN_WINDOW])
+    return any(f in after for f in words.foreign)
+
+
+def _subject_starts(ax: AgencyText, start: int, ke: int, words: RoleWords) -> list[int]:
+    """Where the subject of a sentence may stand: at START, or after an opening phrase's comma."""
+    if not ax.any_words(start, words.openers):
+        return [start]
+    cands = []
+    j = start + 1
+    while j < ke and ax.norm(j) not in (".", ";", ":") and not ax.at(j, "PRED"):
+        if ax.norm(j) == "," and ax.body_at(j + 1, ke) is not None:
+            cands.append(j + 1)
+        j += 1
+    return cands
+
+
+def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
+                 ) -> tuple[list[tuple[AgencyMention, str]], list[AgencyMention]]:
+    """Roles named in the sentences of one task or intro: [(mention, role)], and the subject."""
+    out: list[tuple[AgencyMention, str]] = []
+    subject: list[AgencyMention] = []
+    taken: set[int] = set()
+
+    def put(ms, role):
+        for m in ms:
+            if m.char_start not in taken and not foreign(ax, m, words):
+                taken.add(m.char_start)
+                out.append((m, role))
+
+    k = ks
+    while k < ke and ax.norm(k) in ("-", "+", ".", ")", ":"):
+        k += 1
+    start = k
+    # the first sentence's subject
+    for c in _subject_starts(ax, start, ke, words):
+        mentions, j, _ = ax.parse_list(c, ke, bounded=False)
+        if mentions:
+            subject = mentions
+            role = role_after(ax, j, words)
+            put(mentions, "coordinate" if role == "coordinate" else "lead")
+            break
+    # later sentences: a subject followed by a role word or a predicate
+    for k in range(start + 1, ke):
+        if ax.norm(k - 1) != "." or ax.norm(k) in (".", ",") or k in taken:
+            continue
+        mentions, j, _ = ax.parse_list(k, ke, bounded=False)
+        if mentions and not mentions[0].requested and (role_after(ax, j, words) or ax.at(j, "PRED")):
+            role = role_after(ax, j, words)
+            put(mentions, "coordinate" if role == "coordinate" else "lead")
+            subject = subject or mentions
+    # `Giao X (chủ trì / phối hợp)`, `Đề nghị X`: anywhere but after `được` (`được giao`)
+    for k, _ in find_words(ax, start, ke, (*words.order, *words.request)):
+        if k > start and ax.norm(k - 1) in words.not_order:
+            continue
+        mentions, j, _ = ax.parse_list(k, ke, bounded=False)
+        if not mentions:
+            continue
+        role = role_after(ax, j, words)
+        put(mentions, "coordinate" if role == "coordinate" else "lead")
+    # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
+    for k in range(start, ke):
+        if k in taken or ax.norm(k - 1) not in words.clause_openers or ax.body_at(k, ke) is None:
+            continue
+        mentions, j, _ = ax.parse_list(k, ke, bounded=False)
+        role = role_after(ax, j, words) if mentions else None
+        if role in ("lead", "coordinate"):
+            put(mentions, role)
+    # `phối hợp (với) X` anywhere
+    for _, after in find_words(ax, start, ke, words.coordinate):
+        mentions, _, _ = ax.parse_list(after, ke, bounded=False)
+        put([m for m in mentions if not any(m.char_start == s.char_start for s in subject)], "coordinate")
+    return out, subject
+
+
+def standing_in(ax: AgencyText, ks: int, ke: int, words: RoleWords,
+                found: list[tuple[AgencyMention, str]]) -> AgencyMention | None:
+    """The body a sentence makes the standing body / focal point: the one before the word."""
+    for k, _ in find_words(ax, ks, ke, words.standing):
+        pos = ax.s[k].start
+        before = [m for m, _ in found if m.char_end <= pos]
+        if before:
+            return before[-1]
+    return None
+
+
+def report_collector(ax: AgencyText, ks: int, ke: int, words: RoleWords, window: int) -> AgencyMention | None:
+    """`gửi / báo cáo ... về X (...) để tổng hợp` -> X."""
+    for _, after in find_words(ax, ks, ke, words.report_to):
+        mentions, j, _ = ax.parse_list(after, ke, bounded=False)
+        if not mentions:
+            continue
+        for c, _ in find_words(ax, j, min(ke, j + window), words.collect):
+            if not any(ax.norm(x) == ";" for x in range(j, c)):
+                return mentions[0]
+            break
+    return None
