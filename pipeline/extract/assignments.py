@@ -42,6 +42,7 @@ from .tasks import TASK_KINDS, children_map, closing_start, is_agency_heading, o
 from .wordseg import fold
 
 _REPORT_WINDOW = 40  # tokens between `về X` and `để tổng hợp`
+_HEADING_MAX = 40  # tokens of a heading that lists bodies up to its colon
 
 
 class _Collector:
@@ -69,11 +70,15 @@ class _Collector:
             char_start=m.char_start, char_end=m.char_end,
         ))
 
-    def standing(self, m: AgencyMention | None) -> None:
-        if m is None or self.standing_done or m.generic or fold(m.agency).startswith("ủy ban nhân dân"):
-            return  # the issuer itself is not its own standing body
-        self.standing_done = True
-        self.add(m, "standing", path=None, scope="plan")
+    def standing(self, ms: Sequence[AgencyMention]) -> None:
+        """The standing body, once per plan (the bodies of the one list that names it)."""
+        if self.standing_done:
+            return
+        for m in ms:
+            if m.generic or fold(m.agency).startswith("ủy ban nhân dân"):
+                continue  # the issuer itself is not its own standing body
+            self.standing_done = True
+            self.add(m, "standing", path=None, scope="plan")
 
 
 def _span(ax: AgencyText, start: int, end: int) -> tuple[int, int]:
@@ -106,7 +111,16 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
         return [(m, "lead") for m in mentions]
     # read on past the heading's end: the list must close with a colon or a role in parentheses
     mentions, j, clean = ax.parse_list(ks, ax.index(end), bounded=False)
-    if not mentions or not clean:
+    if mentions and not clean:
+        return []
+    if not mentions or ax.norm(j) not in (":", "("):
+        # a list with unknown bodies, up to a colon that closes the heading's first lines
+        colon = next((k for k in range(ks, min(ax.index(end), ks + _HEADING_MAX)) if ax.norm(k) == ":"), None)
+        if colon is None:
+            return []
+        listed, k, _ = ax.parse_list(ks, colon, bounded=True)
+        if listed and listed[0].known and k >= colon:
+            return [(m, "lead") for m in listed]
         return []
     role = role_after(ax, j, words)
     if role is not None and ax.norm(j) == "(":
@@ -171,12 +185,17 @@ def find_assignments(
     for t in ordered:
         ks, ke = _span(ax, t.char_start, t.char_end)
         ke = _first_label(labels, ks, ke)
-        found, subject = read_clauses(ax, ks, ke, words)
+        found, _ = read_clauses(ax, ks, ke, words)
+        s = by_id.get(t.section_id)
+        if s is not None and s.path == t.path and t.section_id not in inherited:
+            # also from the item's marker: a heading line wrapped mid-sentence belongs to it
+            ms = ax.index(strip_marker(text, s.char_start, t.char_end))
+            if ms < ks:
+                found += read_clauses(ax, ms, ke, words)[0]
         for m, role in found:
             col.add(m, role, task=t)
-        leads = ([(m, r) for m, r in found if r == "lead"]
-                 or [(m, "lead") for m in _heading_leads(t, by_id, inherited)])
-        col.standing(standing_in(ax, ks, ke, words, leads))
+        leads = [(m, r) for m, r in found if r == "lead"]
+        col.standing(standing_in(ax, ks, ke, words, leads, _heading_leads(t, by_id, inherited)))
 
     # 3. labels: the task they stand in, or the items before them
     for sc in label_scopes(labels, sections, ordered):
@@ -204,7 +223,8 @@ def find_assignments(
         if col.standing_done:
             break
         ks, ke = _span(ax, s.char_start, s.char_end)
-        col.standing(report_collector(ax, ks, ke, words, _REPORT_WINDOW))
+        m = report_collector(ax, ks, ke, words, _REPORT_WINDOW)
+        col.standing([m] if m else [])
     return iter(col.rows)
 
 

@@ -325,9 +325,10 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
             role = role_after(ax, j, words)
             put(mentions, "coordinate" if role == "coordinate" else "lead")
             subject = subject or mentions
-    # `Giao X (chủ trì / phối hợp)`, `Đề nghị X`: anywhere but after `được` (`được giao`)
+    # `Giao X (chủ trì / phối hợp)`, `Đề nghị X` opening a clause (not `..., đề nghị cơ quan
+    # chức năng xác minh`: a body of the plan asking another, nor `được giao`)
     for k, _ in find_words(ax, start, ke, (*words.order, *words.request)):
-        if k > start and ax.norm(k - 1) in words.not_order:
+        if k > start and (ax.norm(k - 1) not in (".", ";", ":", "(") or ax.norm(k - 1) in words.not_order):
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
         if not mentions:
@@ -350,14 +351,21 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
 
 
 def standing_in(ax: AgencyText, ks: int, ke: int, words: RoleWords,
-                found: list[tuple[AgencyMention, str]]) -> AgencyMention | None:
-    """The body a sentence makes the standing body / focal point: the one before the word."""
-    for k, _ in find_words(ax, ks, ke, words.standing):
+                found: list[tuple[AgencyMention, str]], heading: list[AgencyMention]) -> list[AgencyMention]:
+    """The bodies a sentence makes the standing body / focal point: the one before the word
+    (`Sở Tư pháp là cơ quan đầu mối`), else the ones after it (`qua đầu mối Sở Công Thương`), or
+    the body the item is listed under."""
+    for k, after in find_words(ax, ks, ke, words.standing):
         pos = ax.s[k].start
         before = [m for m, _ in found if m.char_end <= pos]
         if before:
-            return before[-1]
-    return None
+            return [before[-1]]
+        named, _, _ = ax.parse_list(after, ke, bounded=False)
+        if named:
+            return named
+        if heading:
+            return heading[:1]
+    return []
 
 
 def report_collector(ax: AgencyText, ks: int, ke: int, words: RoleWords, window: int) -> AgencyMention | None:
