@@ -28,7 +28,7 @@ from .agency_lists import AgencyMention, AgencyText, tidy_name
 from .agency_tokens import gazetteer
 
 __all__ = ["AgencyMention", "AgencyText", "agency_fixed_words", "agency_text", "canonical_agency",
-           "find_agencies", "is_known_agency", "split_agencies"]
+           "find_agencies", "is_known_agency", "leading_agency", "split_agencies"]
 
 # --- public API -------------------------------------------------------------------------
 
@@ -90,3 +90,16 @@ def is_known_agency(name: str, rules: Rules) -> bool:
 def agency_fixed_words(rules: Rules) -> tuple[str, ...]:
     """Gazetteer names, for the word segmenter to keep whole."""
     return gazetteer(rules).fixed_words
+
+
+def leading_agency(text: str, *, rules: Rules, own_place: str | None = None) -> AgencyMention | None:
+    """The body named at the start of TEXT, whole even when its name holds `và` or a comma
+    (`Bộ Lao động - Thương binh và Xã hội về ...`), or None. For a cited document's issuer
+    (the words after `của`): `mention.agency` is its canonical name, `mention.char_end` where
+    it ends in TEXT."""
+    ax = AgencyText(text, rules, own_place)
+    k = 0
+    while k < len(ax.s) and ax.norm(k) in (",", ":", "(", "-"):
+        k += 1
+    mentions, _, _ = ax.parse_list(k, len(ax.s), bounded=False)
+    return mentions[0] if mentions else None

@@ -1,0 +1,174 @@
+# ruff: noqa: E501  (fixture lines are plan sentences, kept whole)
+"""Roles anywhere in a task: labels, parentheses, later sentences, Giao / Đề nghị, đầu mối."""
+
+import pytest
+
+from pipeline.extract.agencies import canonical_agency, is_known_agency, leading_agency, split_agencies
+from pipeline.extract.assignments import find_assignments
+from pipeline.extract.tasks import find_tasks
+from pipeline.rules import load_rules
+
+from ._fixtures import build, plan
+
+PROVINCE = dict(place="Lạng Sơn", locality="tỉnh Lạng Sơn")
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+def rows(text, spec, rules):
+    seg = build(text, spec)
+    tasks = list(find_tasks(seg, rules=rules))
+    out = list(find_assignments(seg, tasks, rules=rules, plan=plan(**PROVINCE)))
+    for a in out:
+        assert seg.doc.text[a.char_start:a.char_end] == a.agency_raw
+    return {(a.path, a.role, a.agency, a.scope) for a in out}
+
+
+def of(got, path):
+    return {(r[1], r[2]) for r in got if r[0] == path}
+
+
+def test_roles_in_parentheses_belong_to_their_own_item(rules):
+    text = ("III. NHIỆM VỤ\n"
+            "1. Rà soát các văn bản quy phạm pháp luật (Cơ quan chủ trì: Sở Tư pháp; cơ quan phối hợp: Sở Nội vụ, các cơ quan, đơn vị liên quan).\n"
+            "2. Tổ chức tập huấn cho cán bộ (Trách nhiệm: Sở Y tế).\n"
+            "3. Tăng cường kiểm tra việc thực hiện.\n")
+    spec = [("III", "tasks", "III."), ("III/1", "tasks", "1."), ("III/2", "tasks", "2."), ("III/3", "tasks", "3.")]
+    got = rows(text, spec, rules)
+    assert of(got, "III/1") == {("lead", "Sở Tư pháp"), ("coordinate", "Sở Nội vụ"),
+                                ("coordinate", "Cơ quan, đơn vị liên quan")}
+    assert of(got, "III/2") == {("lead", "Sở Y tế")}
+    assert of(got, "III/3") == set()
+
+
+def test_giao_in_a_second_sentence(rules):
+    text = ("III. NHIỆM VỤ\n1. Rà soát, đánh giá kết quả thực hiện. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng thực hiện.\n"
+            "2. Các nhiệm vụ được giao Sở Nội vụ tiếp tục thực hiện.\n")
+    spec = [("III", "tasks", "III."), ("III/1", "tasks", "1."), ("III/2", "tasks", "2.")]
+    got = rows(text, spec, rules)
+    assert of(got, "III/1") == {("lead", "Sở Tài chính"), ("coordinate", "Sở Xây dựng")}
+    assert ("lead", "Sở Nội vụ") not in of(got, "III/2")  # `được giao`: not an order
+
+
+def test_subject_of_a_later_sentence_and_chu_tri_inside_a_sentence(rules):
+    text = ("III. NHIỆM VỤ\n1. Tăng cường kiểm tra an toàn thực phẩm. Sở Công Thương chủ trì, phối hợp với Sở Y tế tổ chức.\n"
+            "2. Tổ chức hội nghị sơ kết, do Sở Nội vụ chủ trì.\n")
+    spec = [("III", "tasks", "III."), ("III/1", "tasks", "1."), ("III/2", "tasks", "2.")]
+    got = rows(text, spec, rules)
+    assert of(got, "III/1") == {("lead", "Sở Công Thương"), ("coordinate", "Sở Y tế")}
+    assert of(got, "III/2") == {("lead", "Sở Nội vụ")}
+
+
+LABELS = """III. NHIỆM VỤ, GIẢI PHÁP
+1. Nâng cao năng lực
+- Tăng cường công tác giáo dục chính trị cho cán bộ.
+- Nâng cao ý thức trách nhiệm của cán bộ.
+*Đơn vị thực hiện: *Các Sở,
+ngành, đơn vị, UBND cấp xã.
+*Đơn vị phối hợp: *Sở Tư
+pháp.
+*Thời gian thực hiện: *Thường xuyên.
+- Tổ chức tập huấn, bồi dưỡng kiến thức cho cán bộ.
+*Đơn vị chủ trì tham mưu thực hiện: *Sở Nội vụ.
+*Đơn vị phối hợp thực hiện: *Sở Tư pháp; các cơ quan, đơn vị, địa phương liên quan.
+*Thời gian thực hiện: *Hằng năm.
+2. Ứng dụng công nghệ
+- Ra mắt trợ lý pháp luật.
+- Cơ quan chủ trì: Sở Khoa học và Công nghệ.
+- Cơ quan phối hợp: Sở Tư pháp.
+"""
+LABEL_SPEC = [("III", "tasks", "III."), ("III/1", "tasks", "1. N"), ("III/1/-1", "tasks", "- Tăng"),
+              ("III/1/-2", "tasks", "- Nâng"), ("III/1/-3", "tasks", "- Tổ"), ("III/2", "tasks", "2. Ứ"),
+              ("III/2/-1", "tasks", "- Ra")]
+
+
+def test_labels_after_a_run_of_items_apply_back_to_the_previous_labels(rules):
+    got = rows(LABELS, LABEL_SPEC, rules)
+    for p in ("III/1/-1", "III/1/-2"):
+        assert of(got, p) == {("lead", "Sở, ngành, đơn vị"), ("lead", "Ủy ban nhân dân cấp xã"),
+                              ("coordinate", "Sở Tư pháp")}, p
+    assert of(got, "III/1/-3") == {("lead", "Sở Nội vụ"), ("coordinate", "Sở Tư pháp"),
+                                   ("coordinate", "Cơ quan, đơn vị, địa phương liên quan")}
+
+
+def test_dash_labelled_lines_after_an_item(rules):
+    got = rows(LABELS, LABEL_SPEC, rules)
+    assert of(got, "III/2/-1") == {("lead", "Sở Khoa học và Công nghệ"), ("coordinate", "Sở Tư pháp")}
+
+
+def test_agency_heading_with_its_role_in_parentheses_and_wrapped(rules):
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính (cơ quan chủ trì):\n- Tổng hợp nhu cầu kinh phí.\n"
+            "2. Sở Nội vụ (cơ quan phối hợp):\n- Hướng dẫn các đơn vị.\n"
+            "3. Sở\nKhoa học và Công nghệ:\n- Chỉ đạo các doanh nghiệp viễn thông bảo đảm thông tin.\n")
+    spec = [("IV", "organization", "IV."), ("IV/1", "organization", "1."), ("IV/1/-1", "organization", "- T"),
+            ("IV/2", "organization", "2."), ("IV/2/-1", "organization", "- H"),
+            ("IV/3", "organization", "3."), ("IV/3/-1", "organization", "- C")]
+    got = rows(text, spec, rules)
+    assert of(got, "IV/1/-1") == {("lead", "Sở Tài chính")}
+    assert of(got, "IV/2/-1") == {("coordinate", "Sở Nội vụ")}
+    assert of(got, "IV/3/-1") == {("lead", "Sở Khoa học và Công nghệ")}  # directed companies: no row
+
+
+def test_request_list_inline_covers_every_body(rules):
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Tăng cường tuyên truyền. Đề nghị Ủy ban MTTQ Việt Nam tỉnh, Liên đoàn Lao động tỉnh và Hội Nông dân tỉnh phối hợp thực hiện.\n"
+            "2. Hướng dẫn hồ sơ, đề nghị cơ quan chức năng xác minh.\n")
+    spec = [("IV", "organization", "IV."), ("IV/1", "organization", "1."), ("IV/2", "organization", "2.")]
+    got = rows(text, spec, rules)
+    assert of(got, "IV/1") == {("requested", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+                               ("requested", "Liên đoàn Lao động tỉnh"), ("requested", "Hội Nông dân tỉnh")}
+    assert of(got, "IV/2") == set()  # a body of the plan asking another mid-sentence
+
+
+def test_dau_moi_is_standing_once_and_lead_of_its_item(rules):
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Tư pháp là cơ quan đầu mối, theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"
+            "2. Các tổ chức, cá nhân hỗ trợ thông qua đầu mối Sở Công Thương.\n")
+    spec = [("IV", "organization", "IV."), ("IV/1", "organization", "1."), ("IV/2", "organization", "2.")]
+    got = rows(text, spec, rules)
+    assert ("IV/1", "lead", "Sở Tư pháp", "task") in got
+    assert [r for r in got if r[1] == "standing"] == [(None, "standing", "Sở Tư pháp", "plan")]
+
+
+def test_dau_moi_names_the_body_after_it_when_none_before(rules):
+    text = "IV. TỔ CHỨC THỰC HIỆN\n1. Hỗ trợ nhu yếu phẩm thông qua đầu mối Sở Công Thương.\n"
+    got = rows(text, [("IV", "organization", "IV."), ("IV/1", "organization", "1.")], rules)
+    assert (None, "standing", "Sở Công Thương", "plan") in got
+
+
+def test_va_inside_names_and_between_bodies(rules):
+    ms = split_agencies("Sở Văn hóa và Thể thao và Sở Y tế; Bộ Lao động - Thương binh và Xã hội và Bộ Dân tộc và Tôn giáo",
+                        rules=rules)
+    assert [m.agency for m in ms] == ["Sở Văn hóa và Thể thao", "Sở Y tế", "Bộ Lao động - Thương binh và Xã hội",
+                                      "Bộ Dân tộc và Tôn giáo"]
+    ms = split_agencies("Cục Thống kê và Sở Tài chính", rules=rules)
+    assert [m.agency for m in ms] == ["Cục Thống kê", "Sở Tài chính"]
+
+
+def test_leading_agency_for_an_issuer(rules):
+    m = leading_agency("Bộ Lao động - Thương binh và Xã hội về việc hướng dẫn thực hiện", rules=rules)
+    assert m.agency == "Bộ Lao động - Thương binh và Xã hội"
+    assert m.char_end == len("Bộ Lao động - Thương binh và Xã hội")
+    assert leading_agency("về việc hướng dẫn", rules=rules) is None
+
+
+@pytest.mark.parametrize("name", [
+    "Sở Nông nghiệp và Môi trường", "Sở Dân tộc và Tôn giáo", "Sở Văn hóa, Thể thao và Du lịch", "Thanh tra tỉnh",
+    "Bộ Nội vụ", "Bộ Dân tộc và Tôn giáo", "Bảo hiểm xã hội tỉnh", "Kho bạc Nhà nước", "Thuế tỉnh",
+    "Đài Phát thanh và Truyền hình", "Hội Chữ thập đỏ tỉnh", "Ngân hàng Nhà nước chi nhánh tỉnh", "Công ty Điện lực",
+    "Ban Chỉ huy Phòng thủ dân sự tỉnh", "Tòa án nhân dân tỉnh", "Trung tâm Kiểm soát bệnh tật",
+])
+def test_gazetteer_covers_bodies_of_every_field(rules, name):
+    assert is_known_agency(name, rules)
+
+
+def test_unknown_bodies_come_out_canonical_and_unknown(rules):
+    ms = split_agencies("Trung tâm Phát triển quỹ đất, UBND các xã", rules=rules)
+    assert [m.agency for m in ms] == ["Trung tâm Phát triển quỹ đất", "Ủy ban nhân dân xã"]
+    assert [m.known for m in ms] == [False, True]
+
+
+def test_provincial_body_drops_the_province_name(rules):
+    assert canonical_agency("Công ty Điện lực Đắk Lắk", rules=rules) == "Công ty Điện lực"
+    assert canonical_agency("Ban Chỉ huy PTDS tỉnh", rules=rules) == "Ban Chỉ huy Phòng thủ dân sự tỉnh"
