@@ -35,6 +35,8 @@ class AgencyMention:
 
 SEPARATORS = {",", ";", "và", "/"}
 _LEVEL_JOIN = {",", "và", "/"}
+_LOWER_MAX = 4  # lower-case words inside an unknown body's name
+_NAME_END = frozenset({",", ";", ":", ")", "(", ".", "và", "/"})
 _CLAUSE_MAX = 10  # words of a relative clause kept in a generic body's name
 _CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm", "tại", "khi", "trong"}
 
@@ -131,6 +133,8 @@ class AgencyText:
                 requested = True
             elif first:
                 n = self.any_words(k, self.g.order)
+            if n and self.norm(k + n) == ":":  # `Đề nghị: Hiệp hội Doanh nghiệp tỉnh, ...`
+                n += 1
             k += n
             body = self.body_at(k, end, after_sep=not first or n > 0)
             if body is None and not bounded:
@@ -174,8 +178,7 @@ class AgencyText:
             kind, j, idx = body
             _, canon, level = self.g.entries[idx]
             if kind == "HEAD":  # a body not in the gazetteer: its capitalized words
-                while j < end and s[j].cap and not s[j].nl and self.body_at(j, end) is None:
-                    j += 1
+                j = self._name_words(j, end)
             if kind == "GEN":
                 j = self._generic_tail(j, end)
             name_end = j
@@ -226,6 +229,28 @@ class AgencyText:
         ce = s[j - 1].end
         mention = AgencyMention(self.text[cs:ce], tidy_name(agency), generic, known, requested, cs, ce)
         return mention, after
+
+    def _capitalized(self, j: int, end: int) -> int:
+        s = self.s
+        while (j < end and s[j].cap and not s[j].nl and self.body_at(j, end) is None
+               and not self.at(j, "LEVEL")):
+            j += 1
+        return j
+
+    def _name_words(self, j: int, end: int) -> int:
+        """The name of an unknown body: its capitalized words, and the lower-case words of a
+        name in sentence case (`Trung tâm Chuyển đổi số Thành phố`, `Bộ Tư lệnh Thành phố`)
+        when a capitalized word or the end of the list follows them."""
+        s = self.s
+        j = self._capitalized(j, end)
+        x = j
+        while (x < end and x - j < _LOWER_MAX and s[x].norm.isalpha() and not s[x].cap and not s[x].nl
+               and s[x].norm not in SEPARATORS and not self.at(x, "PRED") and not self.at(x, "LEVEL")
+               and not self.at(x, "DROP") and self.body_at(x, end) is None):
+            x += 1
+        if x > j and (x >= end or (s[x].cap and not s[x].nl) or s[x].norm in _NAME_END):
+            j = self._capitalized(x, end)
+        return j
 
     def _generic_tail(self, j: int, end: int) -> int:
         """What follows a generic body and belongs to it: `liên quan`, `có thẩm quyền ...`,

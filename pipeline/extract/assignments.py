@@ -100,38 +100,38 @@ def _first_label(labels: Sequence[Label], ks: int, ke: int) -> int:
 
 
 def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: RoleWords, rules: Rules,
-                    own: str | None) -> list[tuple[AgencyMention, str]]:
+                    own: str | None) -> tuple[list[tuple[AgencyMention, str]], bool]:
     """A heading that names bodies: `2. Công an xã`, `1. Sở Tài chính (cơ quan chủ trì):`,
     also when the heading line was wrapped inside the name (`5. Sở\\nKhoa học và Công nghệ:`)."""
     hs = strip_marker(text, s.char_start, end)
     he = max(min(s.heading_end, end), hs)
     ks, ke = _span(ax, hs, he)
-    if is_agency_heading(text, hs, he, rules=rules, own_place=own):
-        mentions, _, _ = ax.parse_list(ks, _trim_colon(ax, ks, ke), bounded=True)
-        return [(m, "lead") for m in mentions]
     # read on past the heading's end: the list must close with a colon or a role in parentheses
     mentions, j, clean = ax.parse_list(ks, ax.index(end), bounded=False)
+    if mentions and clean and ax.norm(j) == "(":
+        role = role_after(ax, j, words)
+        k = j
+        while k < len(ax.s) and ax.norm(k) != ")":
+            k += 1
+        if role is not None and (ax.norm(k + 1) in (":", ".", "") or ax.s[k + 1].nl):
+            return [(m, "lead" if role == "standing" else role) for m in mentions], role == "lead"
+    if is_agency_heading(text, hs, he, rules=rules, own_place=own):
+        mentions, _, _ = ax.parse_list(ks, _trim_colon(ax, ks, ke), bounded=True)
+        return [(m, "lead") for m in mentions], False
     if mentions and not clean:
-        return []
+        return [], False
     if not mentions or ax.norm(j) not in (":", "("):
         # a list with unknown bodies, up to a colon that closes the heading's first lines
         colon = next((k for k in range(ks, min(ax.index(end), ks + _HEADING_MAX)) if ax.norm(k) == ":"), None)
         if colon is None:
-            return []
+            return [], False
         listed, k, _ = ax.parse_list(ks, colon, bounded=True)
         if listed and listed[0].known and k >= colon:
-            return [(m, "lead") for m in listed]
-        return []
-    role = role_after(ax, j, words)
-    if role is not None and ax.norm(j) == "(":
-        k = j
-        while k < len(ax.s) and ax.norm(k) != ")":
-            k += 1
-        if ax.norm(k + 1) in (":", ".", "") or ax.s[k + 1].nl:
-            return [(m, "lead" if role == "standing" else role) for m in mentions]
+            return [(m, "lead") for m in listed], False
+        return [], False
     if ax.norm(j) == ":" and ax.s[j].end <= end:
-        return [(m, "lead") for m in mentions]
-    return []
+        return [(m, "lead") for m in mentions], False
+    return [], False
 
 
 def find_assignments(
@@ -155,13 +155,18 @@ def find_assignments(
 
     # what each section says about the tasks under it: agency heading, intro line
     inherited: dict[str, list[tuple[AgencyMention, str]]] = {}
+    plan_leads: set[tuple[str, int]] = set()
     for s in sections:
         if s.kind not in TASK_KINDS:
             continue
         children = kids.get(s.section_id) or []
         end = min(c.char_start for c in children) if children else s.char_end
         top = s.marker_type in ("roman", "part") and s.level == 1
-        found = [] if top and children else _agency_heading(ax, text, s, end, words, rules, own)
+        found, plan_lead = [], False
+        if not (top and children):
+            found, plan_lead = _agency_heading(ax, text, s, end, words, rules, own)
+        if plan_lead:  # `1. Sở Tài chính (cơ quan chủ trì)`: the lead of the whole plan too
+            plan_leads.update((s.section_id, m.char_start) for m, r in found if r == "lead")
         if children:
             hs = strip_marker(text, s.char_start, end)
             he = max(min(s.heading_end, end), hs)
@@ -175,13 +180,8 @@ def find_assignments(
         if found:
             inherited[s.section_id] = found
 
-    # 1. headings and intro lines -> every task under them
-    for s in sections:
-        for m, role in inherited.get(s.section_id, ()):
-            for t in under(s):
-                col.add(m, role, task=t)
-
-    # 2. each task's own sentences (up to its first label)
+    own_roles: set[tuple[str, str]] = set()
+    # 1. each task's own sentences (up to its first label)
     for t in ordered:
         ks, ke = _span(ax, t.char_start, t.char_end)
         ke = _first_label(labels, ks, ke)
@@ -194,8 +194,22 @@ def find_assignments(
                 found += read_clauses(ax, ms, ke, words)[0]
         for m, role in found:
             col.add(m, role, task=t)
+            if role != "lead":
+                own_roles.add((t.task_id, fold(m.agency)))
         leads = [(m, r) for m, r in found if r == "lead"]
         col.standing(standing_in(ax, ks, ke, words, leads, _heading_leads(t, by_id, inherited)))
+
+    # 2. headings and intro lines -> every task under them, unless the task's own sentence
+    # gives that body another role (`2. Sở KH&CN, Sở Nội vụ` over `Sở KH&CN chủ trì, phối hợp
+    # với Sở Nội vụ ...`: Sở Nội vụ coordinates)
+    for s in sections:
+        for m, role in inherited.get(s.section_id, ()):
+            for t in under(s):
+                if role == "lead" and (t.task_id, fold(m.agency)) in own_roles:
+                    continue
+                col.add(m, role, task=t)
+            if (s.section_id, m.char_start) in plan_leads:
+                col.add(m, role, path=None, scope="plan")
 
     # 3. labels: the task they stand in, or the items before them
     for sc in label_scopes(labels, sections, ordered):

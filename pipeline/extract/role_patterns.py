@@ -308,14 +308,18 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
     while k < ke and ax.norm(k) in ("-", "+", ".", ")", ":"):
         k += 1
     start = k
-    # the first sentence's subject
+    # the first sentence's subject: after an opening phrase, the list its predicate follows
+    # (`Trên cơ sở đề xuất của các sở, ngành, Sở Tài chính phối hợp ...` -> Sở Tài chính)
+    lists = []
     for c in _subject_starts(ax, start, ke, words):
         mentions, j, _ = ax.parse_list(c, ke, bounded=False)
         if mentions:
-            subject = mentions
-            role = role_after(ax, j, words)
-            put(mentions, "coordinate" if role == "coordinate" else "lead")
-            break
+            lists.append((mentions, j))
+    if lists:
+        mentions, j = next((x for x in lists if ax.at(x[1], "PRED") or role_after(ax, x[1], words)), lists[0])
+        subject = mentions
+        role = role_after(ax, j, words)
+        put(mentions, "coordinate" if role == "coordinate" else "lead")
     # later sentences: a subject followed by a role word or a predicate
     for k in range(start + 1, ke):
         if ax.norm(k - 1) != "." or ax.norm(k) in (".", ",") or k in taken:
