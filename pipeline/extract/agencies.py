@@ -52,6 +52,8 @@ def find_agencies(text: str, *, rules: Rules, own_place: str | None = None) -> I
     n = len(ax.s)
     while k < n:
         body = ax.body_at(k, n)
+        if body is None and ax.shared_head(k, n, False):
+            body = ("SHARED", k + 1, -1)
         if body is None or body[0] == "VAGUE":
             k = body[1] if body else k + 1
             continue

@@ -35,7 +35,7 @@ class AgencyMention:
 
 SEPARATORS = {",", ";", "và", "/"}
 _LEVEL_JOIN = {",", "và", "/"}
-_LOWER_MAX = 4  # lower-case words inside an unknown body's name
+_LOWER_MAX = 6  # lower-case words inside an unknown body's name
 _NAME_END = frozenset({",", ";", ":", ")", "(", ".", "và", "/"})
 _CLAUSE_MAX = 10  # words of a relative clause kept in a generic body's name
 _CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm", "tại", "khi", "trong"}
@@ -137,6 +137,14 @@ class AgencyText:
                 n += 1
             k += n
             body = self.body_at(k, end, after_sep=not first or n > 0)
+            shared = self.shared_head(k, end, requested) if body is None or body[0] == "HEAD" else None
+            if shared:  # `các Sở: Xây dựng, Tài chính, ...`
+                out.extend(shared[0])
+                k = shared[1]
+                first = False
+                if not self._continues(k, end, bounded):
+                    break
+                continue
             if body is None and not bounded:
                 k = sep_k
                 break
@@ -184,10 +192,14 @@ class AgencyText:
             name_end = j
             lv = self._levels(j, end)
             levels = s[j:lv]
-            # a provincial body drops its province even without a level word (`Công ty Điện lực Đắk Lắk`)
+            # a provincial body drops the plan's own province even without a level word
+            # (`Công ty Điện lực Đắk Lắk` in a plan of Đắk Lắk; not `Ban Quản lý Khu kinh tế Dung Quất`)
             pl = self._place(lv, end, bare=kind == "AG" and level == "province")
             place = s[lv:pl]
             own = bool(place) and self.own is not None and [t.norm for t in place] == self.own
+            if place and not own and (lv == 0 or self.norm(lv - 1) not in self._level_words):
+                pl = lv
+                place = []
             j = pl
         if bounded:  # the rest up to the next separator belongs to this body
             stop = j
@@ -229,6 +241,32 @@ class AgencyText:
         ce = s[j - 1].end
         mention = AgencyMention(self.text[cs:ce], tidy_name(agency), generic, known, requested, cs, ce)
         return mention, after
+
+    def shared_head(self, k: int, end: int, requested: bool) -> tuple[list[AgencyMention], int] | None:
+        """Bodies that share a head word written once: `các Sở: Xây dựng, Tài chính, Văn hóa,
+        Thể thao và Du lịch` -> Sở Xây dựng, Sở Tài chính, Sở Văn hóa, Thể thao và Du lịch."""
+        g = self.g
+        head = next((h for h in g.tail_heads if self.words_at(k, h) and self.norm(k + len(h)) == ":"), None)
+        if head is None:
+            return None
+        out: list[AgencyMention] = []
+        j = k + len(head) + 1
+        while j < end:
+            n = next((n for n in range(min(g.tail_max, end - j), 0, -1)
+                      if (head, tuple(t.norm for t in self.s[j:j + n])) in g.by_tail), 0)
+            if not n:
+                break
+            idx = g.by_tail[(head, tuple(t.norm for t in self.s[j:j + n]))]
+            cs, ce = self.s[j].start, self.s[j + n - 1].end
+            out.append(AgencyMention(self.text[cs:ce], g.entries[idx][1], False, True, requested, cs, ce))
+            j += n
+            if self.norm(j) not in SEPARATORS:
+                break
+            j += 1
+        if not out:
+            return None
+        last = self.index(out[-1].char_end)
+        return out, last
 
     def _capitalized(self, j: int, end: int) -> int:
         s = self.s

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from typing import NamedTuple
@@ -52,6 +52,10 @@ class Gazetteer:
     fixed_words: tuple[str, ...]
     level_words: frozenset[str] = frozenset()
     abbrev_first: frozenset[str] = frozenset()
+    # `các Sở: Xây dựng, Tài chính`: a gazetteer name by the words after its head word
+    by_tail: dict = field(default_factory=dict)  # (head norms, tail norms) -> entry index
+    tail_max: int = 0
+    tail_heads: tuple = ()
 
 
 def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
@@ -114,6 +118,17 @@ def _build(rules: Rules) -> Gazetteer:
         if kind == "AG":
             fixed.append(name)
     g.fixed_words = tuple(fixed)
+    heads = sorted((tuple(t.norm for t in _stream(tokenize(str(h), g), g)) for h in data.get("heads") or []),
+                   key=len, reverse=True)
+    for idx, (kind, name, _level) in enumerate(g.entries):
+        if kind != "AG":
+            continue
+        norms = tuple(t.norm for t in _stream(tokenize(name, g), g))
+        head = next((h for h in heads if norms[: len(h)] == h and len(norms) > len(h)), None)
+        if head:
+            g.by_tail.setdefault((head, norms[len(head):]), idx)
+            g.tail_max = max(g.tail_max, len(norms) - len(head))
+    g.tail_heads = tuple(sorted({h for h, _ in g.by_tail}, key=len, reverse=True))
     g.level_words = frozenset(fold(w).split()[-1] for w in data.get("levels") or [])
     return g
 

@@ -150,9 +150,6 @@ def find_assignments(
     bs, be = _span(ax, seg.body_start, seg.body_end)
     labels = find_labels(ax, bs, be, words)
 
-    def under(s: Section) -> list[Task]:
-        return [t for t in ordered if t.path == s.path or t.path.startswith(s.path + "/")]
-
     # what each section says about the tasks under it: agency heading, intro line
     inherited: dict[str, list[tuple[AgencyMention, str]]] = {}
     plan_leads: set[tuple[str, int]] = set()
@@ -199,15 +196,20 @@ def find_assignments(
         leads = [(m, r) for m, r in found if r == "lead"]
         col.standing(standing_in(ax, ks, ke, words, leads, _heading_leads(t, by_id, inherited)))
 
-    # 2. headings and intro lines -> every task under them, unless the task's own sentence
-    # gives that body another role (`2. Sở KH&CN, Sở Nội vụ` over `Sở KH&CN chủ trì, phối hợp
-    # với Sở Nội vụ ...`: Sở Nội vụ coordinates)
+    # 2. headings and intro lines -> every task under them; the nearest one that names bodies
+    # (`+ Sở Xây dựng: ...` under `1.3. Các Sở: ...`), unless the task's own sentence gives
+    # that body another role (`2. Sở KH&CN, Sở Nội vụ` over `Sở KH&CN chủ trì, phối hợp với
+    # Sở Nội vụ ...`: Sở Nội vụ coordinates)
+    for t in ordered:
+        s = by_id.get(t.section_id)
+        while s is not None and s.section_id not in inherited:
+            s = by_id.get(s.parent_section_id) if s.parent_section_id else None
+        for m, role in inherited.get(s.section_id, ()) if s is not None else ():
+            if role == "lead" and (t.task_id, fold(m.agency)) in own_roles:
+                continue
+            col.add(m, role, task=t)
     for s in sections:
         for m, role in inherited.get(s.section_id, ()):
-            for t in under(s):
-                if role == "lead" and (t.task_id, fold(m.agency)) in own_roles:
-                    continue
-                col.add(m, role, task=t)
             if (s.section_id, m.char_start) in plan_leads:
                 col.add(m, role, path=None, scope="plan")
 

@@ -49,6 +49,7 @@ class RoleWords:
         self.not_order = frozenset(fold(w) for w in roles.get("not_order_before") or [])
         self.foreign = tuple(fold(w) for w in (roles.get("foreign") or []))
         self.request = _phrases(data.get("request_words"))
+        self.members = _phrases(roles.get("members"))
         self.order = _phrases(data.get("order_words"))
         labels = roles.get("labels") or {}
         heads = [()] + list(_phrases(labels.get("heads")))
@@ -291,6 +292,21 @@ def _subject_starts(ax: AgencyText, start: int, ke: int, words: RoleWords) -> li
     return cands
 
 
+def _members(ax: AgencyText, j: int, ke: int, words: RoleWords) -> list[AgencyMention]:
+    """The bodies a generic body is made of, in parentheses after it in its clause:
+    `Các cơ quan tham mưu quản lý ngành (gồm các Sở: ...)`."""
+    while j < ke and ax.norm(j) not in ("(", ".", ";"):
+        j += 1
+    n = ax.any_words(j + 1, words.members) if ax.norm(j) == "(" else 0
+    if not n:
+        return []
+    k = j + 1 + n
+    while ax.norm(k) == ":":
+        k += 1
+    close = next((x for x in range(k, ke) if ax.norm(x) == ")"), ke)
+    return ax.parse_list(k, close, bounded=False)[0]
+
+
 def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
                  ) -> tuple[list[tuple[AgencyMention, str]], list[AgencyMention]]:
     """Roles named in the sentences of one task or intro: [(mention, role)], and the subject."""
@@ -317,6 +333,9 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
             lists.append((mentions, j))
     if lists:
         mentions, j = next((x for x in lists if ax.at(x[1], "PRED") or role_after(ax, x[1], words)), lists[0])
+        members = _members(ax, j, ke, words)
+        if members and all(m.generic for m in mentions):
+            mentions = members  # `Các cơ quan tham mưu (gồm các Sở: Xây dựng, Tài chính)`
         subject = mentions
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")

@@ -170,5 +170,25 @@ def test_unknown_bodies_come_out_canonical_and_unknown(rules):
 
 
 def test_provincial_body_drops_the_province_name(rules):
-    assert canonical_agency("Công ty Điện lực Đắk Lắk", rules=rules) == "Công ty Điện lực"
+    assert canonical_agency("Công ty Điện lực Đắk Lắk", rules=rules, own_place="Đắk Lắk") == "Công ty Điện lực"
+    assert canonical_agency("Ban Quản lý Khu kinh tế Dung Quất", rules=rules, own_place="Quảng Ngãi") == "Ban Quản lý Khu kinh tế Dung Quất"
     assert canonical_agency("Ban Chỉ huy PTDS tỉnh", rules=rules) == "Ban Chỉ huy Phòng thủ dân sự tỉnh"
+
+
+def test_bodies_sharing_a_head_word(rules):
+    ms = split_agencies("các Sở: Xây dựng, Công Thương, Văn hóa, Thể thao và Du lịch; các Bộ: Công an và Quốc phòng", rules=rules)
+    assert [m.agency for m in ms] == ["Sở Xây dựng", "Sở Công Thương", "Sở Văn hóa, Thể thao và Du lịch", "Bộ Công an",
+                                      "Bộ Quốc phòng"]
+
+
+def test_nearest_agency_heading_wins_and_members_of_a_generic_body(rules):
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Các cơ quan tham mưu quản lý ngành (gồm các Sở: Xây dựng, Công Thương)\n"
+            "- Phối hợp hướng dẫn các cơ quan. Trong đó:\n+ Sở Xây dựng: hướng dẫn kiểm kê tài sản giao thông.\n"
+            "+ Sở Công Thương: hướng dẫn kiểm kê chợ.\n- Tổng hợp số liệu kiểm kê.\n")
+    spec = [("IV", "organization", "IV."), ("IV/1", "organization", "1."), ("IV/1/-1", "organization", "- P"),
+            ("IV/1/-1/-1", "organization", "+ Sở X"), ("IV/1/-1/-2", "organization", "+ Sở C"),
+            ("IV/1/-2", "organization", "- T")]
+    got = rows(text, spec, rules)
+    assert of(got, "IV/1/-1/-1") == {("lead", "Sở Xây dựng")}
+    assert of(got, "IV/1/-1/-2") == {("lead", "Sở Công Thương")}
+    assert of(got, "IV/1/-2") == {("lead", "Sở Xây dựng"), ("lead", "Sở Công Thương")}
