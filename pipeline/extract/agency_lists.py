@@ -97,6 +97,8 @@ class AgencyText:
                 pn = self.toks[prev].norm if prev >= 0 else ""
                 if not (self.plural_before(k) or after_sep or pn in ("với", ",", ";", "và", ":")):
                     return None
+                if not self.plural_before(k) and self.at(b, "PRED"):  # `, tổ chức triển khai thực hiện`
+                    return None
             return (kind, b, idx)
         m = self.at(k, "HEAD")
         # an unknown body is a head word and a name: `Báo Lạng Sơn`, not `Báo cáo`

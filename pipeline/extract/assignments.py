@@ -28,6 +28,7 @@ from .agencies import AgencyMention, AgencyText, agency_text
 from .role_patterns import (
     Label,
     RoleWords,
+    at_line_start,
     find_labels,
     find_words,
     read_clauses,
@@ -99,6 +100,15 @@ def _first_label(labels: Sequence[Label], ks: int, ke: int) -> int:
     return ke
 
 
+def _after_list(ax: AgencyText, last: AgencyMention, ke: int) -> int:
+    k = ax.index(last.char_end)
+    if ax.norm(k) == "(":
+        k = next((x + 1 for x in range(k, ke) if ax.norm(x) == ")"), k)
+    while k < ke and ax.norm(k) in (":", "."):
+        k += 1
+    return k
+
+
 def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: RoleWords, rules: Rules,
                     own: str | None) -> tuple[list[tuple[AgencyMention, str]], bool]:
     """A heading that names bodies: `2. Công an xã`, `1. Sở Tài chính (cơ quan chủ trì):`,
@@ -113,7 +123,7 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
         k = j
         while k < len(ax.s) and ax.norm(k) != ")":
             k += 1
-        if role is not None and (ax.norm(k + 1) in (":", ".", "") or ax.s[k + 1].nl):
+        if role is not None and (ax.norm(k + 1) in (":", ".", "") or at_line_start(ax, k + 1)):
             return [(m, "lead" if role == "standing" else role) for m in mentions], role == "lead"
     if is_agency_heading(text, hs, he, rules=rules, own_place=own):
         mentions, _, _ = ax.parse_list(ks, _trim_colon(ax, ks, ke), bounded=True)
@@ -172,17 +182,22 @@ def find_assignments(
                 found = read_clauses(ax, ks, _first_label(labels, ks, ke), words)[0]
             # an intro line over the items: `Các sở, ngành, đoàn thể tỉnh ... :`
             ks, ke = _span(ax, he, end)
+            if found:  # after the heading's own list, its role in parentheses and its colon
+                ks = max(ks, _after_list(ax, found[-1][0], ke))
             if ks < ke:
                 found = found + read_clauses(ax, ks, _first_label(labels, ks, ke), words)[0]
         if found:
             inherited[s.section_id] = found
 
     own_roles: set[tuple[str, str]] = set()
+    own_lead: set[str] = set()  # tasks whose own sentence names their lead
     # 1. each task's own sentences (up to its first label)
     for t in ordered:
         ks, ke = _span(ax, t.char_start, t.char_end)
         ke = _first_label(labels, ks, ke)
-        found, _ = read_clauses(ax, ks, ke, words)
+        found, subject = read_clauses(ax, ks, ke, words)
+        if any(not m.requested and not m.generic for m in subject):
+            own_lead.add(t.task_id)
         s = by_id.get(t.section_id)
         if s is not None and s.path == t.path and t.section_id not in inherited:
             # also from the item's marker: a heading line wrapped mid-sentence belongs to it
@@ -205,7 +220,7 @@ def find_assignments(
         while s is not None and s.section_id not in inherited:
             s = by_id.get(s.parent_section_id) if s.parent_section_id else None
         for m, role in inherited.get(s.section_id, ()) if s is not None else ():
-            if role == "lead" and (t.task_id, fold(m.agency)) in own_roles:
+            if role == "lead" and ((t.task_id, fold(m.agency)) in own_roles or t.task_id in own_lead):
                 continue
             col.add(m, role, task=t)
     for s in sections:

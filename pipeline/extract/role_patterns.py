@@ -43,6 +43,7 @@ class RoleWords:
         self.coordinate = _phrases(roles.get("coordinate"))
         self.standing = _phrases(roles.get("standing"))
         self.standing_after = _phrases(roles.get("standing_after"))
+        self.standing_named = _phrases(roles.get("standing_named"))
         self.report_to = _phrases(roles.get("report_to"))
         self.collect = _phrases(roles.get("report_collect"))
         self.openers = _phrases(roles.get("openers"))
@@ -383,9 +384,11 @@ def standing_in(ax: AgencyText, ks: int, ke: int, words: RoleWords,
         before = [m for m, _ in found if m.char_end <= pos]
         if before:
             return [before[-1]]
-        named, _, _ = ax.parse_list(after, ke, bounded=False)
-        if named:
-            return named
+        # `qua đầu mối X`; but `cơ quan thường trực Ban Chỉ đạo` is the standing body OF it
+        if ax.any_words(k, words.standing_named):
+            named, _, _ = ax.parse_list(after, ke, bounded=False)
+            if named:
+                return named
         if heading:
             return heading[:1]
     return []

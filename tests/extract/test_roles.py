@@ -192,3 +192,14 @@ def test_nearest_agency_heading_wins_and_members_of_a_generic_body(rules):
     assert of(got, "IV/1/-1/-1") == {("lead", "Sở Xây dựng")}
     assert of(got, "IV/1/-1/-2") == {("lead", "Sở Công Thương")}
     assert of(got, "IV/1/-2") == {("lead", "Sở Xây dựng"), ("lead", "Sở Công Thương")}
+
+
+def test_wrapped_heading_with_cơ_quan_chủ_trì_leads_its_items_and_the_plan(rules):
+    text = ("**IV. TỔ CHỨC\nTHỰC HIỆN**\n\n**1. Sở\nTài chính **(cơ quan chủ trì)\n\n- Chủ trì xây dựng, tổ chức thực\n"
+            "hiện Kế hoạch.\n\n- Hướng dẫn các đơn vị lập dự toán.\n")
+    spec = [("IV", "organization", "**IV."), ("IV/1", "organization", "**1."), ("IV/1/-1", "organization", "- Chủ"),
+            ("IV/1/-2", "organization", "- Hướng")]
+    got = rows(text, spec, rules)
+    assert of(got, "IV/1/-1") == {("lead", "Sở Tài chính")}
+    assert of(got, "IV/1/-2") == {("lead", "Sở Tài chính")}
+    assert (None, "lead", "Sở Tài chính", "plan") in got
