@@ -314,11 +314,13 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
     out: list[tuple[AgencyMention, str]] = []
     subject: list[AgencyMention] = []
     taken: set[int] = set()
+    inside: set[int] = set()  # stream positions inside a body already read
 
     def put(ms, role):
         for m in ms:
             if m.char_start not in taken and not foreign(ax, m, words):
                 taken.add(m.char_start)
+                inside.update(range(ax.index(m.char_start), ax.index(m.char_end)))
                 out.append((m, role))
 
     k = ks
@@ -342,7 +344,7 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # later sentences: a subject followed by a role word or a predicate
     for k in range(start + 1, ke):
-        if ax.norm(k - 1) != "." or ax.norm(k) in (".", ",") or k in taken:
+        if ax.norm(k - 1) != "." or ax.norm(k) in (".", ",") or k in inside:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
         if mentions and not mentions[0].requested and (role_after(ax, j, words) or ax.at(j, "PRED")):
@@ -361,7 +363,7 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
     for k in range(start, ke):
-        if k in taken or ax.norm(k - 1) not in words.clause_openers or ax.body_at(k, ke) is None:
+        if k in inside or ax.norm(k - 1) not in words.clause_openers or ax.body_at(k, ke) is None:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
         role = role_after(ax, j, words) if mentions else None
