@@ -28,7 +28,7 @@ from .agency_lists import AgencyMention, AgencyText, tidy_name
 from .agency_tokens import gazetteer
 
 __all__ = ["AgencyMention", "AgencyText", "agency_fixed_words", "agency_text", "canonical_agency",
-           "find_agencies", "is_known_agency", "leading_agency", "split_agencies"]
+           "cell_agencies", "find_agencies", "is_known_agency", "leading_agency", "split_agencies"]
 
 # --- public API -------------------------------------------------------------------------
 
@@ -105,3 +105,14 @@ def leading_agency(text: str, *, rules: Rules, own_place: str | None = None) -> 
         k += 1
     mentions, _, _ = ax.parse_list(k, len(ax.s), bounded=False)
     return mentions[0] if mentions else None
+
+
+def cell_agencies(text: str, start: int, end: int, *, rules: Rules, own_place: str | None = None
+                  ) -> list[AgencyMention]:
+    """The bodies listed in text[start:end] (a table cell, a labelled field), with offsets in
+    TEXT: every item is kept, an unknown one as written up to its separator."""
+    ax = agency_text(text, rules, own_place)
+    ks, ke = ax.index(start), ax.index(end)
+    while ke > ks and ax.norm(ke - 1) in (".", ";", ",", ":"):
+        ke -= 1
+    return ax.parse_list(ks, ke, bounded=True)[0] if ks < ke else []

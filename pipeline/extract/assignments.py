@@ -25,14 +25,11 @@ from collections.abc import Iterator, Sequence
 from ..records import Assignment, PlanInfo, Section, Segmented, Task
 from ..rules import Rules
 from .agencies import AgencyMention, AgencyText, agency_text
+from .role_labels import Label, at_line_start, find_labels, read_label
 from .role_patterns import (
-    Label,
     RoleWords,
-    at_line_start,
-    find_labels,
     find_words,
     read_clauses,
-    read_label,
     report_collector,
     role_after,
     role_words,

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import Section, Task
-from .role_patterns import Label
+from .role_labels import Label
 
 PLAN_KINDS = frozenset({"assignment", "organization", "tasks"})
 

@@ -203,3 +203,19 @@ def test_wrapped_heading_with_cơ_quan_chủ_trì_leads_its_items_and_the_plan(r
     assert of(got, "IV/1/-1") == {("lead", "Sở Tài chính")}
     assert of(got, "IV/1/-2") == {("lead", "Sở Tài chính")}
     assert (None, "lead", "Sở Tài chính", "plan") in got
+
+
+def test_cell_agencies_and_label_spans_keep_offsets(rules):
+    from pipeline.extract.agencies import cell_agencies
+    from pipeline.extract.role_labels import label_spans
+
+    text = "| 1 | Xây dựng cơ sở dữ liệu | Sở KH&CN | Các sở, ban, ngành tỉnh; UBND các xã, phường | 2026 |"
+    a = text.index("Các sở")
+    ms = cell_agencies(text, a, text.index(" | 2026"), rules=rules)
+    assert [m.agency for m in ms] == ["Sở, ban, ngành tỉnh", "Ủy ban nhân dân xã, phường"]
+    assert all(text[m.char_start:m.char_end] == m.raw for m in ms)
+    line = "a) Rà soát văn bản (Cơ quan chủ trì: Sở Tư pháp; cơ quan phối hợp: Sở Nội vụ).\n- Cơ quan thực hiện: Sở Y tế.\n"
+    spans = label_spans(line, 0, len(line), rules=rules)
+    assert [(k, line[s:e], ls) for k, s, e, ls in spans] == [
+        ("lead", "Cơ quan chủ trì: Sở Tư pháp;", False), ("coordinate", "cơ quan phối hợp: Sở Nội vụ", False),
+        ("any", "Cơ quan thực hiện: Sở Y tế.", True)]
