@@ -281,15 +281,29 @@ class AgencyText:
         """The name of an unknown body: its capitalized words, and the lower-case words of a
         name in sentence case (`Trung tâm Chuyển đổi số Thành phố`, `Bộ Tư lệnh Thành phố`)
         when a capitalized word or the end of the list follows them."""
-        s = self.s
         j = self._capitalized(j, end)
+        x = self._lower_run(j, end)
+        if x > j:
+            j = self._capitalized(x, end)
+            # `Ban Quản lý các khu công nghệ cao và khu công nghiệp`: `và` and more lower-case
+            # words that are no body of their own
+            if self.norm(j) == "và" and self.body_at(j + 1, end, after_sep=True) is None:
+                y = self._lower_run(j + 1, end)
+                if y > j + 1 and self.norm(y) != "và":
+                    j = self._capitalized(y, end)
+        return j
+
+    def _lower_run(self, j: int, end: int) -> int:
+        """The lower-case words of a name in sentence case from J, if a capitalized word or the
+        end of the list follows them (else J)."""
+        s = self.s
         x = j
         while (x < end and x - j < _LOWER_MAX and s[x].norm.isalpha() and not s[x].cap and not s[x].nl
                and s[x].norm not in SEPARATORS and not self.at(x, "PRED") and not self.at(x, "LEVEL")
                and not self.at(x, "DROP") and self.body_at(x, end) is None):
             x += 1
         if x > j and (x >= end or (s[x].cap and not s[x].nl) or s[x].norm in _NAME_END):
-            j = self._capitalized(x, end)
+            return x
         return j
 
     def _generic_tail(self, j: int, end: int) -> int:

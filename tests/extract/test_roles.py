@@ -219,3 +219,10 @@ def test_cell_agencies_and_label_spans_keep_offsets(rules):
     assert [(k, line[s:e], ls) for k, s, e, ls in spans] == [
         ("lead", "Cơ quan chủ trì: Sở Tư pháp;", False), ("coordinate", "cơ quan phối hợp: Sở Nội vụ", False),
         ("any", "Cơ quan thực hiện: Sở Y tế.", True)]
+
+
+def test_unknown_name_in_sentence_case_goes_on_over_lower_case_words(rules):
+    ms = split_agencies("Ban Quản lý các khu công nghệ cao và khu công nghiệp, Trung tâm Chuyển đổi số Thành phố và các đơn vị liên quan",
+                        rules=rules)
+    assert [m.agency for m in ms] == ["Ban Quản lý khu công nghệ cao và khu công nghiệp", "Trung tâm Chuyển đổi số thành phố",
+                                      "Đơn vị liên quan"]
