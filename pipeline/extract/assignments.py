@@ -31,6 +31,7 @@ from .role_patterns import (
     find_words,
     read_clauses,
     report_collector,
+    report_via,
     role_after,
     role_words,
     standing_in,
@@ -247,12 +248,13 @@ def find_assignments(
     in_tasks = [s for s in sections if s.kind in TASK_KINDS]
     leaves_first = ([s for s in in_tasks if not kids.get(s.section_id)]
                     + [s for s in in_tasks if kids.get(s.section_id)])
-    for s in leaves_first:
-        if col.standing_done:
-            break
-        ks, ke = _span(ax, s.char_start, s.char_end)
-        m = report_collector(ax, ks, ke, words, _REPORT_WINDOW)
-        col.standing([m] if m else [])
+    for find in (report_collector, report_via):  # `về X để tổng hợp`, then `(qua X)`
+        for s in leaves_first:
+            if col.standing_done:
+                break
+            ks, ke = _span(ax, s.char_start, s.char_end)
+            m = find(ax, ks, ke, words, _REPORT_WINDOW)
+            col.standing([m] if m else [])
     return iter(col.rows)
 
 

@@ -40,6 +40,8 @@ class RoleWords:
         self.standing_named = _phrases(roles.get("standing_named"))
         self.report_to = _phrases(roles.get("report_to"))
         self.collect = _phrases(roles.get("report_collect"))
+        self.via = _phrases(roles.get("report_via"))
+        self.report_verbs = _phrases(roles.get("report_verbs"))
         self.openers = _phrases(roles.get("openers"))
         self.not_order = frozenset(fold(w) for w in roles.get("not_order_before") or [])
         self.foreign = tuple(fold(w) for w in (roles.get("foreign") or []))
@@ -247,4 +249,17 @@ def report_collector(ax: AgencyText, ks: int, ke: int, words: RoleWords, window:
             if not any(ax.norm(x) == ";" for x in range(j, c)):
                 return mentions[0]
             break
+    return None
+
+
+def report_via(ax: AgencyText, ks: int, ke: int, words: RoleWords, window: int) -> AgencyMention | None:
+    """`báo cáo UBND tỉnh (qua Sở Tư pháp)` -> Sở Tư pháp: reports reach the issuer through it."""
+    for k, after in find_words(ax, ks, ke, words.via):
+        if ax.norm(k - 1) != "(":
+            continue
+        if not any(True for _ in find_words(ax, max(ks, k - window), k, words.report_verbs)):
+            continue
+        mentions, _, _ = ax.parse_list(after, ke, bounded=False)
+        if mentions:
+            return mentions[0]
     return None

@@ -226,3 +226,12 @@ def test_unknown_name_in_sentence_case_goes_on_over_lower_case_words(rules):
                         rules=rules)
     assert [m.agency for m in ms] == ["Ban Quản lý khu công nghệ cao và khu công nghiệp", "Trung tâm Chuyển đổi số thành phố",
                                       "Đơn vị liên quan"]
+
+
+def test_reports_through_a_body_make_it_the_standing_body(rules):
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Các sở, ngành triển khai Kế hoạch.\n"
+            "2. Định kỳ báo cáo UBND tỉnh (qua Sở Tư pháp) kết quả thực hiện Kế hoạch hằng năm.\n")
+    spec = [("IV", "organization", "IV."), ("IV/1", "organization", "1."), ("IV/2", "organization", "2.")]
+    got = rows(text, spec, rules)
+    assert [r for r in got if r[1] == "standing"] == [(None, "standing", "Sở Tư pháp", "plan")]
+    assert not any(r[2] == "Sở Tư pháp" and r[0] for r in got)  # reported to: no task row
