@@ -20,6 +20,7 @@ do vague actors (`Cấp ủy Đảng`, `chính quyền`, `Nhân dân`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from ..records import Assignment, PlanInfo, Section, Segmented, Task
@@ -41,6 +42,7 @@ from .tasks import TASK_KINDS, children_map, closing_start, is_agency_heading, o
 from .wordseg import fold
 
 _REPORT_WINDOW = 40  # tokens between `về X` and `để tổng hợp`
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HEADING_MAX = 40  # tokens of a heading that lists bodies up to its colon
 
 
@@ -187,12 +189,18 @@ def find_assignments(
         if found:
             inherited[s.section_id] = found
 
+    # the closing paragraph speaks for the plan, not for the item it follows
+    cl = closing_start(text, seg.body_start, seg.body_end, rules=rules)
+    last = None if cl is not None else _last_paragraph(text, seg, ordered, words)
+    close = cl if cl is not None else last
     own_roles: set[tuple[str, str]] = set()
     own_lead: set[str] = set()  # tasks whose own sentence names their lead
     # 1. each task's own sentences (up to its first label)
     for t in ordered:
         ks, ke = _span(ax, t.char_start, t.char_end)
         ke = _first_label(labels, ks, ke)
+        if close is not None and t.char_start < close:
+            ke = min(ke, ax.index(close))
         found, subject = read_clauses(ax, ks, ke, words)
         if any(not m.requested and not m.generic for m in subject):
             own_lead.add(t.task_id)
@@ -235,13 +243,25 @@ def find_assignments(
                 col.add(m, role, task=t)
 
     # 4. the closing paragraph: requests and orders for the whole plan
-    cl = closing_start(text, seg.body_start, seg.body_end, rules=rules)
     if cl is not None:
         ks, ke = _span(ax, cl, seg.body_end)
         for k, _ in find_words(ax, ks, ke, (*words.request, *words.order)):
             mentions, _, _ = ax.parse_list(k, ke, bounded=False)
             for m in mentions:
                 col.add(m, "lead", path=None, scope="plan")
+    elif last is not None:  # `Các cơ quan, đơn vị ... triển khai thực hiện Kế hoạch này ... ./.`
+        ks, ke = _span(ax, last, seg.body_end)
+        ordered_bodies = []
+        for k, _ in find_words(ax, ks, ke, (*words.request, *words.order)):
+            ordered_bodies += ax.parse_list(k, ke, bounded=False)[0]
+        found, subject = read_clauses(ax, ks, ke, words)
+        issuer = fold(plan.issuer or "") if plan is not None else ""
+        for m, role in found:
+            if m in subject and (ordered_bodies or fold(m.agency) == issuer):
+                continue  # `Ủy ban nhân dân Thành phố yêu cầu các sở, ...`: the issuer asks
+            col.add(m, role, path=None, scope="plan")
+        for m in ordered_bodies:
+            col.add(m, "lead", path=None, scope="plan")
 
     # 5. the standing body: explicit first (above), then the one that consolidates reports,
     # leaf items first: the item that says where reports go, before the heading above it
@@ -256,6 +276,27 @@ def find_assignments(
             m = find(ax, ks, ke, words, _REPORT_WINDOW)
             col.standing([m] if m else [])
     return iter(col.rows)
+
+
+def _last_paragraph(text: str, seg: Segmented, tasks: Sequence[Task], words: RoleWords) -> int | None:
+    """Where the body's last paragraph begins when it closes the plan (it ends with the end
+    mark `/.`) and it is not an item of its own."""
+    pos = max((text.rfind(mk, seg.body_start, seg.body_end) for mk in words.closing_marks), default=-1)
+    if pos < 0:
+        return None
+    breaks = list(_BLANK_LINE.finditer(text, seg.body_start, pos))
+    if not breaks:
+        return None
+    start = breaks[-1].end()
+    if not text[seg.body_start:breaks[-1].start()].rstrip(" *_").endswith((".", ";", ":", "!", "?", ")")):
+        return None  # a sentence wrapped over a blank line goes on here
+    while start < pos and text[start].isspace():
+        start += 1
+    nl = text.find("\n", start, pos)
+    first_line = pos if nl < 0 else nl
+    if any(start <= x.char_start < first_line for x in (*tasks, *seg.sections)):
+        return None  # an item (`3. Giao Công an huyện ...`), not a closing paragraph
+    return start
 
 
 def _heading_leads(t: Task, by_id: dict, inherited: dict) -> list[AgencyMention]:

@@ -41,6 +41,7 @@ class RoleWords:
         self.report_to = _phrases(roles.get("report_to"))
         self.collect = _phrases(roles.get("report_collect"))
         self.via = _phrases(roles.get("report_via"))
+        self.closing_marks = tuple(str(w) for w in roles.get("closing_marks") or [])
         self.report_verbs = _phrases(roles.get("report_verbs"))
         self.openers = _phrases(roles.get("openers"))
         self.not_order = frozenset(fold(w) for w in roles.get("not_order_before") or [])

@@ -235,3 +235,23 @@ def test_reports_through_a_body_make_it_the_standing_body(rules):
     got = rows(text, spec, rules)
     assert [r for r in got if r[1] == "standing"] == [(None, "standing", "Sở Tư pháp", "plan")]
     assert not any(r[2] == "Sở Tư pháp" and r[0] for r in got)  # reported to: no task row
+
+
+def test_closing_paragraph_without_tren_day_la_speaks_for_the_plan(rules):
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế\n- Bố trí đội y tế lưu động.\n\n"
+            "Các cơ quan, đơn vị, địa phương căn cứ chức năng, nhiệm vụ được giao, khẩn trương triển khai thực hiện "
+            "Kế hoạch này; kịp thời báo cáo UBND tỉnh (qua Sở Công Thương) để xem xét./.\n")
+    spec = [("IV", "organization", "IV."), ("IV/1", "organization", "1."), ("IV/1/-1", "organization", "- B")]
+    got = rows(text, spec, rules)
+    assert of(got, "IV/1/-1") == {("lead", "Sở Y tế")}
+    assert (None, "lead", "Cơ quan, đơn vị, địa phương", "plan") in got
+    assert (None, "standing", "Sở Công Thương", "plan") in got
+
+
+def test_issuer_asking_bodies_in_the_closing_paragraph(rules):
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế\n- Bố trí đội y tế lưu động.\n\n"
+            "Ủy ban nhân dân tỉnh yêu cầu các sở, ban, ngành tỉnh, UBND các xã, phường nghiêm túc triển khai thực hiện./.\n")
+    spec = [("IV", "organization", "IV."), ("IV/1", "organization", "1."), ("IV/1/-1", "organization", "- B")]
+    got = rows(text, spec, rules)
+    plan_rows = {(r[1], r[2]) for r in got if r[3] == "plan"}
+    assert plan_rows == {("lead", "Sở, ban, ngành tỉnh"), ("lead", "Ủy ban nhân dân xã, phường")}
