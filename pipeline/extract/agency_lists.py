@@ -282,15 +282,18 @@ class AgencyText:
         name in sentence case (`Trung tâm Chuyển đổi số Thành phố`, `Bộ Tư lệnh Thành phố`)
         when a capitalized word or the end of the list follows them."""
         j = self._capitalized(j, end)
-        x = self._lower_run(j, end)
-        if x > j:
+        joined = False
+        while True:
+            x = self._lower_run(j, end)
+            if x == j:
+                break
             j = self._capitalized(x, end)
-            # `Ban Quản lý các khu công nghệ cao và khu công nghiệp`: `và` and more lower-case
-            # words that are no body of their own
-            if self.norm(j) == "và" and self.body_at(j + 1, end, after_sep=True) is None:
+            # `Ban Quản lý các khu công nghệ cao và khu công nghiệp`: once, `và` and more
+            # lower-case words that are no body of their own
+            if not joined and self.norm(j) == "và" and self.body_at(j + 1, end, after_sep=True) is None:
                 y = self._lower_run(j + 1, end)
                 if y > j + 1 and self.norm(y) != "và":
-                    j = self._capitalized(y, end)
+                    j, joined = self._capitalized(y, end), True
         return j
 
     def _lower_run(self, j: int, end: int) -> int:
