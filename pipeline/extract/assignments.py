@@ -100,6 +100,15 @@ def _first_label(labels: Sequence[Label], ks: int, ke: int) -> int:
     return ke
 
 
+def _skip_marker(ax: AgencyText, ks: int, ke: int) -> int:
+    """Past an item marker left in front of a heading (`1.`, `2.1.`, `b)`), markup aside."""
+    k = ks
+    while k + 1 < ke and ax.norm(k + 1) in (".", ")") and (ax.norm(k).isdigit() or len(ax.norm(k)) == 1
+                                                           or set(ax.s[k].text) <= set("IVXLC")):
+        k += 2
+    return k
+
+
 def _after_list(ax: AgencyText, last: AgencyMention, ke: int) -> int:
     k = ax.index(last.char_end)
     if ax.norm(k) == "(":
@@ -116,6 +125,8 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
     hs = strip_marker(text, s.char_start, end)
     he = max(min(s.heading_end, end), hs)
     ks, ke = _span(ax, hs, he)
+    ks = _skip_marker(ax, ks, ke)
+    hs = ax.s[ks].start if ks < len(ax.s) else hs
     # read on past the heading's end: the list must close with a colon or a role in parentheses
     mentions, j, clean = ax.parse_list(ks, ax.index(end), bounded=False)
     if mentions and clean and ax.norm(j) == "(":
