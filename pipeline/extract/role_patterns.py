@@ -17,6 +17,7 @@ from .agencies import AgencyMention, AgencyText
 from .wordseg import fold
 
 _FOREIGN_WINDOW = 30  # characters after a body where its country may be named
+_LABEL_FILLER = 4  # words between a label's role word and its colon (`chủ trì tham mưu thực hiện:`)
 
 
 def _phrases(words) -> tuple[tuple[str, ...], ...]:
@@ -49,24 +50,22 @@ class RoleWords:
         self.request = _phrases(data.get("request_words"))
         self.members = _phrases(roles.get("members"))
         self.order = _phrases(data.get("order_words"))
-        labels = roles.get("labels") or {}
-        heads = [()] + list(_phrases(labels.get("heads")))
+        heads = [()] + list(_phrases(roles.get("label_heads")))
         # `(cơ quan chủ trì)` after a body: the words that may stand before the role word
         self.paren_words = frozenset(w for h in heads for w in h) | frozenset(
             fold(w) for w in roles.get("paren_words") or [])
         # `..., do X chủ trì`: where a body that a role word follows may start inside a sentence
         self.clause_openers = frozenset([",", ";", "("]) | frozenset(
             fold(w) for w in roles.get("clause_openers") or [])
-        filler = int(labels.get("filler_max", 4))
         nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
         self.nlp = nlp
         self.matcher = Matcher(nlp.vocab)
         for kind in ("lead", "coordinate", "any", "head"):
             pats = []
-            for w in _phrases(labels.get(kind)):
+            for w in _phrases(roles.get("label_" + kind)):
                 for h in heads:
                     pat = [{"ORTH": t} for t in (*h, *w)]
-                    pat += [{"IS_ALPHA": True, "OP": "?"}] * filler
+                    pat += [{"IS_ALPHA": True, "OP": "?"}] * _LABEL_FILLER
                     pats.append([*pat, {"ORTH": ":"}])
             if pats:
                 self.matcher.add(kind, pats)

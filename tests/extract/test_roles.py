@@ -255,3 +255,10 @@ def test_issuer_asking_bodies_in_the_closing_paragraph(rules):
     got = rows(text, spec, rules)
     plan_rows = {(r[1], r[2]) for r in got if r[3] == "plan"}
     assert plan_rows == {("lead", "Sở, ban, ngành tỉnh"), ("lead", "Ủy ban nhân dân xã, phường")}
+
+
+def test_gazetteer_entries_are_well_formed(rules):
+    # an unquoted comma in a flow mapping (`{name: A, B, level: ...}`) silently cuts a name
+    for e in rules["agencies"]["agencies"]:
+        assert set(e) <= {"name", "level", "aliases"}, e
+    assert is_known_agency("Tổ bảo vệ an ninh, trật tự ở cơ sở", rules)
