@@ -71,7 +71,8 @@ def field_kind(line: str, *, rules: Rules) -> tuple[str, int] | None:
     return None
 
 
-def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def line_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of TEXT between START and END, the line break left out."""
     pos = start
     while pos < end:
         nl = text.find("\n", pos, end)
@@ -83,7 +84,7 @@ def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 def labelled_fields(text: str, start: int, end: int, *, rules: Rules) -> list[Field]:
     """Every labelled field line between START and END, in order."""
     out: list[Field] = []
-    for ls, le in _lines(text, start, end):
+    for ls, le in line_spans(text, start, end):
         found = field_kind(text[ls:le], rules=rules)
         if found is None:
             continue

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..fields import ROLE_KINDS, Field, field_kind, labelled_fields
+from ..fields import ROLE_KINDS, Field, field_kind, labelled_fields, line_spans
 from ..markers import grammar, is_appendix, text_start
 from ..records import Section, Segmented, Task
 from ..rules import Rules, load_rules
@@ -50,15 +50,6 @@ def _dangling(rules: Rules) -> frozenset[str]:
         fold(w) for w in ((r["agencies"].get("roles") or {}).get("dangling") or [])))
 
 
-def _line_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl < 0 else nl
-        yield pos, stop
-        pos = stop + 1
-
-
 def find_blocks(text: str, start: int, end: int, *, rules: Rules) -> list[Block]:
     """The blocks of labelled field lines between START and END, in order. A `Phân công` line
     opens a new block; any other line that is not a field ends the current one."""
@@ -72,7 +63,7 @@ def find_blocks(text: str, start: int, end: int, *, rules: Rules) -> list[Block]
             cur.clear()
 
     fields = {f.start: f for f in labelled_fields(text, start, end, rules=rules)}
-    for ls, le in _line_spans(text, start, end):
+    for ls, le in line_spans(text, start, end):
         if not text[ls:le].strip():
             continue
         f = fields.get(ls)
@@ -96,7 +87,7 @@ def closing_start(text: str, start: int, end: int, *, rules: Rules) -> int | Non
     closing = _closing_rx(rules)
     if closing is None:
         return None
-    for ls, le in _line_spans(text, start, end):
+    for ls, le in line_spans(text, start, end):
         if closing.match(text[ls:le].lstrip()):
             return ls
     return None
