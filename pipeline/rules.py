@@ -43,6 +43,7 @@ FILE_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "flags": ({"flags"}, {"letter_order", "outdated_law", "reporting_schedule"}),
     "compare": ({"thresholds"}, {"weights", "abbreviations", "stopwords", "level_agencies",
                                 "level_mentions", "link"}),
+    "language": ({"common_words"}, {"min_share", "min_words"}),
 }
 
 SEVERITIES = {"error", "warning", "info"}
