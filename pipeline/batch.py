@@ -185,6 +185,7 @@ class _Batch:
         self.chunk_since = 0.0  # when the oldest uncommitted result came in
         self.in_flight: dict[int, Job] = {}
         self.dups: dict[str, list[tuple[int, str]]] = {}  # doc_id in flight -> its copies
+        self.parsed: dict[str, tuple[str, str]] = {}  # doc_id parsed in this run -> row's, status
 
     def run(self, ex, entries: list[Entry]) -> None:
         jobs = self._jobs(entries)
@@ -247,6 +248,10 @@ class _Batch:
             if doc_id in self.dups:  # same bytes as a file in flight: wait for its rows
                 self.dups[doc_id].append((seq, sp))
                 continue
+            if doc_id in self.parsed:  # parsed earlier in this run (maybe not committed yet)
+                row_id, status = self.parsed[doc_id]
+                self._add(Done(seq, sp, row_id, "dup", status))
+                continue
             status = self.store.parsed_status(doc_id, self.fp)
             if status is not None:  # parsed before under another path
                 self._add(Done(seq, sp, doc_id, "dup", status))
@@ -272,6 +277,7 @@ class _Batch:
         doc_id = outcome.rows["documents"][0]["doc_id"]  # what the worker read
         self._add(Done(job.seq, job.source_path, doc_id, "parsed", outcome.status, outcome.rows,
                        outcome.peak_rss_kb))
+        self.parsed[job.doc_id] = (doc_id, outcome.status)
         for seq, sp in self.dups.pop(job.doc_id, []):
             self._add(Done(seq, sp, doc_id, "dup", outcome.status))
 

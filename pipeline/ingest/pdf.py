@@ -76,15 +76,16 @@ def _ocr(path: Path, n_pages: int) -> Reading:
     try:
         from ..ocr import ocr_pdf
     except ImportError:
-        raise IngestError(OCR_MISSING) from None
+        raise IngestError(OCR_MISSING, n_pages=n_pages) from None
     try:
         text, n = ocr_pdf(path)
     except (OSError, ImportError) as exc:
-        raise IngestError(f"{OCR_MISSING} ({exc})") from None
+        raise IngestError(f"{OCR_MISSING} ({exc})", n_pages=n_pages) from None
     except Exception as exc:
         if type(exc).__name__ == "OcrUnavailable":
-            raise IngestError(OCR_MISSING) from None
-        raise IngestError(f"no text layer and OCR failed: {type(exc).__name__}: {exc}") from None
+            raise IngestError(OCR_MISSING, n_pages=n_pages) from None
+        raise IngestError(f"no text layer and OCR failed: {type(exc).__name__}: {exc}",
+                          n_pages=n_pages) from None
     return Reading(text=unicodedata.normalize("NFC", text), n_pages=n or n_pages, ocr_used=True)
 
 
