@@ -363,6 +363,9 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
         return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
     if _MARKER_START_RX.match(nxt) or _CLOSING_START_RX.match(nxt) or _tight_marker(nxt):
         return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
+    full = buf
+    if len(buf) > _TAIL:  # only the paragraph's ends matter: keeps reflow linear
+        buf = buf[:_TAIL] + " " + buf[-_TAIL:]
     if _SENTENCE_END_RX.search(buf):
         return False
     first = _first_letter(nxt)
@@ -388,7 +391,7 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     if len(words) == 1 and _is_caps(buf) and _is_caps(nxt) and len(buf) <= 6:
         return True
     # a place name wrapped before its date line: "Khánh" / "Hòa, ngày 17 tháng 08"
-    if len(words) <= 2 and buf[:1].isupper() and buf.replace(" ", "").isalpha() \
+    if len(words) <= 2 and buf[:1].isupper() and full.replace(" ", "").isalpha() \
             and not _is_caps(buf) and _DATE_LINE_START_RX.match(nxt):
         return True
     # an upper-case heading wrapped before its last word: "I. MỤC TIÊU, CHỈ" / "TIÊU"
@@ -404,6 +407,9 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     return width is not None and 0.8 * width <= len(last) <= 1.15 * width and not _is_caps(buf)
 
 
+_TAIL = 200  # characters at each end of a paragraph that _joins looks at
+
+
 def _ends_with_word(low: str, words: Sequence[str]) -> bool:
     return any(low.endswith(" " + w) or low == w for w in words)
 
@@ -414,6 +420,7 @@ def _reflow(lines: list[tuple[str, list[int], bool]], cr: _CleanRules) -> tuple[
     oo: list[int] = []
     buf: list[str] = []
     bo: list[int] = []
+    para = ""  # "".join(buf), kept up to date (joining it again per line is quadratic)
     buf_lines = 0
     last = ""
     blank = False  # a blank line since the last text line
@@ -427,11 +434,12 @@ def _reflow(lines: list[tuple[str, list[int], bool]], cr: _CleanRules) -> tuple[
         if not s:
             blank = True
             continue
-        if buf and not hard and _joins("".join(buf), buf_lines, last, s, width, cr):
+        if buf and not hard and _joins(para, buf_lines, last, s, width, cr):
             buf.append(" ")
             bo.append(nl_at)
             buf.append(s)
             bo.extend(o)
+            para += " " + s
             buf_lines += 1
         else:
             if buf:
@@ -439,7 +447,7 @@ def _reflow(lines: list[tuple[str, list[int], bool]], cr: _CleanRules) -> tuple[
                 sep = "\n\n" if blank else "\n"
                 out.append(sep)
                 oo.extend([nl_at] * len(sep))
-            buf, bo, buf_lines = [s], list(o), 1
+            buf, bo, buf_lines, para = [s], list(o), 1, s
         last = s
         blank = False
         nl_at = o[-1] if o else nl_at

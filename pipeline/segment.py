@@ -241,6 +241,7 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
     nodes: list[_Node] = []
     stops: list[int] = []  # where a closing paragraph or a closing block starts
     bullet_ranks: dict[str, int] = {}
+    bullets_under: dict[int, int] = {}  # id of a parent (0: the top) -> bullet children so far
     started = False  # past the front matter
     closed = False  # inside a closing block (Nơi nhận, signature) or after a closing paragraph
 
@@ -291,9 +292,10 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
         parent = stack[-1] if stack else None
 
         marker = mk.marker
-        if mk.marker_type == "bullet":
-            siblings = parent.children if parent else roots
-            marker = f"-{sum(1 for x in siblings if x.marker_type == 'bullet') + 1}"
+        if mk.marker_type == "bullet":  # counted as they come, not recounted per item
+            key = id(parent) if parent else 0
+            bullets_under[key] = bullets_under.get(key, 0) + 1
+            marker = f"-{bullets_under[key]}"
         heading = line[mk.text_start:].strip()
         node = _Node(
             kind=mk.kind, rank=rank, marker=marker, marker_type=mk.marker_type,

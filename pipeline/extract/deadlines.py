@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..records import Deadline, PlanInfo, Segmented, Task
 from ..rules import Rules
-from .locate import block_scopes, section_at, task_at
+from .locate import block_scopes, section_at, section_locator, task_locator
 from .targets import phrase_alt, phrase_re, target_spans
 
 __all__ = ["DeadlineAnnotation", "get_deadline_annotations", "find_deadlines", "plan_year"]
@@ -430,11 +430,12 @@ def find_deadlines(
         year = int(m.group(1)) if m else None
     body = (seg.body_start, seg.body_end) if seg.body_start < seg.body_end else (0, len(text))
     scopes = None
+    at_task, at_section = task_locator(tasks), section_locator(seg.sections)  # indexed once
     for a in get_deadline_annotations(text, rules, year=year, period=period):
         if not a.plan_period and not body[0] <= a.start < body[1]:
             continue  # the preamble cites others' schedules; the signature block has none
-        task = None if a.plan_period else task_at(tasks, a.start)
-        section = None if a.plan_period or task else section_at(seg.sections, a.start)
+        task = None if a.plan_period else at_task(a.start)
+        section = None if a.plan_period or task else at_section(a.start)
         covered: list[Task | None] = [task]
         if task is None and section is not None:
             if scopes is None:
