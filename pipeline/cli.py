@@ -1,10 +1,11 @@
-"""Command line: `kehoach run INPUT... --out DIR` and `kehoach show FILE`."""
+"""Command line: `kehoach run INPUT... --out DIR`, `kehoach show FILE`, `kehoach catalogue FILE`."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from .batch import (
     DEFAULT_CHUNK,
@@ -17,7 +18,8 @@ from .batch import (
 )
 from .process import process_file
 from .rules import Rules
-from .show import render
+from .schema import PIPELINE_VERSION
+from .show import render, store_lines
 
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20,
           "g": 1 << 30, "gb": 1 << 30}
@@ -38,6 +40,7 @@ def size_arg(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="kehoach", description=__doc__)
+    ap.add_argument("--version", action="version", version=f"kehoach {PIPELINE_VERSION}")
     sub = ap.add_subparsers(dest="command", required=True)
     p_run = sub.add_parser("run", help="parse plans (files and folders) into Parquet tables")
     p_run.add_argument("inputs", nargs="+", help="files or folders (searched recursively)")
@@ -66,8 +69,22 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--max-memory", type=size_arg, default=DEFAULT_MAX_MEMORY_MB << 20,
                        help="memory (address space) of each worker; a file that needs more gets "
                             f"an error row (default {DEFAULT_MAX_MEMORY_MB >> 10}G; 0: no limit)")
+    chosen = p_run.add_mutually_exclusive_group()
+    chosen.add_argument("--mandate", default=None, metavar="NAME",
+                        help="check plans whose parent is not in the store against the catalogue "
+                             "rules/mandates/NAME.yaml")
+    chosen.add_argument("--against", default=None, metavar="FILE",
+                        help="the same with a catalogue YAML file or a parent plan document")
+    p_cat = sub.add_parser("catalogue", help="write a mandate catalogue (rules/mandates/NAME.yaml) "
+                                             "from a parent plan")
+    p_cat.add_argument("file", help="the parent plan (any input format)")
+    p_cat.add_argument("--out", required=True, help="the YAML file to write, e.g. rules/mandates/NAME.yaml")
+    p_cat.add_argument("--id", default=None, help="catalogue id (default: the --out file's stem)")
+    p_cat.add_argument("--rules", default=None)
     p_show = sub.add_parser("show", help="what was understood of one document")
     p_show.add_argument("file")
+    p_show.add_argument("--out", default="outputs",
+                        help="the store whose flags and coverage to show (default: outputs)")
     p_show.add_argument("--rules", default=None)
     args = ap.parse_args(argv)
     try:
@@ -75,6 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"kehoach: {exc}", file=sys.stderr)
         return 2
+    if args.command == "catalogue":
+        return _catalogue(args, rules)
+    if args.command == "run" and (args.mandate or args.against):
+        from .compare import with_catalogue
+
+        try:
+            rules = with_catalogue(rules, args.mandate or args.against)
+        except ValueError as exc:
+            print(f"kehoach: {exc}", file=sys.stderr)
+            return 2
     if args.command == "run":
         missing = [i for i in args.inputs if not os.path.lexists(i)]
         if missing:  # a row each in documents, like any other path that cannot be read
@@ -104,7 +131,31 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     result = process_file(args.file, rules=rules)
     print(render(result))
+    stored = store_lines(Path(args.out), result.raw.doc_id)
+    print("\n".join(stored) if stored is not None else
+          f"\nnot in the store {args.out}: `kehoach run {args.file} --out {args.out}` "
+          "adds it, with its flags and coverage")
     return 0 if result.raw.status == "ok" else 1
+
+
+def _catalogue(args: argparse.Namespace, rules: Rules) -> int:
+    """`kehoach catalogue FILE --out rules/mandates/NAME.yaml`: the parent's tasks, reviewable."""
+    from .compare import build_catalogue, dump_catalogue
+    from .write import rows_of
+
+    result = process_file(args.file, rules=rules)
+    if result.raw.status != "ok":
+        print(f"kehoach: {args.file}: {result.raw.error or result.raw.status}", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    cat = build_catalogue(rows_of(result), rules=rules, name=args.id or out.stem, source=str(args.file))
+    dump_catalogue(cat, out)
+    n = sum(len(g["tasks"]) for g in cat["groups"])
+    print(f"catalogue {cat['id']}: {len(cat['groups'])} groups, {n} tasks from {args.file} -> {out}")
+    if not n:
+        print("kehoach: no tasks found in the parent plan: the catalogue is empty", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from .link import as_rows, normalize
 from .records import Coverage, Flag, PlanLink
 from .rules import Rules, load_rules
 
-__all__ = ["find_flags", "CODES", "make_flag", "numbering_gaps", "load_rules"]
+__all__ = ["find_flags", "CODES", "make_flag", "numbering_gaps", "load_rules", "severity_rank"]
 
 # The codes this module computes; crossdoc replaces these in the store on every run.
 CODES = frozenset({
@@ -32,6 +32,7 @@ CODES = frozenset({
     "NO_REPORTING_SCHEDULE", "UNKNOWN_AGENCY", "OUTDATED_LEGAL_BASIS",
 })
 LEAD_ROLES = {"lead", "requested"}
+AREA_SCORE = 2.0  # theme score of a led task's text that names an area (one strong phrase)
 
 
 class _Blank(dict):
@@ -140,24 +141,63 @@ def front_matter_flags(plan: dict, text: str, rules: Rules) -> list[Flag]:
 # --- tasks and assignments --------------------------------------------------------------
 
 
-def tasks_without_lead(tasks: Sequence[dict], assignments: Sequence[dict], rules: Rules) -> list[Flag]:
+def _reporting_rule_res(rules: Rules) -> list[re.Pattern]:
+    return [re.compile(p) for p in rules["flags"].get("reporting_rule") or []]
+
+
+def _is_reporting_rule(task: dict, section_kinds: Mapping[str, str], rules: Rules) -> bool:
+    """A bullet that says who reports to whom and when: a rule of the plan, not a task to lead."""
+    if section_kinds.get(task.get("section_id")) == "reporting":
+        return True
+    if task.get("theme") != "reporting":
+        return False
+    norm = normalize(task.get("text") or "")
+    return any(r.search(norm) for r in rules.compiled("flags.reporting_rule", _reporting_rule_res))
+
+
+def tasks_without_lead(tasks: Sequence[dict], assignments: Sequence[dict], rules: Rules,
+                       sections: Sequence[dict] = ()) -> list[Flag]:
+    """Tasks no assignment of the plan covers: not their own, not their section's (Phân công
+    blocks), not a named body leading the whole plan, and not a body assigned the task's area
+    (theme) elsewhere, as a responsibility section assigns what the task list only describes."""
     leads = [a for a in assignments if a.get("role") in LEAD_ROLES]
-    plan_lead = any(a.get("scope") == "plan" for a in leads)
+    # a closing line naming who leads the whole plan; "đề nghị các cơ quan, đơn vị" leads nothing
+    if any(a.get("scope") == "plan" and a.get("role") == "lead" and not a.get("generic") for a in leads):
+        return []
     by_task = {a.get("task_id") for a in leads if a.get("task_id")}
     sect_paths = [a["path"] for a in leads if a.get("scope") == "section" and a.get("path")]
     by_path = {a["path"] for a in leads if a.get("scope") == "task" and a.get("path")}
-    out = []
-    if plan_lead:
-        return out
+    named_tasks = {a.get("task_id") for a in leads if a.get("task_id") and not a.get("generic")}
+    named_sects = [a["path"] for a in leads if a.get("scope") == "section" and a.get("path")
+                   and not a.get("generic")]
+
+    def under(path: str, prefixes: Iterable[str]) -> bool:
+        return any(path == p or path.startswith(p + "/") for p in prefixes)
+
+    kinds = {s.get("section_id"): s.get("kind") for s in sections}
+    led, unled = [], []
     for t in tasks:
         path = t.get("path") or ""
-        if t["task_id"] in by_task or path in by_path:
-            continue
-        if any(path == p or path.startswith(p + "/") for p in sect_paths):
-            continue
-        out.append(make_flag(rules, "TASK_WITHOUT_LEAD", t["doc_id"], path=path,
-                             task_id=t["task_id"], span=(t["char_start"], t["char_end"])))
-    return out
+        if t["task_id"] in by_task or path in by_path or under(path, sect_paths):
+            if t["task_id"] in named_tasks or under(path, named_sects):
+                led.append(t)
+        elif not _is_reporting_rule(t, kinds, rules):
+            unled.append(t)
+    default = (rules.data.get("themes") or {}).get("default", "other")
+    areas = {t.get("theme") for t in led} - {default, None}
+    wanted = {t.get("theme") for t in unled} - areas - {default, None}
+    if wanted:  # an area named inside a led task's text ("..., tập huấn cho cán bộ")
+        from .extract.themes import theme_scores
+
+        for t in led:
+            scores = theme_scores(t.get("text") or "", rules=rules)
+            areas |= {k for k in wanted if scores.get(k, 0.0) >= AREA_SCORE}
+            wanted -= areas
+            if not wanted:
+                break
+    return [make_flag(rules, "TASK_WITHOUT_LEAD", t["doc_id"], path=t.get("path") or "",
+                      task_id=t["task_id"], span=(t["char_start"], t["char_end"]))
+            for t in unled if t.get("theme") not in areas]
 
 
 def _known_agency_check(rules: Rules):
@@ -288,7 +328,8 @@ def link_flags(links: Sequence[PlanLink], rules: Rules) -> list[Flag]:
         by_child[ln.child_doc_id].append(ln)
     for child, lns in by_child.items():
         for ln in lns:
-            if not ln.resolved:
+            # an ambiguous parent was found several times over: AMBIGUOUS_PARENT names the candidates
+            if not ln.resolved and not ln.candidates:
                 out.append(make_flag(rules, "PARENT_NOT_FOUND", child, parent=ln.parent_ref))
     return out
 
@@ -316,7 +357,7 @@ def _short(text: str, n: int = 160) -> str:
 
 def find_flags(tables: Mapping[str, Any], links: Sequence[PlanLink], coverage: Sequence[Coverage],
                *, rules: Rules | None = None) -> list[Flag]:
-    """Every flag of every plan in the store, in document order."""
+    """Every flag of every plan in the store: plan by plan, the most severe first."""
     rules = Rules.resolve(rules)
     rows = {k: as_rows(tables.get(k)) for k in
             ("plans", "tasks", "sections", "assignments", "deadlines", "documents")}
@@ -331,13 +372,28 @@ def find_flags(tables: Mapping[str, Any], links: Sequence[PlanLink], coverage: S
         text = texts.get(plan["doc_id"], "")
         out += front_matter_flags(plan, text, rules)
         out += numbering_gaps(d["sections"], rules)
-        out += tasks_without_lead(d["tasks"], d["assignments"], rules)
+        out += tasks_without_lead(d["tasks"], d["assignments"], rules, d["sections"])
         out += unknown_agencies(d["assignments"], rules)
         out += no_reporting_schedule(plan, d["tasks"], d["sections"], d["deadlines"], text, rules)
         out += outdated_laws(plan, text, rules)
     out += link_flags(links, rules)
     out += coverage_flags(coverage, rules)
     order = {p["doc_id"]: i for i, p in enumerate(rows["plans"])}
-    out.sort(key=lambda f: (order.get(f.doc_id, len(order)), f.char_start if f.char_start is not None
-                            else 1 << 60))
+    rank = severity_rank(rules)
+    out.sort(key=lambda f: (order.get(f.doc_id, len(order)), rank(f.severity, f.code),
+                            f.char_start if f.char_start is not None else 1 << 60))
     return out
+
+
+SEVERITY_ORDER = ("error", "warning", "info")
+
+
+def severity_rank(rules: Rules):
+    """Sort key of a flag within its plan: severity first, then the order of the codes in
+    rules/flags.yaml (written most important first); codes of other stages after known ones."""
+    codes = {c: i for i, c in enumerate(rules["flags"].get("flags") or {})}
+
+    def rank(severity: str, code: str) -> tuple[int, int]:
+        sev = SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+        return sev, codes.get(code, len(codes))
+    return rank

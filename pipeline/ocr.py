@@ -1,7 +1,11 @@
 """OCR of scanned PDFs (no text layer) with Tesseract's Vietnamese model.
 
     text, n_pages = ocr_pdf(path)      # pages rendered by pypdfium2, read by `tesseract -l vie`
+    result = read_scan(path)           # the same with Tesseract's mean word confidence
     text = fix_ocr_text(raw_ocr_text)  # already applied by ocr_pdf; for OCR output only
+
+Each page is read with its word boxes (TSV), so the two columns of the letterhead and of the
+signature block come out one after the other, not merged into one line (`ocr_layout`).
 
 Tesseract runs as the `tesseract` command (Debian's `tesseract-ocr` and `tesseract-ocr-vie`,
 installed by scripts/ensure-system-deps.sh), one page at a time through a pipe, with its
@@ -21,11 +25,18 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import regex
+
+from .ocr_layout import mean_confidence, page_text, parse_tsv
+from .ocr_repair import Vocabulary, fix_ocr_text, vocabulary_of
+from .rules import Rules, load_rules
+
+__all__ = ["OcrUnavailable", "ScanReading", "fix_ocr_text", "ocr_available", "ocr_image", "ocr_page",
+           "ocr_pdf", "read_scan"]
 
 DPI = 300  # Tesseract's models are trained on text of about 10-12 pt at 300 dpi
 
@@ -47,16 +58,15 @@ def ocr_available(lang: str = "vie") -> bool:
     return lang in tesseract_langs()
 
 
-def ocr_image(png: bytes, *, lang: str = "vie", timeout: float | None = None) -> str:
-    """Text of one page image (PNG bytes)."""
+def _tesseract(png: bytes, *, lang: str, timeout: float | None, output: str) -> str:
     if not ocr_available(lang):
         raise OcrUnavailable(f"tesseract with the {lang!r} model is not installed "
                              "(apt-get install tesseract-ocr tesseract-ocr-vie)")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    # --psm 4: one column of text of variable sizes (a plan's body); the default (3) cuts the
-    # two-column letterhead into blocks just as well but is slower.
-    proc = subprocess.run(["tesseract", "stdin", "stdout", "-l", lang, "--psm", "4",
-                           "--dpi", str(DPI)], input=png, capture_output=True, env=env,
+    # --psm 4: one column of text of variable sizes (a plan's body); the letterhead's columns
+    # are told apart afterwards from the word boxes (ocr_layout)
+    args = ["tesseract", "stdin", "stdout", "-l", lang, "--psm", "4", "--dpi", str(DPI)]
+    proc = subprocess.run(args + ([output] if output else []), input=png, capture_output=True, env=env,
                           timeout=timeout, check=False)
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -64,27 +74,73 @@ def ocr_image(png: bytes, *, lang: str = "vie", timeout: float | None = None) ->
     return proc.stdout.decode("utf-8", "replace")
 
 
-def ocr_pdf(path: str | Path, *, lang: str = "vie", dpi: int = DPI,
-            page_timeout: float | None = 120) -> tuple[str, int]:
-    """OCR every page of a PDF; returns the cleaned text and the number of pages."""
+def ocr_page(png: bytes, *, width: int, lang: str = "vie", timeout: float | None = None
+             ) -> tuple[str, float | None]:
+    """Text of one page image (PNG bytes) in reading order, and the mean word confidence."""
+    words = parse_tsv(_tesseract(png, lang=lang, timeout=timeout, output="tsv"))
+    return page_text(words, page_width=width), mean_confidence(words)
+
+
+def ocr_image(png: bytes, *, lang: str = "vie", timeout: float | None = None) -> str:
+    """Text of one page image (PNG bytes), as Tesseract writes it (no column handling)."""
+    return _tesseract(png, lang=lang, timeout=timeout, output="")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReading:
+    text: str
+    n_pages: int
+    confidence: float | None  # Tesseract's mean word confidence over the document, 0-100
+
+
+def ocr_vocabulary(rules: Rules) -> Vocabulary:
+    """What OCR output is checked against: heading words, header lines, document symbols."""
+    def build(r: Rules) -> Vocabulary:
+        kinds = r["headings"]["section_kinds"]
+        front = r["frontmatter"]
+        words = [w for k in kinds for w in k["words"] + k.get("child_words", [])]
+        words += [w for k in front["doc_kinds"].values() for w in k["words"]]
+        words += front.get("national_header", []) + front.get("authority_lines", [])
+        words += r["headings"].get("attached_titles", []) + r["ocr"].get("heading_words", [])
+        symbols = [s for k in front["doc_kinds"].values() for s in k.get("symbols", [])]
+        symbols += [s for k in r["references"]["ref_kinds"].values() for s in k.get("symbols", [])]
+        return vocabulary_of(words, symbols + r["ocr"].get("symbols", []))
+
+    return rules.compiled("ocr.vocabulary", build)
+
+
+def read_scan(path: str | Path, *, lang: str = "vie", dpi: int = DPI,
+              page_timeout: float | None = 120, rules: Rules | None = None) -> ScanReading:
+    """OCR every page of a PDF: the repaired text, the number of pages, the confidence."""
     import io
 
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        pages = []
+        pages, confs = [], []
         for i in range(len(pdf)):
             page = pdf[i]
             image = page.render(scale=dpi / 72, grayscale=True).to_pil()
             page.close()
             buf = io.BytesIO()
             image.save(buf, format="PNG")
-            pages.append(_drop_page_number(ocr_image(buf.getvalue(), lang=lang,
-                                                     timeout=page_timeout), i + 1))
-        return fix_ocr_text("\n".join(pages)), len(pages)
+            text, conf = ocr_page(buf.getvalue(), width=image.width, lang=lang, timeout=page_timeout)
+            pages.append(_drop_page_number(text, i + 1))
+            if conf is not None:
+                confs.append(conf)
+        confidence = sum(confs) / len(confs) if confs else None
+        text = fix_ocr_text("\n\n".join(pages), ocr_vocabulary(rules or load_rules()))
+        return ScanReading(text, len(pages), confidence)
     finally:
         pdf.close()
+
+
+def ocr_pdf(path: str | Path, *, lang: str = "vie", dpi: int = DPI,
+            page_timeout: float | None = 120) -> tuple[str, int]:
+    """OCR every page of a PDF; returns the cleaned text and the number of pages."""
+    reading = read_scan(path, lang=lang, dpi=dpi, page_timeout=page_timeout)
+    return reading.text, reading.n_pages
 
 
 def _drop_page_number(text: str, page_no: int) -> str:
@@ -95,56 +151,3 @@ def _drop_page_number(text: str, page_no: int) -> str:
             if lines and regex.fullmatch(r"\s*[-–]?\s*" + str(page_no) + r"\s*[-–]?\s*", lines[idx]):
                 lines.pop(idx)
     return "\n".join(lines)
-
-
-# --- repairs ---------------------------------------------------------------------------
-
-_VOWELS = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
-# spacing accents OCR emits for the combining ones
-_SPACING = {"´": "\u0301", "ˊ": "\u0301", "`": "\u0300", "ˋ": "\u0300", "˜": "\u0303"}
-_COMBINING_AFTER_SPACE = regex.compile(r"(?<=\p{L})[ \t]+(?=[\u0300-\u036f])")
-_SPACING_ACCENT = regex.compile(
-    r"(?<=[" + _VOWELS + r"]\p{Mn}?)[ \t]?([´ˊ`ˋ˜\u02dc])(?=\p{L}|\b)")
-# a token of digits and their look-alikes; pieces between separators are fixed one by one
-_NUMBER_TOKEN = regex.compile(r"(?<![\p{L}\p{N}])[0-9OolI|]+(?:[/.,:-][0-9OolI|]+)*%?(?![\p{L}\p{N}])")
-_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
-_L_MARKER = regex.compile(r"(?m)^([ \t]*)l(\.)(?=[ \t])")  # `l)` is a letter marker
-_I_MARKER = regex.compile(r"(?m)^([ \t]*)[¡ï!|]\)(?=[ \t])")  # the item marker `i)`
-_SO_LINE = regex.compile(r"(?m)^([ \t]*)S[ \t]*[ốôóồổoõ6][ \t]*[:;.][ \t]*(?:\n[ \t]*(?=[0-9OolI]*[ \t]*/))?")
-_SO_SLASH = regex.compile(r"(?m)^(Số: (?:[0-9]+)?)[ \t]*/[ \t]*(.*)$")
-_HYPHEN_IN_SYMBOL = regex.compile(r"(?<=\p{Lu}|\d)[ \t]*-[ \t]*(?=\p{Lu})")
-
-
-def _fix_number(m: regex.Match) -> str:
-    token = m.group(0)
-    pieces = regex.split(r"([/.,:-])", token)
-    out = []
-    for piece in pieces:
-        # a piece with a real digit and look-alikes around it; `II` or `l` alone stay words
-        if len(piece) >= 2 and regex.search(r"\d", piece):
-            piece = piece.translate(_LOOKALIKE)
-        out.append(piece)
-    return "".join(out)
-
-
-def _fix_so_line(m: regex.Match) -> str:
-    number, rest = m.group(1), m.group(2)
-    return f"{number}/{_HYPHEN_IN_SYMBOL.sub('-', rest.strip())}"
-
-
-def fix_ocr_text(text: str) -> str:
-    """Repair the usual OCR errors in Vietnamese text (see the module docstring)."""
-    text = text.replace("\r\n", "\n").replace("\f", "\n")
-    text = _COMBINING_AFTER_SPACE.sub("", text)
-    text = _SPACING_ACCENT.sub(lambda m: _SPACING[m.group(1)], text)
-    text = unicodedata.normalize("NFC", text)
-    text = _NUMBER_TOKEN.sub(_fix_number, text)
-    text = _L_MARKER.sub(r"\g<1>1\2", text)
-    text = _I_MARKER.sub(r"\g<1>i)", text)
-    text = _SO_LINE.sub(r"\1Số: ", text)
-    text = _SO_SLASH.sub(_fix_so_line, text)
-    # OCR leaves runs of spaces and trailing blanks; paragraphs stay apart
-    text = regex.sub(r"[ \t]{2,}", " ", text)
-    text = regex.sub(r"[ \t]+\n", "\n", text)
-    text = regex.sub(r"\n{3,}", "\n\n", text)
-    return text.strip() + "\n"

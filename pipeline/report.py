@@ -1,246 +1,249 @@
 """report.html: what the provincial analyst opens — one self-contained file, no network.
 
-A table of plans (locality, level, parent, date, counts of tasks and flags), a heat map of
-coverage (localities × task groups), then per plan its flags and its coverage with the
-evidence text. Every text is HTML-escaped; the page declares UTF-8.
+The page is a template (pipeline/templates/report.html: its CSS and a small script) and the
+store's facts as one embedded JSON document, which the script renders: a summary (plans read,
+files not read, plans with gaps, the mandates most often missing), the plan table (sortable,
+with a search box, level and province filters and "only plans with problems"), each plan's
+detail on demand (gaps first, flags by severity), the files that were not read and why, and
+duplicates grouped. Repeated strings (mandate texts, messages) are stored once, and evidence
+is kept short, so 5,000 plans stay a few megabytes (benchmarks/report_size.py).
+
+The page reads its state from the address: `report.html#q=Nhân Lý&problems=1&plan=<doc_id>`
+(search, level, province, problems, sort, plan), so a filtered view or one plan's detail can
+be linked to and screenshotted.
 
     python -m pipeline.report outputs/                               # re-render from the store
     python -m pipeline.report --screenshot outputs/report.png outputs/  # and a PNG (chromium)
+    python -m pipeline.report --screenshot d.png --fragment "plan=ab12" outputs/
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import html
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from .link import as_rows
+from .compare.report_section import localization_and_changes_html
+from .flags import severity_rank
+from .link import as_rows, normalize
 from .rules import Rules
+from .schema import PIPELINE_VERSION
 
-__all__ = ["render", "screenshot", "find_chromium"]
+__all__ = ["render", "report_data", "duplicate_groups", "screenshot", "find_chromium"]
 
 LEVEL_VI = {"national": "Trung ương", "ministry": "Bộ, ngành", "province": "Tỉnh",
             "province_dept": "Sở, ngành tỉnh", "district": "Huyện", "commune": "Xã, phường",
             "unknown": "Chưa rõ"}
-STATUS_VI = {"covered": "Đã có", "partial": "Một phần", "missing": "Thiếu"}
-SEV_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
-STATUS_WEIGHT = {"covered": 1.0, "partial": 0.5, "missing": 0.0}
-
-CSS = """
-body{font-family:"Noto Sans","DejaVu Sans","Segoe UI",Arial,sans-serif;margin:24px;color:#1d2733;
- font-size:14px;line-height:1.45}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid #d5dde6}
-h3{font-size:16px;margin:22px 0 6px}
-table{border-collapse:collapse;margin:6px 0 14px;width:100%}
-th,td{border:1px solid #d5dde6;padding:4px 7px;vertical-align:top;text-align:left}
-th{background:#eef2f6;font-weight:600}
-.num{text-align:right;white-space:nowrap}.muted{color:#66727f}.small{font-size:12px}
-.badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:12px;white-space:nowrap}
-.covered{background:#d8f0dc;color:#14532d}.partial{background:#fdf0c8;color:#6b4f00}
-.missing{background:#f9d6d5;color:#7f1d1d}.error{background:#f9d6d5;color:#7f1d1d}
-.warning{background:#fdf0c8;color:#6b4f00}.info{background:#dde8f7;color:#1e3a5f}
-.heat td.cell{text-align:center;font-weight:600;min-width:70px}
-.heat td.na{background:#f4f6f8;color:#9aa5b1;text-align:center}
-.evidence{font-size:12px;color:#36424f;background:#f7f9fb;border-left:3px solid #c5d0db;padding:2px 6px;
- margin:2px 0}
-.terms{font-size:12px;color:#1e3a5f}
-details{margin:4px 0 12px}summary{cursor:pointer;font-weight:600}
-.plan{border:1px solid #d5dde6;border-radius:6px;padding:4px 14px 10px;margin:14px 0}
-"""
+STATUS_ORDER = ("missing", "partial", "covered")
+# evidence kept per row, in characters: enough to recognise the passage, short enough for 5,000 plans
+PARTIAL_EVIDENCE = 220
+COVERED_EVIDENCE = 0
+FLAG_EVIDENCE = 140
+TEMPLATE = "templates/report.html"
+DATA_MARK = "__KEHOACH_DATA__"
 
 
-def _e(x: Any) -> str:
-    return html.escape("" if x is None else str(x), quote=True)
-
-
-def _date(v: Any) -> str:
+def _date(v: Any) -> str | None:
     if isinstance(v, dt.datetime):
         v = v.date()
-    if isinstance(v, dt.date):
-        return f"{v.day:02d}/{v.month:02d}/{v.year}"
-    return ""
+    return v.isoformat() if isinstance(v, dt.date) else None
 
 
-def _heat_colour(share: float) -> str:
-    """Red (0) through amber to green (1), light enough to read dark text on."""
-    hue = int(round(120 * max(0.0, min(1.0, share))))
-    return f"hsl({hue},70%,78%)"
-
-
-def _snippet(text: str, start: Any, end: Any, n: int = 300) -> str:
-    if not text or start is None or end is None:
+def _snippet(text: str, start: Any, end: Any, n: int) -> str:
+    if n <= 0 or not text or start is None or end is None:
         return ""
     s = " ".join(text[int(start):int(end)].split())
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _plan_label(p: Mapping) -> str:
-    return p.get("locality") or p.get("issuer") or p.get("doc_id")
+def _name(path: str | None) -> str:
+    return Path(str(path or "")).name or str(path or "")
 
 
-def render(tables: Mapping[str, Any], *, rules: Rules | None = None,
-           generated: dt.datetime | None = None) -> str:
-    """The report page for the tables of a store (DataFrames or lists of rows)."""
-    rows = {k: as_rows(tables.get(k)) for k in ("documents", "plans", "tasks", "plan_links",
-                                                 "coverage", "flags")}
-    rules_flags = {}
-    if rules is not None:
-        rules_flags = (rules.data.get("flags") or {}).get("flags") or {}
-    texts = {d["doc_id"]: d.get("clean_text") or "" for d in rows["documents"]}
-    sources = {d["doc_id"]: d.get("source_path") or "" for d in rows["documents"]}
-    tasks = {t["task_id"]: t for t in rows["tasks"]}
-    n_tasks = Counter(t["doc_id"] for t in rows["tasks"])
-    flags_by: dict[str, list[dict]] = defaultdict(list)
-    for f in rows["flags"]:
-        flags_by[f["doc_id"]].append(f)
-    cov_by: dict[str, list[dict]] = defaultdict(list)
-    for c in rows["coverage"]:
-        cov_by[c["child_doc_id"]].append(c)
-    links_by: dict[str, list[dict]] = defaultdict(list)
-    for ln in rows["plan_links"]:
-        links_by[ln["child_doc_id"]].append(ln)
-    plans = sorted(rows["plans"], key=lambda p: (p.get("province") or "", _plan_label(p) or ""))
-    plan_ids = {p["doc_id"] for p in plans}
-    generated = generated or dt.datetime.now()
+class _Strings:
+    """A table of the strings that repeat across plans (mandates, groups, messages): each once."""
 
-    out = ['<!DOCTYPE html>', '<html lang="vi"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           '<title>Báo cáo rà soát kế hoạch</title>', f"<style>{CSS}</style></head><body>",
-           "<h1>Báo cáo rà soát kế hoạch</h1>",
-           f'<p class="muted">Plan compliance report · {len(plans)} kế hoạch · '
-           f'{len(rows["coverage"])} nhiệm vụ được giao đã đối chiếu · lập lúc '
-           f'{_e(generated.strftime("%H:%M %d/%m/%Y"))}</p>']
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.index: dict[str, int] = {}
 
-    # --- plans table
-    out.append("<h2>Danh sách kế hoạch</h2>")
-    out.append('<table id="plans"><thead><tr><th>Địa bàn</th><th>Cấp</th><th>Số, ký hiệu</th>'
-               "<th>Ngày ban hành</th><th>Tên kế hoạch</th><th>Văn bản cấp trên</th>"
-               '<th class="num">Nhiệm vụ</th><th class="num">Cảnh báo</th><th>Đối chiếu</th>'
-               "</tr></thead><tbody>")
+    def __call__(self, s: Any) -> int:
+        s = "" if s is None else str(s)
+        i = self.index.get(s)
+        if i is None:
+            i = self.index[s] = len(self.items)
+            self.items.append(s)
+        return i
+
+
+def duplicate_groups(plans: Sequence[Mapping], documents: Sequence[Mapping]) -> list[list[str]]:
+    """Doc_ids of plans that are one document arriving more than once (txt and docx, a scan of a
+    text): the same number, issuer and date, the same cleaned text, or a `duplicate_of` the batch
+    recorded. Groups of two or more, each in store order."""
+    parent = {p["doc_id"]: p["doc_id"] for p in plans}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        if a in parent and b in parent:
+            parent[find(b)] = find(a)
+
+    first: dict[tuple, str] = {}
+    docs = {d["doc_id"]: d for d in documents}
     for p in plans:
         did = p["doc_id"]
-        parents = []
-        for ln in links_by.get(did, []):
-            if ln.get("resolved") and ln.get("parent_doc_id") in plan_ids:
-                parents.append(f'<a href="#plan-{_e(ln["parent_doc_id"])}">{_e(ln["parent_ref"])}</a>')
+        keys = []
+        if p.get("number") and p.get("issue_date") and p.get("issuer"):
+            keys.append(("ref", normalize(p["number"]), normalize(p.get("symbol")),
+                         normalize(p["issuer"]), _date(p["issue_date"])))
+        text = " ".join(str((docs.get(did) or {}).get("clean_text") or "").split())
+        if text:
+            keys.append(("text", hashlib.sha256(text.encode("utf-8")).hexdigest()))
+        for k in keys:
+            if k in first:
+                union(first[k], did)
             else:
-                parents.append(f'{_e(ln["parent_ref"])} <span class="muted small">(chưa có)</span>')
-        sev = Counter(f["severity"] for f in flags_by.get(did, []))
-        sev_html = " ".join(f'<span class="badge {s}">{_e(SEV_VI.get(s, s))} {sev[s]}</span>'
-                            for s in ("error", "warning", "info") if sev.get(s))
-        st = Counter(c["status"] for c in cov_by.get(did, []))
-        st_html = " ".join(f'<span class="badge {s}">{_e(STATUS_VI[s])} {st[s]}</span>'
-                           for s in ("covered", "partial", "missing") if st.get(s)) or \
-            '<span class="muted">—</span>'
-        number = p.get("doc_ref") or (f"Số: /{p['symbol']}" if p.get("symbol") else "")
-        out.append(
-            f'<tr><td><a href="#plan-{_e(did)}">{_e(_plan_label(p))}</a></td>'
-            f'<td>{_e(LEVEL_VI.get(p.get("issuer_level"), p.get("issuer_level")))}</td>'
-            f"<td>{_e(number)}</td><td>{_e(_date(p.get('issue_date')) or p.get('issue_date_raw') or '')}</td>"
-            f"<td>{_e(p.get('title'))}</td><td>{'<br>'.join(parents) or '—'}</td>"
-            f'<td class="num">{n_tasks.get(did, 0)}</td><td>{sev_html or "0"}</td><td>{st_html}</td></tr>')
-    out.append("</tbody></table>")
+                first[k] = did
+        dup_of = (docs.get(did) or {}).get("duplicate_of")
+        if dup_of:
+            union(dup_of, did)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for p in plans:
+        groups[find(p["doc_id"])].append(p["doc_id"])
+    return [g for g in groups.values() if len(g) > 1]
 
-    # --- heat map
-    out.append("<h2>Mức độ cụ thể hóa theo nhóm nhiệm vụ</h2>")
+
+def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
+                generated: dt.datetime | None = None) -> dict:
+    """What the page shows, as plain JSON-ready data (see the template's script for its use)."""
+    rows = {k: as_rows(tables.get(k)) for k in ("documents", "plans", "tasks", "plan_links",
+                                                 "coverage", "flags")}
+    rules = Rules.resolve(rules)
+    spec = (rules.data.get("flags") or {}).get("flags") or {}
+    rank = severity_rank(rules)
+    docs = {d["doc_id"]: d for d in rows["documents"]}
+    texts = {k: d.get("clean_text") or "" for k, d in docs.items()}
+    tasks = {t["task_id"]: t for t in rows["tasks"]}
+    n_tasks = Counter(t["doc_id"] for t in rows["tasks"])
+    by: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for f in rows["flags"]:
+        by[f["doc_id"]]["flags"].append(f)
+    for c in rows["coverage"]:
+        by[c["child_doc_id"]]["coverage"].append(c)
+    for ln in rows["plan_links"]:
+        by[ln["child_doc_id"]]["links"].append(ln)
+    plans = sorted(rows["plans"], key=lambda p: (_name(docs.get(p["doc_id"], {}).get("source_path")),
+                                                 p["doc_id"]))
+    index = {p["doc_id"]: i for i, p in enumerate(plans)}
+    dups = duplicate_groups(plans, rows["documents"])
+    dup_of = {did: gi for gi, g in enumerate(dups) for did in g}
+    S = _Strings()
+    missing_by: dict[tuple[str, str], set] = defaultdict(set)
+    out_plans = []
+    for p in plans:
+        did = p["doc_id"]
+        doc = docs.get(did, {})
+        text = texts.get(did, "")
+        flags = sorted(by[did]["flags"], key=lambda f: (rank(f["severity"], f["code"]),
+                                                        f.get("char_start") or 0))
+        fl = [[S(f["code"]), f["severity"], S(f["message"]), f.get("path") or "",
+               _snippet(text, f.get("char_start"), f.get("char_end"), FLAG_EVIDENCE)] for f in flags]
+        cov = sorted(by[did]["coverage"], key=lambda c: (STATUS_ORDER.index(c["status"])
+                                                         if c["status"] in STATUS_ORDER else 3,
+                                                         -float(c.get("score") or 0)))
+        cv = []
+        for c in cov:
+            tids = list(c.get("child_task_ids") or [])
+            paths = ", ".join(str(tasks[t].get("path")) for t in tids[:3] if t in tasks)
+            n = PARTIAL_EVIDENCE if c["status"] == "partial" else COVERED_EVIDENCE
+            ev = ""
+            if n and tids and tids[0] in tasks:
+                t = tasks[tids[0]]
+                ev = _snippet(text, t.get("char_start"), t.get("char_end"), n) or str(t.get("text") or "")[:n]
+            cv.append([S(c["mandate_text"]), S(c.get("mandate_group") or ""), c["status"],
+                       round(float(c.get("score") or 0), 2), paths, ev,
+                       S(", ".join(list(c.get("matched_terms") or [])[:8]))])
+            if c["status"] == "missing":  # a plan that arrived twice counts once
+                missing_by[(c["mandate_text"], c.get("mandate_group") or "")].add(dup_of.get(did, did))
+        parents = [[ln["parent_ref"], index.get(ln.get("parent_doc_id"), -1) if ln.get("resolved") else -1]
+                   for ln in by[did]["links"]]
+        st = Counter(c["status"] for c in cov)
+        sev = Counter(f["severity"] for f in flags)
+        out_plans.append({
+            "id": did, "f": _name(doc.get("source_path")), "fmt": doc.get("source_format") or "",
+            "loc": p.get("locality") or p.get("issuer") or "", "lvl": p.get("issuer_level") or "unknown",
+            "prov": p.get("province") or "", "ref": p.get("doc_ref") or (
+                f"Số: /{p['symbol']}" if p.get("symbol") else ""),
+            "date": _date(p.get("issue_date")), "draw": p.get("issue_date_raw") or "",
+            "title": p.get("title") or "", "iss": p.get("issuer") or "", "kind": p.get("doc_kind") or "",
+            "par": parents, "nt": n_tasks.get(did, 0), "ocr": bool(doc.get("ocr_used")),
+            "dup": dup_of.get(did, -1), "fl": fl, "cv": cv,
+            "n": [st.get("missing", 0), st.get("partial", 0), st.get("covered", 0),
+                  sev.get("error", 0), sev.get("warning", 0), sev.get("info", 0)],
+        })
+    planned = set(index)
+    failed = []
+    for d in rows["documents"]:
+        if d.get("status") == "ok" and d["doc_id"] in planned:
+            continue
+        dup = d.get("duplicate_of")  # recorded by the batch for a file it did not read again
+        reason = d.get("error") or (f"trùng với {_name(docs.get(dup, {}).get('source_path')) or dup}" if dup
+                                    else "không nhận ra là một văn bản kế hoạch" if d.get("status") == "ok"
+                                    else "")
+        failed.append({"f": _name(d.get("source_path")), "path": d.get("source_path") or "",
+                       "fmt": d.get("source_format") or "", "error": reason,
+                       "status": "duplicate" if dup else d.get("status") or ""})
+    failed.sort(key=lambda d: (d["status"], d["f"]))
+    top = sorted(([m, g, len(ids)] for (m, g), ids in missing_by.items()), key=lambda x: -x[2])[:10]
     groups: list[str] = []
     for c in rows["coverage"]:
         g = c.get("mandate_group") or "Khác"
         if g not in groups:
             groups.append(g)
-    covered_plans = [p for p in plans if cov_by.get(p["doc_id"])]
-    if not covered_plans:
-        out.append('<p class="muted">Chưa có kế hoạch nào được đối chiếu với văn bản cấp trên '
-                   "hoặc danh mục chương trình.</p>")
-    else:
-        out.append('<table class="heat" id="heatmap"><thead><tr><th>Địa bàn</th>')
-        out += [f"<th>{_e(g)}</th>" for g in groups]
-        out.append("</tr></thead><tbody>")
-        for p in covered_plans:
-            cells = defaultdict(list)
-            for c in cov_by[p["doc_id"]]:
-                cells[c.get("mandate_group") or "Khác"].append(c["status"])
-            out.append(f'<tr><th><a href="#plan-{_e(p["doc_id"])}">{_e(_plan_label(p))}</a></th>')
-            for g in groups:
-                sts = cells.get(g)
-                if not sts:
-                    out.append('<td class="na">—</td>')
-                    continue
-                share = sum(STATUS_WEIGHT[s] for s in sts) / len(sts)
-                n_ok = sum(s == "covered" for s in sts)
-                out.append(f'<td class="cell" style="background:{_heat_colour(share)}" '
-                           f'title="{_e(g)}: {n_ok}/{len(sts)} đã có">{n_ok}/{len(sts)}</td>')
-            out.append("</tr>")
-        out.append("</tbody></table>")
-        out.append('<p class="small muted">Ô: số nhiệm vụ được giao đã có / tổng số; màu từ đỏ '
-                   "(thiếu) đến xanh (đầy đủ), “một phần” tính một nửa.</p>")
+    return {
+        "generated": (generated or dt.datetime.now()).strftime("%H:%M %d/%m/%Y"),
+        "version": PIPELINE_VERSION, "levels": LEVEL_VI,
+        "codes": {code: {"en": s.get("en", ""), "sev": s.get("severity", "")} for code, s in spec.items()},
+        "strings": S.items, "plans": out_plans, "failed": failed, "dups": dups, "top": top,
+        "groups": groups, "n_docs": len(rows["documents"]),
+    }
 
-    # --- per plan
-    out.append("<h2>Chi tiết từng kế hoạch</h2>")
-    for p in plans:
-        did = p["doc_id"]
-        text = texts.get(did, "")
-        out.append(f'<section class="plan" id="plan-{_e(did)}"><h3>{_e(_plan_label(p))} — '
-                   f'{_e(p.get("doc_ref") or "")} {_e(p.get("title"))}</h3>')
-        out.append(f'<p class="small muted">{_e(p.get("issuer"))} · {_e(sources.get(did, ""))} · '
-                   f"doc_id {_e(did)}</p>")
-        fl = flags_by.get(did, [])
-        out.append(f"<details open><summary>Cảnh báo ({len(fl)})</summary>")
-        if fl:
-            out.append('<table class="flags"><thead><tr><th>Mức</th><th>Mã</th><th>Nội dung</th>'
-                       "<th>Vị trí</th></tr></thead><tbody>")
-            for f in fl:
-                en = (rules_flags.get(f["code"]) or {}).get("en", "")
-                ev = _snippet(text, f.get("char_start"), f.get("char_end"))
-                sev_vi = SEV_VI.get(f["severity"], f["severity"])
-                out.append(
-                    f'<tr><td><span class="badge {_e(f["severity"])}">{_e(sev_vi)}'
-                    f'</span></td><td class="small" title="{_e(en)}">{_e(f["code"])}</td>'
-                    f"<td>{_e(f['message'])}"
-                    + (f'<div class="evidence">{_e(ev)}</div>' if ev else "")
-                    + f"</td><td>{_e(f.get('path') or '')}</td></tr>")
-            out.append("</tbody></table>")
-        else:
-            out.append('<p class="muted">Không có cảnh báo.</p>')
-        out.append("</details>")
-        cov = cov_by.get(did, [])
-        if cov:
-            src = "văn bản cấp trên" if any(c.get("parent_doc_id") for c in cov) else \
-                "danh mục nhiệm vụ của chương trình"
-            out.append(f"<details open><summary>Đối chiếu nhiệm vụ được giao ({len(cov)}, theo {src})"
-                       "</summary>")
-            out.append('<table class="coverage"><thead><tr><th>Nhóm</th><th>Nhiệm vụ được giao</th>'
-                       '<th>Kết quả</th><th class="num">Điểm</th><th>Nhiệm vụ của kế hoạch (căn cứ)</th>'
-                       "</tr></thead><tbody>")
-            for c in cov:
-                ev = []
-                for tid in list(c.get("child_task_ids") or [])[:3]:
-                    t = tasks.get(tid)
-                    if t:
-                        body = _snippet(text, t.get("char_start"), t.get("char_end")) or t.get("text")
-                        ev.append(f'<div class="evidence"><b>{_e(t.get("path"))}</b> {_e(body)}</div>')
-                terms = list(c.get("matched_terms") or [])
-                if terms:
-                    ev.append(f'<div class="terms">Từ khớp: {_e(", ".join(terms))}</div>')
-                out.append(
-                    f"<tr><td class='small'>{_e(c.get('mandate_group') or '')}</td>"
-                    f"<td>{_e(c['mandate_text'])}</td>"
-                    f'<td><span class="badge {_e(c["status"])}">{_e(STATUS_VI.get(c["status"], c["status"]))}'
-                    f'</span></td><td class="num">{float(c.get("score") or 0):.2f}</td>'
-                    f"<td>{''.join(ev) or '<span class=muted>—</span>'}</td></tr>")
-            out.append("</tbody></table></details>")
-        out.append("</section>")
-    out.append("</body></html>")
-    return "\n".join(out)
+
+def _template() -> str:
+    return resources.files("pipeline").joinpath(TEMPLATE).read_text(encoding="utf-8")
+
+
+def render(tables: Mapping[str, Any], *, rules: Rules | None = None,
+           generated: dt.datetime | None = None) -> str:
+    """The report page for the tables of a store (DataFrames or lists of rows)."""
+    data = json.dumps(report_data(tables, rules=rules, generated=generated), ensure_ascii=False,
+                      separators=(",", ":"), default=str)
+    # inside <script>, "</script" would end the element: no "<" at all (JSON reads \u003c as "<")
+    data = data.replace("<", "\\u003c")
+    page = _template()
+    assert page.count(DATA_MARK) == 1, "the report template must hold the data mark once"
+    page = page.replace(DATA_MARK, data)
+    # localization and change across cycles: static tables after the plans (few rows per plan)
+    extra = "\n".join(localization_and_changes_html(tables))
+    if extra:
+        page = page.replace("</body></html>", f'<section class="wrap">{extra}</section>\n</body></html>', 1)
+    return page
 
 
 # --- screenshot -------------------------------------------------------------------------
@@ -258,9 +261,15 @@ def find_chromium() -> str | None:
     return None
 
 
+def page_url(report: Path, fragment: str = "") -> str:
+    """The file URL of REPORT with a state fragment (`q=...&problems=1`), safely quoted."""
+    url = Path(report).resolve().as_uri()
+    return url + ("#" + quote(fragment, safe="=&") if fragment else "")
+
+
 def screenshot(report: Path, png: Path, *, width: int = 1400, height: int = 2400,
-               timeout: float = 120) -> Path:
-    """A PNG of the report as headless Chromium draws it."""
+               timeout: float = 120, fragment: str = "") -> Path:
+    """A PNG of the report as headless Chromium draws it (FRAGMENT: the page state to show)."""
     exe = find_chromium()
     if exe is None:
         raise RuntimeError("chromium not found (install it: apt-get install chromium)")
@@ -268,7 +277,7 @@ def screenshot(report: Path, png: Path, *, width: int = 1400, height: int = 2400
     png.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kehoach-chromium-") as profile:
         cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
-               f"--screenshot={png}", Path(report).resolve().as_uri()]
+               "--virtual-time-budget=5000", f"--screenshot={png}", page_url(report, fragment)]
         subprocess.run(cmd, check=True, timeout=timeout, capture_output=True)
     return png
 
@@ -278,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out_dir", help="the output folder (the store) of `kehoach run`")
     ap.add_argument("--screenshot", metavar="PNG", help="also save a screenshot of the report")
+    ap.add_argument("--fragment", default="", help="page state for the screenshot: q=..., plan=DOC_ID")
+    ap.add_argument("--size", default="1400x2400", help="screenshot WIDTHxHEIGHT (default 1400x2400)")
     ap.add_argument("--rules", default=None)
     ap.add_argument("--no-refresh", action="store_true",
                     help="use the report.html already there instead of rendering it again")
@@ -296,8 +307,10 @@ def main(argv: list[str] | None = None) -> int:
         os.replace(tmp, report)
     print(report)
     if args.screenshot:
+        width, height = (int(x) for x in args.size.lower().split("x"))
         try:
-            print(screenshot(report, Path(args.screenshot)))
+            print(screenshot(report, Path(args.screenshot), width=width, height=height,
+                             fragment=args.fragment))
         except (RuntimeError, subprocess.SubprocessError) as exc:
             print(f"report: screenshot failed: {exc}", file=sys.stderr)
             return 1

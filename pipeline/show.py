@@ -1,8 +1,14 @@
-"""Plain-text view of one processed document, for `kehoach show`."""
+"""Plain-text view of one processed document, for `kehoach show`: what was understood of it
+and, when the document is in the store, the flags and the coverage a run recorded for it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .records import DocResult
+
+STATUS_ORDER = ("missing", "partial", "covered")
+SEVERITY_ORDER = ("error", "warning", "info")
 
 
 def render(result: DocResult) -> str:
@@ -63,3 +69,39 @@ def _task_lines(task, ex, indent: str) -> list[str]:
         if t.task_id == task.task_id:
             out.append(f"{indent}  target {t.comparator} {t.value:g}{t.unit} «{t.raw}»")
     return out
+
+
+def _store_rows(out_dir: Path, table: str, column: str, doc_id: str) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    path = Path(out_dir) / f"{table}.parquet"
+    if not path.exists():
+        return []
+    return pq.read_table(path, filters=[(column, "=", doc_id)]).to_pylist()
+
+
+def store_lines(out_dir: Path, doc_id: str) -> list[str] | None:
+    """Flags (most severe first) and coverage (gaps first) of DOC_ID in the store OUT_DIR;
+    None when the document is not in it."""
+    docs = _store_rows(out_dir, "documents", "doc_id", doc_id)
+    if not docs:
+        return None
+    lines = ["", f"in the store {out_dir} (pipeline {docs[0].get('pipeline_version')}):"]
+    flags = _store_rows(out_dir, "flags", "doc_id", doc_id)
+    flags.sort(key=lambda f: (SEVERITY_ORDER.index(f["severity"]) if f["severity"] in SEVERITY_ORDER
+                              else len(SEVERITY_ORDER), f.get("char_start") or 0))
+    lines.append(f"flags ({len(flags)}):")
+    for f in flags:
+        where = f" [{f['path']}]" if f.get("path") else ""
+        lines.append(f"  {f['severity']:<7} {f['code']}{where}: {f['message']}")
+    cov = _store_rows(out_dir, "coverage", "child_doc_id", doc_id)
+    counts = {s: sum(c["status"] == s for c in cov) for s in STATUS_ORDER}
+    lines.append(f"coverage ({len(cov)}: {counts['missing']} missing, {counts['partial']} partial, "
+                 f"{counts['covered']} covered):")
+    cov.sort(key=lambda c: (STATUS_ORDER.index(c["status"]) if c["status"] in STATUS_ORDER else 3,
+                            c.get("mandate_group") or ""))
+    for c in cov:
+        text = " ".join(str(c["mandate_text"]).split())
+        text = text if len(text) <= 110 else text[:109] + "…"
+        lines.append(f"  {c['status']:<8} {float(c.get('score') or 0):.2f} {text}")
+    return lines

@@ -50,6 +50,7 @@ def rows_of(result: DocResult) -> dict[str, list[dict]]:
         "doc_id": raw.doc_id, "source_path": raw.source_path,
         "source_format": raw.source_format, "status": raw.status, "error": raw.error,
         "n_chars": len(text), "n_pages": raw.n_pages, "ocr_used": raw.ocr_used,
+        "ocr_confidence": raw.ocr_confidence,
         "clean_text": text, "pipeline_version": PIPELINE_VERSION,
         "schema_version": SCHEMA_VERSION,
     })

@@ -1,9 +1,13 @@
 import dataclasses
 
+from conftest import ROOT
+
+from pipeline.compare import GROUP_METHOD
 from pipeline.flags import (
     coverage_flags,
     find_flags,
     front_matter_flags,
+    link_flags,
     no_reporting_schedule,
     numbering_gaps,
     outdated_laws,
@@ -137,7 +141,7 @@ def test_links_and_coverage_flags(rules):
                     "tfidf-cosine+theme")
     cov = [base, dataclasses.replace(base, mandate_id="m2", status="partial"),
            dataclasses.replace(base, mandate_id="m3", status="covered"),
-           dataclasses.replace(base, mandate_id="g", status="missing", method="group:tfidf-cosine+theme")]
+           dataclasses.replace(base, mandate_id="g", status="missing", method=GROUP_METHOD)]
     codes = [f.code for f in coverage_flags(cov, rules)]
     assert codes == ["MISSING_MANDATED_TASK", "PARTIAL_MANDATED_TASK", "MISSING_TASK_GROUP"]
     tables = {"plans": [{"doc_id": "c", "doc_kind": "ke_hoach", "number": "5", "issue_date": None,
@@ -149,3 +153,80 @@ def test_links_and_coverage_flags(rules):
     for f in flags:  # every code is documented in both languages
         spec = rules["flags"]["flags"][f.code]
         assert spec["vi"] and spec["en"]
+
+
+def ttask(tid, path, theme, text="x", section_id="s"):
+    return {**task(tid, path), "theme": theme, "text": text, "section_id": section_id}
+
+
+def test_task_without_lead_area_assigned_elsewhere(rules):
+    """A task list without leads, then a responsibility section assigning each area to a body."""
+    tasks = [ttask("t1", "II/1/-1", "prevention", "Tuyên truyền trên hệ thống truyền thanh cơ sở"),
+             ttask("t2", "II/2/-1", "crime_fighting", "Đấu tranh, triệt phá đường dây mua bán người"),
+             ttask("t3", "II/3/-1", "capacity", "Tập huấn, bồi dưỡng kỹ năng cho cán bộ"),
+             ttask("t4", "II/4/-1", "international", "Hợp tác quốc tế với các nước láng giềng"),
+             ttask("a1", "III/1/-1", "prevention", "Thực hiện nhiệm vụ tuyên truyền trên các phương tiện"),
+             ttask("a2", "III/2/-1", "victim_support",
+                   "Chủ trì hỗ trợ nạn nhân; tổ chức tập huấn, bồi dưỡng cho cán bộ làm công tác hỗ trợ"),
+             ttask("a3", "III/3/-1", "crime_fighting", "Đấu tranh với tội phạm")]
+    assignments = [asg("task", "lead", "a1", "III/1/-1", agency="Phòng Văn hóa và Thông tin"),
+                   asg("task", "lead", "a2", "III/2/-1", agency="Phòng Lao động - Thương binh và Xã hội"),
+                   # a generic body leads, but assigns no area to anyone
+                   asg("task", "lead", "a3", "III/3/-1", agency="các cơ quan liên quan", generic=True)]
+    flags = tasks_without_lead(tasks, assignments, rules)
+    # propaganda and training are assigned in III; crime fighting only to "the bodies concerned"
+    assert sorted(f.task_id for f in flags) == ["t2", "t4"]
+
+
+def test_task_without_lead_closing_request_is_not_a_plan_lead(rules):
+    tasks = [ttask("t1", "III/1", "leadership"), ttask("t2", "III/2", "capacity")]
+    closing = [asg("plan", "requested", agency="Cơ quan, đơn vị", generic=True),
+               asg("plan", "requested", agency="Thôn")]
+    assert len(tasks_without_lead(tasks, closing, rules)) == 2
+    assert tasks_without_lead(tasks, [*closing, asg("plan", "lead", agency="Công an xã")], rules) == []
+
+
+def test_reporting_rules_are_not_tasks_to_lead(rules):
+    tasks = [ttask("t1", "V/1", "reporting", "Định kỳ 6 tháng, hằng năm báo cáo kết quả gửi Công an xã"),
+             ttask("t2", "V/2", "reporting", "Các cơ quan báo cáo kết quả thực hiện về Ủy ban nhân dân xã"),
+             ttask("t3", "II/6", "reporting", "Tổ chức sơ kết, tổng kết thi hành Luật Phòng, chống MBN"),
+             ttask("t4", "VI/1", "other", "Gửi số liệu", section_id="rep")]
+    sections = [{"section_id": "rep", "kind": "reporting"}]
+    flags = tasks_without_lead(tasks, [], rules, sections)
+    assert [f.task_id for f in flags] == ["t3"]  # the review is work; the rules are not
+
+
+def test_flags_of_a_plan_most_severe_first(rules):
+    links = [PlanLink("c", "137/KH-UBND", False, "none")]
+    tables = {"plans": [{"doc_id": "c", "doc_kind": "ke_hoach", "number": None, "issue_date": None,
+                         "issue_date_raw": None}],
+              "tasks": [ttask(f"t{i}", f"II/{i}", "capacity") | {"doc_id": "c", "char_start": i * 10}
+                        for i in range(1, 4)],
+              "documents": [{"doc_id": "c", "clean_text": "Số: /KH-UBND\n" + "x" * 100}]}
+    codes = [f.code for f in find_flags(tables, links, [], rules=rules)]
+    assert codes == ["BLANK_DOC_NUMBER", "BLANK_ISSUE_DATE", "NO_REPORTING_SCHEDULE",
+                     *["TASK_WITHOUT_LEAD"] * 3, "PARENT_NOT_FOUND"]  # info after every warning
+
+
+def test_seeds_lead_warnings(rules):
+    """Seed 004 assigns every area of its task list in section III; seed 003's closing request
+    to "các cơ quan, đơn vị và các thôn" does not silence the warnings its sections leave."""
+    from pipeline.process import process_file
+    from pipeline.write import rows_of
+
+    def lead_flags(name):
+        (path,) = (ROOT / "corpus").glob(f"{name}_*.txt")
+        rows = rows_of(process_file(path, rules=rules))
+        return [f for f in find_flags(rows, [], [], rules=rules) if f.code == "TASK_WITHOUT_LEAD"]
+
+    assert lead_flags("004") == []
+    assert 1 <= len(lead_flags("003")) <= 3
+
+
+def test_an_ambiguous_parent_is_not_also_reported_missing(rules):
+    missing = PlanLink(child_doc_id="c", parent_ref="19/KH-BCĐ", resolved=False, method="none")
+    ambiguous = dataclasses.replace(missing, parent_ref="20/KH-BCĐ", method="ambiguous",
+                                    candidates=("a", "b"))
+    flags = link_flags([missing, ambiguous], rules)
+    assert [(f.code, f.doc_id) for f in flags] == [("PARENT_NOT_FOUND", "c")]
+    assert "19/KH-BCĐ" in flags[0].message

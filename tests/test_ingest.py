@@ -154,11 +154,13 @@ def test_pdf_without_text_layer_uses_ocr(tmp_path, monkeypatch):
     import types
 
     fake = types.ModuleType("pipeline.ocr")
-    fake.ocr_pdf = lambda path: ("KẾ HOẠCH\nI. MỤC ĐÍCH", 1)
+    reading = types.SimpleNamespace(text="KẾ HOẠCH\nI. MỤC ĐÍCH", n_pages=1, confidence=91.5)
+    fake.read_scan = lambda path: reading
     monkeypatch.setitem(sys.modules, "pipeline.ocr", fake)
     raw = ingest(_image_only_pdf(tmp_path / "scan.pdf"))
     assert raw.status == "ok" and raw.ocr_used and raw.n_pages == 1
     assert raw.text == "KẾ HOẠCH\nI. MỤC ĐÍCH"
+    assert raw.ocr_confidence == 91.5
 
 
 def test_ocr_failure_is_one_line(tmp_path, monkeypatch):
@@ -168,7 +170,7 @@ def test_ocr_failure_is_one_line(tmp_path, monkeypatch):
         raise RuntimeError("tesseract failed:\nsegfault")
 
     fake = types.ModuleType("pipeline.ocr")
-    fake.ocr_pdf = boom
+    fake.read_scan = boom
     monkeypatch.setitem(sys.modules, "pipeline.ocr", fake)
     raw = ingest(_image_only_pdf(tmp_path / "scan.pdf"))
     assert raw.status == "error" and raw.error.startswith("no text layer and OCR failed")

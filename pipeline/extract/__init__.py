@@ -12,6 +12,7 @@ from .assignments import find_assignments
 from .deadlines import find_deadlines
 from .frontmatter import find_plan
 from .references import find_references
+from .tables import beside_tables, find_table_facts
 from .targets import find_targets
 from .tasks import find_tasks
 
@@ -20,12 +21,21 @@ __all__ = ["extract"]
 
 def extract(seg: Segmented, *, rules: Rules) -> Extracted:
     plan = find_plan(seg, rules=rules)
-    tasks = tuple(find_tasks(seg, rules=rules))
+    # task tables: their rows are the tasks (a section holding one is not a task itself) and
+    # their columns say who and by when; the text finders leave the table's cells alone
+    table = find_table_facts(seg, rules=rules, plan=plan)
+    covered = table.covers
+    tasks = tuple(sorted(beside_tables(list(find_tasks(seg, rules=rules)), table, seg.doc.text, rules=rules)
+                         + list(table.tasks), key=lambda t: t.char_start))
     return Extracted(
         plan=plan,
         references=tuple(find_references(seg, rules=rules, plan=plan)),
         tasks=tasks,
-        assignments=tuple(find_assignments(seg, tasks, rules=rules, plan=plan)),
-        deadlines=tuple(find_deadlines(seg, tasks, rules=rules, plan=plan)),
+        assignments=tuple(
+            [a for a in find_assignments(seg, tasks, rules=rules, plan=plan) if not covered(a.char_start)]
+            + list(table.assignments)),
+        deadlines=tuple(
+            [d for d in find_deadlines(seg, tasks, rules=rules, plan=plan) if not covered(d.char_start)]
+            + list(table.deadlines)),
         targets=tuple(find_targets(seg, tasks, rules=rules, plan=plan)),
     )

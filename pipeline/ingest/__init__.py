@@ -106,7 +106,8 @@ def ingest(path: str | Path, *, source_path: str | None = None) -> RawDoc:
     except Exception as exc:  # one bad file must not stop a batch
         error = one_line(f"cannot read .{fmt}: {type(exc).__name__}: {exc}")
         return RawDoc(**base, status="error", error=error)
-    fields = {"n_pages": got.n_pages, "ocr_used": got.ocr_used, "encoding": got.encoding}
+    fields = {"n_pages": got.n_pages, "ocr_used": got.ocr_used, "ocr_confidence": got.ocr_confidence,
+              "encoding": got.encoding}
     if not got.text.strip():
         return RawDoc(**base, **fields, status="empty", error="no text in file")
     return RawDoc(**base, **fields, status="ok", text=got.text, layout=got.layout)

@@ -23,5 +23,6 @@ class Reading:
     text: str
     n_pages: int | None = None
     ocr_used: bool = False
+    ocr_confidence: float | None = None
     encoding: str | None = None
     layout: tuple[LineLayout, ...] = ()

@@ -13,12 +13,14 @@ a page is dropped; everything else is left to the clean stage.
 from __future__ import annotations
 
 import ctypes
+import io
 import re
 import unicodedata
 from pathlib import Path
 
 from ..encodings import fix_legacy
 from ..records import LineLayout
+from ..tables import is_data_table
 from .base import IngestError, Reading
 
 MIN_CHARS = 25  # fewer visible characters than this on most pages: a scan
@@ -27,6 +29,8 @@ _PAGE_NUMBER = re.compile(r"(?:[-–—]\s*)?(?:(?:trang|page)\s*)?\d{1,4}(?:\s*
 _LINE = re.compile(r"[^\r\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BOLD_WORDS = ("bold", "black", "heavy", "semibold", "demi")
+_MIN_RULES = 8  # drawn paths on a page before pdfplumber is asked for ruled tables
+_Line = tuple[str, float, float, float, float, bool]  # text, x0, x1, bottom, top, bold
 OCR_MISSING = "no text layer and OCR unavailable: install tesseract-ocr tesseract-ocr-vie"
 
 
@@ -42,12 +46,15 @@ def read_pdf(path: Path, data: bytes) -> Reading:
         if n_pages == 0:
             raise IngestError("PDF has no pages")
         pages = [_page_lines(pdf[i]) for i in range(n_pages)]
+        ruled = [i for i in range(n_pages) if _has_rules(pdf[i])]
         width = pdf[0].get_width()
     finally:
         pdf.close()
     with_text = sum(1 for lines in pages if sum(len(t[0].replace(" ", "")) for t in lines) >= MIN_CHARS)
     if with_text * 2 < n_pages:
         return _ocr(path, n_pages)
+    if ruled:
+        _ruled_tables(data, pages, ruled)
     # centred: clear of both edges of the text block by about as much on each side (the
     # block, not the page: a plan's left margin is wider than its right)
     found = [line for lines in pages for line in lines]
@@ -61,7 +68,7 @@ def read_pdf(path: Path, data: bytes) -> Reading:
         if k:
             texts.append("")  # a blank line between pages
             layout.append(None)
-        for text, x0, x1, bold in lines:
+        for text, x0, x1, _, _, bold in lines:
             gap_l, gap_r = x0 - left, right - x1
             centered = min(gap_l, gap_r) > 0.08 * span and abs(gap_l - gap_r) < 0.06 * span
             texts.append(text)
@@ -74,11 +81,11 @@ def read_pdf(path: Path, data: bytes) -> Reading:
 
 def _ocr(path: Path, n_pages: int) -> Reading:
     try:
-        from ..ocr import ocr_pdf
+        from ..ocr import read_scan
     except ImportError:
         raise IngestError(OCR_MISSING, n_pages=n_pages) from None
     try:
-        text, n = ocr_pdf(path)
+        scan = read_scan(path)
     except (OSError, ImportError) as exc:
         raise IngestError(f"{OCR_MISSING} ({exc})", n_pages=n_pages) from None
     except Exception as exc:
@@ -86,11 +93,65 @@ def _ocr(path: Path, n_pages: int) -> Reading:
             raise IngestError(OCR_MISSING, n_pages=n_pages) from None
         raise IngestError(f"no text layer and OCR failed: {type(exc).__name__}: {exc}",
                           n_pages=n_pages) from None
-    return Reading(text=unicodedata.normalize("NFC", text), n_pages=n or n_pages, ocr_used=True)
+    return Reading(text=unicodedata.normalize("NFC", scan.text), n_pages=scan.n_pages or n_pages,
+                   ocr_used=True, ocr_confidence=scan.confidence)
 
 
-def _page_lines(page) -> list[tuple[str, float, float, bool]]:
-    """The text lines of one page: text, left and right x, bold; page numbers dropped."""
+def _has_rules(page) -> bool:
+    """Enough drawn paths for a ruled table (a header's single rule is not one)."""
+    import pypdfium2.raw as raw
+
+    n = 0
+    for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        n += 1
+        if n >= _MIN_RULES:
+            return True
+    return False
+
+
+def _ruled_tables(data: bytes, pages: list[list[_Line]], ruled: list[int]) -> None:
+    """Ruled tables whose header names columns, read by pdfplumber, replace their lines:
+    one pipe row a line (`| a | b |`, as clean keeps task tables); a cell covered by a merge
+    is empty, and a row's trailing merged cells are left out (a title across the row)."""
+    import pdfplumber
+
+    ncols = 0  # columns of the task table the page before ended with: it may go on here
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        for i in ruled:
+            page = doc.pages[i]
+            height = float(page.height)
+            for n, t in enumerate(page.find_tables()):
+                grid = t.extract()
+                rows = [[_cell(c) for c in r] for r in grid]
+                rows = [r[: max((k + 1 for k, c in enumerate(r) if c), default=0)] for r in rows]
+                rows = [r for r in rows if r]
+                goes_on = n == 0 and i - 1 in ruled and ncols == max((len(r) for r in grid), default=0)
+                ncols = 0
+                if not rows or not (goes_on or is_data_table(rows)):
+                    continue
+                ncols = max(len(r) for r in grid)
+                x0, top, _, bottom = t.bbox
+                # pdfium measures y from the foot of the page, pdfplumber from its top
+                y_lo, y_hi = height - bottom, height - top
+                inside = [k for k, ln in enumerate(pages[i]) if y_lo <= (ln[3] + ln[4]) / 2 <= y_hi]
+                if not inside:
+                    continue
+                row_lines = [(_row(r), x0, x0, y_hi, y_hi, False) for r in rows]
+                first = inside[0]
+                keep = [ln for k, ln in enumerate(pages[i]) if k not in set(inside)]
+                pages[i][:] = keep[:first] + row_lines + keep[first:]
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "/") for c in cells) + " |"
+
+
+def _cell(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _page_lines(page) -> list[_Line]:
+    """The text lines of one page: text, left and right x, bottom, top, bold; page numbers dropped."""
     import pypdfium2.raw as raw
 
     height = page.get_height()
@@ -98,7 +159,8 @@ def _page_lines(page) -> list[tuple[str, float, float, bool]]:
     try:
         full = textpage.get_text_range()
         if len(full) != textpage.count_chars():  # indexes would not match the boxes
-            return [(_tidy(m.group()), 0.0, 0.0, False) for m in _LINE.finditer(full) if m.group().strip()]
+            return [(_tidy(m.group()), 0.0, 0.0, 0.0, 0.0, False)
+                    for m in _LINE.finditer(full) if m.group().strip()]
         buf = ctypes.create_string_buffer(128)
         flags = ctypes.c_int()
         found = []
@@ -121,7 +183,7 @@ def _page_lines(page) -> list[tuple[str, float, float, bool]]:
         if found and _PAGE_NUMBER.fullmatch(found[idx][0]):
             if found[idx][4] > 0.85 * height or found[idx][3] < 0.15 * height:
                 found.pop(idx)
-    return [(text, x0, x1, bold) for text, x0, x1, _, _, bold in found]
+    return found
 
 
 def _tidy(line: str) -> str:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from ..encodings import fix_legacy
+from ..tables import is_data_table
 from .base import Reading
 from .text import decode_text
 
@@ -99,9 +100,69 @@ def _walk(node, out: list[str]) -> None:
             continue
         elif tag == "br":
             out.append("\n")
+        elif tag == "table" and (rows := _data_table(child)):
+            out.append("\n" + "\n".join(rows) + "\n")
         elif tag in BLOCK:
             out.append("\n")
             _walk(child, out)
             out.append("\n")
         else:
             _walk(child, out)
+
+
+def _data_table(table) -> list[str] | None:
+    """A table whose header names its columns (a task table) as pipe rows, `| a | b |`, a
+    cell's lines joined by `<br>`; a cell spanning rows reads in each row it covers (as it
+    looks). None for any other table (the issuer | motto block): its cells become lines."""
+    rows: list[list[str]] = []
+    spans: dict[int, tuple[int, str]] = {}  # column -> (rows still covered, text)
+    for tr in table.css("tr"):
+        if _parent_table(tr) != table:
+            continue  # a nested table's rows come with their cell
+        row: list[str] = []
+        col = 0
+        for cell in tr.iter(include_text=False):
+            if cell.tag not in ("td", "th"):
+                continue
+            while col in spans:  # a cell from a row above covers this column
+                left, text = spans[col]
+                row.append(text)
+                spans[col] = (left - 1, text)
+                if left <= 1:
+                    del spans[col]
+                col += 1
+            parts: list[str] = []
+            _walk(cell, parts)
+            lines = (_SPACES.sub(" ", ln).strip() for ln in "".join(parts).split("\n"))
+            text = "<br>".join(ln for ln in lines if ln).replace("|", "/")
+            row.append(text)
+            down = _span(cell, "rowspan")
+            if down > 1:
+                spans[col] = (down - 1, text)
+            col += _span(cell, "colspan")
+        while col in spans:
+            left, text = spans[col]
+            row.append(text)
+            spans[col] = (left - 1, text)
+            if left <= 1:
+                del spans[col]
+            col += 1
+        if row:
+            rows.append(row)
+    if not rows or not is_data_table([[c.replace("<br>", " ") for c in r] for r in rows]):
+        return None
+    return ["| " + " | ".join(r) + " |" for r in rows]
+
+
+def _parent_table(node):
+    node = node.parent
+    while node is not None and node.tag != "table":
+        node = node.parent
+    return node
+
+
+def _span(cell, name: str) -> int:
+    try:
+        return max(1, int((cell.attributes.get(name) or "1").strip()))
+    except ValueError:
+        return 1

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..encodings import fix_legacy, from_vni, restore_case, tcvn3_chars
+from ..tables import is_data_table
 from .base import IngestError, Reading
 from .limits import MAX_LIST_VALUE, check_zip
 
@@ -240,18 +241,48 @@ class _DocxReader:
                 if text.strip():
                     lines.append(text)
             elif tag == f"{W}tbl":
-                for row in el.iter(f"{W}tr"):
-                    if row.getparent() is not el:
-                        continue  # rows of a nested table come with their cell
-                    for cell in row.findall(f"{W}tc"):
-                        merge = cell.find(f"{W}tcPr/{W}vMerge")
-                        if merge is not None and merge.get(f"{W}val") in (None, "continue"):
-                            continue  # the rest of a vertically merged cell is empty
-                        self.block(cell, lines)
+                self.table(el, lines)
             elif tag == f"{W}sdt":
                 content = el.find(f"{W}sdtContent")
                 if content is not None:
                     self.block(content, lines)
+
+    def table(self, tbl, lines: list[str]) -> None:
+        """A table whose header names its columns (a task table) as pipe rows, `| a | b |`,
+        a cell's paragraphs joined by `<br>` (clean keeps such rows, pipeline/tables.py); any
+        other table (the issuer | motto block) as one line per cell paragraph."""
+        rows: list[list[list[str]]] = []
+        merged: list[bool] = []  # per cell in reading order: the rest of a vertical merge
+        origin: dict[int, list[str]] = {}  # grid column -> the text of the merge that starts there
+        for row in tbl.iter(f"{W}tr"):
+            if row.getparent() is not tbl:
+                continue  # rows of a nested table come with their cell
+            cells = []
+            col = 0
+            for cell in row.findall(f"{W}tc"):
+                merge = cell.find(f"{W}tcPr/{W}vMerge")
+                own: list[str] = []
+                rest = merge is not None and merge.get(f"{W}val") in (None, "continue")
+                if rest:
+                    own = list(origin.get(col, []))
+                else:
+                    self.block(cell, own)
+                    origin[col] = own
+                merged.append(rest)
+                cells.append(own)
+                col += _int(_val(cell.find(f"{W}tcPr"), "gridSpan"), 1) or 1
+            rows.append(cells)
+        if is_data_table([[" ".join(c) for c in r] for r in rows]):
+            # a merged cell reads as it looks: its text in every row it covers
+            for r in rows:
+                lines.append("| " + " | ".join("<br>".join(c).replace("|", "/") for c in r) + " |")
+        else:  # the rest of a merged cell is empty
+            k = 0
+            for r in rows:
+                for c in r:
+                    if not merged[k]:
+                        lines.extend(c)
+                    k += 1
 
     def paragraph(self, p) -> str:
         out: list[str] = []

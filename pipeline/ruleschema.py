@@ -1,0 +1,445 @@
+"""The schema of every rule file under rules/: what keys it may have and what their values are.
+
+One pydantic model per file (by file stem). A model forbids keys it does not know, checks
+enumerated values (levels, severities, kinds) and compiles every regular expression when
+the file loads, so a broken rule stops `kehoach run` before any document is read, with the
+file, the key and what is wrong:
+
+>>> problems_in("flags", {"flags": {"X": {"severity": "fatal", "vi": "", "en": ""}}}, "rules/flags.yaml")
+["rules/flags.yaml: flags.X.severity: Input should be 'error', 'warning' or 'info' (got 'fatal')"]
+
+The models say what the stages read; the stages keep reading the plain YAML data.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+# --- value types ------------------------------------------------------------------------
+
+
+def _compiles(pattern: str) -> str:
+    # `{locality}` and the like stand for values filled in at run time: compile with a stand-in
+    try:
+        re.compile(re.sub(r"\{[a-z_]+\}", "x", pattern))
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc}): {pattern!r}") from None
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_compiles)]
+Words = list[str]
+Level = Literal["national", "ministry", "province", "province_dept", "district", "commune", "multi"]
+IssuerLevel = Literal["national", "ministry", "province", "province_dept", "district", "commune",
+                      "unknown", "by_place"]
+Severity = Literal["error", "warning", "info"]
+SectionKind = Literal["purpose", "objectives", "tasks", "assignment", "budget", "organization",
+                      "reporting", "other"]
+RefKind = Literal["ke_hoach", "quyet_dinh", "chuong_trinh", "luat", "nghi_dinh", "nghi_quyet", "chi_thi",
+                  "ket_luan", "thong_tu", "cong_van", "other"]
+DocKind = Literal["ke_hoach", "quyet_dinh", "chuong_trinh", "cong_van", "bao_cao", "other"]
+Comparator = Literal["eq", "gt", "ge", "lt", "le"]
+Recurrence = Literal["daily", "weekly", "monthly", "quarterly", "semiannual", "annual"]
+Weight = Annotated[float, Field(ge=0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- agencies.yaml ----------------------------------------------------------------------
+
+
+class Agency(Strict):
+    name: str
+    level: Level
+    aliases: Words = []
+
+
+class GenericBodies(Strict):
+    compounds: Words = []
+    heads: Words = []
+    weak: Words = []
+    qualifiers: Words = []
+
+
+class AgenciesFile(Strict):
+    agencies: list[Agency]
+    abbreviations: dict[str, str] = {}
+    levels: Words = []
+    generic: GenericBodies = GenericBodies()
+    vague_actors: Words = []
+    drop_suffixes: Words = []
+    plural_words: Words = []
+    heads: Words = []
+    request_words: Words = []
+    order_words: Words = []
+    roles: dict[str, Words] = {}
+
+
+# --- clean.yaml -------------------------------------------------------------------------
+
+
+class CleanFile(Strict):
+    web_chrome: list[Regex]
+    running_headers: list[Regex] = []
+    metadata_labels: Words = []
+    page_numbers: list[Regex] = []
+    decoration: Regex | None = None
+    join_after_words: Words = []
+    join_after_soft_words: Words = []
+    join_before_number: Words = []
+    date_line_words: Words = []
+
+
+# --- compare.yaml -----------------------------------------------------------------------
+
+
+class Thresholds(Strict):
+    covered: Annotated[float, Field(ge=0, le=1)]
+    partial: Annotated[float, Field(ge=0, le=1)]
+    also: Annotated[float, Field(ge=0, le=1)] | None = None
+
+
+class LinkRules(Strict):
+    title_prefixes: Words = []
+    issuer_abbreviations: dict[str, str] = {}
+
+
+class Calibration(BaseModel):
+    # where the thresholds come from: free notes and figures, for a reader
+    model_config = ConfigDict(extra="allow", frozen=True)
+    set: str
+
+
+Role = Literal["lead", "coordinate", "requested", "standing"]
+
+
+class CompareFile(Strict):
+    thresholds: Thresholds
+    weights: dict[str, Weight] = {}
+    calibration: Calibration | None = None
+    field_labels: list[Regex] = []  # labelled lines stripped from a task before matching
+    mandate_roles: list[Role] = []  # the roles that make a parent's task a body's mandate
+    generic_other_level: Regex | None = None
+    self_evident: list[Regex] = []  # mandates a plan meets by existing (`xây dựng kế hoạch`)
+    actions: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], Words] = {}  # verb classes of duties
+    light_words: Words = []
+    nominalizers: Words = []
+    head_nouns: Words = []
+    synonyms: list[Words] = []
+    abbreviations: dict[str, str] = {}
+    stopwords: Words = []
+    level_agencies: dict[Level, list[Regex]] = {}
+    level_mentions: dict[Level, list[Regex]] = {}
+    link: LinkRules = LinkRules()
+    no_mandate_reasons: dict[Literal["no_parent", "parent_not_in_store", "parent_none_for_level",
+                                     "catalogue_none_for_level", "catalogue_not_for_level",
+                                     "catalogue_source"], str] = {}
+
+
+# --- deadlines.yaml ---------------------------------------------------------------------
+
+
+class RecurrenceRule(Strict):
+    match: Regex
+    recurrence: Recurrence
+
+
+class DeadlinesFile(Strict):
+    recurrences: list[RecurrenceRule]
+    patterns: dict[str, Regex] = {}
+    descriptive: Words = []
+    window: Regex | None = None
+
+
+# --- flags.yaml -------------------------------------------------------------------------
+
+
+class FlagSpec(Strict):
+    severity: Severity
+    vi: str
+    en: str
+
+
+class OutdatedLaw(Strict):
+    pattern: Regex
+    replaced_words: Words = []
+    window: Annotated[int, Field(ge=0)] = 60
+
+
+class FlagsFile(Strict):
+    flags: dict[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")], FlagSpec]
+    letter_order: list[Words] = []
+    outdated_law: OutdatedLaw | None = None
+    reporting_schedule: list[Regex] = []
+    reporting_rule: list[Regex] = []  # items that set the reporting rule: not tasks to lead
+
+
+# --- frontmatter.yaml -------------------------------------------------------------------
+
+
+class KindWords(Strict):
+    words: Words
+    symbols: Words = []
+
+
+class IssuerBody(Strict):
+    aliases: Words = []
+    level: IssuerLevel
+
+
+class Labels(Strict):
+    number: Words = []
+    recipients: Words = []
+    signer: Words = []
+    issuer: Words = []
+
+
+class FrontmatterFile(Strict):
+    doc_kinds: dict[DocKind, KindWords]
+    signing_modes: Words = []
+    signer_titles: Words = []
+    issuer_patterns: dict[IssuerLevel, Words] = {}
+    national_header: Words = []
+    labels: Labels = Labels()
+    issuer_bodies: dict[str, IssuerBody] = {}
+    place_levels: dict[str, IssuerLevel] = {}
+    author_verbs: Words = []
+    author_heads: Words = []
+    preamble_openers: Words = []
+    authority_lines: Words = []
+    coverage_words: Words = []
+
+
+# --- headings.yaml ----------------------------------------------------------------------
+
+
+class SectionKindRule(Strict):
+    kind: SectionKind
+    words: Words
+    child_words: Words = []
+
+
+FieldKind = Literal["head", "lead", "coordinate", "any", "time", "content", "result", "budget"]
+
+
+class MarkerWords(Strict):
+    part_words: Words = []  # `Phần thứ hai`
+    ordinal_words: Words = []
+    appendix_words: Words = []  # `PHỤ LỤC`
+    number_words: Words = []  # `Phụ lục số 2`
+    article_words: Words = []  # `Điều 1`, `Chương II`
+
+
+class HeadingsFile(Strict):
+    section_kinds: list[SectionKindRule]
+    default_kind: SectionKind = "other"
+    # labelled lines after an item (`- Đơn vị chủ trì: ...`): fields of the item, by kind
+    labelled_fields: dict[FieldKind, list[Regex]] = {}
+    markers: MarkerWords = MarkerWords()
+    sentence_openers: Words = []
+    appendix_kind: SectionKind = "tasks"
+    # a section with no kind words is `tasks` when this share of its items opens with one
+    action_verbs: Words = []
+    action_share: Annotated[float, Field(ge=0, le=1)] = 0.5
+    closing_markers: list[Regex] = []
+    closing_paragraph: list[Regex] = []
+    attached_titles: Words = []
+    parts: Words = []
+    bullet_chars: dict[str, Words] = {}
+
+
+# --- references.yaml --------------------------------------------------------------------
+
+
+class Titled(Strict):
+    kind: RefKind
+    needs_period: bool
+
+
+class RefRoles(Strict):
+    implements: Words = []
+    legal_basis: Words = []
+    mentions: Words = []
+    approves: Words = []
+    programme_words: Words = []
+    basis_cues: Words = []
+    mention_cues: Words = []
+    norm_kinds: list[RefKind] = []
+
+
+class ReferencesFile(Strict):
+    ref_kinds: dict[RefKind, KindWords]
+    roles: RefRoles = RefRoles()
+    vague: Words = []
+    titled: dict[str, Titled] = {}
+    title_stop: Words = []
+    comma_joins: Words = []
+    issuer_stop: Words = []
+    short_name_words: Words = []
+
+
+# --- targets.yaml -----------------------------------------------------------------------
+
+
+class Comparators(Strict):
+    before: dict[str, Comparator] = {}
+    after: dict[str, Comparator] = {}
+    links: Words = []
+    need_after: Words = []
+
+
+class NotTargets(Strict):
+    units: Words = []
+    before: Words = []
+    after: Words = []
+    grade_before: Words = []
+
+
+class Units(Strict):
+    words: Words = []
+    percent: Words = []
+
+
+class TargetsFile(Strict):
+    comparators: Comparators
+    not_targets: NotTargets = NotTargets()
+    units: Units = Units()
+    lead_words: Words = []
+    year: Regex | None = None
+    baseline_before: Words = []
+    frequency: Words = []
+
+
+# --- ocr.yaml ---------------------------------------------------------------------------
+
+
+class OcrFile(Strict):
+    heading_words: Words = []
+    symbols: Words = []
+
+
+# --- language.yaml (pipeline.language: NOT_A_PLAN) -------------------------------------
+
+
+class LanguageFile(Strict):
+    common_words: Words
+    min_share: Annotated[float, Field(ge=0, le=1)] = 0.05
+    min_words: Annotated[int, Field(ge=0)] = 3
+
+
+# --- tables.yaml ------------------------------------------------------------------------
+
+ColumnKind = Literal["index", "content", "target", "lead", "coordinate", "deadline", "result", "budget",
+                     "note"]
+
+
+class TablesFile(Strict):
+    columns: dict[ColumnKind, Words]
+    header_rows: Annotated[int, Field(ge=1)] = 3
+    header_min_kinds: Annotated[int, Field(ge=1)] = 2
+    header_share: Annotated[float, Field(ge=0, le=1)] = 0.6
+    task_columns: list[ColumnKind] = []
+    deadline_label: str = ""
+    year_word: str = ""
+    window_join: Regex | None = None
+    group_index: Regex | None = None
+    row_index: Regex | None = None
+    ditto: Words = []
+
+
+# --- themes.yaml ------------------------------------------------------------------------
+
+
+class ThemesFile(Strict):
+    # theme -> phrases, each a plain phrase (weight 1) or {phrase: weight}
+    themes: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], list[str | dict[str, Weight]]]
+    default: str = "other"
+    section_weight: Weight = 1.0
+    lead_weight: Weight = 1.0
+
+
+# --- mandates/*.yaml --------------------------------------------------------------------
+
+
+class MandateTask(Strict):
+    id: str
+    text: str
+    theme: str | None = None
+    levels: list[Level] | None = None  # the issuer levels it applies to (default: the group's)
+    agencies: Words = []  # the bodies the parent gave it to (`kehoach catalogue`)
+    requires_section: SectionKind | None = None  # met by a child section of this kind
+    source_path: str | None = None
+
+
+class MandateGroup(Strict):
+    id: str
+    title: str
+    tasks: list[MandateTask]
+    levels: list[Level] | None = None  # default: every level
+    source_path: str | None = None
+
+
+class CatalogueSource(Strict):
+    file: str = ""
+    doc_ref: str | None = None
+    issuer: str | None = None
+    issue_date: str | None = None
+
+
+class MandateCatalogue(Strict):
+    id: str
+    programme: str
+    applies_to: list[Level] = []
+    match: list[Regex] = []
+    doc_refs: Words = []  # the parent's numbers: a child citing one is checked against it
+    groups: list[MandateGroup]
+    source: CatalogueSource | str | None = None
+
+
+SCHEMAS: dict[str, type[Strict]] = {
+    "agencies": AgenciesFile,
+    "clean": CleanFile,
+    "compare": CompareFile,
+    "deadlines": DeadlinesFile,
+    "flags": FlagsFile,
+    "frontmatter": FrontmatterFile,
+    "headings": HeadingsFile,
+    "language": LanguageFile,
+    "ocr": OcrFile,
+    "references": ReferencesFile,
+    "tables": TablesFile,
+    "targets": TargetsFile,
+    "themes": ThemesFile,
+}
+
+
+def problems_in(stem: str, data: Any, path: object, schema: type[Strict] | None = None) -> list[str]:
+    """What is wrong with the data of one rule file, one line per problem (empty when fine)."""
+    schema = schema or SCHEMAS.get(stem)
+    if schema is None:
+        known = ", ".join(sorted(SCHEMAS))
+        return [f"{path}: unknown rule file {stem!r} (known: {known})"]
+    if not isinstance(data, dict):
+        return [f"{path}: expected a mapping at the top, got {type(data).__name__}"]
+    try:
+        schema.model_validate(data)
+    except ValidationError as exc:
+        return [_describe(path, err) for err in exc.errors()]
+    return []
+
+
+def _describe(path: object, err: dict) -> str:
+    where = ".".join(str(x) for x in err["loc"]) or "(top)"
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif err["type"] == "missing":
+        msg = "missing key"
+    elif err["type"] != "value_error" and "input" in err and not isinstance(err["input"], dict | list):
+        msg += f" (got {err['input']!r})"
+    return f"{path}: {where}: {msg}"
