@@ -149,11 +149,22 @@ class RecurrenceRule(Strict):
     recurrence: Recurrence
 
 
+class TimeValues(Strict):
+    """A time written as a value, after a label or in a table's time column."""
+
+    label: Regex
+    none: Regex | None = None  # `Thường xuyên`, `khi có phát sinh`: no row
+    words: dict[Literal["month", "quarter", "year", "from", "to", "day", "period", "open_tail"], Regex] = {}
+
+
 class DeadlinesFile(Strict):
     recurrences: list[RecurrenceRule]
     patterns: dict[str, Regex] = {}
     descriptive: Words = []
+    descriptive_after: Words = []
     window: Regex | None = None
+    time_values: TimeValues | None = None
+    untimed_section_kinds: list[SectionKind] = []  # a year there is a target's, not a deadline
 
 
 # --- flags.yaml -------------------------------------------------------------------------
@@ -199,8 +210,15 @@ class Labels(Strict):
     issuer: Words = []
 
 
+class AttachedPlan(Strict):
+    wrappers: list[DocKind] = []  # a decision that issues ...
+    attached: list[DocKind] = []  # ... the plan attached after its signature
+
+
 class FrontmatterFile(Strict):
     doc_kinds: dict[DocKind, KindWords]
+    attached_plan: AttachedPlan = AttachedPlan()
+    title_cited_kinds: Words = []
     signing_modes: Words = []
     signer_titles: Words = []
     issuer_patterns: dict[IssuerLevel, Words] = {}
@@ -270,10 +288,15 @@ class RefRoles(Strict):
     basis_cues: Words = []
     mention_cues: Words = []
     norm_kinds: list[RefKind] = []
+    not_parents: KindWords | None = None  # dispatches and notices: never a plan's parent
+    negations: Words = []  # `chưa ban hành` approves nothing
 
 
 class ReferencesFile(Strict):
     ref_kinds: dict[RefKind, KindWords]
+    amendment_cues: Words = []
+    own_committees: dict[str, str] = {}  # `UBND tỉnh` → the province's `Tỉnh ủy`
+    issuer_heads: Words = []
     roles: RefRoles = RefRoles()
     vague: Words = []
     titled: dict[str, Titled] = {}
@@ -307,6 +330,7 @@ class Units(Strict):
 
 class TargetsFile(Strict):
     comparators: Comparators
+    fact_section_kinds: list[SectionKind] = []  # reports of facts, not commitments
     not_targets: NotTargets = NotTargets()
     units: Units = Units()
     lead_words: Words = []

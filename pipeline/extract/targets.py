@@ -101,7 +101,8 @@ def _build(rules: Rules) -> _Grammar:
     flags = re.IGNORECASE
     # numbers are found first (a cheap scan) and their comparator and unit read around them
     percent = re.compile(rf"\s*(?:{pct})", flags)
-    count = re.compile(rf"(?<!\w)(?P<cmp>{cmp_alt})\s+$", flags)
+    # a sign (`≥ 30%`, `≥30%`) needs no space after it
+    count = re.compile(rf"(?<!\w)(?P<cmp>{cmp_alt})(?:\s+|(?<=[^\w\s])\s*)$", flags)
     after_re = re.compile(rf"\s+(?P<after>{after_alt})(?!\w)", flags)
     links = cmp.get("links") or []
     link_alt, lead_alt = phrase_alt(links), phrase_alt(data.get("lead_words") or [])
@@ -344,6 +345,10 @@ def find_targets(
     text = seg.doc.text
     g = _grammar(rules)
     body = (seg.body_start, seg.body_end) if seg.body_start < seg.body_end else (0, len(text))
+    # in a plan whose headings say where it commits (objectives, tasks), a section of another
+    # kind (`ĐÁNH GIÁ TÌNH HÌNH THIỆT HẠI`, background) states facts, not commitments
+    facts = set(rules["targets"].get("fact_section_kinds") or [])
+    committing = {s.kind for s in seg.sections} - facts
     # located with indexes built once, each heading's year read once: per target, both
     # are quadratic in a long text with many targets
     at_task, at_section = task_locator(tasks), section_locator(seg.sections)
@@ -355,6 +360,8 @@ def find_targets(
         task = at_task(a.num_start)
         inner = at_section(a.num_start)
         section = None if task else inner
+        if section is not None and section.kind in facts and committing:
+            continue
         year = a.year if a.year is not None else _heading_year(inner, by_id, g, heading_years)
         yield Target(
             doc_id=seg.doc.doc_id,
