@@ -13,42 +13,26 @@ The models say what the stages read; the stages keep reading the plain YAML data
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
-# --- value types ------------------------------------------------------------------------
+from .rule_types import (
+    Comparator,
+    DocKind,
+    IssuerLevel,
+    Level,
+    Recurrence,
+    RefKind,
+    Regex,
+    SectionKind,
+    Strict,
+    Weight,
+    Words,
+)
+from .ruleschema_compare import CompareFile, FlagsFile, MandateCatalogue
 
-
-def _compiles(pattern: str) -> str:
-    # `{locality}` and the like stand for values filled in at run time: compile with a stand-in
-    try:
-        re.compile(re.sub(r"\{[a-z_]+\}", "x", pattern))
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc}): {pattern!r}") from None
-    return pattern
-
-
-Regex = Annotated[str, AfterValidator(_compiles)]
-Words = list[str]
-Level = Literal["national", "ministry", "province", "province_dept", "district", "commune", "multi"]
-IssuerLevel = Literal["national", "ministry", "province", "province_dept", "district", "commune",
-                      "unknown", "by_place"]
-Severity = Literal["error", "warning", "info"]
-SectionKind = Literal["purpose", "objectives", "tasks", "assignment", "budget", "organization",
-                      "reporting", "other"]
-RefKind = Literal["ke_hoach", "quyet_dinh", "chuong_trinh", "luat", "nghi_dinh", "nghi_quyet", "chi_thi",
-                  "ket_luan", "thong_tu", "cong_van", "other"]
-DocKind = Literal["ke_hoach", "quyet_dinh", "chuong_trinh", "cong_van", "bao_cao", "other"]
-Comparator = Literal["eq", "gt", "ge", "lt", "le"]
-Recurrence = Literal["daily", "weekly", "monthly", "quarterly", "semiannual", "annual"]
-Weight = Annotated[float, Field(ge=0)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+__all__ = ["SCHEMAS", "MandateCatalogue", "problems_in"]
 
 # --- agencies.yaml ----------------------------------------------------------------------
 
@@ -95,52 +79,6 @@ class CleanFile(Strict):
     date_line_words: Words = []
 
 
-# --- compare.yaml -----------------------------------------------------------------------
-
-
-class Thresholds(Strict):
-    covered: Annotated[float, Field(ge=0, le=1)]
-    partial: Annotated[float, Field(ge=0, le=1)]
-    also: Annotated[float, Field(ge=0, le=1)] | None = None
-
-
-class LinkRules(Strict):
-    title_prefixes: Words = []
-    issuer_abbreviations: dict[str, str] = {}
-
-
-class Calibration(BaseModel):
-    # where the thresholds come from: free notes and figures, for a reader
-    model_config = ConfigDict(extra="allow", frozen=True)
-    set: str
-
-
-Role = Literal["lead", "coordinate", "requested", "standing"]
-
-
-class CompareFile(Strict):
-    thresholds: Thresholds
-    weights: dict[str, Weight] = {}
-    calibration: Calibration | None = None
-    field_labels: list[Regex] = []  # labelled lines stripped from a task before matching
-    mandate_roles: list[Role] = []  # the roles that make a parent's task a body's mandate
-    generic_other_level: Regex | None = None
-    self_evident: list[Regex] = []  # mandates a plan meets by existing (`xây dựng kế hoạch`)
-    actions: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], Words] = {}  # verb classes of duties
-    light_words: Words = []
-    nominalizers: Words = []
-    head_nouns: Words = []
-    synonyms: list[Words] = []
-    abbreviations: dict[str, str] = {}
-    stopwords: Words = []
-    level_agencies: dict[Level, list[Regex]] = {}
-    level_mentions: dict[Level, list[Regex]] = {}
-    link: LinkRules = LinkRules()
-    no_mandate_reasons: dict[Literal["no_parent", "parent_not_in_store", "parent_none_for_level",
-                                     "catalogue_none_for_level", "catalogue_not_for_level",
-                                     "catalogue_source"], str] = {}
-
-
 # --- deadlines.yaml ---------------------------------------------------------------------
 
 
@@ -165,29 +103,6 @@ class DeadlinesFile(Strict):
     window: Regex | None = None
     time_values: TimeValues | None = None
     untimed_section_kinds: list[SectionKind] = []  # a year there is a target's, not a deadline
-
-
-# --- flags.yaml -------------------------------------------------------------------------
-
-
-class FlagSpec(Strict):
-    severity: Severity
-    vi: str
-    en: str
-
-
-class OutdatedLaw(Strict):
-    pattern: Regex
-    replaced_words: Words = []
-    window: Annotated[int, Field(ge=0)] = 60
-
-
-class FlagsFile(Strict):
-    flags: dict[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")], FlagSpec]
-    letter_order: list[Words] = []
-    outdated_law: OutdatedLaw | None = None
-    reporting_schedule: list[Regex] = []
-    reporting_rule: list[Regex] = []  # items that set the reporting rule: not tasks to lead
 
 
 # --- frontmatter.yaml -------------------------------------------------------------------
@@ -385,44 +300,6 @@ class ThemesFile(Strict):
     default: str = "other"
     section_weight: Weight = 1.0
     lead_weight: Weight = 1.0
-
-
-# --- mandates/*.yaml --------------------------------------------------------------------
-
-
-class MandateTask(Strict):
-    id: str
-    text: str
-    theme: str | None = None
-    levels: list[Level] | None = None  # the issuer levels it applies to (default: the group's)
-    agencies: Words = []  # the bodies the parent gave it to (`kehoach catalogue`)
-    requires_section: SectionKind | None = None  # met by a child section of this kind
-    source_path: str | None = None
-
-
-class MandateGroup(Strict):
-    id: str
-    title: str
-    tasks: list[MandateTask]
-    levels: list[Level] | None = None  # default: every level
-    source_path: str | None = None
-
-
-class CatalogueSource(Strict):
-    file: str = ""
-    doc_ref: str | None = None
-    issuer: str | None = None
-    issue_date: str | None = None
-
-
-class MandateCatalogue(Strict):
-    id: str
-    programme: str
-    applies_to: list[Level] = []
-    match: list[Regex] = []
-    doc_refs: Words = []  # the parent's numbers: a child citing one is checked against it
-    groups: list[MandateGroup]
-    source: CatalogueSource | str | None = None
 
 
 SCHEMAS: dict[str, type[Strict]] = {

@@ -9,8 +9,7 @@
 
 from .catalogue import build_catalogue, catalogue_mandates, dump_catalogue, find_catalogue, with_catalogue
 from .mandates import Mandate, parent_mandates, task_specs
-from .match import GROUP_METHOD, METHOD, SECTION_METHOD, SELF_METHOD, compare, load_rules
-from .match import build_config as _build_config
+from .match import GROUP_METHOD, METHOD, SECTION_METHOD, SELF_METHOD, build_config, compare, load_rules
 from .store import (
     NO_MANDATES,
     CrossDoc,
@@ -26,4 +25,4 @@ __all__ = ["Mandate", "compare", "mandates_for", "compare_store", "compare_all",
            "coverage_and_reasons", "parent_mandates", "task_specs", "catalogue_mandates", "find_catalogue",
            "build_catalogue", "dump_catalogue", "with_catalogue", "abbreviations_in", "item_units",
            "load_rules", "METHOD", "GROUP_METHOD", "SECTION_METHOD", "SELF_METHOD", "NO_MANDATES",
-           "_build_config"]
+           "build_config"]
