@@ -264,6 +264,8 @@ def find_assignments(
         ks, ke = _span(ax, last, seg.body_end)
         ordered_bodies = []
         for k, _ in find_words(ax, ks, ke, (*words.request, *words.order)):
+            if _conditional(ax, ks, k, words):
+                continue
             ordered_bodies += ax.parse_list(k, ke, bounded=False)[0]
         found, subject = read_clauses(ax, ks, ke, words)
         issuer = fold(plan.issuer or "") if plan is not None else ""
@@ -287,6 +289,16 @@ def find_assignments(
             m = find(ax, ks, ke, words, _REPORT_WINDOW)
             col.standing([m] if m else [])
     return iter(col.rows)
+
+
+def _conditional(ax, start: int, k: int, words: RoleWords) -> bool:
+    """The request at token K is made on a condition stated earlier in its sentence."""
+    sentence = start
+    for j in range(k - 1, start - 1, -1):
+        if ax.norm(j) in (".", "!", "?"):
+            sentence = j + 1
+            break
+    return any(True for _ in find_words(ax, sentence, k, words.conditions))
 
 
 def _last_paragraph(text: str, seg: Segmented, tasks: Sequence[Task], words: RoleWords) -> int | None:

@@ -43,6 +43,7 @@ class RoleWords:
         self.collect = _phrases(roles.get("report_collect"))
         self.via = _phrases(roles.get("report_via"))
         self.closing_marks = tuple(str(w) for w in roles.get("closing_marks") or [])
+        self.conditions = _phrases(roles.get("conditions"))
         self.report_verbs = _phrases(roles.get("report_verbs"))
         self.openers = _phrases(roles.get("openers"))
         self.not_order = frozenset(fold(w) for w in roles.get("not_order_before") or [])

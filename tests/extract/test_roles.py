@@ -257,6 +257,15 @@ def test_issuer_asking_bodies_in_the_closing_paragraph(rules):
     assert plan_rows == {("lead", "Sở, ban, ngành tỉnh"), ("lead", "Ủy ban nhân dân xã, phường")}
 
 
+def test_a_request_made_on_a_condition_is_no_assignment(rules):
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế\n- Bố trí đội y tế lưu động.\n\n"
+            "Trong quá trình thực hiện nếu có khó khăn, vướng mắc đề nghị các cơ quan, đơn vị phản ánh về "
+            "Sở Y tế để tổng hợp./.\n")
+    spec = [("IV", "organization", "IV."), ("IV/1", "organization", "1."), ("IV/1/-1", "organization", "- B")]
+    got = rows(text, spec, rules)
+    assert not [r for r in got if r[3] == "plan" and r[1] in ("lead", "requested")]
+
+
 def test_gazetteer_entries_are_well_formed(rules):
     # an unquoted comma in a flow mapping (`{name: A, B, level: ...}`) silently cuts a name
     for e in rules["agencies"]["agencies"]:
