@@ -262,6 +262,15 @@ class OcrFile(Strict):
     symbols: Words = []
 
 
+# --- language.yaml (pipeline.language: NOT_A_PLAN) -------------------------------------
+
+
+class LanguageFile(Strict):
+    common_words: Words
+    min_share: Annotated[float, Field(ge=0, le=1)] = 0.05
+    min_words: Annotated[int, Field(ge=0)] = 3
+
+
 # --- tables.yaml ------------------------------------------------------------------------
 
 ColumnKind = Literal["index", "content", "target", "lead", "coordinate", "deadline", "result", "budget",
@@ -301,6 +310,7 @@ SCHEMAS: dict[str, type[Strict]] = {
     "flags": FlagsFile,
     "frontmatter": FrontmatterFile,
     "headings": HeadingsFile,
+    "language": LanguageFile,
     "ocr": OcrFile,
     "references": ReferencesFile,
     "tables": TablesFile,

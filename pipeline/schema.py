@@ -38,6 +38,9 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "n_chars": _I64, "n_pages": ("int32", True), "ocr_used": ("bool", False),
         "ocr_confidence": ("float64", True),
         "clean_text": _S, "pipeline_version": _S, "schema_version": _S,
+        # added column (contract allows): the first path with the same bytes, null for that
+        # one; rows with the same doc_id share one parse (the other tables hold it once)
+        "duplicate_of": _S0,
     },
     "plans": {
         "doc_id": _S, "doc_kind": _S, "number": _S0, "symbol": _S0, "doc_ref": _S0,

@@ -22,7 +22,7 @@ from ..records import Deadline, PlanInfo, Segmented, Task
 from ..rules import Rules
 from .deadline_grammar import Grammar, Scan, grammar
 from .labelled import labelled_tasks
-from .locate import block_scopes, section_at, task_at
+from .locate import block_scopes, section_at, section_locator, task_locator
 from .targets import target_spans
 from .timevalues import TimeValue, open_periods, read_time_value, states_no_time, time_fields
 
@@ -309,14 +309,15 @@ def find_deadlines(
     body = (seg.body_start, seg.body_end) if seg.body_start < seg.body_end else (0, len(text))
     scopes = None
     untimed = set(rules["deadlines"].get("untimed_section_kinds") or [])
+    at_task, at_section = task_locator(tasks), section_locator(seg.sections)  # indexed once
     for a in get_deadline_annotations(text, rules, year=year, period=period):
         if not a.plan_period and not body[0] <= a.start < body[1]:
             continue  # the preamble cites others' schedules; the signature block has none
-        task = None if a.plan_period else task_at(tasks, a.start)
-        section = None if a.plan_period or task else section_at(seg.sections, a.start)
+        task = None if a.plan_period else at_task(a.start)
+        section = None if a.plan_period or task else at_section(a.start)
         covered: list[Task | None] = [task]
         if task is not None:  # a time label line inside the last item of a run times the run
-            home = section_at(seg.sections, a.start)
+            home = at_section(a.start)
             covered = (labelled_tasks(a.start, text, home, tasks, rules) if home else []) or covered
         if task is None and section is not None:
             if section.kind in untimed and a.kind in ("date", "period"):

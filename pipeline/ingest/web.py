@@ -56,10 +56,11 @@ def _decode(data: bytes) -> tuple[str, str]:
     m = _CHARSET.search(data[:4096])
     if m:
         name = m.group(1).decode("ascii").lower()
-        if name not in ("utf-8", "utf8"):
+        # a meta tag readable as ASCII means the page is not UTF-16/32, whatever it says
+        if name not in ("utf-8", "utf8") and not name.startswith(("utf-16", "utf16", "utf-32", "utf32")):
             try:
                 return data.decode(name), name
-            except (LookupError, UnicodeDecodeError):
+            except (LookupError, ValueError):  # unknown or not a text codec (UnicodeError)
                 pass
     return decode_text(data)
 
