@@ -2,75 +2,67 @@
 
 It only composes the stages: the per-document stages for every file (on an executor: a local
 process pool by default, or Dask), then the stages that look across documents (link,
-compare, flags, report), which read the consolidated tables.
-
-The output folder is a store that accumulates across runs, laid out as
-
-    OUT/parts/<table>/part-NNNNNN.parquet   per-document rows, one file per committed chunk
-    OUT/parts/commits/part-NNNNNN.json      the commit record of chunk NNNNNN
-    OUT/<table>.parquet                     the consolidated tables of the contract
+compare, flags, report), which read the consolidated tables. The store it writes into is
+described in `pipeline.store`.
 
 How a run goes:
-- Each input file is hashed (doc_id). A file whose doc_id is already in the store, parsed
-  by the same build (a fingerprint of the package's code and the rules), is not parsed again;
-  a changed file at a known path replaces the old version of that path; a change of code or
-  rules re-parses the files named in the run.
-- The other files go to the executor, which returns each file's rows; they are taken in input
-  order (whatever order the workers finish in) and collected into chunks of `chunk_size`
-  documents (or fewer, every `COMMIT_SECONDS`).
-- A chunk is committed by writing its part files (temp file, then rename) and then its commit
-  record, last: a chunk without its record did not happen, and its part files are deleted by
-  the next run. Memory holds one chunk, never the batch.
-- Once every file is done, the parts are consolidated into OUT/<table>.parquet, streamed one
-  part (one row group) at a time, keeping for each doc_id only the rows of its latest commit.
-  Each file is replaced atomically, so readers see the old table or the new, never half.
+- The store's lock is taken first (one writer at a time; `fresh` empties the store under it).
+- The inputs are listed and classified without being read (`pipeline.inputs`): FIFOs,
+  devices, sockets, broken or looping links, missing paths, files over `max_bytes`,
+  unsupported formats and empty files get their row from the parent, which never opens
+  anything but regular files. Regular files are hashed (doc_id), streaming.
+- A path whose bytes are already in the store, parsed by the same build (a fingerprint of
+  the package's code and the rules), is not parsed again; bytes seen before under another
+  path (in this run or the store) are parsed once and the other paths get rows that point
+  to the first (`duplicate_of`). A change of code or rules re-parses the files named.
+- The other files go to the executor. Results are committed in the order they finish, in
+  chunks of `chunk_size` documents or whatever finished within `COMMIT_SECONDS`, so a slow
+  file holds nothing back and a kill loses only what was in flight or not yet committed;
+  the store puts the rows back in input order when it consolidates.
+- Ctrl-C stops the workers, commits what had finished and raises `Interrupted`; the same
+  command resumes.
 
-So a run that is killed loses at most the chunk in progress: what was committed stays, and
-the next run (same command) skips those files and does the rest. One run at a time may write
-to a store (a lock file); `fresh=True` empties the store first.
+Memory: the parent holds the list of paths and one chunk of results; each worker runs
+under `max_memory_mb`. Consolidation holds one table of the store at a time.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
-
 from .crossdoc import finish
-from .executors import DaskExecutor, InProcess, Job, LocalPool, Outcome, Task, failed_outcome, ordered
-from .ingest import doc_id_of
+from .executors import DaskExecutor, InProcess, Job, LocalPool, Outcome, Task
+from .ingest import SUPPORTED_FORMATS, source_format, unsupported_reason
+from .inputs import Entry, hash_file, list_inputs, path_id, too_large
+from .records import DocResult, RawDoc
 from .rules import Rules
-from .schema import PIPELINE_VERSION, TABLES, arrow_schema
-from .write import to_table
+from .schema import PIPELINE_VERSION
+from .store import Done, Store, StoreError
+from .write import rows_of
+
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_MEMORY_MB", "DEFAULT_TIMEOUT",
+           "Interrupted", "RunSummary", "StoreError", "fingerprint", "run"]
 
 DEFAULT_CHUNK = 50  # documents per committed chunk
-COMMIT_SECONDS = 30.0  # commit a partial chunk after this long, so slow files lose little
+COMMIT_SECONDS = 10.0  # commit what has finished at least this often
 DEFAULT_TIMEOUT = 300.0  # seconds per file
-
-# Tables the per-document stages fill; the others (plan_links, coverage) come from the
-# cross-document stages after consolidation.
-DOC_KEY = {name: ("child_doc_id" if "child_doc_id" in cols else "doc_id")
-           for name, cols in TABLES.items()}
+DEFAULT_MAX_BYTES = 200 << 20  # larger files get an error row without being read
+DEFAULT_MAX_MEMORY_MB = 4096  # address space of one worker
 
 
 @dataclass
 class RunSummary:
     out_dir: Path
     n_files: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)  # files parsed in this run
+    by_status: dict[str, int] = field(default_factory=dict)  # rows written in this run
     n_unchanged: int = 0  # already in the store, not parsed again
-    n_duplicates: int = 0  # same bytes as another input of this run
+    n_duplicates: int = 0  # same bytes as another file, parsed once for both
     n_documents: int = 0  # documents in the store after the run
     n_plans: int = 0  # plans in the store after the run
     seconds: float = 0.0
@@ -90,26 +82,19 @@ class RunSummary:
         return out
 
 
-def find_inputs(inputs: Iterable[str | Path], *, exclude: Path | None = None) -> list[Path]:
-    """Files named, and every file below folders named, in a stable order.
+class Interrupted(Exception):
+    """Ctrl-C: the workers were stopped and what had finished was committed."""
 
-    Hidden files and anything inside EXCLUDE (the output folder, when it sits inside an
-    input folder) are left out.
-    """
-    skip = exclude.resolve() if exclude is not None else None
-    found: list[Path] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if not f.is_file() or any(part.startswith(".") for part in f.relative_to(p).parts):
-                    continue
-                if skip is not None and skip in f.resolve().parents:
-                    continue
-                found.append(f)
-        else:
-            found.append(p)
-    return found
+    def __init__(self, summary: RunSummary) -> None:
+        n = sum(summary.by_status.values()) + summary.n_duplicates
+        super().__init__(f"interrupted: {n} files of this run were committed to {summary.out_dir} "
+                         "and are kept; run the same command again to do the rest")
+        self.summary = summary
+
+
+def find_inputs(inputs: Iterable[str | Path], *, exclude: Path | None = None) -> list[Path]:
+    """The regular files named or found below folders named, in a stable order."""
+    return [e.path for e in list_inputs(inputs, exclude=exclude) if e.status is None]
 
 
 def fingerprint(rules: Rules, task: Task | None = None) -> str:
@@ -126,185 +111,8 @@ def fingerprint(rules: Rules, task: Task | None = None) -> str:
     return h.hexdigest()[:16]
 
 
-# --- the store ---------------------------------------------------------------------------
-
-
-class Store:
-    """The part files and commit records under OUT/parts (see the module docstring)."""
-
-    def __init__(self, out_dir: Path, *, fresh: bool = False) -> None:
-        self.out_dir = Path(out_dir)
-        self.parts = self.out_dir / "parts"
-        if fresh and self.parts.exists():
-            shutil.rmtree(self.parts)
-        (self.parts / "commits").mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.parts / ".lock", "w")  # noqa: SIM115 - held for the run
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock.close()
-            raise RuntimeError(f"another kehoach run is writing to {self.out_dir}") from None
-        self.commits = self._load_commits()
-        self._drop_uncommitted()
-        self.next_part = max(self.commits, default=0) + 1
-        # doc_id -> (part, fingerprint, source_path) of its latest commit;
-        # source_path -> (part, doc_id) of the latest version of that path
-        self.by_doc: dict[str, tuple[int, str, str]] = {}
-        self.by_path: dict[str, tuple[int, str]] = {}
-        for part in sorted(self.commits):
-            rec = self.commits[part]
-            for doc_id, source_path, _status in rec["docs"]:
-                self.by_doc[doc_id] = (part, rec["fingerprint"], source_path)
-                self.by_path[source_path] = (part, doc_id)
-
-    def _load_commits(self) -> dict[int, dict]:
-        commits = {}
-        for f in (self.parts / "commits").glob("part-*.json"):
-            try:
-                commits[int(f.stem.split("-")[1])] = json.loads(f.read_text(encoding="utf-8"))
-            except (ValueError, IndexError, json.JSONDecodeError):
-                f.unlink()  # a record is written atomically; anything else is debris
-        return commits
-
-    def _drop_uncommitted(self) -> None:
-        """Part files of a chunk whose commit record was never written (a killed run)."""
-        for d in self.parts.iterdir():
-            if not d.is_dir():
-                continue
-            for f in d.iterdir():
-                if f.name.startswith("."):  # a temp file of an interrupted write
-                    f.unlink()
-                elif d.name != "commits" and f.suffix == ".parquet":
-                    try:
-                        n = int(f.stem.split("-")[1])
-                    except (ValueError, IndexError):
-                        continue
-                    if n not in self.commits:
-                        f.unlink()
-
-    def is_current(self, doc_id: str, source_path: str, fp: str) -> bool:
-        """Parsed before by this build, and still the latest version of its path?"""
-        known = self.by_doc.get(doc_id)
-        if known is None or known[1] != fp:
-            return False
-        latest = self.by_path.get(source_path)
-        return latest is None or latest[1] == doc_id
-
-    def commit(self, outcomes: list[Outcome], fp: str) -> list[Outcome]:
-        """Write a chunk; returns its outcomes as committed (unwritable ones as errors)."""
-        part = self.next_part
-        name = f"part-{part:06d}"
-        arrow = _to_arrow(outcomes)
-        if arrow is None:
-            # Some document's rows break the contract's types (a stage bug): that document
-            # becomes an error row rather than the batch failing. Found one by one, rarely.
-            outcomes = [o if _to_arrow([o]) is not None else _unwritable(o) for o in outcomes]
-            arrow = _to_arrow(outcomes)
-        written = []
-        for table, t in arrow.items():
-            path = self.parts / table / f"{name}.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-            pq.write_table(t, tmp)
-            os.replace(tmp, path)
-            written.append(table)
-        docs = [[d["doc_id"], d["source_path"], d["status"]]
-                for o in outcomes for d in o.rows["documents"]]
-        record = {"part": part, "fingerprint": fp, "pipeline_version": PIPELINE_VERSION,
-                  "created": time.strftime("%Y-%m-%dT%H:%M:%S"), "tables": written, "docs": docs}
-        path = self.parts / "commits" / f"{name}.json"
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)  # the commit point
-        self.commits[part] = record
-        for doc_id, source_path, _status in docs:
-            self.by_doc[doc_id] = (part, fp, source_path)
-            self.by_path[source_path] = (part, doc_id)
-        self.next_part += 1
-        return outcomes
-
-    def live(self) -> dict[int, set[str]]:
-        """For each part, the doc_ids whose rows are to be kept from it."""
-        keep: dict[int, set[str]] = {}
-        for doc_id, (part, _fp, source_path) in self.by_doc.items():
-            if self.by_path[source_path][1] != doc_id:
-                continue  # a newer version of this path replaced it
-            keep.setdefault(part, set()).add(doc_id)
-        return keep
-
-    def consolidate(self) -> dict[str, int]:
-        """OUT/<table>.parquet from the parts, one part at a time; returns row counts."""
-        keep = self.live()
-        counts = {}
-        for table in TABLES:
-            schema = arrow_schema(table)
-            path = self.out_dir / f"{table}.parquet"
-            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-            n = 0
-            with pq.ParquetWriter(tmp, schema) as writer:
-                for part in sorted(keep):
-                    f = self.parts / table / f"part-{part:06d}.parquet"
-                    if not f.exists():
-                        continue
-                    t = pq.read_table(f, schema=schema)
-                    ids = pa.array(sorted(keep[part]), pa.string())
-                    t = t.filter(pc.is_in(t.column(DOC_KEY[table]), value_set=ids))
-                    if t.num_rows:
-                        writer.write_table(t)
-                        n += t.num_rows
-                if n == 0:
-                    writer.write_table(schema.empty_table())
-            os.replace(tmp, path)
-            counts[table] = n
-        return counts
-
-    def close(self) -> None:
-        self._lock.close()
-
-
-def _to_arrow(outcomes: list[Outcome]) -> dict[str, pa.Table] | None:
-    """The chunk's rows as Arrow tables of the contract (None if some row does not fit)."""
-    rows: dict[str, list[dict]] = {}
-    for outcome in outcomes:
-        for table, table_rows in outcome.rows.items():
-            rows.setdefault(table, []).extend(table_rows)
-    try:
-        return {table: _checked(table, r) for table, r in rows.items() if r}
-    except (ValueError, TypeError, pa.ArrowException):
-        return None
-
-
-def _checked(table: str, rows: list[dict]) -> pa.Table:
-    """to_table, plus the non-null columns checked now (Parquet would refuse them later)."""
-    t = to_table(table, rows)
-    for f in t.schema:
-        if not f.nullable and t.column(f.name).null_count:
-            raise ValueError(f"column {f.name!r} is declared non-nullable but contains nulls")
-    return t
-
-
-def _unwritable(outcome: Outcome) -> Outcome:
-    doc = outcome.rows["documents"][0]
-    what = next((f"{t}: {e}" for t, r in outcome.rows.items() if r for e in [_error_of(t, r)] if e),
-                "unknown")
-    job = Job(seq=outcome.seq, path=doc["source_path"], source_path=doc["source_path"],
-              doc_id=doc["doc_id"])
-    return failed_outcome(job, f"rows do not fit the contract ({what})"[:500], outcome.peak_rss_kb)
-
-
-def _error_of(table: str, rows: list[dict]) -> str | None:
-    try:
-        _checked(table, rows)
-    except (ValueError, TypeError, pa.ArrowException) as exc:
-        return str(exc).splitlines()[0]
-    return None
-
-
-# --- the run -----------------------------------------------------------------------------
-
-
 def _make_executor(executor: str, *, workers: int, rules: Rules, timeout: float | None,
-                   task: Task | None, scheduler) -> object:
+                   task: Task | None, scheduler, max_memory_mb: int | None) -> object:
     if executor == "dask":
         if scheduler is None:
             raise ValueError("--executor dask needs --scheduler ADDRESS")
@@ -313,105 +121,196 @@ def _make_executor(executor: str, *, workers: int, rules: Rules, timeout: float 
         raise ValueError(f"unknown executor {executor!r} (local, dask)")
     if workers <= 0:
         return InProcess(rules, task)
-    return LocalPool(workers, rules, timeout=timeout, task=task)
+    return LocalPool(workers, rules, timeout=timeout, task=task, max_memory_mb=max_memory_mb)
 
 
 def run(inputs: Iterable[str | Path], out_dir: str | Path, *, rules: None | Path | Rules = None,
         progress: bool = True, workers: int | None = None, timeout: float | None = DEFAULT_TIMEOUT,
         executor: str = "local", scheduler=None, chunk_size: int = DEFAULT_CHUNK,
-        fresh: bool = False, task: Task | None = None) -> RunSummary:
+        fresh: bool = False, task: Task | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+        max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB) -> RunSummary:
     """Parse INPUTS into the store OUT_DIR and consolidate its tables.
 
     workers: processes of the local pool (default: the machine's cores; 0 runs in this
-    process, without a time limit). timeout: seconds per file (None: no limit).
-    executor: "local" or "dask" (then scheduler: an address or a distributed.Client).
-    task: what runs on one file (default `process_file`; a module-level function).
-    Workers are started the multiprocessing way (forkserver), so a script that calls run()
-    keeps it under `if __name__ == "__main__":`.
+    process, without a time or memory limit). timeout: seconds per file (None: no limit).
+    max_bytes: files larger than this get an error row unread. max_memory_mb: address space
+    of each local worker (None: no limit). executor: "local" or "dask" (then scheduler: an
+    address or a distributed.Client). task: what runs on one file (default `process_file`;
+    a module-level function). Workers are started the multiprocessing way (forkserver), so
+    a script that calls run() keeps it under `if __name__ == "__main__":`.
+    Raises StoreError when OUT_DIR cannot be used or another run holds it, Interrupted on
+    Ctrl-C.
     """
     started = time.monotonic()
     rules = Rules.resolve(rules)
     out_dir = Path(out_dir)
-    files = find_inputs(inputs, exclude=out_dir)
-    summary = RunSummary(out_dir=out_dir, n_files=len(files))
-    fp = fingerprint(rules, task)
-    store = Store(out_dir, fresh=fresh)
-    bar = _Progress(len(files)) if progress else None
+    store = Store(out_dir, fresh=fresh)  # the lock, before anything is read or removed
     try:
-        jobs = _jobs(files, store, fp, summary, bar)
+        entries = list_inputs(inputs, exclude=out_dir)
+        summary = RunSummary(out_dir=out_dir, n_files=len(entries))
+        fp = fingerprint(rules, task)
         if workers is None:
             workers = os.cpu_count() or 1
-        workers = min(workers, len(files)) if workers > 0 else 0
-        if executor == "local" and not files:
+        workers = min(workers, len(entries)) if workers > 0 else 0
+        if executor == "local" and not entries:
             workers = 0
+        batch = _Batch(store, fp, summary, max_bytes=max_bytes, chunk_size=chunk_size,
+                       bar=_Progress(len(entries)) if progress else None)
         ex = _make_executor(executor, workers=workers, rules=rules, timeout=timeout, task=task,
-                            scheduler=scheduler)
-        try:
-            chunk: list[Outcome] = []
-            last_commit = time.monotonic()
-            for outcome in ordered(ex, jobs, window=max(4 * ex.slots, chunk_size)):
-                if bar:
-                    bar.done(outcome.status)
-                chunk.append(outcome)
-                if len(chunk) >= chunk_size or time.monotonic() - last_commit >= COMMIT_SECONDS:
-                    _count(summary, store.commit(chunk, fp))
-                    chunk, last_commit = [], time.monotonic()
-            if chunk:
-                _count(summary, store.commit(chunk, fp))
-        finally:
-            ex.close()
-        if bar:
-            bar.close()
-            bar = None
+                            scheduler=scheduler, max_memory_mb=max_memory_mb)
+        batch.run(ex, entries)
         counts = store.consolidate()
+        summary.n_documents = counts["documents"]
+        summary.n_plans = counts["plans"]
+        # --- cross-document stages: the per-document tables are complete in OUT_DIR. ------
+        # link, compare, the cross-document flags and the report read them and write
+        # plan_links, coverage, flags and report.html (still under the store's lock).
+        crossdoc_started = time.monotonic()
+        summary.report = finish(out_dir, rules=rules)
+        summary.seconds_crossdoc = time.monotonic() - crossdoc_started
     finally:
-        if bar:
-            bar.close()
         store.close()
-    summary.n_documents = counts["documents"]
-    summary.n_plans = counts["plans"]
-
-    # --- cross-document stages: the per-document tables are complete in OUT_DIR here. ------
-    # link, compare, the cross-document flags and the report read them and write plan_links,
-    # coverage, flags and report.html; set summary.report to where the report is.
-    crossdoc_started = time.monotonic()
-    summary.report = finish(out_dir, rules=rules)
-    summary.seconds_crossdoc = time.monotonic() - crossdoc_started
-
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _count(summary: RunSummary, outcomes: list[Outcome]) -> None:
-    for o in outcomes:
-        summary.by_status[o.status] = summary.by_status.get(o.status, 0) + 1
-        summary.peak_worker_rss_mb = max(summary.peak_worker_rss_mb, o.peak_rss_kb / 1024)
+class _Batch:
+    """One run's loop: entries to jobs and parent-made rows, results to commits."""
 
+    def __init__(self, store: Store, fp: str, summary: RunSummary, *, max_bytes: int,
+                 chunk_size: int, bar: _Progress | None) -> None:
+        self.store, self.fp, self.summary, self.bar = store, fp, summary, bar
+        self.max_bytes, self.chunk_size = max_bytes, max(1, chunk_size)
+        self.chunk: list[Done] = []
+        self.chunk_since = 0.0  # when the oldest uncommitted result came in
+        self.in_flight: dict[int, Job] = {}
+        self.dups: dict[str, list[tuple[int, str]]] = {}  # doc_id in flight -> its copies
+        self.parsed: dict[str, tuple[str, str]] = {}  # doc_id parsed in this run -> row's, status
 
-def _jobs(files: list[Path], store: Store, fp: str, summary: RunSummary,
-          bar: _Progress | None) -> Iterator[Job]:
-    """Jobs for the files that need parsing, hashed lazily so that work starts at once."""
-    seen: set[str] = set()
-    seq = 0
-    for path in files:
-        source_path = str(path)
+    def run(self, ex, entries: list[Entry]) -> None:
+        jobs = self._jobs(entries)
+        exhausted = False
         try:
-            doc_id = doc_id_of(path.read_bytes())
-        except OSError:
-            doc_id = doc_id_of(source_path.encode())  # as ingest names an unreadable file
-        if doc_id in seen:
-            summary.n_duplicates += 1
-            if bar:
-                bar.done("duplicate")
-            continue
-        seen.add(doc_id)
-        if store.is_current(doc_id, source_path, fp):
-            summary.n_unchanged += 1
-            if bar:
-                bar.done("unchanged")
-            continue
-        yield Job(seq=seq, path=str(path), source_path=source_path, doc_id=doc_id)
-        seq += 1
+            while True:
+                while not exhausted and len(self.in_flight) < ex.slots:
+                    job = next(jobs, None)
+                    if job is None:
+                        exhausted = True
+                        break
+                    self.in_flight[job.seq] = job
+                    ex.submit(job)
+                    self._maybe_commit()
+                if not self.in_flight:
+                    break
+                for outcome in ex.wait(timeout=COMMIT_SECONDS):
+                    self._finished(outcome)
+                self._maybe_commit()
+            self._commit()
+        except KeyboardInterrupt:
+            ex.close()  # kill the workers first: nothing they would finish now is waited for
+            self._commit()
+            self._close_bar()
+            raise Interrupted(self.summary) from None
+        finally:
+            ex.close()
+            self._close_bar()
+
+    def _close_bar(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def _jobs(self, entries: list[Entry]) -> Iterator[Job]:
+        """Jobs for the files to parse; rows for the others go straight into the chunk."""
+        for seq, e in enumerate(entries):
+            sp = e.source_path
+            if e.status is not None:
+                self._made(seq, sp, path_id(sp, e.reason), e.status, e.reason)
+                continue
+            if e.size > self.max_bytes:
+                why = too_large(self.max_bytes)
+                self._made(seq, sp, path_id(sp, why), "error", why)
+                continue
+            doc_id, why = hash_file(e.path, self.max_bytes)
+            if doc_id is None:
+                self._made(seq, sp, path_id(sp, why), "error", why)
+                continue
+            fmt = source_format(e.path)
+            if fmt not in SUPPORTED_FORMATS:
+                self._made(seq, sp, doc_id, "unsupported", unsupported_reason(fmt))
+                continue
+            if e.size == 0:
+                self._made(seq, sp, doc_id, "empty", "file is empty")
+                continue
+            if self.store.is_current(sp, doc_id, self.fp):
+                self._unchanged()
+                continue
+            if doc_id in self.dups:  # same bytes as a file in flight: wait for its rows
+                self.dups[doc_id].append((seq, sp))
+                continue
+            if doc_id in self.parsed:  # parsed earlier in this run (maybe not committed yet)
+                row_id, status = self.parsed[doc_id]
+                self._add(Done(seq, sp, row_id, "dup", status))
+                continue
+            status = self.store.parsed_status(doc_id, self.fp)
+            if status is not None:  # parsed before under another path
+                self._add(Done(seq, sp, doc_id, "dup", status))
+                continue
+            self.dups[doc_id] = []
+            yield Job(seq=seq, path=str(e.path), source_path=sp, doc_id=doc_id)
+
+    def _made(self, seq: int, sp: str, doc_id: str, status: str, why: str) -> None:
+        if self.store.is_current(sp, doc_id, self.fp):
+            self._unchanged()
+            return
+        raw = RawDoc(doc_id=doc_id, source_path=sp, source_format=source_format(sp),
+                     status=status, error=why)
+        self._add(Done(seq, sp, doc_id, "made", status, rows_of(DocResult(raw=raw))))
+
+    def _unchanged(self) -> None:
+        self.summary.n_unchanged += 1
+        if self.bar:
+            self.bar.done("unchanged")
+
+    def _finished(self, outcome: Outcome) -> None:
+        job = self.in_flight.pop(outcome.seq)
+        doc_id = outcome.rows["documents"][0]["doc_id"]  # what the worker read
+        self._add(Done(job.seq, job.source_path, doc_id, "parsed", outcome.status, outcome.rows,
+                       outcome.peak_rss_kb))
+        self.parsed[job.doc_id] = (doc_id, outcome.status)
+        for seq, sp in self.dups.pop(job.doc_id, []):
+            self._add(Done(seq, sp, doc_id, "dup", outcome.status))
+
+    def _add(self, done: Done) -> None:
+        if not self.chunk:
+            self.chunk_since = time.monotonic()
+        self.chunk.append(done)
+
+    def _maybe_commit(self) -> None:
+        if len(self.chunk) >= self.chunk_size or (
+                self.chunk and time.monotonic() - self.chunk_since >= COMMIT_SECONDS):
+            self._commit()
+
+    def _commit(self) -> None:
+        if not self.chunk:
+            return
+        chunk, self.chunk = self.chunk, []
+        for d in self.store.commit(chunk, self.fp, _unwritable):
+            if d.kind == "dup":
+                self.summary.n_duplicates += 1
+            else:
+                self.summary.by_status[d.status] = self.summary.by_status.get(d.status, 0) + 1
+                self.summary.peak_worker_rss_mb = max(self.summary.peak_worker_rss_mb,
+                                                      d.peak_rss_kb / 1024)
+            if self.bar:
+                self.bar.done("duplicate" if d.kind == "dup" else d.status)
+
+
+def _unwritable(d: Done, what: str) -> Done:
+    raw = RawDoc(doc_id=d.doc_id, source_path=d.source_path,
+                 source_format=source_format(d.source_path), status="error",
+                 error=f"rows do not fit the contract ({what})"[:500])
+    return replace(d, status="error", rows=rows_of(DocResult(raw=raw)))
 
 
 class _Progress:

@@ -371,4 +371,6 @@ def decode_legacy_bytes(data: bytes) -> tuple[str, str]:
                "tcvn3": from_tcvn3(latin), "vni": _nfc(from_vni(latin))}
     scores = {name: vietnamese_score(text) for name, text in options.items()}
     best = max(scores, key=lambda n: (scores[n], n == "cp1258"))
+    if scores[best] <= 0:  # reads as Vietnamese in no legacy font: the plain Windows reading
+        best = "cp1258"
     return options[best], best

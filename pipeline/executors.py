@@ -3,20 +3,20 @@
 Every executor takes `Job`s (one input file each) and hands back `Outcome`s (the rows that
 file contributes to each per-document table). They share one small interface:
 
-    submit(job)   start a job (at most `slots` are in flight)
-    wait()        block until at least one job finishes; returns the finished outcomes
+    submit(job)     start a job (at most `slots` are in flight)
+    wait(timeout)   block until at least one job finishes or TIMEOUT seconds pass (None:
+                    no limit); returns the finished outcomes, maybe none
     close()
 
-and `ordered(executor, jobs, window)` drives any of them, yielding outcomes in input order
-whatever order the workers finish in, with at most `window` finished-but-unyielded outcomes
-held in memory.
+and the batch commits outcomes in the order they finish (the store restores input order).
 
 The local pool is our own rather than `concurrent.futures`: a per-file time limit needs
 to kill the one worker that is stuck (a pathological regex, a PDF that never ends) without
 breaking the pool, and a worker that dies (a crash in a C library) must turn into an error
-row for its file, not a failed run. Each worker is a process with a pipe; the parent waits on
-the pipes and the process sentinels with a deadline, kills a worker whose file is over time,
-and starts a fresh one.
+row for its file, not a failed run. Each worker is a process with a pipe; the parent waits
+on the pipes and the process sentinels with a deadline, kills a worker whose file is over
+time, and starts a fresh one. Each worker runs under a memory limit (RLIMIT_AS): a file that
+needs more gets an error row naming the limit, and its worker is replaced.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import resource
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
@@ -56,6 +56,7 @@ class Outcome:
     rows: dict[str, list[dict]]
     status: str  # documents.status of the file
     peak_rss_kb: int = 0  # peak resident memory of the worker that ran it
+    recycle: bool = False  # the worker ran out of memory: replace it rather than reuse it
 
 
 def failed_outcome(job: Job, error: str, peak_rss_kb: int = 0) -> Outcome:
@@ -69,6 +70,28 @@ def _peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
 
 
+_memory_limit_mb: int | None = None  # set in a worker by _limit_memory
+
+
+def memory_error(limit_mb: int | None) -> str:
+    if limit_mb is None:
+        return "out of memory"
+    return f"over the memory limit of {limit_mb} MB per worker (--max-memory)"
+
+
+def _limit_memory(limit_mb: int | None) -> None:
+    """Cap this process's address space, so one huge file fails alone (MemoryError)."""
+    global _memory_limit_mb
+    if not limit_mb:
+        return
+    limit = limit_mb << 20
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    _memory_limit_mb = limit_mb
+
+
 def run_job(job: Job, rules: Rules, task: Task | None = None, path: str | None = None) -> Outcome:
     """One file through the per-document stages, in whatever process this is called."""
     task = task or process_file
@@ -76,6 +99,10 @@ def run_job(job: Job, rules: Rules, task: Task | None = None, path: str | None =
         result = task(path or job.path, rules=rules, source_path=job.source_path)
         rows = rows_of(result)
         status = result.raw.status
+    except MemoryError:
+        outcome = failed_outcome(job, memory_error(_memory_limit_mb), _peak_rss_kb())
+        outcome.recycle = True
+        return outcome
     except Exception as exc:  # process_file catches stage errors; this is the last net
         return failed_outcome(job, f"{type(exc).__name__}: {exc}".splitlines()[0][:500], _peak_rss_kb())
     return Outcome(job.seq, rows, status, _peak_rss_kb())
@@ -84,35 +111,6 @@ def run_job(job: Job, rules: Rules, task: Task | None = None, path: str | None =
 def rules_dir_arg(rules: Rules) -> str | None:
     """What to send a worker so it loads the same rules (None: the shipped ones)."""
     return None if Path(rules.dir).resolve() == DEFAULT_RULES_DIR.resolve() else str(rules.dir)
-
-
-def ordered(executor, jobs: Iterable[Job], window: int) -> Iterator[Outcome]:
-    """Run JOBS on EXECUTOR; yield their outcomes in `seq` order."""
-    jobs = iter(jobs)
-    done: dict[int, Outcome] = {}
-    next_out = 0  # seq of the next outcome to yield
-    next_in = 0  # seq of the next job to submit (jobs come in seq order)
-    in_flight = 0
-    exhausted = False
-    while True:
-        # Keep the workers busy, but never run further ahead of the oldest unfinished job
-        # than WINDOW: a slow file must not make the parent buffer the whole batch.
-        while not exhausted and in_flight < executor.slots and next_in - next_out < window:
-            job = next(jobs, None)
-            if job is None:
-                exhausted = True
-                break
-            executor.submit(job)
-            in_flight += 1
-            next_in = job.seq + 1
-        if in_flight == 0:
-            return
-        for outcome in executor.wait():
-            in_flight -= 1
-            done[outcome.seq] = outcome
-        while next_out in done:
-            yield done.pop(next_out)
-            next_out += 1
 
 
 # --- in this process ---------------------------------------------------------------------
@@ -130,7 +128,7 @@ class InProcess:
     def submit(self, job: Job) -> None:
         self._done.append(run_job(job, self.rules, self.task))
 
-    def wait(self) -> list[Outcome]:
+    def wait(self, timeout: float | None = None) -> list[Outcome]:
         done, self._done = self._done, []
         return done
 
@@ -165,12 +163,13 @@ def _warm_up(rules: Rules) -> None:
         pass
 
 
-def _worker_main(conn, rules_dir: str | None, task: Task | None) -> None:
+def _worker_main(conn, rules_dir: str | None, task: Task | None, max_memory_mb: int | None) -> None:
     # Ctrl-C reaches the whole process group: the parent decides what stops, and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     rules = _rules_for(rules_dir)
     if task is None:
         _warm_up(rules)
+    _limit_memory(max_memory_mb)  # after the warm-up: loading the models is not a file's cost
     # the loaded models and matchers live as long as the worker: keep the collector off them
     gc.freeze()
     try:
@@ -189,12 +188,16 @@ def _worker_main(conn, rules_dir: str | None, task: Task | None) -> None:
             conn.send(outcome)
         except (BrokenPipeError, OSError):
             return
+        if outcome.recycle:
+            return
 
 
 class _Worker:
-    def __init__(self, ctx, rules_dir: str | None, task: Task | None) -> None:
+    def __init__(self, ctx, rules_dir: str | None, task: Task | None,
+                 max_memory_mb: int | None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, rules_dir, task), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, rules_dir, task, max_memory_mb),
+                                daemon=True)
         self.proc.start()
         child.close()
         self.job: Job | None = None
@@ -231,11 +234,11 @@ class LocalPool:
     """N worker processes; a file over `timeout` seconds gets its worker killed."""
 
     def __init__(self, workers: int, rules: Rules, *, timeout: float | None = None,
-                 task: Task | None = None) -> None:
+                 task: Task | None = None, max_memory_mb: int | None = None) -> None:
         self.slots = max(1, workers)
         self.timeout = timeout if timeout and timeout > 0 else None
         self._ctx = _mp_context()
-        self._args = (rules_dir_arg(rules), task)
+        self._args = (rules_dir_arg(rules), task, max_memory_mb)
         self._idle: list[_Worker] = []
         self._busy: list[_Worker] = []
         self._n_started = 0
@@ -250,13 +253,15 @@ class LocalPool:
         self._n_started += 1
         return _Worker(self._ctx, *self._args)
 
-    def wait(self) -> list[Outcome]:
+    def wait(self, timeout: float | None = None) -> list[Outcome]:
+        until = None if timeout is None else time.monotonic() + timeout
         while True:
-            wait_for = None
+            wait_for = None if until is None else max(0.0, until - time.monotonic())
             if self.timeout is not None:
                 clocks = [w.started for w in self._busy if w.ready]
                 if clocks:
-                    wait_for = max(0.0, min(clocks) + self.timeout - time.monotonic())
+                    left = max(0.0, min(clocks) + self.timeout - time.monotonic())
+                    wait_for = left if wait_for is None else min(wait_for, left)
             handles = [w.conn for w in self._busy] + [w.proc.sentinel for w in self._busy]
             ready = set(mp_wait(handles, timeout=wait_for))
             done: list[Outcome] = []
@@ -273,7 +278,7 @@ class LocalPool:
                     outcome = failed_outcome(job, f"timed out after {self.timeout:g} s")
                 if outcome is not None:
                     done.append(outcome)
-            if done:
+            if done or (until is not None and time.monotonic() >= until):
                 return done
 
     def _receive(self, worker: _Worker) -> Outcome | None:
@@ -286,7 +291,10 @@ class LocalPool:
                     return None
                 self._busy.remove(worker)
                 worker.job = None
-                self._idle.append(worker)
+                if outcome.recycle:  # it stops by itself after sending
+                    worker.stop(kill=False)
+                else:
+                    self._idle.append(worker)
                 return outcome
         except (EOFError, OSError):
             pass
@@ -352,14 +360,16 @@ class DaskExecutor:
                                  key=f"kehoach-{job.doc_id}-{job.seq}")
         self._futures[fut] = (job, time.monotonic())
 
-    def wait(self) -> list[Outcome]:
+    def wait(self, timeout: float | None = None) -> list[Outcome]:
         from distributed import wait as dask_wait
 
+        until = None if timeout is None else time.monotonic() + timeout
         while True:
-            wait_for = None
+            wait_for = None if until is None else max(0.05, until - time.monotonic())
             if self.timeout is not None:
                 first = min(t for _, t in self._futures.values())
-                wait_for = max(0.05, first + self.timeout - time.monotonic())
+                left = max(0.05, first + self.timeout - time.monotonic())
+                wait_for = left if wait_for is None else min(wait_for, left)
             try:
                 dask_wait(list(self._futures), timeout=wait_for, return_when="FIRST_COMPLETED")
             except TimeoutError:
@@ -377,7 +387,7 @@ class DaskExecutor:
                     del self._futures[fut]
                     fut.cancel()
                     done.append(failed_outcome(job, f"timed out after {self.timeout:g} s"))
-            if done:
+            if done or (until is not None and time.monotonic() >= until):
                 return done
 
     def close(self) -> None:

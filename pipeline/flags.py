@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .compare import GROUP_METHOD, SECTION_METHOD, _build_config, abbreviations_in
+from .compare import GROUP_METHOD, SECTION_METHOD, abbreviations_in, build_config
 from .link import as_rows, normalize
 from .records import Coverage, Flag, PlanLink
 from .rules import Rules, load_rules
@@ -289,7 +289,7 @@ def outdated_laws(plan: dict, text: str, rules: Rules) -> list[Flag]:
     pat, replaced, window = rules.compiled("flags.law", _law_re)
     if pat is None or not text:
         return []
-    cfg = rules.compiled("compare.config", _build_config)
+    cfg = rules.compiled("compare.config", build_config)
     own = abbreviations_in(text)
     seen: dict[str, list[tuple[int, re.Match]]] = defaultdict(list)
     for m in pat.finditer(text):
@@ -328,7 +328,8 @@ def link_flags(links: Sequence[PlanLink], rules: Rules) -> list[Flag]:
         by_child[ln.child_doc_id].append(ln)
     for child, lns in by_child.items():
         for ln in lns:
-            if not ln.resolved:
+            # an ambiguous parent was found several times over: AMBIGUOUS_PARENT names the candidates
+            if not ln.resolved and not ln.candidates:
                 out.append(make_flag(rules, "PARENT_NOT_FOUND", child, parent=ln.parent_ref))
     return out
 

@@ -8,8 +8,10 @@
     [('p', 'doc_ref+issuer')]
 
 A document number alone never links (every commune has a `68/KH-UBND`): it needs the issuer
-or the date to agree. A title links only when nothing stated contradicts it (number, issuer,
-date) and exactly one plan in the store carries it.
+or the date to agree. A symbol cited shortened or otherwise (`19/KH-BCĐ` for a plan numbered
+`19/KH-BCĐ138/CP`) links when the number, the date and the issuer all agree. A title links
+only when nothing stated contradicts it (number, issuer, date). When several plans fit, the
+link is `ambiguous`, unresolved, with the candidates named: reported, never guessed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 from .records import PlanLink
 from .rules import Rules
 
-__all__ = ["link", "normalize", "ref_key", "as_rows"]
+__all__ = ["link", "normalize", "ref_key", "as_rows", "as_date", "title_norm", "AMBIGUOUS"]
 
 # Old-style tone placement on open syllables (hoá, thuỷ) to the style the contract uses.
 _TONE_FIX = {
@@ -96,6 +98,11 @@ def _date(v: Any) -> dt.date | None:
     return None
 
 
+def as_date(v: Any) -> dt.date | None:
+    """A date from a date, datetime, pandas Timestamp or NaN/NaT (None)."""
+    return _date(v)
+
+
 def _clean_value(v: Any) -> Any:
     if v is None:
         return None
@@ -136,6 +143,11 @@ class _Norms:
         return _norm_issuer(issuer, self.abbr)
 
 
+def title_norm(rules: Rules):
+    """The comparable form of a plan title (`Kế hoạch thực hiện Chương trình X` → `chương trình x`)."""
+    return rules.compiled("link.norms", _build_norms).title
+
+
 def _build_norms(rules: Rules) -> _Norms:
     spec = rules["compare"].get("link") or {}
     words = sorted((normalize(w) for w in spec.get("title_prefixes", [])), key=len, reverse=True)
@@ -144,19 +156,32 @@ def _build_norms(rules: Rules) -> _Norms:
     return _Norms(head, abbr)
 
 
+def _number_of(key: str) -> str:
+    return key.split("/", 1)[0] if key else ""
+
+
+def _symbols_agree(a: str, b: str) -> bool:
+    """`KH-BCĐ` cited for `KH-BCĐ138/CP`: one symbol opens the other (letters and digits only)."""
+    a, b = _NON_WORD.sub("", a.split("/", 1)[-1]), _NON_WORD.sub("", b.split("/", 1)[-1])
+    return bool(a and b) and (a.startswith(b) or b.startswith(a))
+
+
 def link(plans: Iterable | Any, references: Iterable | Any, *, rules: Rules | None = None) -> list[PlanLink]:
     """One PlanLink per distinct `implements` reference of every plan, resolved when possible."""
     norms = Rules.resolve(rules).compiled("link.norms", _build_norms)
     plan_rows = as_rows(plans)
     by_key: dict[str, list[dict]] = {}
+    by_number: dict[str, list[dict]] = {}
     by_title: dict[str, list[dict]] = {}
     for p in plan_rows:
         key = ref_key(p.get("doc_ref"), p.get("number"), p.get("symbol"))
         if key:
             by_key.setdefault(key, []).append(p)
+            by_number.setdefault(_number_of(key), []).append(p)
         t = norms.title(p.get("title"))
         if t:
             by_title.setdefault(t, []).append(p)
+    index = _Index(by_key, by_number, by_title)
     links: list[PlanLink] = []
     seen: set[tuple[str, str]] = set()
     for r in sorted(as_rows(references), key=lambda r: (r.get("doc_id") or "", r.get("char_start") or 0)):
@@ -167,31 +192,64 @@ def link(plans: Iterable | Any, references: Iterable | Any, *, rules: Rules | No
         if not child or not parent_ref or (child, normalize(parent_ref)) in seen:
             continue
         seen.add((child, normalize(parent_ref)))
-        parent, method = _resolve(r, child, by_key, by_title, norms)
+        parent, method, cands = _resolve(r, child, index, norms)
         links.append(PlanLink(
             child_doc_id=child, parent_ref=parent_ref, resolved=parent is not None, method=method,
             parent_issuer=r.get("issuer"), parent_date=_date(r.get("ref_date")),
-            parent_doc_id=parent["doc_id"] if parent else None))
+            parent_doc_id=parent["doc_id"] if parent else None, candidates=cands))
     return links
 
 
-def _resolve(ref: dict, child: str, by_key: dict, by_title: dict,
-             norms: _Norms) -> tuple[dict | None, str]:
+@dataclass(frozen=True)
+class _Index:
+    by_key: dict[str, list[dict]]
+    by_number: dict[str, list[dict]]
+    by_title: dict[str, list[dict]]
+
+
+def _one(hits: list[dict], method: str) -> tuple[dict | None, str, tuple[str, ...]]:
+    if len(hits) == 1:
+        return hits[0], method, ()
+    return None, AMBIGUOUS, tuple(sorted(p["doc_id"] for p in hits))
+
+
+AMBIGUOUS = "ambiguous"  # several plans fit what is cited: reported, never guessed
+
+
+def _resolve(ref: dict, child: str, index: _Index,
+             norms: _Norms) -> tuple[dict | None, str, tuple[str, ...]]:
     key = ref_key(ref.get("doc_ref"), ref.get("number"), ref.get("symbol"))
     issuer = norms.issuer(ref.get("issuer"))
     date = _date(ref.get("ref_date"))
+
+    def same_issuer(p: dict) -> bool:
+        return bool(issuer) and norms.issuer(p.get("issuer")) == issuer
+
+    def same_date(p: dict) -> bool:
+        return date is not None and _date(p.get("issue_date")) == date
+
     if key:
-        cands = [p for p in by_key.get(key, []) if p["doc_id"] != child]
-        hit = [p for p in cands if issuer and norms.issuer(p.get("issuer")) == issuer]
-        if len(hit) == 1:
-            return hit[0], "doc_ref+issuer"
-        hit = [p for p in (hit or cands) if date and _date(p.get("issue_date")) == date]
-        if len(hit) == 1:
-            return hit[0], "doc_ref+date"
+        cands = [p for p in index.by_key.get(key, []) if p["doc_id"] != child]
+        hit = [p for p in cands if same_issuer(p)]
+        if len(hit) > 1:  # one issuer, one number, several years: the date decides
+            hit = [p for p in hit if same_date(p)] or hit
+        if hit:
+            return _one(hit, "doc_ref+issuer")
+        hit = [p for p in cands if same_date(p)]
+        if hit:
+            return _one(hit, "doc_ref+date")
+        # the symbol cited shortened or otherwise (`19/KH-BCĐ` for `19/KH-BCĐ138/CP`): the same
+        # number, symbols that agree, and both the date and the issuer stated and equal
+        loose = [p for p in index.by_number.get(_number_of(key), [])
+                 if p["doc_id"] != child and p not in cands
+                 and _symbols_agree(key, ref_key(p.get("doc_ref"), p.get("number"), p.get("symbol")))
+                 and same_issuer(p) and same_date(p)]
+        if loose:
+            return _one(loose, "number+date+issuer")
     title = norms.title(ref.get("title"))
     if title:
         cands = []
-        for p in by_title.get(title, []):
+        for p in index.by_title.get(title, []):
             if p["doc_id"] == child:
                 continue
             p_key = ref_key(p.get("doc_ref"), p.get("number"), p.get("symbol"))
@@ -203,6 +261,6 @@ def _resolve(ref: dict, child: str, by_key: dict, by_title: dict,
             if date and p_date and p_date != date:
                 continue
             cands.append(p)
-        if len(cands) == 1:
-            return cands[0], "title"
-    return None, "none"
+        if cands:
+            return _one(cands, "title")
+    return None, "none", ()

@@ -8,6 +8,7 @@ from pathlib import Path
 from .clean import clean
 from .extract import extract
 from .ingest import ingest
+from .language import not_plan_text
 from .records import DocResult, RawDoc
 from .rules import Rules
 from .segment import segment
@@ -21,8 +22,16 @@ def process_raw(raw: RawDoc, *, rules: Rules) -> DocResult:
         doc = clean(raw, rules=rules)
         if not doc.text.strip():
             return DocResult(raw=_failed(raw, "empty", "no text left after cleaning"))
+        why = not_plan_text(doc.text, rules)
+        if why is not None:  # read, but not a plan: nothing to extract, nothing invented
+            from .flags import make_flag
+
+            return DocResult(raw=raw, clean=doc,
+                             flags=(make_flag(rules, "NOT_A_PLAN", raw.doc_id, why=why),))
         seg = segment(doc, rules=rules, layout=raw.layout)
         return DocResult(raw=raw, clean=doc, segmented=seg, extracted=extract(seg, rules=rules))
+    except MemoryError:  # the worker's memory limit: the runner names it
+        raise
     except Exception as exc:  # one bad file must never stop a batch
         return DocResult(raw=_failed(raw, "error", f"{type(exc).__name__}: {exc}"))
 

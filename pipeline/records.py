@@ -219,10 +219,11 @@ class PlanLink:
     child_doc_id: str
     parent_ref: str
     resolved: bool
-    method: str  # doc_ref+issuer, doc_ref+date, title, none
+    method: str  # doc_ref+issuer, doc_ref+date, number+date+issuer, title, ambiguous, none
     parent_issuer: str | None = None
     parent_date: dt.date | None = None
     parent_doc_id: str | None = None
+    candidates: tuple[str, ...] = ()  # the plans that fit when the link is ambiguous
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +239,7 @@ class Coverage:
     child_task_ids: tuple[str, ...] = ()
     mandate_group: str | None = None  # the task group the mandate belongs to (report matrix)
     matched_terms: tuple[str, ...] = ()  # the words shared with the best child task
+    mandate_path: str | None = None  # the mandate's path in its parent (or catalogue item id)
 
 
 # --- one document through the stages ----------------------------------------------------

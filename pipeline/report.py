@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .compare.report_section import localization_and_changes_html
 from .flags import severity_rank
 from .link import as_rows, normalize
 from .rules import Rules
@@ -136,7 +137,9 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
     rules = Rules.resolve(rules)
     spec = (rules.data.get("flags") or {}).get("flags") or {}
     rank = severity_rank(rules)
-    docs = {d["doc_id"]: d for d in rows["documents"]}
+    # copies share their doc_id: the document is the path that is no one's duplicate
+    docs = {d["doc_id"]: d for d in rows["documents"] if d.get("duplicate_of")}
+    docs.update({d["doc_id"]: d for d in rows["documents"] if not d.get("duplicate_of")})
     texts = {k: d.get("clean_text") or "" for k, d in docs.items()}
     tasks = {t["task_id"]: t for t in rows["tasks"]}
     n_tasks = Counter(t["doc_id"] for t in rows["tasks"])
@@ -199,12 +202,12 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
     planned = set(index)
     failed = []
     for d in rows["documents"]:
-        if d.get("status") == "ok" and d["doc_id"] in planned:
+        dup = d.get("duplicate_of")  # the path whose bytes this file repeats: read once, for both
+        if d.get("status") == "ok" and d["doc_id"] in planned and not dup:
             continue
-        dup = d.get("duplicate_of")  # recorded by the batch for a file it did not read again
-        reason = d.get("error") or (f"trùng với {_name(docs.get(dup, {}).get('source_path')) or dup}" if dup
-                                    else "không nhận ra là một văn bản kế hoạch" if d.get("status") == "ok"
-                                    else "")
+        reason = (f"trùng với {_name(dup)}" if dup
+                  else d.get("error") or ("không nhận ra là một văn bản kế hoạch" if d.get("status") == "ok"
+                                          else ""))
         failed.append({"f": _name(d.get("source_path")), "path": d.get("source_path") or "",
                        "fmt": d.get("source_format") or "", "error": reason,
                        "status": "duplicate" if dup else d.get("status") or ""})
@@ -237,7 +240,12 @@ def render(tables: Mapping[str, Any], *, rules: Rules | None = None,
     data = data.replace("<", "\\u003c")
     page = _template()
     assert page.count(DATA_MARK) == 1, "the report template must hold the data mark once"
-    return page.replace(DATA_MARK, data)
+    page = page.replace(DATA_MARK, data)
+    # localization and change across cycles: static tables after the plans (few rows per plan)
+    extra = "\n".join(localization_and_changes_html(tables))
+    if extra:
+        page = page.replace("</body></html>", f'<section class="wrap">{extra}</section>\n</body></html>', 1)
+    return page
 
 
 # --- screenshot -------------------------------------------------------------------------

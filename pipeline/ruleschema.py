@@ -13,42 +13,26 @@ The models say what the stages read; the stages keep reading the plain YAML data
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
-# --- value types ------------------------------------------------------------------------
+from .rule_types import (
+    Comparator,
+    DocKind,
+    IssuerLevel,
+    Level,
+    Recurrence,
+    RefKind,
+    Regex,
+    SectionKind,
+    Strict,
+    Weight,
+    Words,
+)
+from .ruleschema_compare import CompareFile, FlagsFile, MandateCatalogue
 
-
-def _compiles(pattern: str) -> str:
-    # `{locality}` and the like stand for values filled in at run time: compile with a stand-in
-    try:
-        re.compile(re.sub(r"\{[a-z_]+\}", "x", pattern))
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc}): {pattern!r}") from None
-    return pattern
-
-
-Regex = Annotated[str, AfterValidator(_compiles)]
-Words = list[str]
-Level = Literal["national", "ministry", "province", "province_dept", "district", "commune", "multi"]
-IssuerLevel = Literal["national", "ministry", "province", "province_dept", "district", "commune",
-                      "unknown", "by_place"]
-Severity = Literal["error", "warning", "info"]
-SectionKind = Literal["purpose", "objectives", "tasks", "assignment", "budget", "organization",
-                      "reporting", "other"]
-RefKind = Literal["ke_hoach", "quyet_dinh", "chuong_trinh", "luat", "nghi_dinh", "nghi_quyet", "chi_thi",
-                  "ket_luan", "thong_tu", "cong_van", "other"]
-DocKind = Literal["ke_hoach", "quyet_dinh", "chuong_trinh", "cong_van", "bao_cao", "other"]
-Comparator = Literal["eq", "gt", "ge", "lt", "le"]
-Recurrence = Literal["daily", "weekly", "monthly", "quarterly", "semiannual", "annual"]
-Weight = Annotated[float, Field(ge=0)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+__all__ = ["SCHEMAS", "MandateCatalogue", "problems_in"]
 
 # --- agencies.yaml ----------------------------------------------------------------------
 
@@ -92,30 +76,7 @@ class CleanFile(Strict):
     join_after_words: Words = []
     join_after_soft_words: Words = []
     join_before_number: Words = []
-
-
-# --- compare.yaml -----------------------------------------------------------------------
-
-
-class Thresholds(Strict):
-    covered: Annotated[float, Field(ge=0, le=1)]
-    partial: Annotated[float, Field(ge=0, le=1)]
-    also: Annotated[float, Field(ge=0, le=1)] | None = None
-
-
-class LinkRules(Strict):
-    title_prefixes: Words = []
-    issuer_abbreviations: dict[str, str] = {}
-
-
-class CompareFile(Strict):
-    thresholds: Thresholds
-    weights: dict[str, Weight] = {}
-    abbreviations: dict[str, str] = {}
-    stopwords: Words = []
-    level_agencies: dict[Level, list[Regex]] = {}
-    level_mentions: dict[Level, list[Regex]] = {}
-    link: LinkRules = LinkRules()
+    date_line_words: Words = []
 
 
 # --- deadlines.yaml ---------------------------------------------------------------------
@@ -126,34 +87,22 @@ class RecurrenceRule(Strict):
     recurrence: Recurrence
 
 
+class TimeValues(Strict):
+    """A time written as a value, after a label or in a table's time column."""
+
+    label: Regex
+    none: Regex | None = None  # `Thường xuyên`, `khi có phát sinh`: no row
+    words: dict[Literal["month", "quarter", "year", "from", "to", "day", "period", "open_tail"], Regex] = {}
+
+
 class DeadlinesFile(Strict):
     recurrences: list[RecurrenceRule]
     patterns: dict[str, Regex] = {}
     descriptive: Words = []
+    descriptive_after: Words = []
     window: Regex | None = None
-
-
-# --- flags.yaml -------------------------------------------------------------------------
-
-
-class FlagSpec(Strict):
-    severity: Severity
-    vi: str
-    en: str
-
-
-class OutdatedLaw(Strict):
-    pattern: Regex
-    replaced_words: Words = []
-    window: Annotated[int, Field(ge=0)] = 60
-
-
-class FlagsFile(Strict):
-    flags: dict[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")], FlagSpec]
-    letter_order: list[Words] = []
-    outdated_law: OutdatedLaw | None = None
-    reporting_schedule: list[Regex] = []
-    reporting_rule: list[Regex] = []  # items that set the reporting rule: not tasks to lead
+    time_values: TimeValues | None = None
+    untimed_section_kinds: list[SectionKind] = []  # a year there is a target's, not a deadline
 
 
 # --- frontmatter.yaml -------------------------------------------------------------------
@@ -176,8 +125,15 @@ class Labels(Strict):
     issuer: Words = []
 
 
+class AttachedPlan(Strict):
+    wrappers: list[DocKind] = []  # a decision that issues ...
+    attached: list[DocKind] = []  # ... the plan attached after its signature
+
+
 class FrontmatterFile(Strict):
     doc_kinds: dict[DocKind, KindWords]
+    attached_plan: AttachedPlan = AttachedPlan()
+    title_cited_kinds: Words = []
     signing_modes: Words = []
     signer_titles: Words = []
     issuer_patterns: dict[IssuerLevel, Words] = {}
@@ -201,19 +157,31 @@ class SectionKindRule(Strict):
     child_words: Words = []
 
 
-class AssignmentBlock(Strict):
-    intro: list[Regex] = []
-    items: list[Regex] = []
+FieldKind = Literal["head", "lead", "coordinate", "any", "time", "content", "result", "budget"]
+
+
+class MarkerWords(Strict):
+    part_words: Words = []  # `Phần thứ hai`
+    ordinal_words: Words = []
+    appendix_words: Words = []  # `PHỤ LỤC`
+    number_words: Words = []  # `Phụ lục số 2`
+    article_words: Words = []  # `Điều 1`, `Chương II`
 
 
 class HeadingsFile(Strict):
     section_kinds: list[SectionKindRule]
     default_kind: SectionKind = "other"
-    assignment_block: AssignmentBlock = AssignmentBlock()
+    # labelled lines after an item (`- Đơn vị chủ trì: ...`): fields of the item, by kind
+    labelled_fields: dict[FieldKind, list[Regex]] = {}
+    markers: MarkerWords = MarkerWords()
+    sentence_openers: Words = []
+    appendix_kind: SectionKind = "tasks"
+    # a section with no kind words is `tasks` when this share of its items opens with one
+    action_verbs: Words = []
+    action_share: Annotated[float, Field(ge=0, le=1)] = 0.5
     closing_markers: list[Regex] = []
     closing_paragraph: list[Regex] = []
     attached_titles: Words = []
-    appendix_title: Regex | None = None  # a `PHỤ LỤC` line opens the appendix part `PL`
     parts: Words = []
     bullet_chars: dict[str, Words] = {}
 
@@ -235,10 +203,15 @@ class RefRoles(Strict):
     basis_cues: Words = []
     mention_cues: Words = []
     norm_kinds: list[RefKind] = []
+    not_parents: KindWords | None = None  # dispatches and notices: never a plan's parent
+    negations: Words = []  # `chưa ban hành` approves nothing
 
 
 class ReferencesFile(Strict):
     ref_kinds: dict[RefKind, KindWords]
+    amendment_cues: Words = []
+    own_committees: dict[str, str] = {}  # `UBND tỉnh` → the province's `Tỉnh ủy`
+    issuer_heads: Words = []
     roles: RefRoles = RefRoles()
     vague: Words = []
     titled: dict[str, Titled] = {}
@@ -272,6 +245,7 @@ class Units(Strict):
 
 class TargetsFile(Strict):
     comparators: Comparators
+    fact_section_kinds: list[SectionKind] = []  # reports of facts, not commitments
     not_targets: NotTargets = NotTargets()
     units: Units = Units()
     lead_words: Words = []
@@ -286,6 +260,15 @@ class TargetsFile(Strict):
 class OcrFile(Strict):
     heading_words: Words = []
     symbols: Words = []
+
+
+# --- language.yaml (pipeline.language: NOT_A_PLAN) -------------------------------------
+
+
+class LanguageFile(Strict):
+    common_words: Words
+    min_share: Annotated[float, Field(ge=0, le=1)] = 0.05
+    min_words: Annotated[int, Field(ge=0)] = 3
 
 
 # --- tables.yaml ------------------------------------------------------------------------
@@ -319,35 +302,6 @@ class ThemesFile(Strict):
     lead_weight: Weight = 1.0
 
 
-# --- mandates/*.yaml --------------------------------------------------------------------
-
-
-class MandateTask(Strict):
-    id: str
-    text: str
-    theme: str | None = None
-    levels: list[Level] | None = None  # the issuer levels it applies to (default: the group's)
-    requires_section: SectionKind | None = None  # met by a child section of this kind
-    source_path: str | None = None
-
-
-class MandateGroup(Strict):
-    id: str
-    title: str
-    tasks: list[MandateTask]
-    levels: list[Level] | None = None  # default: every level
-    source_path: str | None = None
-
-
-class MandateCatalogue(Strict):
-    id: str
-    programme: str
-    applies_to: list[Level] = []
-    match: list[Regex] = []
-    groups: list[MandateGroup]
-    source: str | None = None
-
-
 SCHEMAS: dict[str, type[Strict]] = {
     "agencies": AgenciesFile,
     "clean": CleanFile,
@@ -356,6 +310,7 @@ SCHEMAS: dict[str, type[Strict]] = {
     "flags": FlagsFile,
     "frontmatter": FrontmatterFile,
     "headings": HeadingsFile,
+    "language": LanguageFile,
     "ocr": OcrFile,
     "references": ReferencesFile,
     "tables": TablesFile,

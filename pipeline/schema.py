@@ -38,6 +38,9 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "n_chars": _I64, "n_pages": ("int32", True), "ocr_used": ("bool", False),
         "ocr_confidence": ("float64", True),
         "clean_text": _S, "pipeline_version": _S, "schema_version": _S,
+        # added column (contract allows): the first path with the same bytes, null for that
+        # one; rows with the same doc_id share one parse (the other tables hold it once)
+        "duplicate_of": _S0,
     },
     "plans": {
         "doc_id": _S, "doc_kind": _S, "number": _S0, "symbol": _S0, "doc_ref": _S0,
@@ -85,7 +88,18 @@ TABLES: dict[str, dict[str, tuple[str, bool]]] = {
         "theme": _S, "status": _S, "child_task_ids": ("list<string>", False),
         "score": ("float64", False), "method": _S,
         # added columns (contract allows): the mandate's task group, the words that matched
-        "mandate_group": _S0, "matched_terms": ("list<string>", False),
+        "mandate_group": _S0, "matched_terms": ("list<string>", False), "mandate_path": _S0,
+    },
+    # share of each child plan's task text that is its own, not copied from its parent / catalogue
+    "localization": {
+        "doc_id": _S, "scope": _S, "task_id": _S0, "path": _S0, "source": _S, "source_doc_id": _S0,
+        "n_words": _I64, "copied_words": _I64, "own_share": ("float64", False),
+        "longest_copied": _I64,
+    },
+    # tasks added, dropped, kept, changed between a plan and its predecessor (same issuer, subject)
+    "plan_changes": {
+        "doc_id": _S, "prev_doc_id": _S, "change": _S, "task_id": _S0, "path": _S0,
+        "prev_task_id": _S0, "prev_path": _S0, "text": _S, "score": ("float64", False),
     },
     "flags": {
         "doc_id": _S, "severity": _S, "code": _S, "message": _S, "path": _S0, "task_id": _S0,

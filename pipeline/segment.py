@@ -13,10 +13,19 @@ markdown ``#`` levels:
 - not sections: the front matter (everything before the first numbered heading), the
   ``Phân công`` block (``* Phân công:`` and its ``- Cơ quan chủ trì: ...`` lines), the closing
   paragraph (``Trên đây là ...``), ``Nơi nhận`` and the signature;
-- guards against false headings: a Roman numeral must be a valid one followed by a capital,
-  an Arabic number at most two digits and followed by a capital (``2030 ...``, ``06 tháng``
-  are text), ``a.`` counts only where the lettering runs in sequence;
-- ``kind`` from the heading words in rules/headings.yaml.
+- upper-case lettered parts (``A.``, ``B.`` above Roman sections) are parts (marker ``B``);
+  an appendix (``PHỤ LỤC``, after the signature too) is a part with path ``PL`` (``PL1``,
+  ``PL2`` when there are several) whose heading is its title; what is inside it is a table
+  (rows are the tables extractor's), not sections;
+- repeated markers (two parts ``IV.``) are kept as written: their paths repeat;
+- labelled fields (``- Đơn vị chủ trì: ...``, ``Thời gian thực hiện: ...``) are not sections
+  (pipeline/fields.py);
+- guards against false headings (pipeline/markers.py): a Roman numeral must be a valid one
+  followed by a capital, an Arabic number at most two digits and followed by a capital
+  (``2030 ...``, ``06 tháng`` are text), ``a.`` counts only where the lettering runs in
+  sequence, a part letter only in sequence from ``A``;
+- ``kind`` from the heading words in rules/headings.yaml, or from the items
+  (pipeline/section_kinds.py).
 
 >>> from pipeline.records import CleanDoc
 >>> doc = CleanDoc("d", "KẾ HOẠCH\\nI. MỤC TIÊU\\n1. Mục tiêu chung\\n- Bảo đảm an ninh.\\n")
@@ -27,47 +36,30 @@ markdown ``#`` levels:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
+from . import markers as mk_
+from .fields import field_kind
+from .markers import VI_LETTERS, Grammar, Marker, grammar, roman_value
 from .records import CleanDoc, LineLayout, Section, Segmented
 from .rules import Rules, load_rules
+from .section_kinds import KindRules, acts, kind_of, kind_rules, norm
 
 __all__ = ["segment"]
 
-VI_LETTERS = "abcdđeghiklmnopqrstuvxy"
-_ROMAN_VALID_RX = re.compile(r"^(XC|L?X{0,3})(IX|IV|V?I{0,3})$")
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
 # Ranks of the structured marker kinds (outermost first); bullets come after, by appearance.
-RANK = {"part": 0, "roman": 1, "arabic": 2, "arabic_dotted": 3, "arabic_paren": 8, "letter": 9}
+RANK = {"part": 0, "part_letter": 0, "roman": 1, "arabic": 2, "arabic_dotted": 3, "arabic_paren": 8,
+        "letter": 9}
 _BULLET_RANK0 = 20
 
 _LINE_RX = re.compile(r"[^\n]+")
-_PART_RX = re.compile(r"^Phần\s+(?:thứ\s+)?(\w+)\s*(?:[.:\-–]\s*)?(.*)$", re.I)
-_ROMAN_RX = re.compile(r"^([IVXL]{1,7})\s*(?:[.):]|\s[-–])\s*(.*)$")
-# the text after a marker: after a space, or straight after the stop when it opens with a
-# capital ("1.Tổ chức"); _tight() checks the capital
-_DOTTED_RX = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})(?:(\s+)|([.)])(\s*))(.*)$")
-_ARABIC_RX = re.compile(r"^(\d{1,2})\s*([.)])(\s*)(.*)$")
-_LETTER_RX = re.compile(r"^([a-zđ])\s*([).])(\s*)(.*)$")
-_UPPER_START_RX = re.compile(r"^[\"'“‘(\[]*[^\W\d_]")
 
 
 @dataclass(frozen=True)
 class _SegRules:
-    kinds: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # kind, words, child_words
-    default_kind: str
-    word_rx: re.Pattern | None
-    intro_rx: re.Pattern | None
-    item_rx: re.Pattern | None
     closing_rx: re.Pattern | None
     closing_par_rx: re.Pattern | None
     attached: tuple[str, ...]  # titles (lower case) that open an attached document
-    parts: dict[str, int]
-    bullets: dict[str, str]  # bullet char -> bullet kind
-    bullet_rx: re.Pattern
-    appendix_rx: re.Pattern | None = None  # a `PHỤ LỤC` title line: a part `PL` of its own
 
 
 def _any(patterns) -> re.Pattern | None:
@@ -77,116 +69,11 @@ def _any(patterns) -> re.Pattern | None:
 
 def _build(rules: Rules) -> _SegRules:
     data = rules["headings"] or {}
-    kinds = tuple(
-        (k["kind"], tuple(_norm(w) for w in k.get("words") or []),
-         tuple(_norm(w) for w in k.get("child_words") or []))
-        for k in data.get("section_kinds") or []
-    )
-    words = sorted({w for _, ws, _ in kinds for w in ws}, key=len, reverse=True)
-    word_rx = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)") if words else None
-    block = data.get("assignment_block") or {}
-    bullets: dict[str, str] = {}
-    for kind, chars in (data.get("bullet_chars") or {"dash": ["-"], "plus": ["+"]}).items():
-        for ch in chars:
-            bullets[ch] = kind
-    chars = "".join(re.escape(c) for c in sorted(bullets, key=len, reverse=True))
     return _SegRules(
-        kinds=kinds,
-        default_kind=data.get("default_kind") or "other",
-        word_rx=word_rx,
-        intro_rx=_any(block.get("intro")),
-        item_rx=_any(block.get("items")),
         closing_rx=_any(data.get("closing_markers")),
         closing_par_rx=_any(data.get("closing_paragraph")),
-        attached=tuple(_norm(t) for t in data.get("attached_titles") or []),
-        parts={w.lower(): i + 1 for i, w in enumerate(data.get("parts") or [])},
-        bullets=bullets,
-        bullet_rx=re.compile(rf"^([{chars}])\s*(?=\S)(.*)$"),
-        appendix_rx=re.compile(data["appendix_title"]) if data.get("appendix_title") else None,
+        attached=tuple(norm(t) for t in data.get("attached_titles") or []),
     )
-
-
-def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFC", s).lower()
-    s = re.sub(r"[*#_`\\]", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def _roman_value(s: str) -> int | None:
-    if not _ROMAN_VALID_RX.match(s):
-        return None
-    total = 0
-    for a, b in zip(s, s[1:] + " ", strict=True):
-        v = _ROMAN_VALUES[a]
-        total += -v if b != " " and _ROMAN_VALUES[b] > v else v
-    return total
-
-
-@dataclass
-class _Marker:
-    kind: str  # roman, arabic, arabic_dotted, arabic_paren, letter, part, or a bullet kind
-    marker: str
-    marker_type: str
-    text_start: int  # offset of the heading text within the line
-    strict: bool = True  # False: accept only where the sequence makes sense (a. b.)
-
-
-def _parse(line: str, sr: _SegRules) -> _Marker | None:
-    m = _PART_RX.match(line)
-    if m:
-        word = m.group(1).lower()
-        n = sr.parts.get(word) or (_roman_value(word.upper()) if word.isalpha() else None)
-        if n is None and word.isdigit():
-            n = int(word)
-        if n:
-            return _Marker("part", f"P{n}", "part", m.start(2))
-    m = _ROMAN_RX.match(line)
-    if m and _roman_value(m.group(1)) and _UPPER_START_RX.match(m.group(2)) and _caps_word(m.group(2)):
-        return _Marker("roman", m.group(1), "roman", m.start(2))
-    m = _DOTTED_RX.match(line)
-    if m and _UPPER_START_RX.match(m.group(5)) and _capital(m.group(5)) and (
-        m.group(2) or m.group(4) or _tight(m.group(5))
-    ):
-        return _Marker("arabic_dotted", m.group(1), "arabic_dotted", m.start(5))
-    m = _ARABIC_RX.match(line)
-    if m and int(m.group(1)) >= 1 and _capital(m.group(4)) and (m.group(3) or _tight(m.group(4))):
-        kind = "arabic" if m.group(2) == "." else "arabic_paren"
-        return _Marker(kind, str(int(m.group(1))), "arabic", m.start(4))
-    m = _letter(line)
-    if m:
-        return _Marker("letter", m.group(1), "letter", m.start(4), strict=m.group(2) == ")")
-    m = sr.bullet_rx.match(line)
-    if m:
-        inner = _letter(m.group(2))
-        if inner and inner.group(2) == ")":  # "- đ) ...": the dash is a converter's
-            return _Marker("letter", inner.group(1), "letter", m.start(2) + inner.start(4))
-        return _Marker(sr.bullets[m.group(1)], "-", "bullet", m.start(2))
-    return None
-
-
-def _letter(line: str) -> re.Match | None:
-    m = _LETTER_RX.match(line)
-    glued_ok = m is not None and m.group(2) == ")" and _tight(m.group(4))
-    if m and m.group(1) in VI_LETTERS and m.group(4) and (m.group(3) or glued_ok):
-        return m
-    return None
-
-
-def _tight(text: str) -> bool:
-    """Text glued to its marker ("1.Tổ chức") counts only when it opens with a capital letter."""
-    return bool(text) and text[0].isalpha() and text[0].isupper()
-
-
-def _capital(text: str) -> bool:
-    """The heading text starts like a heading: a capital letter (or a quote / bracket first)."""
-    t = text.lstrip("\"'“‘([")
-    return bool(t) and (t[0].isupper() or t[0].isdigit())
-
-
-def _caps_word(text: str) -> bool:
-    """A Roman heading: its first word is a capitalised word, not a stray letter run."""
-    t = text.lstrip("\"'“‘([")
-    return bool(t) and t[0].isupper()
 
 
 @dataclass
@@ -206,35 +93,15 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
-def _kind_of(heading: str, parent: _Node | None, sr: _SegRules) -> str:
-    h = _norm(heading)
-    if parent is None or parent.marker_type == "part":
-        if sr.word_rx is None:
-            return sr.default_kind
-        best: tuple[int, int, str] | None = None
-        for m in sr.word_rx.finditer(h):
-            w = m.group(1)
-            for kind, words, _ in sr.kinds:
-                if w in words:
-                    key = (m.start(), -len(w), kind)
-                    if best is None or key < best:
-                        best = key
-                    break
-        return best[2] if best else sr.default_kind
-    for kind, _, child_words in sr.kinds:
-        for w in child_words:
-            if h.startswith(w) and (len(h) == len(w) or not h[len(w)].isalnum()):
-                return kind
-    return parent.kind_label
-
-
 def _bold_lines(layout: tuple[LineLayout, ...]) -> set[str]:
-    return {_norm(ln.text)[:40] for ln in layout if ln.bold and ln.text.strip()}
+    return {norm(ln.text)[:40] for ln in layout if ln.bold and ln.text.strip()}
 
 
 def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ()) -> Segmented:
     """The section tree of `doc` (see the module docstring for the conventions)."""
     sr: _SegRules = rules.compiled("segment", _build)
+    g = grammar(rules)
+    kr = kind_rules(rules)
     text = doc.text
     bold = _bold_lines(layout) if layout else set()
 
@@ -243,20 +110,27 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
     nodes: list[_Node] = []
     stops: list[int] = []  # where a closing paragraph or a closing block starts
     bullet_ranks: dict[str, int] = {}
+    bullets_under: dict[int, int] = {}  # id of a parent (0: the top) -> bullet children so far
     started = False  # past the front matter
     closed = False  # inside a closing block (Nơi nhận, signature) or after a closing paragraph
+    in_appendix = False  # inside a Phụ lục: a table, not sections
 
     lines = list(_LINE_RX.finditer(text))
+    appendices = [i for i, m in enumerate(lines) if mk_.appendix(m.group().strip(), g) is not None]
+    appendix_lines = set(appendices)
     for i, m in enumerate(lines):
         raw_line = m.group()
         line = raw_line.strip()
         start = m.start() + len(raw_line) - len(raw_line.lstrip())
-        app = sr.appendix_rx.match(line) if sr.appendix_rx is not None else None
-        if app is not None:  # an appendix (after the signature or not): a part of its own
-            node = _appendix_node(app, lines, i, start)
+        if i in appendix_lines and (started or closed):
+            node = _appendix_node(lines, i, appendices, start, g)
+            node.kind_label = kr.appendix_kind
             roots.append(node)
             nodes.append(node)
-            closed, started, stack = False, True, [node]
+            stack = [node]
+            in_appendix, closed = True, False
+            continue
+        if in_appendix:
             continue
         if closed:
             # a plan attached to a Quyết định starts after its signature: a body of its own
@@ -266,13 +140,13 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
         if started and (
             (sr.closing_rx is not None and sr.closing_rx.match(line))
             or (sr.closing_par_rx is not None and sr.closing_par_rx.match(line)
-                and not _headings_follow(lines, i + 1, sr))
+                and not _headings_follow(lines, i + 1, sr, g))
         ):
             stops.append(start)
             closed = True
             continue
-        mk = _parse(line, sr)
-        if mk is None or _assignment_line(mk, line, sr) or not _accept(mk, stack, line, bold):
+        mk = mk_.parse(line, g)
+        if mk is None or _field_line(mk, line, rules) or not _accept(mk, stack, line, bold):
             continue
         if mk.marker_type == "bullet":
             if not started:  # bullets in the front matter (a "- Căn cứ ..." list): not sections
@@ -300,9 +174,10 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
         parent = stack[-1] if stack else None
 
         marker = mk.marker
-        if mk.marker_type == "bullet":
-            siblings = parent.children if parent else roots
-            marker = f"-{sum(1 for x in siblings if x.marker_type == 'bullet') + 1}"
+        if mk.marker_type == "bullet":  # counted as they come, not recounted per item
+            key = id(parent) if parent else 0
+            bullets_under[key] = bullets_under.get(key, 0) + 1
+            marker = f"-{bullets_under[key]}"
         heading = line[mk.text_start:].strip()
         node = _Node(
             kind=mk.kind, rank=rank, marker=marker, marker_type=mk.marker_type,
@@ -310,58 +185,68 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
             level=(parent.level + 1) if parent else 1, parent=parent, heading=heading,
             start=start, heading_end=m.end(),
         )
-        node.kind_label = _kind_of(heading, parent, sr)
+        node.kind_label = kind_of(heading, parent.kind_label if parent else None,
+                                  parent is not None and parent.marker_type == "part",
+                                  mk.marker_type == "bullet", kr)
         (parent.children if parent else roots).append(node)
         nodes.append(node)
         stack.append(node)
 
-    _number_appendices(roots)
+    _kinds_from_items(roots, kr)
     sections = _finish(doc, nodes, text, stops)
+    body = [s for s in sections if s.kind != kr.appendix_kind or not s.path.startswith("PL")]
     body_start = sections[0].char_start if sections else 0
-    body = [s for s, n in zip(sections, nodes, strict=True) if not _in_appendix(n)]
     return Segmented(doc=doc, sections=tuple(sections), body_start=body_start,
-                     body_end=_body_end(text, body, sr))
+                     body_end=_body_end(text, body or sections, sr))
 
 
-def _appendix_node(m: re.Match, lines: list[re.Match], i: int, start: int) -> _Node:
-    """`PHỤ LỤC` opens a part `PL`; its title is the rest of the line or the next line."""
-    title = (m.groupdict().get("title") or "").strip()
-    end = lines[i].end()
-    if not title:  # the title paragraph below, up to a blank line, `(Kèm theo ...)` or a table
+def _appendix_node(lines: list[re.Match], i: int, appendices: list[int], start: int, g: Grammar) -> _Node:
+    """The section of the appendix whose first line is lines[i]: `PL`, or `PL1`, `PL2` ..."""
+    number, title = mk_.appendix(lines[i].group().strip(), g) or (None, "")
+    if len(appendices) == 1:
+        marker = "PL"
+    elif number is not None:
+        marker = f"PL{roman_value(number) or number}" if not number.isdigit() else f"PL{int(number)}"
+    else:
+        marker = f"PL{appendices.index(i) + 1}"
+    heading_end = lines[i].end()
+    if not title:  # the title is the upper-case line(s) under `PHỤ LỤC`, wrapped or not
         parts: list[str] = []
-        k = i + 1
-        while k < len(lines) and (not parts or lines[k].start() == lines[k - 1].end() + 1):
-            line = lines[k].group().strip()
-            if line.lstrip("*_").startswith(("(", "|")):
+        for m in lines[i + 1:i + 5]:
+            t = m.group().strip()
+            wrapped = "\n\n" not in m.string[heading_end:m.start()]
+            if not mk_.mostly_caps(t) or (parts and not wrapped):
                 break
-            parts.append(line)
-            end = lines[k].end()
-            k += 1
-        title = " ".join(parts)
-    node = _Node(kind="appendix", rank=-1, marker="PL", marker_type="part", path="PL", level=1,
-                 parent=None, heading=title, start=start, heading_end=end)
-    node.kind_label = "tasks"
-    return node
+            parts.append(t)
+            heading_end = m.end()
+        title = " ".join(parts) or lines[i].group().strip()  # no title: the line itself
+    return _Node(kind="appendix", rank=RANK["part"], marker=marker, marker_type="part", path=marker,
+                 level=1, parent=None, heading=title, start=start, heading_end=heading_end)
 
 
-def _in_appendix(node: _Node) -> bool:
-    while node.parent is not None:
-        node = node.parent
-    return node.kind == "appendix"
+def _kinds_from_items(nodes: list[_Node], kr: KindRules) -> None:
+    """A section whose heading words gave no kind takes `tasks` when most of its items act."""
+    for node in nodes:
+        if node.kind_label != kr.default_kind or not node.children:
+            _kinds_from_items(node.children, kr)
+            continue
+        if acts([leaf.heading for leaf in _leaves(node)], kr):
+            _set_kind(node, "tasks")
+        else:
+            _kinds_from_items(node.children, kr)
 
 
-def _number_appendices(roots: list[_Node]) -> None:
-    """Several appendices are `PL1`, `PL2`, ... (one is `PL`); paths below follow."""
-    apps = [n for n in roots if n.kind == "appendix"]
-    if len(apps) < 2:
-        return
-    for k, app in enumerate(apps, 1):
-        app.marker = f"PL{k}"
-        todo = [app]
-        while todo:
-            n = todo.pop()
-            n.path = f"PL{k}" + n.path[2:]
-            todo.extend(n.children)
+def _leaves(node: _Node) -> list[_Node]:
+    if not node.children:
+        return [node]
+    return [leaf for c in node.children for leaf in _leaves(c)]
+
+
+def _set_kind(node: _Node, kind: str) -> None:
+    node.kind_label = kind
+    for c in node.children:
+        _set_kind(c, kind)
+
 
 
 def _body_end(text: str, sections: list[Section], sr: _SegRules) -> int:
@@ -376,13 +261,13 @@ def _body_end(text: str, sections: list[Section], sr: _SegRules) -> int:
     return len(text)
 
 
-def _headings_follow(lines: list[re.Match], i: int, sr: _SegRules) -> bool:
+def _headings_follow(lines: list[re.Match], i: int, sr: _SegRules, g: Grammar) -> bool:
     """A numbered heading comes before the closing block: "Trên đây là ..." was no ending."""
     for m in lines[i:]:
         line = m.group().strip()
         if sr.closing_rx is not None and sr.closing_rx.match(line):
             return False
-        mk = _parse(line, sr)
+        mk = mk_.parse(line, g)
         if mk is not None and mk.marker_type != "bullet":
             return True
     return False
@@ -393,23 +278,21 @@ def _is_attached_title(line: str, sr: _SegRules) -> bool:
     letters = [c for c in line if c.isalpha()]
     if not letters or not all(c.isupper() for c in letters):
         return False
-    low = _norm(line)
+    low = norm(line)
     return any(low == t or low.startswith(t + " ") for t in sr.attached)
 
 
-def _assignment_line(mk: _Marker, line: str, sr: _SegRules) -> bool:
-    """A line of a Phân công block (`* Phân công:`, `- Cơ quan chủ trì: ...`): not a section."""
-    if mk.marker_type != "bullet":
-        return False
-    body = line[mk.text_start:]
-    return bool(
-        (sr.intro_rx is not None and sr.intro_rx.match(body))
-        or (sr.item_rx is not None and sr.item_rx.match(body))
-    )
+def _field_line(mk: Marker, line: str, rules: Rules) -> bool:
+    """A labelled field (`- Đơn vị chủ trì: ...`, `* Phân công:`): part of an item, not a section."""
+    return mk.marker_type == "bullet" and field_kind(line, rules=rules) is not None
 
 
-def _accept(mk: _Marker, stack: list[_Node], line: str, bold: set[str]) -> bool:
+def _accept(mk: Marker, stack: list[_Node], line: str, bold: set[str]) -> bool:
     """Guards against text that only looks like a heading."""
+    if mk.kind == "part_letter":
+        # `A.` opens the lettering of parts; a later letter must follow the last one
+        last = next((n.marker for n in reversed(stack) if n.kind == "part_letter"), None)
+        return mk.marker == "A" or (last is not None and ord(mk.marker) == ord(last) + 1)
     if mk.kind == "letter":
         # the letter must continue the lettering of the open list, or start one
         last = None
@@ -422,7 +305,7 @@ def _accept(mk: _Marker, stack: list[_Node], line: str, bold: set[str]) -> bool:
             last is not None and VI_LETTERS.index(mk.marker) > VI_LETTERS.index(last)
         )
         if not mk.strict and not in_sequence:
-            return bool(bold) and _norm(line)[:40] in bold
+            return bool(bold) and norm(line)[:40] in bold
         return True
     return True
 

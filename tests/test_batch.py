@@ -130,14 +130,20 @@ def test_store_accumulates_and_skips_unchanged_files(tmp_path, rules):
     docs = tables(out)["documents"]
     assert list(docs["source_path"]) == [str(folder / f"{i:03d}.txt") for i in range(3)]
 
-    # A file edited in place replaces its old version; a copy of a file is one document.
+    # A file edited in place replaces its old version; a copy of a file is parsed once but
+    # has its own row, which names the first path with those bytes.
     paths[0].write_text(plan(0, "2. Đoàn Thanh niên phối hợp."), encoding="utf-8")
     (folder / "copy.txt").write_bytes(paths[1].read_bytes())
     third = run([folder], out, rules=rules, workers=0, task=log_task, progress=False)
     assert (third.by_status, third.n_unchanged, third.n_duplicates) == ({"ok": 1}, 2, 1)
-    docs = tables(out)["documents"]
-    assert len(docs) == 3 and docs["doc_id"].is_unique
-    assert "Đoàn Thanh niên" in docs.set_index("source_path").loc[str(paths[0]), "clean_text"]
+    assert (tmp_path / "parsed.log").read_text().split().count("copy.txt") == 0
+    docs = tables(out)["documents"].set_index("source_path")
+    assert len(docs) == 4 and docs["doc_id"].nunique() == 3
+    copy = docs.loc[str(folder / "copy.txt")]
+    assert copy["duplicate_of"] == str(paths[1]) and copy["doc_id"] == docs.loc[str(paths[1]), "doc_id"]
+    assert copy["clean_text"] == docs.loc[str(paths[1]), "clean_text"] and copy["status"] == "ok"
+    assert docs["duplicate_of"].isna().sum() == 3
+    assert "Đoàn Thanh niên" in docs.loc[str(paths[0]), "clean_text"]
 
 
 def test_time_limit_and_crash_become_error_rows(tmp_path, rules):

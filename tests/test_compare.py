@@ -96,7 +96,8 @@ def test_abbreviations_defined_in_the_plan():
 
 
 def test_parent_mandates_follow_the_level_of_the_child(rules):
-    child = {"doc_id": "c", "issuer_level": "commune", "locality": "xã Nhân Lý"}
+    child = {"doc_id": "c", "issuer_level": "commune", "locality": "xã Nhân Lý",
+             "issuer": "Ủy ban nhân dân xã Nhân Lý"}
     secs = [
         {"doc_id": "p", "section_id": "s2", "parent_section_id": None, "path": "II", "kind": "tasks",
          "heading": "NHIỆM VỤ, GIẢI PHÁP"},
@@ -128,15 +129,15 @@ def test_parent_mandates_follow_the_level_of_the_child(rules):
          "agency": "Ủy ban nhân dân xã Nhân Lý"},
     ]
     ms = {m.mandate_id: m for m in parent_mandates(child, "p", tasks, secs, assignments, rules=rules)}
-    # p1, p2: the whole group II/1 goes to communes; p4 names this commune; II/2 becomes a group mandate
-    assert {"p1", "p2", "p4"} <= set(ms) and "p3" not in ms
-    group = ms["p:II/2"]
-    assert group.kind == "group" and group.texts == ("Công an tỉnh thực hiện các hiệp định song phương.",)
+    # p1, p2: the whole group II/1 goes to communes; p4 names this commune; p3 is the province
+    # police's alone: neither it nor its group heading is a commune's mandate
+    assert set(ms) == {"p1", "p2", "p4"}
     assert ms["p1"].group == "Công tác phòng ngừa xã hội" and ms["p1"].parent_doc_id == "p"
+    assert ms["p1"].path == "II/1/-1"
     # another commune is not handed p4
-    other = {m.mandate_id for m in parent_mandates({**child, "locality": "xã Hòa Xá"}, "p", tasks, secs,
-                                                   assignments, rules=rules)}
-    assert "p4" not in other and "p:II/3" in other
+    other = {m.mandate_id for m in parent_mandates({**child, "issuer": "Ủy ban nhân dân xã Hòa Xá"}, "p",
+                                                   tasks, secs, assignments, rules=rules)}
+    assert other == {"p1", "p2"}
 
 
 def test_catalogue_is_found_by_programme_not_by_any_plan(rules):
@@ -169,3 +170,38 @@ def test_links_are_plain_records():
     # compare_store takes links from link(): a resolved link carries the parent's doc_id
     ln = PlanLink("c", "66/KH-UBND", True, "doc_ref+issuer", parent_doc_id="p")
     assert ln.parent_doc_id == "p"
+
+
+def test_a_department_plan_gets_the_tasks_of_its_own_department(rules):
+    from pipeline.compare.mandates import TaskSpec, applies
+
+    dept = {"doc_id": "c", "issuer_level": "province_dept", "issuer": "Sở Y tế tỉnh Bắc Ninh"}
+    commune = {"doc_id": "c", "issuer_level": "commune", "issuer": "Ủy ban nhân dân xã A"}
+    own = TaskSpec(frozenset({"province"}), ("Sở Y tế",))
+    other = TaskSpec(frozenset({"province"}), ("Sở Tư pháp",))
+    everyone = TaskSpec(frozenset({"any"}), ("Cơ quan, đơn vị liên quan",))
+    nobody_named = TaskSpec(open=True)
+    assert applies(own, dept) and not applies(other, dept)
+    assert not applies(own, commune) and applies(everyone, commune) and applies(nobody_named, commune)
+
+
+def test_catalogue_items_restricted_to_named_bodies(rules):
+    cat = {"id": "k", "groups": [{"id": "G1", "title": "Y tế", "tasks": [
+        {"id": "1", "text": "Chăm sóc sức khỏe nạn nhân.", "levels": [], "agencies": ["Sở Y tế"]},
+        {"id": "2", "text": "Tuyên truyền trong Nhân dân."}]}]}
+    dept = {"issuer_level": "province_dept", "issuer": "Sở Y tế tỉnh Bắc Ninh"}
+    assert [m.path for m in catalogue_mandates(cat, dept)] == ["1", "2"]
+    assert [m.path for m in catalogue_mandates(cat, "commune")] == ["2"]
+
+
+def test_the_action_decides_between_shared_words(rules):
+    # both tasks name the victims; only the one that supports them carries the support duty
+    support = Mandate("m", "Kịp thời giải cứu, tiếp nhận, xác minh, hỗ trợ nạn nhân bị mua bán.",
+                      "victim_support")
+    training = [task("t", "Tập huấn cho cán bộ làm công tác giải cứu, tiếp nhận, xác minh, hỗ trợ nạn nhân "
+                          "bị mua bán.", "capacity")]
+    doing = [task("d", "Tiếp nhận, xác minh và hỗ trợ kịp thời nạn nhân bị mua bán trở về địa phương.",
+                  "victim_support")]
+    assert compare(training, [support], rules=rules)[0].status != "covered"
+    got = compare(doing, [support], rules=rules)[0]
+    assert got.status == "covered" and {"tiếp nhận", "xác minh"} <= set(got.matched_terms)

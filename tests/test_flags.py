@@ -2,10 +2,12 @@ import dataclasses
 
 from conftest import ROOT
 
+from pipeline.compare import GROUP_METHOD
 from pipeline.flags import (
     coverage_flags,
     find_flags,
     front_matter_flags,
+    link_flags,
     no_reporting_schedule,
     numbering_gaps,
     outdated_laws,
@@ -139,7 +141,7 @@ def test_links_and_coverage_flags(rules):
                     "tfidf-cosine+theme")
     cov = [base, dataclasses.replace(base, mandate_id="m2", status="partial"),
            dataclasses.replace(base, mandate_id="m3", status="covered"),
-           dataclasses.replace(base, mandate_id="g", status="missing", method="group:tfidf-cosine+theme")]
+           dataclasses.replace(base, mandate_id="g", status="missing", method=GROUP_METHOD)]
     codes = [f.code for f in coverage_flags(cov, rules)]
     assert codes == ["MISSING_MANDATED_TASK", "PARTIAL_MANDATED_TASK", "MISSING_TASK_GROUP"]
     tables = {"plans": [{"doc_id": "c", "doc_kind": "ke_hoach", "number": "5", "issue_date": None,
@@ -219,3 +221,12 @@ def test_seeds_lead_warnings(rules):
 
     assert lead_flags("004") == []
     assert 1 <= len(lead_flags("003")) <= 3
+
+
+def test_an_ambiguous_parent_is_not_also_reported_missing(rules):
+    missing = PlanLink(child_doc_id="c", parent_ref="19/KH-BCĐ", resolved=False, method="none")
+    ambiguous = dataclasses.replace(missing, parent_ref="20/KH-BCĐ", method="ambiguous",
+                                    candidates=("a", "b"))
+    flags = link_flags([missing, ambiguous], rules)
+    assert [(f.code, f.doc_id) for f in flags] == [("PARENT_NOT_FOUND", "c")]
+    assert "19/KH-BCĐ" in flags[0].message

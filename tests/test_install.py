@@ -1,6 +1,7 @@
 """The package as a user installs it: a wheel (not editable) carries its rules and runs from anywhere."""
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -13,6 +14,7 @@ from conftest import CORPUS, ROOT
 
 
 def test_wheel_installs_and_runs_from_another_folder(tmp_path):
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools would ship stale modules left there
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
                    check=True, capture_output=True)
@@ -20,6 +22,9 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "pipeline/ruledata/headings.yaml" in names
     assert any(n.startswith("pipeline/ruledata/mandates/") for n in names)
+    # every module of the source tree is in the wheel (pyproject lists the packages by name)
+    for module in (ROOT / "pipeline").rglob("*.py"):
+        assert module.relative_to(ROOT).as_posix() in names, module
 
     clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     # a fresh venv holding only the wheel; its dependencies come from this interpreter's

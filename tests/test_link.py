@@ -59,7 +59,7 @@ def test_title_does_not_link_when_the_issuer_contradicts_or_ambiguous():
     (ln,) = link(plans, [ref("c", None, HY, title=TITLE)])
     assert not ln.resolved
     (ln,) = link(plans, [ref("c", None, None, title=TITLE)])  # two plans carry that title
-    assert not ln.resolved and ln.method == "none"
+    assert not ln.resolved and ln.method == "ambiguous" and ln.candidates == ("a", "b")
     (ln,) = link(plans[:1], [ref("c", None, None, title=TITLE)])
     assert ln.parent_doc_id == "a"
 
@@ -94,3 +94,29 @@ def test_ref_key_and_normalize():
     assert ref_key("Số: /KH-UBND".split(":")[1]) == ""
     assert normalize("Uỷ ban nhân dân thành phố Hà Nội") == normalize("Ủy ban nhân dân thành phố Hà Nội")
     assert normalize("Văn hoá – Xã hội") == "văn hóa xã hội"
+
+
+BCD = "Ban Chỉ đạo 138 tỉnh Quảng Nam"
+
+
+def test_a_symbol_cited_shortened_links_on_number_date_and_issuer():
+    d = dt.date(2025, 3, 14)
+    plans = [plan("p", "19/KH-BCĐ138/CP", BCD, d), plan("q", "19/KH-UBND", BCD, d),
+             plan("r", "19/KH-BCĐ138/CP", "Ban Chỉ đạo 138 tỉnh Bình Định", d)]
+    (ln,) = link(plans, [ref("c", "19/KH-BCĐ", BCD, d)])
+    assert (ln.parent_doc_id, ln.method) == ("p", "number+date+issuer")
+    # the number alone, or without the date, is not enough
+    (ln,) = link(plans, [ref("c", "19/KH-BCĐ", BCD, None)])
+    assert not ln.resolved
+    (ln,) = link(plans, [ref("c", "19/KH-BCĐ", BCD, dt.date(2025, 3, 15))])
+    assert not ln.resolved
+
+
+def test_two_plans_that_fit_are_reported_not_guessed():
+    # the same number and issuer in two years, and the child states no date
+    plans = [plan("y1", "5/KH-UBND", HY, dt.date(2021, 1, 5)),
+             plan("y2", "5/KH-UBND", HY, dt.date(2026, 1, 5))]
+    (ln,) = link(plans, [ref("c", "5/KH-UBND", HY)])
+    assert (ln.resolved, ln.method, ln.candidates) == (False, "ambiguous", ("y1", "y2"))
+    (ln,) = link(plans, [ref("c", "5/KH-UBND", HY, dt.date(2026, 1, 5))])
+    assert (ln.parent_doc_id, ln.method) == ("y2", "doc_ref+issuer")

@@ -302,16 +302,22 @@ def test_report_draws_a_page_of_rows_at_a_time(tmp_path):
 
 
 def test_report_data_uses_the_batch_duplicate_of(rules):
-    """A file the batch recorded as a copy of another (documents.duplicate_of): grouped with it
-    when it was read, listed as a copy (not as unreadable) when it was not."""
+    """A path whose bytes repeat another's (documents.duplicate_of names the first path; both
+    share one doc_id): listed as a copy, not as unreadable; the plan shows the first path.
+    The same plan in another format (same number, issuer and date) is grouped with it."""
+    import datetime as dt
+
     tables = {name: [] for name in TABLES}
-    for did, name, dup in [("a" * 16, "kh.txt", None), ("b" * 16, "kh.docx", "a" * 16),
-                           ("c" * 16, "kh (1).txt", "a" * 16)]:
+    for did, name, dup in [("a" * 16, "kh.txt", None), ("a" * 16, "kh (1).txt", "/in/kh.txt"),
+                           ("b" * 16, "kh.docx", None)]:
         tables["documents"].append({"doc_id": did, "source_path": f"/in/{name}", "status": "ok",
                                     "clean_text": f"Kế hoạch {name}", "duplicate_of": dup})
     for did in ("a" * 16, "b" * 16):
-        tables["plans"].append({"doc_id": did, "locality": "xã A", "issuer_level": "commune"})
+        tables["plans"].append({"doc_id": did, "locality": "xã A", "issuer_level": "commune", "number": "5",
+                                "symbol": "KH-UBND", "issuer": "Ủy ban nhân dân xã A",
+                                "issue_date": dt.date(2026, 3, 1)})
     data = report_data(tables, rules=rules)
     assert [sorted(g) for g in data["dups"]] == [["a" * 16, "b" * 16]]
+    assert sorted(p["f"] for p in data["plans"]) == ["kh.docx", "kh.txt"]
     assert data["failed"] == [{"f": "kh (1).txt", "path": "/in/kh (1).txt", "fmt": "",
                                "error": "trùng với kh.txt", "status": "duplicate"}]

@@ -1,70 +1,49 @@
 """Who must do each task: lead, coordinate, requested, standing.
 
-The forms real plans mix, each read here:
-- a `Phân công` block (`* Phân công:` then `- Cơ quan chủ trì: ...` / `- Cơ quan phối hợp:
-  ...`, or inline `Phân công: Công an xã chủ trì; ...`) applies to the items before it in
-  the same section, back to the previous block; one with no item before it in a section of
-  its own (`III. PHÂN CÔNG TRÁCH NHIỆM`) applies to the whole plan;
-- an item headed by bodies (`2. Công an xã`, `8. Đề nghị Ủy ban MTTQ ... xã`) or an intro
-  line naming bodies (`Các sở, ngành, đoàn thể tỉnh, Ủy ban nhân dân xã, phường:`) applies
-  to every item under it;
-- in a sentence: its subject after any opening phrase (`Căn cứ Kế hoạch này, các sở ...`),
-  `Giao X` -> lead; `Đề nghị X` -> requested (every body of the list it heads, even on a
-  `chủ trì` line); `X chủ trì, phối hợp (với) Y, Z` -> Y, Z coordinate; `phối hợp (với) X`
-  anywhere in a task -> coordinate;
+The forms real plans mix, each read here (the clause patterns in role_patterns.py, which
+tasks each applies to in role_scopes.py):
+- labels: a field after an item or a run of items (`- Cơ quan chủ trì: ...`, `*Đơn vị chủ trì
+  thực hiện: *...`, a `Phân công:` block) applies to the items before it back to the previous
+  label group; a label in parentheses or inside a sentence (`(Cơ quan chủ trì: ...; cơ quan
+  phối hợp: ...)`, `(Trách nhiệm: ...)`) to the task it stands in; one with no item before it
+  in a section of its own (`III. PHÂN CÔNG TRÁCH NHIỆM`) to the whole plan;
+- an item headed by bodies (`2. Công an xã`, `8. Đề nghị Ủy ban MTTQ ... xã`, `1. Sở Tài chính
+  (cơ quan chủ trì)`) or an intro line naming bodies applies to every item under it;
+- in a sentence: its subject, `Giao X`, `X chủ trì` -> lead; `Đề nghị X` -> requested;
+  `phối hợp (với) X` -> coordinate;
 - `cơ quan thường trực`, `đầu mối`, and the body that consolidates reports (`gửi về X để
   tổng hợp`) -> standing, scope plan, once per plan;
-- a closing paragraph asking bodies to carry out the plan (`Đề nghị các cơ quan, đơn vị và
-  các thôn ... triển khai thực hiện`) -> scope plan.
+- a closing paragraph asking bodies to carry out the plan -> scope plan.
 Bodies only directed (`chỉ đạo X`), advised (`tham mưu X`) or reported to get no row, nor
 do vague actors (`Cấp ủy Đảng`, `chính quyền`, `Nhân dân`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from ..records import Assignment, PlanInfo, Section, Segmented, Task
 from ..rules import Rules
 from .agencies import AgencyMention, AgencyText, agency_text
-from .locate import block_scopes
-from .tasks import (
-    TASK_KINDS,
-    children_map,
-    closing_start,
-    find_blocks,
-    is_agency_heading,
-    own_place_of,
-    strip_marker,
-    task_region,
+from .role_labels import Label, at_line_start, find_labels, read_label
+from .role_patterns import (
+    RoleWords,
+    find_words,
+    read_clauses,
+    report_collector,
+    report_via,
+    role_after,
+    role_words,
+    standing_in,
 )
+from .role_scopes import label_scopes
+from .tasks import TASK_KINDS, children_map, closing_start, is_agency_heading, own_place_of, strip_marker
 from .wordseg import fold
 
 _REPORT_WINDOW = 40  # tokens between `về X` and `để tổng hợp`
-_FOREIGN_WINDOW = 30  # characters after a body where its country may be named
-
-
-class _Roles:
-    """The role words of rules/agencies.yaml as token tuples."""
-
-    def __init__(self, rules: Rules):
-        roles = rules["agencies"].get("roles") or {}
-
-        def words(key: str, default: list[str]) -> tuple[tuple[str, ...], ...]:
-            out = [tuple(fold(w).replace(",", " ,").split()) for w in (roles.get(key) or default)]
-            return tuple(sorted(out, key=len, reverse=True))
-
-        self.lead = words("lead", ["chủ trì"])
-        self.coordinate = words("coordinate", ["phối hợp với", "phối hợp"])
-        self.standing = words("standing", ["cơ quan thường trực", "cơ quan đầu mối", "đầu mối"])
-        self.report_to = words("report_to", ["về"])
-        self.collect = words("report_collect", ["để tổng hợp"])
-        self.openers = words("openers", ["căn cứ", "trên cơ sở"])
-        self.foreign = tuple(fold(w) for w in (roles.get("foreign") or []))
-
-
-def _roles(rules: Rules) -> _Roles:
-    return rules.compiled("assignments.roles", _Roles)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_HEADING_MAX = 40  # tokens of a heading that lists bodies up to its colon
 
 
 class _Collector:
@@ -92,206 +71,19 @@ class _Collector:
             char_start=m.char_start, char_end=m.char_end,
         ))
 
-    def standing(self, m: AgencyMention) -> None:
-        if self.standing_done or fold(m.agency).startswith("ủy ban nhân dân"):
-            return  # the issuer itself is not its own standing body
-        self.standing_done = True
-        self.add(m, "standing", path=None, scope="plan")
+    def standing(self, ms: Sequence[AgencyMention]) -> None:
+        """The standing body, once per plan (the bodies of the one list that names it)."""
+        if self.standing_done:
+            return
+        for m in ms:
+            if m.generic or fold(m.agency).startswith("ủy ban nhân dân"):
+                continue  # the issuer itself is not its own standing body
+            self.standing_done = True
+            self.add(m, "standing", path=None, scope="plan")
 
 
 def _span(ax: AgencyText, start: int, end: int) -> tuple[int, int]:
     return ax.index(start), ax.index(end)
-
-
-def _find_words(ax: AgencyText, k: int, end: int, options) -> Iterator[tuple[int, int]]:
-    """Positions in [k, end) where one of OPTIONS (token tuples) stands: (start, after)."""
-    firsts = {w[0] for w in options}  # only where an option's first word stands is it tried
-    s = ax.s
-    k = max(k, 0)
-    stop = min(end, len(s))
-    while k < stop:
-        if s[k].norm in firsts:
-            n = ax.any_words(k, options)
-            if n and k + n <= end:
-                yield k, k + n
-                k += n
-                continue
-        k += 1
-
-
-def _after_coordinate_word(ax: AgencyText, k: int, end: int, roles: _Roles) -> int | None:
-    n = ax.any_words(k, roles.coordinate)
-    return k + n if n else None
-
-
-def parse_sentence(ax: AgencyText, ks: int, ke: int, roles: _Roles
-                   ) -> tuple[list[tuple[AgencyMention, str]], list[AgencyMention]]:
-    """Roles named in one task or intro: [(mention, role)] and the subject mentions."""
-    out: list[tuple[AgencyMention, str]] = []
-    subject: list[AgencyMention] = []
-    k = ks
-    while k < ke and ax.norm(k) in ("-", "+", ".", ")", ":"):
-        k += 1
-    start = k
-    # the subject: at the start, or after an opening phrase and its comma
-    cands = [start]
-    if ax.any_words(start, roles.openers):
-        # the subject follows a comma of the opening phrase, before any predicate
-        cands = []
-        j = start + 1
-        while j < ke and ax.norm(j) not in (".", ";", ":") and not ax.at(j, "PRED"):
-            if ax.norm(j) == "," and ax.body_at(j + 1, ke) is not None:
-                cands.append(j + 1)
-            j += 1
-    for c in cands:
-        mentions, j, _ = ax.parse_list(c, ke, bounded=False)
-        if mentions:
-            subject = mentions
-            for m in mentions:
-                out.append((m, "lead"))
-            # `X chủ trì, phối hợp (với) Y`
-            n = ax.any_words(j, roles.lead)
-            if n:
-                j += n
-                while ax.norm(j) == ",":
-                    j += 1
-            break
-    # `phối hợp (với) X` anywhere
-    for _, after in _find_words(ax, start, ke, roles.coordinate):
-        mentions, _, _ = ax.parse_list(after, ke, bounded=False)
-        for m in mentions:
-            if not any(m.char_start == s.char_start for s in subject) and not _foreign(ax, m, roles):
-                out.append((m, "coordinate"))
-    return out, subject
-
-
-def _foreign(ax: AgencyText, m: AgencyMention, roles: _Roles) -> bool:
-    """A body of another country (`lực lượng chức năng tỉnh X (Campuchia)`): no row."""
-    after = fold(ax.text[m.char_end:m.char_end + _FOREIGN_WINDOW])
-    return any(f in after for f in roles.foreign)
-
-
-def _standing_in(ax: AgencyText, ks: int, ke: int, roles: _Roles, subject: Sequence[AgencyMention],
-                 heading_leads: Sequence[AgencyMention], col: _Collector) -> None:
-    if col.standing_done:
-        return
-    for k, _ in _find_words(ax, ks, ke, roles.standing):
-        pos = ax.s[k].start
-        before = [m for m in subject if m.char_end <= pos]
-        if before:
-            col.standing(before[-1])
-        elif heading_leads:
-            col.standing(heading_leads[0])
-        if col.standing_done:
-            return
-
-
-def _report_collector(ax: AgencyText, ks: int, ke: int, roles: _Roles) -> AgencyMention | None:
-    """`gửi / báo cáo ... về X (...) để tổng hợp` -> X."""
-    for _, after in _find_words(ax, ks, ke, roles.report_to):
-        mentions, j, _ = ax.parse_list(after, ke, bounded=False)
-        if not mentions:
-            continue
-        for c, _ in _find_words(ax, j, min(ke, j + _REPORT_WINDOW), roles.collect):
-            if not any(ax.norm(x) in (";",) for x in range(j, c)):
-                return mentions[0]
-            break
-    return None
-
-
-def find_assignments(
-    seg: Segmented, tasks: Sequence[Task], *, rules: Rules, plan: PlanInfo
-) -> Iterator[Assignment]:
-    """Every assignment of the plan: block, heading, intro, sentence and closing forms."""
-    text = seg.doc.text
-    own = own_place_of(plan)
-    ax = agency_text(text, rules, own)
-    roles = _roles(rules)
-    col = _Collector(seg.doc.doc_id)
-    sections = seg.sections
-    by_id = {s.section_id: s for s in sections}
-    kids = children_map(sections)
-    ordered = sorted(tasks, key=lambda t: t.char_start)
-
-    def under(s: Section) -> list[Task]:
-        return [t for t in ordered if t.path == s.path or t.path.startswith(s.path + "/")]
-
-    # what each section says about the tasks under it: agency heading, intro line
-    inherited: dict[str, list[tuple[AgencyMention, str]]] = {}
-    heading_leads: dict[str, list[AgencyMention]] = {}
-    for s in sections:
-        if s.kind not in TASK_KINDS:
-            continue
-        children = kids.get(s.section_id) or []
-        hs = strip_marker(text, s.char_start, s.char_end)
-        he = max(min(s.heading_end, s.char_end), hs)
-        found: list[tuple[AgencyMention, str]] = []
-        if children:
-            lead_in_end = min(c.char_start for c in children)
-            blocks = find_blocks(text, hs, lead_in_end, rules=rules)
-            if blocks:
-                lead_in_end = min(lead_in_end, blocks[0].start)
-            if s.marker_type not in ("roman", "part") or s.level > 1:
-                found.extend(_lead_in(ax, text, hs, he, roles, rules, own))
-            body_s = he
-            if body_s < lead_in_end and text[body_s:lead_in_end].strip():
-                found.extend(_lead_in(ax, text, body_s, lead_in_end, roles, rules, own))
-        else:
-            region = task_region(seg, s, kids, rules=rules, own_place=own)
-            if region and region[2]:  # an agency heading over its paragraph
-                ks, ke = _span(ax, hs, he)
-                mentions, _, _ = ax.parse_list(ks, _trim_colon(ax, ks, ke), bounded=True)
-                found.extend((m, "lead") for m in mentions)
-        if found:
-            inherited[s.section_id] = found
-
-    # 1. headings and intro lines -> every task under them
-    for s in sections:
-        for m, role in inherited.get(s.section_id, ()):
-            for t in under(s):
-                col.add(m, role, task=t)
-
-    # 2. each task's own sentence
-    for t in ordered:
-        ks, ke = _span(ax, t.char_start, t.char_end)
-        found, subject = parse_sentence(ax, ks, ke, roles)
-        for m, role in found:
-            col.add(m, role, task=t)
-        leads = _heading_leads(t, by_id, inherited)
-        heading_leads[t.task_id] = leads
-        _standing_in(ax, ks, ke, roles, subject or [m for m, r in found if r == "lead"], leads, col)
-
-    # 3. assignment blocks: the items before them, back to the previous block
-    for top, b, targets in block_scopes(text, sections, ordered, rules=rules):
-        for m, role in _block_roles(ax, text, b, roles, rules):
-            if targets:
-                for t in targets:
-                    col.add(m, role, task=t)
-            elif top.kind in ("assignment", "organization", "tasks"):
-                col.add(m, role, path=None, scope="plan")
-
-    # 4. the closing paragraph: requests and orders for the whole plan
-    cl = closing_start(text, seg.body_start, seg.body_end, rules=rules)
-    if cl is not None:
-        ks, ke = _span(ax, cl, seg.body_end)
-        for k, _ in _find_words(ax, ks, ke, (*_request_words(ax), *_order_words(ax))):
-            mentions, _, _ = ax.parse_list(k, ke, bounded=False)
-            for m in mentions:
-                col.add(m, "lead", path=None, scope="plan")
-
-    # 5. the standing body: explicit first (above), then the one that consolidates reports
-    # leaf items first: the item that says where reports go, before the heading above it
-    in_tasks = [s for s in sections if s.kind in TASK_KINDS]
-    leaves_first = ([s for s in in_tasks if not kids.get(s.section_id)]
-                    + [s for s in in_tasks if kids.get(s.section_id)])
-    for s in leaves_first:
-        if col.standing_done:
-            break
-        ks, ke = _span(ax, s.char_start, s.char_end)
-        m = _report_collector(ax, ks, ke, roles)
-        if m is not None:
-            col.standing(m)
-    return iter(col.rows)
 
 
 def _trim_colon(ax: AgencyText, ks: int, ke: int) -> int:
@@ -300,12 +92,234 @@ def _trim_colon(ax: AgencyText, ks: int, ke: int) -> int:
     return ke
 
 
-def _request_words(ax: AgencyText):
-    return ax.g.request
+def _first_label(labels: Sequence[Label], ks: int, ke: int) -> int:
+    """Where a task's own sentences end: at the first label inside it."""
+    for lab in labels:
+        if ks <= lab.start < ke:
+            return lab.start - (1 if lab.start > ks and not lab.line_start else 0)
+    return ke
 
 
-def _order_words(ax: AgencyText):
-    return ax.g.order
+def _skip_marker(ax: AgencyText, ks: int, ke: int) -> int:
+    """Past an item marker left in front of a heading (`1.`, `2.1.`, `b)`), markup aside."""
+    k = ks
+    while k + 1 < ke and ax.norm(k + 1) in (".", ")") and (ax.norm(k).isdigit() or len(ax.norm(k)) == 1
+                                                           or set(ax.s[k].text) <= set("IVXLC")):
+        k += 2
+    return k
+
+
+def _after_list(ax: AgencyText, last: AgencyMention, ke: int) -> int:
+    k = ax.index(last.char_end)
+    if ax.norm(k) == "(":
+        k = next((x + 1 for x in range(k, ke) if ax.norm(x) == ")"), k)
+    while k < ke and ax.norm(k) in (":", "."):
+        k += 1
+    return k
+
+
+def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: RoleWords, rules: Rules,
+                    own: str | None) -> tuple[list[tuple[AgencyMention, str]], bool]:
+    """A heading that names bodies: `2. Công an xã`, `1. Sở Tài chính (cơ quan chủ trì):`,
+    also when the heading line was wrapped inside the name (`5. Sở\\nKhoa học và Công nghệ:`)."""
+    hs = strip_marker(text, s.char_start, end)
+    he = max(min(s.heading_end, end), hs)
+    ks, ke = _span(ax, hs, he)
+    ks = _skip_marker(ax, ks, ke)
+    hs = ax.s[ks].start if ks < len(ax.s) else hs
+    # read on past the heading's end: the list must close with a colon or a role in parentheses
+    mentions, j, clean = ax.parse_list(ks, ax.index(end), bounded=False)
+    if mentions and clean and ax.norm(j) == "(":
+        role = role_after(ax, j, words)
+        k = j
+        while k < len(ax.s) and ax.norm(k) != ")":
+            k += 1
+        if role is not None and (ax.norm(k + 1) in (":", ".", "") or at_line_start(ax, k + 1)):
+            return [(m, "lead" if role == "standing" else role) for m in mentions], role == "lead"
+    if is_agency_heading(text, hs, he, rules=rules, own_place=own):
+        mentions, _, _ = ax.parse_list(ks, _trim_colon(ax, ks, ke), bounded=True)
+        return [(m, "lead") for m in mentions], False
+    if mentions and not clean:
+        return [], False
+    if not mentions or ax.norm(j) not in (":", "("):
+        # a list with unknown bodies, up to a colon that closes the heading's first lines
+        colon = next((k for k in range(ks, min(ax.index(end), ks + _HEADING_MAX)) if ax.norm(k) == ":"), None)
+        if colon is None:
+            return [], False
+        listed, k, _ = ax.parse_list(ks, colon, bounded=True)
+        if listed and listed[0].known and k >= colon:
+            return [(m, "lead") for m in listed], False
+        return [], False
+    if ax.norm(j) == ":" and ax.s[j].end <= end:
+        return [(m, "lead") for m in mentions], False
+    return [], False
+
+
+def find_assignments(
+    seg: Segmented, tasks: Sequence[Task], *, rules: Rules, plan: PlanInfo
+) -> Iterator[Assignment]:
+    """Every assignment of the plan: label, heading, intro, sentence and closing forms."""
+    text = seg.doc.text
+    own = own_place_of(plan)
+    ax = agency_text(text, rules, own)
+    words = role_words(rules)
+    col = _Collector(seg.doc.doc_id)
+    sections = seg.sections
+    by_id = {s.section_id: s for s in sections}
+    kids = children_map(sections)
+    ordered = sorted(tasks, key=lambda t: t.char_start)
+    bs, be = _span(ax, seg.body_start, seg.body_end)
+    labels = find_labels(ax, bs, be, words)
+
+    # what each section says about the tasks under it: agency heading, intro line
+    inherited: dict[str, list[tuple[AgencyMention, str]]] = {}
+    plan_leads: set[tuple[str, int]] = set()
+    for s in sections:
+        if s.kind not in TASK_KINDS:
+            continue
+        children = kids.get(s.section_id) or []
+        end = min(c.char_start for c in children) if children else s.char_end
+        top = s.marker_type in ("roman", "part") and s.level == 1
+        found, plan_lead = [], False
+        if not (top and children):
+            found, plan_lead = _agency_heading(ax, text, s, end, words, rules, own)
+        if plan_lead:  # `1. Sở Tài chính (cơ quan chủ trì)`: the lead of the whole plan too
+            plan_leads.update((s.section_id, m.char_start) for m, r in found if r == "lead")
+        if children:
+            hs = strip_marker(text, s.char_start, end)
+            he = max(min(s.heading_end, end), hs)
+            if not found and not top:  # a heading that is a sentence: `1. Giao Sở Y tế chủ trì ...`
+                ks, ke = _span(ax, hs, he)
+                found = read_clauses(ax, ks, _first_label(labels, ks, ke), words)[0]
+            # an intro line over the items: `Các sở, ngành, đoàn thể tỉnh ... :`
+            ks, ke = _span(ax, he, end)
+            if found:  # after the heading's own list, its role in parentheses and its colon
+                ks = max(ks, _after_list(ax, found[-1][0], ke))
+            if ks < ke:
+                found = found + read_clauses(ax, ks, _first_label(labels, ks, ke), words)[0]
+        if found:
+            inherited[s.section_id] = found
+
+    # the closing paragraph speaks for the plan, not for the item it follows
+    cl = closing_start(text, seg.body_start, seg.body_end, rules=rules)
+    last = None if cl is not None else _last_paragraph(text, seg, ordered, words)
+    close = cl if cl is not None else last
+    own_roles: set[tuple[str, str]] = set()
+    own_lead: set[str] = set()  # tasks whose own sentence names their lead
+    # 1. each task's own sentences (up to its first label)
+    for t in ordered:
+        ks, ke = _span(ax, t.char_start, t.char_end)
+        ke = _first_label(labels, ks, ke)
+        if close is not None and t.char_start < close:
+            ke = min(ke, ax.index(close))
+        found, subject = read_clauses(ax, ks, ke, words)
+        if any(not m.requested and not m.generic for m in subject):
+            own_lead.add(t.task_id)
+        s = by_id.get(t.section_id)
+        if s is not None and s.path == t.path and t.section_id not in inherited:
+            # also from the item's marker: a heading line wrapped mid-sentence belongs to it
+            ms = ax.index(strip_marker(text, s.char_start, t.char_end))
+            if ms < ks:
+                found += read_clauses(ax, ms, ke, words)[0]
+        for m, role in found:
+            col.add(m, role, task=t)
+            if role != "lead":
+                own_roles.add((t.task_id, fold(m.agency)))
+        leads = [(m, r) for m, r in found if r == "lead"]
+        col.standing(standing_in(ax, ks, ke, words, leads, _heading_leads(t, by_id, inherited)))
+
+    # 2. headings and intro lines -> every task under them; the nearest one that names bodies
+    # (`+ Sở Xây dựng: ...` under `1.3. Các Sở: ...`), unless the task's own sentence gives
+    # that body another role (`2. Sở KH&CN, Sở Nội vụ` over `Sở KH&CN chủ trì, phối hợp với
+    # Sở Nội vụ ...`: Sở Nội vụ coordinates)
+    for t in ordered:
+        s = by_id.get(t.section_id)
+        while s is not None and s.section_id not in inherited:
+            s = by_id.get(s.parent_section_id) if s.parent_section_id else None
+        for m, role in inherited.get(s.section_id, ()) if s is not None else ():
+            if role == "lead" and ((t.task_id, fold(m.agency)) in own_roles or t.task_id in own_lead):
+                continue
+            col.add(m, role, task=t)
+    for s in sections:
+        for m, role in inherited.get(s.section_id, ()):
+            if (s.section_id, m.char_start) in plan_leads:
+                col.add(m, role, path=None, scope="plan")
+
+    # 3. labels: the task they stand in, or the items before them
+    for sc in label_scopes(labels, sections, ordered):
+        for m, role in read_label(ax, sc.label, words):
+            if sc.plan:
+                col.add(m, role, path=None, scope="plan")
+            for t in sc.tasks:
+                col.add(m, role, task=t)
+
+    # 4. the closing paragraph: requests and orders for the whole plan
+    if cl is not None:
+        ks, ke = _span(ax, cl, seg.body_end)
+        for k, _ in find_words(ax, ks, ke, (*words.request, *words.order)):
+            mentions, _, _ = ax.parse_list(k, ke, bounded=False)
+            for m in mentions:
+                col.add(m, "lead", path=None, scope="plan")
+    elif last is not None:  # `Các cơ quan, đơn vị ... triển khai thực hiện Kế hoạch này ... ./.`
+        ks, ke = _span(ax, last, seg.body_end)
+        ordered_bodies = []
+        for k, _ in find_words(ax, ks, ke, (*words.request, *words.order)):
+            if _conditional(ax, ks, k, words):
+                continue
+            ordered_bodies += ax.parse_list(k, ke, bounded=False)[0]
+        found, subject = read_clauses(ax, ks, ke, words)
+        issuer = fold(plan.issuer or "") if plan is not None else ""
+        for m, role in found:
+            if m in subject and (ordered_bodies or fold(m.agency) == issuer):
+                continue  # `Ủy ban nhân dân Thành phố yêu cầu các sở, ...`: the issuer asks
+            col.add(m, role, path=None, scope="plan")
+        for m in ordered_bodies:
+            col.add(m, "lead", path=None, scope="plan")
+
+    # 5. the standing body: explicit first (above), then the one that consolidates reports,
+    # leaf items first: the item that says where reports go, before the heading above it
+    in_tasks = [s for s in sections if s.kind in TASK_KINDS]
+    leaves_first = ([s for s in in_tasks if not kids.get(s.section_id)]
+                    + [s for s in in_tasks if kids.get(s.section_id)])
+    for find in (report_collector, report_via):  # `về X để tổng hợp`, then `(qua X)`
+        for s in leaves_first:
+            if col.standing_done:
+                break
+            ks, ke = _span(ax, s.char_start, s.char_end)
+            m = find(ax, ks, ke, words, _REPORT_WINDOW)
+            col.standing([m] if m else [])
+    return iter(col.rows)
+
+
+def _conditional(ax, start: int, k: int, words: RoleWords) -> bool:
+    """The request at token K is made on a condition stated earlier in its sentence."""
+    sentence = start
+    for j in range(k - 1, start - 1, -1):
+        if ax.norm(j) in (".", "!", "?"):
+            sentence = j + 1
+            break
+    return any(True for _ in find_words(ax, sentence, k, words.conditions))
+
+
+def _last_paragraph(text: str, seg: Segmented, tasks: Sequence[Task], words: RoleWords) -> int | None:
+    """Where the body's last paragraph begins when it closes the plan (it ends with the end
+    mark `/.`) and it is not an item of its own."""
+    pos = max((text.rfind(mk, seg.body_start, seg.body_end) for mk in words.closing_marks), default=-1)
+    if pos < 0:
+        return None
+    breaks = list(_BLANK_LINE.finditer(text, seg.body_start, pos))
+    if not breaks:
+        return None
+    start = breaks[-1].end()
+    if not text[seg.body_start:breaks[-1].start()].rstrip(" *_").endswith((".", ";", ":", "!", "?", ")")):
+        return None  # a sentence wrapped over a blank line goes on here
+    while start < pos and text[start].isspace():
+        start += 1
+    nl = text.find("\n", start, pos)
+    first_line = pos if nl < 0 else nl
+    if any(start <= x.char_start < first_line for x in (*tasks, *seg.sections)):
+        return None  # an item (`3. Giao Công an huyện ...`), not a closing paragraph
+    return start
 
 
 def _heading_leads(t: Task, by_id: dict, inherited: dict) -> list[AgencyMention]:
@@ -316,58 +330,3 @@ def _heading_leads(t: Task, by_id: dict, inherited: dict) -> list[AgencyMention]
             return leads
         s = by_id.get(s.parent_section_id) if s.parent_section_id else None
     return []
-
-
-def _lead_in(ax: AgencyText, text: str, start: int, end: int, roles: _Roles, rules: Rules,
-             own: str | None) -> list[tuple[AgencyMention, str]]:
-    """A heading or intro line: a list of bodies (lead) or a sentence naming roles."""
-    ks, ke = _span(ax, start, end)
-    if is_agency_heading(text, start, end, rules=rules, own_place=own):
-        mentions, _, _ = ax.parse_list(ks, _trim_colon(ax, ks, ke), bounded=True)
-        return [(m, "lead") for m in mentions]
-    found, _ = parse_sentence(ax, ks, ke, roles)
-    return found
-
-
-def _block_roles(ax: AgencyText, text: str, b, roles: _Roles, rules: Rules
-                 ) -> list[tuple[AgencyMention, str]]:
-    out: list[tuple[AgencyMention, str]] = []
-    for kind, ls, le in b.lines:
-        colon = text.find(":", ls, le)
-        if colon < 0:
-            continue
-        ks, ke = _span(ax, colon + 1, le)
-        if ks >= ke:
-            continue
-        if kind == "head":  # inline: `Công an xã chủ trì; các cơ quan ... và đề nghị ...`
-            out.extend(_inline_block(ax, ks, ke, roles))
-            continue
-        role = {"lead": "lead", "coordinate": "coordinate"}.get(kind, "lead")
-        mentions, _, _ = ax.parse_list(ks, ke, bounded=True)
-        out.extend((m, role) for m in mentions)
-    return out
-
-
-def _inline_block(ax: AgencyText, ks: int, ke: int, roles: _Roles) -> list[tuple[AgencyMention, str]]:
-    segs: list[tuple[int, int]] = []
-    a = ks
-    for k in range(ks, ke):
-        if ax.norm(k) == ";":
-            segs.append((a, k))
-            a = k + 1
-    segs.append((a, ke))
-    parsed = []
-    saw_lead = False
-    for a, b in segs:
-        mentions, j, _ = ax.parse_list(a, b, bounded=True)
-        role = None
-        if ax.any_words(j, roles.lead):
-            role, saw_lead = "lead", True
-        elif ax.any_words(j, roles.coordinate):
-            role = "coordinate"
-        parsed.append((mentions, role))
-    out = []
-    for mentions, role in parsed:
-        r = role or ("coordinate" if saw_lead else "lead")
-        out.extend((m, r) for m in mentions)
-    return out

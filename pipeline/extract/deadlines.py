@@ -20,12 +20,14 @@ from dataclasses import dataclass
 
 from ..records import Deadline, PlanInfo, Segmented, Task
 from ..rules import Rules
-from .locate import block_scopes, section_at, task_at
-from .targets import phrase_alt, phrase_re, target_spans
+from .deadline_grammar import Grammar, Scan, grammar
+from .labelled import labelled_tasks
+from .locate import block_scopes, section_at, section_locator, task_locator
+from .targets import target_spans
+from .timevalues import TimeValue, open_periods, read_time_value, states_no_time, time_fields
 
 __all__ = ["DeadlineAnnotation", "get_deadline_annotations", "find_deadlines", "plan_year"]
 
-_MASK = "\x00"  # stands in for text an earlier pass took; no pattern matches it
 _DATE_LINE_YEAR = re.compile(r"ngày[\s\d.…_]*tháng[\s\d.…_]*năm\s+(\d{4})", re.IGNORECASE)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -45,146 +47,6 @@ class DeadlineAnnotation:
 
     def raw(self, text: str) -> str:
         return text[self.start : self.end]
-
-
-@dataclass(frozen=True)
-class _Grammar:
-    window: re.Pattern
-    due_day: re.Pattern
-    due_month: re.Pattern
-    event: re.Pattern
-    periodic: re.Pattern
-    report: re.Pattern
-    every: re.Pattern
-    freq_item: re.Pattern
-    freq_names: tuple[str, ...]
-    descriptive: re.Pattern
-    period_range: re.Pattern
-    period_year: re.Pattern
-    period_op: re.Pattern
-    horizon_before: re.Pattern
-    date_line_before: re.Pattern
-    # where a word that can open due_day, due_month, event, periodic, report or every stands
-    # (None: a rule fragment too complex to read its first words; those passes scan all)
-    heads: re.Pattern | None = None
-
-
-_LITERAL_FRAGMENT = re.compile(r"[^\W\d_]+|[ ()?:|]")
-
-
-def _first_words(fragment: str) -> list[str] | None:
-    """The letters every match of a rules FRAGMENT starts with (`trước`, `chậm` for
-    `trước|chậm nhất(?: là)?`), or None when the fragment is more than words, spaces,
-    groups and `?`: then nothing is assumed about where it matches.
-
-    >>> _first_words("trước|chậm nhất(?: là)?|thời hạn(?: hoàn thành| thực hiện)?:?")
-    ['trước', 'chậm', 'thời']
-    >>> _first_words("quý?|năm"), _first_words("(?:tính )?từ ngày"), _first_words("năm [0-9]")
-    (['qu', 'năm'], None, None)
-    """
-    if not fragment or "".join(_LITERAL_FRAGMENT.findall(fragment)) != fragment:
-        return None
-    alts: list[str] = []
-    depth, cur = 0, ""
-    for ch in fragment:  # split on the top-level `|`
-        if ch == "|" and depth == 0:
-            alts.append(cur)
-            cur = ""
-            continue
-        depth += (ch == "(") - (ch == ")")
-        cur += ch
-    alts.append(cur)
-    out = []
-    for a in alts:
-        n = 0
-        while n < len(a) and a[n].isalpha():
-            n += 1
-        if n < len(a) and a[n] == "?":  # `nhất?`: the last letter is optional
-            n -= 1
-        if n <= 0:
-            return None
-        out.append(a[:n])
-    return out
-
-
-def _heads(p: dict[str, str], flags: int) -> re.Pattern | None:
-    words: list[str] = []
-    for key in ("due_verb", "due", "due_in", "event_word", "periodic", "report", "every"):
-        frag = p.get(key, "ngày" if key == "event_word" else None)
-        if frag is None:  # not given: its pattern is `(?!)` and opens nothing
-            continue
-        w = _first_words(str(frag))
-        if w is None:
-            return None
-        words += w
-    if not words:
-        return None
-    alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?=(?:{alt}))", flags)
-
-
-def _build(rules: Rules) -> _Grammar:
-    data = rules["deadlines"]
-    p = {k: phrase_re(v) for k, v in (data.get("patterns") or {}).items()}
-    recs = data.get("recurrences") or []
-    flags = re.IGNORECASE
-    freq_alt = "|".join(f"(?P<f{i}>{phrase_re(r['match'])})" for i, r in enumerate(recs)) or "(?!)"
-    plain_freq = "|".join(f"(?:{phrase_re(r['match'])})" for r in recs) or "(?!)"
-    every = p.get("every", "(?!)")
-    not_after = p.get("not_after", "(?!)")
-    # one frequency, maybe after `hằng`, not followed by a year or `nay` (`năm 2026`, `năm nay`)
-    item = rf"(?:(?:{every})\s+)?(?:{plain_freq})(?!\w)(?!\s*(?:{not_after}))"
-    # the next frequency may repeat the report word: `sơ kết 6 tháng, tổng kết năm`
-    again = rf"(?:(?:{p['report']})\s+)?" if "report" in p else ""
-    freq_list = rf"{item}(?:\s*(?:{p.get('list_join', ',')})\s*{again}{item})*"
-    day = (
-        r"(?:(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}))?"
-        r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s+năm\s+(?P<y2>\d{4}))?)(?![\d/])"
-    )
-    verb = rf"(?:(?:{p.get('due_verb', '(?!)')})\s+)?"
-    month = (
-        r"(?:tháng\s+(?P<mm>\d{1,2})(?:(?:\s*[/-]\s*|\s+năm\s+)(?P<my>\d{4}))?"
-        r"|quý\s+(?P<q>IV|III|II|I|[1-4])(?:(?:\s*[/-]\s*|\s+năm\s+)(?P<qy>\d{4}))?)(?![\w/])"
-    )
-    # an annual day: `Ngày <name> 30/7`, `Ngày <name> (30/7)`, `Ngày <name> - 30/7`; the name has
-    # no digit, no clause mark and no other `ngày` / `từ` / `đến` (those start windows and dates)
-    name_char = rf"(?:(?!(?:ngày|từ|đến|trước)(?!\w))[^\d.;:!?()“”\"{_MASK}])"
-    event = (
-        rf"(?<!\w)(?:{p.get('event_word', 'ngày')})\s+(?P<name>[^\W\d_]{name_char}{{1,90}}?)"
-        r"\s*[”\"’*_]*\s*[-–(]?\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?!\s*/\s*\d|\d)(?:\s*\))?"
-    )
-    # a day named only by its date, made annual by what follows: `ngày 30/7 hằng năm`
-    event = (
-        rf"{event}|(?<!\w)(?:{p.get('event_word', 'ngày')})\s+(?P<d3>\d{{1,2}})\s*/\s*(?P<m3>\d{{1,2}})"
-        rf"(?!\s*/\s*\d|\d)(?=\s+(?:{every})\s+năm(?!\w))"
-    )
-    return _Grammar(
-        window=re.compile(phrase_re(data.get("window") or "(?!)"), flags),
-        due_day=re.compile(rf"(?<!\w){verb}(?:{p.get('due', '(?!)')})\s+(?P<ngay>ngày\s+)?{day}", flags),
-        due_month=re.compile(
-            rf"(?<!\w){verb}(?P<op>{p.get('due', '(?!)')}|{p.get('due_in', '(?!)')})\s+{month}", flags
-        ),
-        event=re.compile(event, flags),
-        # `định kỳ báo cáo 6 tháng, 01 năm`: one schedule, not a bare `định kỳ` and a report
-        periodic=re.compile(rf"(?<!\w)(?:{p.get('periodic', '(?!)')})(?!\w)"
-                            rf"(?:\s+{again}(?P<freq>{freq_list}))?",
-                            flags),
-        report=re.compile(rf"(?<!\w)(?:{p.get('report', '(?!)')})\s+(?P<freq>{freq_list})", flags),
-        every=re.compile(rf"(?<!\w)(?:{every})\s+(?P<freq>{freq_list})", flags),
-        freq_item=re.compile(rf"(?:{freq_alt})(?!\w)", flags),
-        freq_names=tuple(r["recurrence"] for r in recs),
-        descriptive=re.compile(rf"(?<!\w)(?:{phrase_alt(data.get('descriptive') or [])})(?!\w)", flags),
-        period_range=re.compile(rf"(?<!\w)(?:{p.get('period_range', '(?!)')})(?!\d)", flags),
-        period_year=re.compile(rf"(?<!\w)(?:{p.get('period_year', '(?!)')})(?!\d)", flags),
-        period_op=re.compile(rf"(?<!\w)(?:{p.get('period_op', '(?!)')})\s+$", flags),
-        horizon_before=re.compile(rf"(?<!\w)(?:{p.get('horizon', '(?!)')})\s+$", flags),
-        date_line_before=re.compile(r"(?<!\w)(?:ngày|tháng)[\s\d]*$", flags),
-        heads=_heads(data.get("patterns") or {}, flags),
-    )
-
-
-def _grammar(rules: Rules) -> _Grammar:
-    return rules.compiled("deadlines", _build)
 
 
 def plan_year(plan: PlanInfo | None) -> int | None:
@@ -208,7 +70,7 @@ def _date(y: int | None, m: int, d: int) -> dt.date | None:
         return None
 
 
-def _recurrence(g: _Grammar, freq: str | None) -> str | None:
+def _recurrence(g: Grammar, freq: str | None) -> str | None:
     if not freq:
         return None
     names: list[str] = []
@@ -219,65 +81,13 @@ def _recurrence(g: _Grammar, freq: str | None) -> str | None:
     return "+".join(names) or None
 
 
-class _Scan:
-    """The text with what earlier passes took blanked out."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.masked = text
-        self._heads: list[int] | None = None
-        self._ends: set[int] = set()  # where a taken span ends
-
-    def finditer(self, pat: re.Pattern, heads: re.Pattern | None) -> Iterator[re.Match]:
-        """`pat.finditer(self.masked)`, for a PAT that opens with "no word character before"
-        and then a word that HEADS finds: PAT is tried only where such a word stands (a few
-        hundred places) instead of at every character. Blanking never makes a word appear,
-        and it only frees the "no word character before" right after a taken span, so those
-        ends are tried too."""
-        if heads is None:
-            yield from pat.finditer(self.masked)
-            return
-        if self._heads is None:
-            self._heads = [m.start() for m in heads.finditer(self.text)]
-        starts = sorted(self._ends.union(self._heads)) if self._ends else self._heads
-        masked = self.masked
-        match = pat.match
-        cur = 0
-        for p in starts:
-            if p < cur:
-                continue
-            m = match(masked, p)
-            if m is not None and m.end() > p:
-                yield m
-                cur = m.end()
-
-    def take(self, spans: list[tuple[int, int]]) -> None:
-        if not spans:
-            return
-        self._ends.update(e for s, e in spans if s < e)
-        if len(spans) <= 8:  # a few: slicing the string beats a list of every character
-            masked = self.masked
-            for s, e in spans:
-                if s < e:
-                    masked = masked[:s] + _MASK * (e - s) + masked[e:]
-            self.masked = masked
-            return
-        chars = list(self.masked)
-        for s, e in spans:
-            chars[s:e] = _MASK * (e - s)
-        self.masked = "".join(chars)
-
-    def free(self, s: int, e: int) -> bool:
-        return _MASK not in self.masked[s:e]
-
-
 def _period_key(m: re.Match) -> tuple[int, int]:
     y1 = int(m.group("y1"))
     y2 = int(m.group("y2")) if "y2" in m.re.groupindex and m.group("y2") else y1
     return y1, y2
 
 
-def _plan_period(scan: _Scan, g: _Grammar, period: tuple[int, int] | None) -> DeadlineAnnotation | None:
+def _plan_period(scan: Scan, g: Grammar, period: tuple[int | None, int] | None) -> DeadlineAnnotation | None:
     """The first place the plan names its own period (`giai đoạn 2026 - 2030`, `năm 2026`)."""
     text = scan.masked
     if period is None:  # no front matter: the first range in the opening lines is the plan's
@@ -285,17 +95,36 @@ def _plan_period(scan: _Scan, g: _Grammar, period: tuple[int, int] | None) -> De
         if not m:
             return None
         period = _period_key(m)
-    patterns = [g.period_range] + ([g.period_year] if period[0] == period[1] else [])
+    if period == (None, None):  # the plan states no period
+        return None
+    if period[0] is None:  # `đến năm 2030`: a plan that runs up to a year
+        patterns = [g.period_until]
+    else:
+        patterns = [g.period_range] + ([g.period_year] if period[0] == period[1] else [])
     for pat in patterns:
         for m in pat.finditer(text):
-            if _period_key(m) != period:
+            key = (None, int(m.group("y2"))) if pat is g.period_until else _period_key(m)
+            if key != period:
                 continue
             before = text[max(0, m.start() - 30) : m.start()]
-            if g.horizon_before.search(before) or g.date_line_before.search(before):
+            if g.horizon_before.search(before) or g.date_line_before.search(before) \
+                    or g.horizon_word_before.search(before):
                 continue
             return DeadlineAnnotation("period", m.start(), m.end(), year_start=period[0],
                                       year_end=period[1], plan_period=True)
     return None
+
+
+_DAY_MONTH = re.compile(r"(\d{1,2})\s*(?:/|tháng)\s*(\d{1,2})")
+_CLOSING_BRACKET = re.compile(r"\(([^()\n\x00]{4,40})\)(?=\s*(?:[.;]|\n|$))")
+
+# how many days a year a schedule names -> its frequency
+_PER_YEAR = {1: "annual", 2: "semiannual", 4: "quarterly", 12: "monthly"}
+
+
+def _from_value(v: TimeValue) -> DeadlineAnnotation:
+    return DeadlineAnnotation(v.kind, v.start, v.end, due_date=v.due_date,
+                              recurrence=v.recurrence, year_start=v.year_start, year_end=v.year_end)
 
 
 def get_deadline_annotations(
@@ -303,19 +132,53 @@ def get_deadline_annotations(
     rules: Rules,
     *,
     year: int | None = None,
-    period: tuple[int, int] | None = None,
+    period: tuple[int | None, int | None] | None = None,
 ) -> Iterator[DeadlineAnnotation]:
     """Every deadline in TEXT, in order of position.
 
     YEAR completes dates written without one (`gửi trước ngày 17/6`); PERIOD is the plan's
-    own (first, last) year, found once; without it the first range near the top is taken.
+    own (first, last) year, found once ((None, last) for `đến năm 2030`, (None, None) for a
+    plan that states none); without it the first range near the top is taken.
     """
-    g = _grammar(rules)
-    scan = _Scan(text)
+    g = grammar(rules)
+    scan = Scan(text)
     found: list[DeadlineAnnotation] = []
+
+    # `Thời gian thực hiện: Tháng 11 - 12/2025`: the label says the value is a time
+    taken = []
+    for _label, lo, hi in time_fields(text, rules):
+        none = states_no_time(text[lo:hi], rules)
+        if none:
+            taken.append((lo, lo + none))  # `Thường xuyên`: understood, no row
+            continue
+        for v in read_time_value(text, rules, year=year, start=lo, end=hi):
+            found.append(_from_value(v))
+            taken.append((v.start, v.end))
+    scan.take(taken)
+
+    # `... tiến tới thí điểm (2025 - 2026).`: a time in brackets that closes an item
+    taken = []
+    for m in _CLOSING_BRACKET.finditer(scan.masked):
+        vals = read_time_value(text, rules, year=year, start=m.start(1), end=m.end(1))
+        if len(vals) == 1 and not text[vals[0].end:m.end(1)].strip():
+            found.append(_from_value(vals[0]))
+            taken.append((vals[0].start, vals[0].end))
+    scan.take(taken)
 
     # reporting windows say what a report covers: understood, and never a deadline
     scan.take([m.span() for m in g.window.finditer(scan.masked)])
+
+    # `định kỳ trước ngày 01/6 và 15/11 hằng năm`: one schedule, as often as it has days
+    taken = []
+    for m in g.periodic_dates.finditer(scan.masked):
+        days = list(_DAY_MONTH.finditer(text, m.start("dates"), m.end("dates")))
+        found.append(DeadlineAnnotation("recurring", m.start(), m.end(),
+                                        recurrence=_PER_YEAR.get(len(days))))
+        for d in days:  # each day is also a due date in the plan's year (gold-real)
+            due = _date(year, int(d.group(2)), int(d.group(1)))
+            found.append(DeadlineAnnotation("date", d.start(), d.end(), due_date=due))
+        taken.append(m.span())
+    scan.take(taken)
 
     taken = []
     for m in scan.finditer(g.due_day, g.heads):
@@ -367,9 +230,10 @@ def get_deadline_annotations(
         event_ends.append(end)
     scan.take(taken)
 
-    for pat in (g.periodic, g.report):
+    for pat in (g.periodic, g.report, g.times_per):
         taken = []
-        for m in scan.finditer(pat, g.heads):
+        # `02 lần/ngày` opens with a number, which the head words do not find
+        for m in scan.finditer(pat, g.heads if pat is not g.times_per else None):
             found.append(DeadlineAnnotation("recurring", m.start(), m.end(),
                                             recurrence=_recurrence(g, m.group("freq"))))
             taken.append(m.span())
@@ -387,11 +251,20 @@ def get_deadline_annotations(
             continue
         # `dự toán ngân sách hằng năm`, `kế hoạch hằng năm`: describes a thing
         clause = re.split(r"[,;:.()“”\"\x00]", text[max(0, s - 60) : s])[-1]
-        if g.descriptive.search(clause):
+        if g.descriptive.search(clause) or g.descriptive_after.match(text, m.end()):
             continue
         found.append(DeadlineAnnotation("recurring", s, m.end(),
                                         recurrence=_recurrence(g, m.group("freq"))))
         taken.append(m.span())
+    scan.take(taken)
+
+    # `năm 2025 và các năm tiếp theo`, `2026 trở đi`, `từ 01/7/2025`: open at the end
+    taken = []
+    for v in sorted(open_periods(scan.masked, rules), key=lambda v: v.start):
+        if taken and v.start < taken[-1][1]:
+            continue  # `từ năm 2026 trở đi`: read once
+        found.append(_from_value(v))
+        taken.append((v.start, v.end))
     scan.take(taken)
 
     own = _plan_period(scan, g, period)
@@ -424,23 +297,36 @@ def find_deadlines(
     period = None
     if plan is not None and plan.period_start is not None:
         period = (plan.period_start, plan.period_end if plan.period_end is not None else plan.period_start)
+    elif plan is not None and plan.period_end is not None:
+        period = (None, plan.period_end)
+    elif plan is not None and (plan.title or plan.doc_ref):
+        # front matter read, no period in it: a range near the top is a cited programme's
+        period = (None, None)
     year = plan_year(plan)
     if year is None:  # no front matter found: the year on the date line near the top
         m = _DATE_LINE_YEAR.search(text, 0, min(len(text), 3000))
         year = int(m.group(1)) if m else None
     body = (seg.body_start, seg.body_end) if seg.body_start < seg.body_end else (0, len(text))
     scopes = None
+    untimed = set(rules["deadlines"].get("untimed_section_kinds") or [])
+    at_task, at_section = task_locator(tasks), section_locator(seg.sections)  # indexed once
     for a in get_deadline_annotations(text, rules, year=year, period=period):
         if not a.plan_period and not body[0] <= a.start < body[1]:
             continue  # the preamble cites others' schedules; the signature block has none
-        task = None if a.plan_period else task_at(tasks, a.start)
-        section = None if a.plan_period or task else section_at(seg.sections, a.start)
+        task = None if a.plan_period else at_task(a.start)
+        section = None if a.plan_period or task else at_section(a.start)
         covered: list[Task | None] = [task]
+        if task is not None:  # a time label line inside the last item of a run times the run
+            home = at_section(a.start)
+            covered = (labelled_tasks(a.start, text, home, tasks, rules) if home else []) or covered
         if task is None and section is not None:
+            if section.kind in untimed and a.kind in ("date", "period"):
+                continue  # `Đến hết năm 2025: ...` in the objectives is a target's year
             if scopes is None:
                 scopes = block_scopes(text, seg.sections, tasks, rules=rules)
             # `- Thời gian hoàn thành: ...` in a `Phân công` block: the block's tasks, one row each
-            covered = _block_tasks(a.start, section, scopes, seg.sections, tasks) or [None]
+            covered = (_block_tasks(a.start, section, scopes, seg.sections, tasks)
+                       or labelled_tasks(a.start, text, section, tasks, rules) or [None])
         for t in covered:
             yield Deadline(
                 doc_id=seg.doc.doc_id,

@@ -10,10 +10,17 @@ slash removed. Party documents join number and symbol with a hyphen.
     DocNumber(number='162', symbol='NĐ-CP', doc_ref='162/2025/NĐ-CP')
     >>> parse_doc_number("132-KL/TW")
     DocNumber(number='132', symbol='KL/TW', doc_ref='132-KL/TW')
+    >>> parse_doc_number("Chỉ thị số 30- CT/TU").doc_ref
+    '30-CT/TU'
+
     >>> parse_doc_number(" /KH-UBND")
     DocNumber(number=None, symbol='KH-UBND', doc_ref=None)
     >>> parse_doc_number("823/PV11(CS) ngày")
     DocNumber(number='823', symbol='PV11(CS)', doc_ref='823/PV11(CS)')
+    >>> parse_doc_number("71/NQ -CP ngày").doc_ref, parse_doc_number("27/NQ- TW ngày").doc_ref
+    ('71/NQ-CP', '27/NQ-TW')
+    >>> parse_doc_number("68/KH-UBND - Hà Nội").doc_ref, parse_doc_number("66.2/2025/NQ-CP").number
+    ('68/KH-UBND', '66.2')
 """
 
 from __future__ import annotations
@@ -27,14 +34,19 @@ __all__ = ["DocNumber", "DOC_NUMBER", "PARTY_NUMBER", "DOC_NUMBER_RE", "parse_do
 # A symbol starts with an upper-case letter and runs over letters, digits, `-` and `/`
 # (`KH-BCĐ138/CP`, `TTr-SLĐTBXH`, `PL-UBTVQH11`); it never ends on `-` or `/`. A unit code
 # in brackets glued to its end belongs to it (`823/PV11(CS)`, `367/TTr-CAT-TM(CSMT)`).
-_SYM = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:[-/][A-Za-zĐđ0-9]+)*(?:\([A-ZĐ][A-Za-zĐđ0-9]*\))?"
+# A stray space on one side of a hyphen or slash is typing, not an end (`27/NQ- TW`,
+# `71/NQ -CP`) when an upper-case code follows that ends there.
+_SYM = (r"[A-ZĐ][A-Za-zĐđ0-9]*(?:(?:[-/]|[ \t][-/]|[-/][ \t](?=[A-ZĐ]))(?:[A-ZĐ][A-ZĐ0-9]{0,5}(?![^\W_])"
+        r"|(?<=[A-Za-zĐđ0-9][-/])[A-Za-zĐđ0-9]+))*(?:\([A-ZĐ][A-Za-zĐđ0-9]*\))?")
 # State documents: `68/KH-UBND`, `68 /KH-UBND`, `162/2025/NĐ-CP`, `/KH-UBND` (blank number).
 DOC_NUMBER = (
-    rf"(?P<num>\d{{1,6}}[a-z]?)?[ \t]*/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?"
+    rf"(?P<num>\d{{1,6}}(?:\.\d{{1,3}})?[a-z]?)?[ \t]*/[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*/[ \t]*)?"
     rf"(?P<sym>{_SYM})"
 )
 # Party documents: `132-KL/TW`, `36-CT/TW`, `05-NQ/TW`, `19-CT/TU`
-PARTY_NUMBER = r"(?P<pnum>\d{1,6})-(?P<psym>[A-ZĐ]{1,4}/[A-ZĐ][A-Za-zĐđ0-9]*)"
+# (`10-CTr/TU`, `459-KHHĐ/TU`: the kind part may have lower-case letters as in state symbols)
+# (a stray space on one side of the hyphen is typing: `30- CT/TU`)
+PARTY_NUMBER = r"(?P<pnum>\d{1,6})(?:-[ \t]?|[ \t]-)(?P<psym>[A-ZĐ][A-Za-zĐđ]{0,4}/[A-ZĐ][A-Za-zĐđ0-9]*)"
 DOC_NUMBER_RE = re.compile(rf"(?<![\w/]){PARTY_NUMBER}|(?<![\w/-]){DOC_NUMBER}")
 
 
@@ -50,6 +62,8 @@ def number_from_match(m: re.Match) -> DocNumber:
     if g.get("pnum"):
         return DocNumber(g["pnum"], g["psym"], f"{g['pnum']}-{g['psym']}")
     num, year, sym = g.get("num"), g.get("year"), g.get("sym")
+    if sym:
+        sym = re.sub(r"\s+", "", sym)
     if not sym:
         return DocNumber(None, None, None)
     if not num:
@@ -68,4 +82,5 @@ def symbol_prefix(symbol: str | None) -> str:
     """The kind part of a symbol: `KH-UBND` → `KH`, `QĐ-TTg` → `QĐ`, `KL/TW` → `KL`."""
     if not symbol:
         return ""
-    return re.split(r"[-/]", symbol, maxsplit=1)[0]
+    # the letters only: a law's `QH15` is a `QH`
+    return re.split(r"[-/]", symbol, maxsplit=1)[0].rstrip("0123456789") or symbol

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..records import Section, Task
 from ..rules import Rules
@@ -26,6 +26,34 @@ def section_at(sections: Sequence[Section], pos: int) -> Section | None:
         if s.char_start <= pos < s.char_end and (best is None or s.level > best.level):
             best = s
     return best
+
+
+def task_locator(tasks: Sequence[Task]) -> Callable[[int], Task | None]:
+    """`task_at` for many offsets: the index is built once (per call it is quadratic)."""
+    starts = [t.char_start for t in tasks]
+
+    def at(pos: int) -> Task | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and tasks[i].char_start <= pos < tasks[i].char_end:
+            return tasks[i]
+        return None
+    return at
+
+
+def section_locator(sections: Sequence[Section]) -> Callable[[int], Section | None]:
+    """`section_at` for many offsets: the last section starting at or before POS, or the
+    nearest of its ancestors that contains POS (sections nest)."""
+    ordered = sorted(sections, key=lambda s: s.char_start)
+    starts = [s.char_start for s in ordered]
+    by_id = {s.section_id: s for s in sections}
+
+    def at(pos: int) -> Section | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        s = ordered[i] if i >= 0 else None
+        while s is not None and not s.char_start <= pos < s.char_end:
+            s = by_id.get(s.parent_section_id) if s.parent_section_id else None
+        return s
+    return at
 
 
 def block_scopes(text: str, sections: Sequence[Section], tasks: Sequence[Task], *,

@@ -12,12 +12,13 @@ The vocabulary is `rules/targets.yaml`, compiled once per Rules object.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..records import PlanInfo, Section, Segmented, Target, Task
 from ..rules import Rules
-from .locate import section_at, task_at
+from .locate import section_locator, task_locator
 
 __all__ = [
     "TargetAnnotation", "get_target_annotations", "target_spans", "find_targets", "phrase_re", "phrase_alt",
@@ -100,7 +101,8 @@ def _build(rules: Rules) -> _Grammar:
     flags = re.IGNORECASE
     # numbers are found first (a cheap scan) and their comparator and unit read around them
     percent = re.compile(rf"\s*(?:{pct})", flags)
-    count = re.compile(rf"(?<!\w)(?P<cmp>{cmp_alt})\s+$", flags)
+    # a sign (`≥ 30%`, `≥30%`) needs no space after it
+    count = re.compile(rf"(?<!\w)(?P<cmp>{cmp_alt})(?:\s+|(?<=[^\w\s])\s*)$", flags)
     after_re = re.compile(rf"\s+(?P<after>{after_alt})(?!\w)", flags)
     links = cmp.get("links") or []
     link_alt, lead_alt = phrase_alt(links), phrase_alt(data.get("lead_words") or [])
@@ -156,9 +158,15 @@ def _clause_start(text: str, pos: int, pattern: re.Pattern = _BOUNDARY) -> int:
     return start
 
 
-def _clause_end(text: str, pos: int) -> int:
-    m = _BOUNDARY.search(text, pos)
-    return m.start() if m else len(text)
+def _clause_ends(text: str) -> Callable[[int], int]:
+    """Where the clause from POS ends; the boundaries are found once for the whole text (a
+    search per measure, in a long text without one, would scan it again each time)."""
+    starts = [m.start() for m in _BOUNDARY.finditer(text)]
+
+    def end(pos: int) -> int:
+        i = bisect_left(starts, pos)
+        return starts[i] if i < len(starts) else len(text)
+    return end
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -220,9 +228,11 @@ def _candidates(text: str, g: _Grammar) -> list[tuple[int, int, int, str, float,
     return found
 
 
-def _year(text: str, g: _Grammar, sent_start: int, lead: int, end: int) -> int | None:
+def _year(text: str, g: _Grammar, sent_start: int, lead: int, end: int,
+          years: Sequence[re.Match], first: int) -> int | None:
     """The year nearest before the measure in its sentence (`Đến năm 2030, 100% ...`,
-    `năm 2020 đạt 100%`), else the first stated after it (`... 90% trong năm 2026`)."""
+    `năm 2020 đạt 100%`), else the first stated after it (`... 90% trong năm 2026`).
+    YEARS: the year matches of the whole text, YEARS[FIRST] the first from LEAD on."""
     best = None
     for m in g.year.finditer(text, sent_start, lead):
         if g.horizon.search(text, max(0, m.start() - 20), m.start()):
@@ -234,7 +244,12 @@ def _year(text: str, g: _Grammar, sent_start: int, lead: int, end: int) -> int |
             best = int(m.group("year"))
     if best is not None:
         return best
-    for m in g.year.finditer(text, lead, end):
+    # (found once for the text: scanning to the clause end per measure is quadratic where a
+    # long text has no boundary)
+    for k in range(first, len(years)):
+        m = years[k]
+        if m.end() > end:
+            break
         if g.baseline.search(text, max(0, m.start() - 20), m.start()):
             continue
         if not m.group().lower().startswith("năm"):
@@ -253,11 +268,14 @@ def get_target_annotations(text: str, rules: Rules) -> Iterator[TargetAnnotation
     """Every target in TEXT, in order, each with the span of its evidence."""
     g = _grammar(rules)
     cands = _candidates(text, g)
+    clause_end = _clause_ends(text)
+    years = list(g.year.finditer(text))
+    year_starts = [m.start() for m in years]
     found: list[list] = []
     prev_end = 0
     for i, (lead, _num_start, mend, comparator, value, unit) in enumerate(cands):
         cs = max(_clause_start(text, lead), prev_end if prev_end <= lead else 0)
-        ce = _clause_end(text, mend)
+        ce = clause_end(mend)
         nxt = cands[i + 1][0] if i + 1 < len(cands) else len(text)
         after_s, after_e = _trim(text, mend, min(ce, nxt))
         before_s, before_e = _trim(text, cs, lead)
@@ -281,7 +299,8 @@ def get_target_annotations(text: str, rules: Rules) -> Iterator[TargetAnnotation
         start, end = _trim(text, start, end)
         if end <= start:
             continue
-        year = _year(text, g, _clause_start(text, lead, _SENTENCE_END), lead, ce)
+        year = _year(text, g, _clause_start(text, lead, _SENTENCE_END), lead, ce, years,
+                     bisect_left(year_starts, lead))
         subject = _subject(text, subj_s, subj_e) if subj_s >= 0 else None
         found.append([start, end, subject, comparator, value, unit, year, lead, ce])
         prev_end = end
@@ -298,12 +317,25 @@ def target_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     return [(a.start, a.end) for a in get_target_annotations(text, rules)]
 
 
-def _heading_year(sections: Sequence[Section], pos: int, g: _Grammar) -> int | None:
-    """`Mục tiêu cụ thể đến năm 2030`: a year stated on a heading above the target."""
-    for s in sorted((s for s in sections if s.char_start <= pos < s.char_end), key=lambda s: -s.level):
-        for m in g.year.finditer(s.heading):
-            if not (g.horizon.search(s.heading[: m.start()]) or g.baseline.search(s.heading[: m.start()])):
-                return int(m.group("year"))
+def _heading_year(section: Section | None, by_id: Mapping[str, Section], g: _Grammar,
+                  memo: dict[str, int | None]) -> int | None:
+    """`Mục tiêu cụ thể đến năm 2030`: a year stated on a heading above the target: SECTION
+    (the deepest that holds it) or an ancestor, nearest first. MEMO: each heading's year,
+    by section_id, read once."""
+    s = section
+    while s is not None:
+        if s.section_id not in memo:
+            memo[s.section_id] = _year_of_heading(s.heading, g)
+        if memo[s.section_id] is not None:
+            return memo[s.section_id]
+        s = by_id.get(s.parent_section_id) if s.parent_section_id else None
+    return None
+
+
+def _year_of_heading(heading: str, g: _Grammar) -> int | None:
+    for m in g.year.finditer(heading):
+        if not (g.horizon.search(heading[: m.start()]) or g.baseline.search(heading[: m.start()])):
+            return int(m.group("year"))
     return None
 
 
@@ -313,12 +345,24 @@ def find_targets(
     text = seg.doc.text
     g = _grammar(rules)
     body = (seg.body_start, seg.body_end) if seg.body_start < seg.body_end else (0, len(text))
+    # in a plan whose headings say where it commits (objectives, tasks), a section of another
+    # kind (`ĐÁNH GIÁ TÌNH HÌNH THIỆT HẠI`, background) states facts, not commitments
+    facts = set(rules["targets"].get("fact_section_kinds") or [])
+    committing = {s.kind for s in seg.sections} - facts
+    # located with indexes built once, each heading's year read once: per target, both
+    # are quadratic in a long text with many targets
+    at_task, at_section = task_locator(tasks), section_locator(seg.sections)
+    by_id = {s.section_id: s for s in seg.sections}
+    heading_years: dict[str, int | None] = {}
     for a in get_target_annotations(text, rules):
         if not body[0] <= a.num_start < body[1]:
             continue  # a parent's targets quoted in the preamble are not this plan's
-        task = task_at(tasks, a.num_start)
-        section = None if task else section_at(seg.sections, a.num_start)
-        year = a.year if a.year is not None else _heading_year(seg.sections, a.num_start, g)
+        task = at_task(a.num_start)
+        inner = at_section(a.num_start)
+        section = None if task else inner
+        if section is not None and section.kind in facts and committing:
+            continue
+        year = a.year if a.year is not None else _heading_year(inner, by_id, g, heading_years)
         yield Target(
             doc_id=seg.doc.doc_id,
             task_id=task.task_id if task else None,

@@ -16,9 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from ..fields import ROLE_KINDS, Field, field_kind, labelled_fields, line_spans
+from ..markers import grammar, is_appendix, text_start
 from ..records import Section, Segmented, Task
-from ..rules import Rules
+from ..rules import Rules, load_rules
 from .agencies import agency_text
 from .themes import theme_of
 from .wordseg import fold
@@ -26,27 +29,19 @@ from .wordseg import fold
 TASK_KINDS = frozenset({"tasks", "assignment", "organization", "reporting"})
 
 _MARKUP = re.compile(r"[*#`\\]+|(?<!\w)_+|_+(?!\w)")
-_MARKER = re.compile(
-    r"""[\s*#>\\]*                       # markdown around the marker
-        (?:[-+•–—]\s*)?                  # a dash bullet (also before a letter: "- đ)")
-        (?:(?:PHẦN|Phần)\s+(?:THỨ\s+|thứ\s+)?\w+[.:]?\s*
-          |[IVXLCivxlc]+[.)]\s+
-          |\d+(?:\.\d+)*[.)]?\s+
-          |[a-zđ][.)]\s+
-        )?""",
-    re.VERBOSE,
-)
 _UNKNOWN_HEADING_WORDS = 10  # an unknown body's name in a heading: `Đồn Biên phòng Cầu Muống`
 _TERMINAL = re.compile(r"[.;:!?…)\"”]\s*$")
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A `Phân công` block or a role line (`- Cơ quan chủ trì: ...`) with its lines."""
+    """A run of labelled field lines after an item: a `Phân công` block, `- Cơ quan chủ trì:
+    ...`, `Thời gian thực hiện: ...` (pipeline/fields.py)."""
 
     start: int
     end: int
-    lines: tuple[tuple[str, int, int], ...]  # (label kind: head/lead/coordinate/any, start, end)
+    lines: tuple[tuple[str, int, int], ...]  # the role lines: (head/lead/coordinate/any, start, end)
+    fields: tuple[Field, ...] = ()  # every field line of the block, role lines included
 
 
 def _dangling(rules: Rules) -> frozenset[str]:
@@ -55,87 +50,52 @@ def _dangling(rules: Rules) -> frozenset[str]:
         fold(w) for w in ((r["agencies"].get("roles") or {}).get("dangling") or [])))
 
 
-def _line_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl < 0 else nl
-        yield pos, stop
-        pos = stop + 1
-
-
-def _label_patterns(rules: Rules):
-    def build(r: Rules):
-        roles = (r["agencies"].get("roles") or {})
-
-        def alt(key: str, default: list[str]) -> str:
-            words = sorted((roles.get(key) or default), key=len, reverse=True)
-            return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-
-        head = alt("block", ["phân công"])
-        lead = alt("block_lead", ["cơ quan chủ trì"])
-        coord = alt("block_coordinate", ["cơ quan phối hợp"])
-        anyl = alt("block_any", ["cơ quan thực hiện"])
-        prefix = r"^[\s*#>\\\-+•–]*"
-        return (
-            re.compile(prefix + rf"(?:{head})(?:\s+(?:nhiệm vụ|trách nhiệm|thực hiện))?[\s*\\]*:", re.I),
-            re.compile(prefix + rf"(?:{lead})[\s*\\]*:", re.I),
-            re.compile(prefix + rf"(?:{coord})[\s*\\]*:", re.I),
-            re.compile(prefix + rf"(?:{anyl})[\s*\\]*:", re.I),
-            re.compile(prefix + "(?:" + alt("closing", ["trên đây là"]) + r")\b", re.I),
-        )
-
-    return rules.compiled("tasks.labels", build)
-
-
 def find_blocks(text: str, start: int, end: int, *, rules: Rules) -> list[Block]:
-    """The assignment blocks between START and END, in order."""
-    head, lead, coord, anyl, _ = _label_patterns(rules)
+    """The blocks of labelled field lines between START and END, in order. A `Phân công` line
+    opens a new block; any other line that is not a field ends the current one."""
     blocks: list[Block] = []
-    cur: list[tuple[str, int, int]] = []
-    for ls, le in _line_spans(text, start, end):
-        line = text[ls:le]
-        if not line.strip():
+    cur: list[Field] = []
+
+    def close() -> None:
+        if cur:
+            roles = tuple((f.kind, f.start, f.end) for f in cur if f.kind in ROLE_KINDS)
+            blocks.append(Block(cur[0].start, cur[-1].end, roles, tuple(cur)))
+            cur.clear()
+
+    fields = {f.start: f for f in labelled_fields(text, start, end, rules=rules)}
+    for ls, le in line_spans(text, start, end):
+        if not text[ls:le].strip():
             continue
-        kind = None
-        if head.match(line):
-            kind = "head"
-        elif lead.match(line):
-            kind = "lead"
-        elif coord.match(line):
-            kind = "coordinate"
-        elif anyl.match(line):
-            kind = "any"
-        if kind is None:
-            if cur:
-                blocks.append(Block(cur[0][1], cur[-1][2], tuple(cur)))
-                cur = []
-            continue
-        if kind == "head" and cur:
-            blocks.append(Block(cur[0][1], cur[-1][2], tuple(cur)))
-            cur = []
-        cur.append((kind, ls, le))
-    if cur:
-        blocks.append(Block(cur[0][1], cur[-1][2], tuple(cur)))
+        f = fields.get(ls)
+        if f is None or (f.kind == "head" and cur):
+            close()
+        if f is not None:
+            cur.append(f)
+    close()
     return blocks
+
+
+def _closing_rx(rules: Rules) -> re.Pattern | None:
+    def build(r: Rules) -> re.Pattern | None:
+        pats = [p for p in (r["headings"] or {}).get("closing_paragraph") or [] if p]
+        return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+    return rules.compiled("tasks.closing", build)
 
 
 def closing_start(text: str, start: int, end: int, *, rules: Rules) -> int | None:
     """Where a closing paragraph (`Trên đây là Kế hoạch ...`) begins, if one does."""
-    closing = _label_patterns(rules)[4]
-    for ls, le in _line_spans(text, start, end):
-        if closing.match(text[ls:le]):
+    closing = _closing_rx(rules)
+    if closing is None:
+        return None
+    for ls, le in line_spans(text, start, end):
+        if closing.match(text[ls:le].lstrip()):
             return ls
     return None
 
 
-def strip_marker(text: str, start: int, end: int) -> int:
+def strip_marker(text: str, start: int, end: int, *, rules: Rules | None = None) -> int:
     """The offset after the item marker (`a)`, `2.1.`, `-`, `III.`) at START."""
-    m = _MARKER.match(text, start, end)
-    pos = m.end() if m else start
-    while pos < end and text[pos] in " \t*#\\":
-        pos += 1
-    return pos
+    return text_start(text, start, end, grammar(rules) if rules is not None else None)
 
 
 def one_line(s: str) -> str:
@@ -177,7 +137,7 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
     cl = closing_start(text, s.char_start, end, rules=rules)
     if cl is not None:
         end = cl
-    start = strip_marker(text, s.char_start, end)
+    start = strip_marker(text, s.char_start, end, rules=rules)
     h_end = min(max(s.heading_end, start), end)
     body_start = h_end
     while body_start < end and text[body_start].isspace():
@@ -198,7 +158,7 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
             fh = " " + fold(h).replace(",", " ,")
             dangling = any(fh.endswith(" " + w) for w in _dangling(rules))
             if h and not _TERMINAL.search(h) and first.isupper() and not dangling \
-                    and not fold(h).startswith(("giao ", "đề nghị ", "yêu cầu ")):
+                    and not fold(h).startswith(_sentence_openers(rules)):
                 start = body_start  # a title over its paragraph (not a line wrapped mid-sentence)
     elif s.marker_type in ("roman", "part"):
         return None  # a bare top-level heading (or one with only an assignment block)
@@ -211,7 +171,7 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
     return start, end, agency_headed
 
 
-def own_place_of(plan) -> str | None:
+def own_place_of(plan, *, rules: Rules | None = None) -> str | None:
     """The issuer's own place name (`Nhân Lý`), dropped from agency names inside its plan."""
     if plan is None:
         return None
@@ -219,23 +179,42 @@ def own_place_of(plan) -> str | None:
         return plan.place
     loc = getattr(plan, "locality", None)
     if loc:
+        levels = _place_levels(rules or _default_rules())
         words = loc.split()
         for n in (2, 1):  # `thành phố Hà Nội`, `xã Nhân Lý`
-            if len(words) > n and fold(" ".join(words[:n])) in ("thành phố", "thị xã", "thị trấn", "xã",
-                                                                 "phường", "huyện", "tỉnh", "quận"):
+            if len(words) > n and fold(" ".join(words[:n])) in levels:
                 return " ".join(words[n:])
     return None
+
+
+@lru_cache(maxsize=1)
+def _default_rules() -> Rules:
+    return load_rules()
+
+
+def _place_levels(rules: Rules) -> frozenset[str]:
+    """The words that name a level of place (`xã`, `thành phố`): rules/frontmatter.yaml."""
+    return rules.compiled("tasks.place_levels", lambda r: frozenset(
+        fold(w) for w in ((r["frontmatter"] or {}).get("place_levels") or {})))
+
+
+def _sentence_openers(rules: Rules) -> tuple[str, ...]:
+    """Words that open a sentence, never a title (`Giao ...`, `Đề nghị ...`): rules/headings.yaml."""
+    return rules.compiled("tasks.sentence_openers", lambda r: tuple(
+        fold(w) + " " for w in ((r["headings"] or {}).get("sentence_openers") or [])))
 
 
 def find_tasks(seg: Segmented, *, rules: Rules, plan=None) -> Iterator[Task]:
     """Every task of the plan, in document order."""
     kids = children_map(seg.sections)
     text = seg.doc.text
-    own = own_place_of(plan)
+    own = own_place_of(plan, rules=rules)
     by_id = {x.section_id: x for x in seg.sections}
     for s in seg.sections:
-        if s.kind not in TASK_KINDS or kids.get(s.section_id):
-            continue
+        if s.kind not in TASK_KINDS or kids.get(s.section_id) or is_appendix(s) \
+                or field_kind(s.heading, rules=rules) is not None:
+            continue  # (an appendix's rows are the tables extractor's; `2. Thời gian thực hiện: ...`
+            # describes the plan, it is no task)
         region = task_region(seg, s, kids, rules=rules, own_place=own)
         if region is None:
             continue

@@ -8,6 +8,8 @@ RawDoc whose `status` and one-line `error` say what happened. One module per for
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from .base import IngestError, Reading
 from .text import decode_text
 
 __all__ = ["SUPPORTED_FORMATS", "IngestError", "Reading", "decode_text", "doc_id_of", "ingest",
-           "source_format"]
+           "source_format", "unsupported_reason"]
 
 
 def _read_text(path: Path, data: bytes) -> Reading:
@@ -62,6 +64,19 @@ def source_format(path: str | Path) -> str:
     return Path(path).suffix.lower().lstrip(".") or "none"
 
 
+def unsupported_reason(fmt: str) -> str:
+    return f"unsupported format .{fmt}{_HINTS.get(fmt, '')}"
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; anything else (a FIFO, a device) is refused unopened."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(0, "not a regular file")
+        return fh.read()
+
+
 def one_line(message: str, limit: int = 300) -> str:
     line = " ".join(message.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -73,19 +88,21 @@ def ingest(path: str | Path, *, source_path: str | None = None) -> RawDoc:
     shown = source_path if source_path is not None else str(path)
     fmt = source_format(path)
     try:
-        data = path.read_bytes()
+        data = _read_regular(path)
     except OSError as exc:
         return RawDoc(doc_id=doc_id_of(shown.encode()), source_path=shown, source_format=fmt,
                       status="error", error=one_line(f"cannot read file: {exc.strerror or exc}"))
     base = {"doc_id": doc_id_of(data), "source_path": shown, "source_format": fmt}
     if fmt not in READERS:
-        return RawDoc(**base, status="unsupported", error=f"unsupported format .{fmt}{_HINTS.get(fmt, '')}")
+        return RawDoc(**base, status="unsupported", error=unsupported_reason(fmt))
     if not data.strip():
         return RawDoc(**base, status="empty", error="file is empty")
     try:
         got = READERS[fmt](path, data)
     except IngestError as exc:
-        return RawDoc(**base, status="error", error=one_line(str(exc)))
+        return RawDoc(**base, status="error", error=one_line(str(exc)), n_pages=exc.n_pages)
+    except MemoryError:  # the worker's memory limit: the runner names it
+        raise
     except Exception as exc:  # one bad file must not stop a batch
         error = one_line(f"cannot read .{fmt}: {type(exc).__name__}: {exc}")
         return RawDoc(**base, status="error", error=error)

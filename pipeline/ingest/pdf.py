@@ -83,15 +83,16 @@ def _ocr(path: Path, n_pages: int) -> Reading:
     try:
         from ..ocr import read_scan
     except ImportError:
-        raise IngestError(OCR_MISSING) from None
+        raise IngestError(OCR_MISSING, n_pages=n_pages) from None
     try:
         scan = read_scan(path)
     except (OSError, ImportError) as exc:
-        raise IngestError(f"{OCR_MISSING} ({exc})") from None
+        raise IngestError(f"{OCR_MISSING} ({exc})", n_pages=n_pages) from None
     except Exception as exc:
         if type(exc).__name__ == "OcrUnavailable":
-            raise IngestError(OCR_MISSING) from None
-        raise IngestError(f"no text layer and OCR failed: {type(exc).__name__}: {exc}") from None
+            raise IngestError(OCR_MISSING, n_pages=n_pages) from None
+        raise IngestError(f"no text layer and OCR failed: {type(exc).__name__}: {exc}",
+                          n_pages=n_pages) from None
     return Reading(text=unicodedata.normalize("NFC", scan.text), n_pages=scan.n_pages or n_pages,
                    ocr_used=True, ocr_confidence=scan.confidence)
 

@@ -56,10 +56,11 @@ def _decode(data: bytes) -> tuple[str, str]:
     m = _CHARSET.search(data[:4096])
     if m:
         name = m.group(1).decode("ascii").lower()
-        if name not in ("utf-8", "utf8"):
+        # a meta tag readable as ASCII means the page is not UTF-16/32, whatever it says
+        if name not in ("utf-8", "utf8") and not name.startswith(("utf-16", "utf16", "utf-32", "utf32")):
             try:
                 return data.decode(name), name
-            except (LookupError, UnicodeDecodeError):
+            except (LookupError, ValueError):  # unknown or not a text codec (UnicodeError)
                 pass
     return decode_text(data)
 
@@ -109,6 +110,18 @@ def _walk(node, out: list[str]) -> None:
             _walk(child, out)
 
 
+def _fill_spans(row: list[str], spans: dict[int, tuple[int, str]], col: int) -> int:
+    """Append to ROW the cells that rows above span down into, from column COL on."""
+    while col in spans:
+        left, text = spans[col]
+        row.append(text)
+        spans[col] = (left - 1, text)
+        if left <= 1:
+            del spans[col]
+        col += 1
+    return col
+
+
 def _data_table(table) -> list[str] | None:
     """A table whose header names its columns (a task table) as pipe rows, `| a | b |`, a
     cell's lines joined by `<br>`; a cell spanning rows reads in each row it covers (as it
@@ -123,13 +136,7 @@ def _data_table(table) -> list[str] | None:
         for cell in tr.iter(include_text=False):
             if cell.tag not in ("td", "th"):
                 continue
-            while col in spans:  # a cell from a row above covers this column
-                left, text = spans[col]
-                row.append(text)
-                spans[col] = (left - 1, text)
-                if left <= 1:
-                    del spans[col]
-                col += 1
+            col = _fill_spans(row, spans, col)  # cells from rows above cover these columns
             parts: list[str] = []
             _walk(cell, parts)
             lines = (_SPACES.sub(" ", ln).strip() for ln in "".join(parts).split("\n"))
@@ -139,13 +146,7 @@ def _data_table(table) -> list[str] | None:
             if down > 1:
                 spans[col] = (down - 1, text)
             col += _span(cell, "colspan")
-        while col in spans:
-            left, text = spans[col]
-            row.append(text)
-            spans[col] = (left - 1, text)
-            if left <= 1:
-                del spans[col]
-            col += 1
+        _fill_spans(row, spans, col)
         if row:
             rows.append(row)
     if not rows or not is_data_table([[c.replace("<br>", " ") for c in r] for r in rows]):

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..encodings import fix_legacy, from_vni, restore_case, tcvn3_chars
 from ..tables import is_data_table
 from .base import IngestError, Reading
+from .limits import MAX_LIST_VALUE, check_zip
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BREAKS = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
@@ -35,6 +36,7 @@ def read_docx(path: Path, data: bytes) -> Reading:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_zip(data)  # a zip bomb is an error row, not a worker out of memory
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
@@ -376,6 +378,8 @@ def _letter(n: int) -> str:
 
 
 def _format(n: int, fmt: str) -> str:
+    if n > MAX_LIST_VALUE:  # `start` of 2,000,000,000 in letters would be a 77 MB marker
+        return str(n)
     if fmt == "upperRoman":
         return _roman(n).upper()
     if fmt == "lowerRoman":

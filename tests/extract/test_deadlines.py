@@ -123,6 +123,38 @@ def test_no_year_anywhere_leaves_date_open(rules):
     assert row.kind == "date" and row.due_date is None
 
 
+LABELLED = (
+    "I. MỤC TIÊU\n- Đến hết năm 2027: 80% doanh nghiệp dùng nền tảng số.\n"
+    "II. NHIỆM VỤ\n- Tập huấn cán bộ.\n- Hướng dẫn doanh nghiệp.\n"
+    "Thời gian thực hiện: Quý IV/2026.\n- Kiểm tra.\nThời gian thực hiện: Thường xuyên.\n"
+)
+
+
+def _at(text: str, start: str, end: str | None) -> tuple[int, int]:
+    return text.index(start), (text.index(end) if end else len(text))
+
+
+def test_labelled_time_line_times_the_run_before_it(rules):
+    t = LABELLED
+    mk = lambda path, kind, a, b: Section(doc_id="d", section_id=path, parent_section_id=None, path=path,  # noqa: E731
+                                          level=1, marker=path, marker_type="roman", heading="", kind=kind,
+                                          char_start=_at(t, a, b)[0], char_end=_at(t, a, b)[1],
+                                          heading_end=_at(t, a, b)[0])
+    sections = (mk("I", "objectives", "I. MỤC TIÊU", "II. NHIỆM VỤ"), mk("II", "tasks", "II. NHIỆM VỤ", None))
+    spans = [("- Tập huấn", "- Hướng dẫn"), ("- Hướng dẫn", "Thời gian"),
+             ("- Kiểm tra", "Thời gian thực hiện: T")]
+    tasks = tuple(Task(doc_id="d", task_id=f"t{i}", section_id="II", path=f"II/-{i}", text="", theme="other",
+                       char_start=_at(t, a, b)[0], char_end=_at(t, a, b)[1])
+                  for i, (a, b) in enumerate(spans, 1))
+    seg = Segmented(doc=CleanDoc(doc_id="d", text=t), sections=sections, body_start=0, body_end=len(t))
+    plan = _plan(doc_ref="5/KH-UBND", issue_date=dt.date(2026, 1, 5))
+    rows = list(find_deadlines(seg, tasks, rules=rules, plan=plan))
+    # the label after two items times both; `Thường xuyên` times nothing; the objective's year
+    # is a target's, not a deadline; the plan states no period, so none is guessed
+    assert [(r.task_id, r.kind, r.due_date) for r in rows] == [
+        ("t1", "date", dt.date(2026, 12, 31)), ("t2", "date", dt.date(2026, 12, 31))]
+
+
 PHRASES = st.sampled_from([
     "định kỳ", "hằng năm", "hàng tháng, quý, năm", "06 tháng, 01 năm", "trước ngày", "ngày",
     "30/7", "17/6", "31/2/2026", "giai đoạn 2026 - 2030", "năm 2026", "trong năm", "Ngày toàn dân",

@@ -238,3 +238,134 @@ def test_commune_body_under_the_commune_ubnd(rules):
     p = _plan(text, rules)
     assert p.doc_ref == "05/KH-CAX"
     assert (p.issuer, p.issuer_level) == ("Công an xã Nhân Lý", "commune")
+
+
+# a web copy's header: a flattened table (cells between `|` lines), wraps inside names and the
+# date line, a decision that issues a plan attached after its signature
+DECISION = """|
+**ỦY BAN NHÂN
+DÂN **
+THÀNH PHỐ HỒ CHÍ MINH
+--------
+|
+**CỘNG HÒA XÃ
+HỘI CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+|
+|
+Số:
+2820/QĐ-UBND
+|
+*Thành phố Hồ
+Chí Minh, ngày 19 tháng 11 năm 2025*
+|
+
+**QUYẾT ĐỊNH**
+
+BAN HÀNH KẾ HOẠCH TRIỂN KHAI QUYẾT ĐỊNH SỐ 06/QĐ-TTG NGÀY 02 THÁNG 01 NĂM 2025
+
+**ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH**
+
+*Căn cứ Quyết định số 06/QĐ-TTg ngày 02 tháng 01 năm 2025 của Thủ tướng Chính phủ;*
+
+**QUYẾT ĐỊNH:**
+
+**Điều 1.** Ban hành kèm theo Quyết định này Kế hoạch triển khai.
+
+**Điều 2.** Quyết định này có hiệu lực thi hành kể từ ngày ký./.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Nguyễn Lộc Hà
+
+**KẾ HOẠCH**
+
+TRIỂN KHAI QUYẾT ĐỊNH SỐ 06/QĐ-TTG NGÀY 02 THÁNG 01
+NĂM 2025 CỦA THỦ TƯỚNG CHÍNH PHỦ VỀ ĐỀ ÁN QUY HOẠCH
+
+*(Kèm theo Quyết định số 2820/QĐ-UBND ngày 19 tháng 11 năm 2025)*
+
+**I. MỤC ĐÍCH**
+
+1. Làm tốt.
+"""
+
+
+def test_decision_that_issues_a_plan(rules):
+    text, _ = clean_text(DECISION, rules=rules)
+    body = text.index("I. MỤC ĐÍCH")
+    p = find_plan(Segmented(CleanDoc("t", text), (), body, len(text)), rules=rules)
+    assert (p.doc_kind, p.doc_ref) == ("quyet_dinh", "2820/QĐ-UBND")
+    # the attached plan's title; a date inside it is a cited document's, no period
+    assert p.title.startswith("TRIỂN KHAI QUYẾT ĐỊNH SỐ 06/QĐ-TTG")
+    assert p.title.endswith("VỀ ĐỀ ÁN QUY HOẠCH")
+    assert (p.period_start, p.period_end) == (None, None)
+    # the place wraps inside the date line and carries its level word
+    assert (p.place, p.issue_date) == ("Thành phố Hồ Chí Minh", dt.date(2025, 11, 19))
+    assert p.issuer == "Ủy ban nhân dân thành phố Hồ Chí Minh"
+    # the decision's signer, above the attached plan
+    assert (p.signing_mode, p.signer_title, p.signer_name) == ("KT.", "PHÓ CHỦ TỊCH", "Nguyễn Lộc Hà")
+
+
+def test_date_line_place_with_a_number(rules):
+    p = _plan("ỦY BAN NHÂN DÂN\nQUẬN 11\n\nSố: 12/KH-UBND\n\nQuận 11, ngày 11 tháng 5 năm 2022\n\n"
+              "KẾ HOẠCH\n\nX\n", rules)
+    assert (p.place, p.issue_date) == ("Quận 11", dt.date(2022, 5, 11))
+
+
+def test_place_never_runs_back_into_the_header(rules):
+    p = _plan("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 1/KH-UBND\nQuảng Ngãi, ngày 21 tháng 11 năm 2025\n"
+              "KẾ HOẠCH\nX\n", rules, clean=False)
+    assert p.place == "Quảng Ngãi"
+
+
+def test_period_from_title(rules):
+    def period(title):
+        head = "Số: 1/KH-UBND\nHà Nội, ngày 24 tháng 11 năm 2025\nKẾ HOẠCH\n"
+        p = _plan(f"{head}{title}\n", rules, clean=False)
+        return p.period_start, p.period_end, p.horizon_year
+    assert period("PHÁT TRIỂN HẠ TẦNG 5G TRÊN ĐỊA BÀN THÀNH PHỐ ĐẾN NĂM 2030") == (None, 2030, None)
+    assert period("THỰC HIỆN CHỈ THỊ SỐ 27/CT-TTG NGÀY 15 THÁNG 8 NĂM 2024") == (None, None, None)
+    assert period("TRIỂN KHAI ĐỀ ÁN “NÂNG CAO NHẬN THỨC, ĐẾN NĂM 2030” TRÊN ĐỊA BÀN") == (None, None, None)
+    assert period("X GIAI ĐOẠN 2026 - 2030, ĐỊNH HƯỚNG ĐẾN NĂM 2035") == (2026, 2030, 2035)
+
+
+def test_signer_name_before_a_joined_footnote(rules):
+    text = ("KẾ HOẠCH\nX\n\nI. A\n\nNơi nhận:\n- Như trên;\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n"
+            "Hồ Thị Nguyên Thảo [1] Xã Phú Mỡ, Phường Sông Cầu\n")
+    p = _plan(text, rules, clean=False)
+    assert (p.signer_title, p.signer_name) == ("PHÓ CHỦ TỊCH", "Hồ Thị Nguyên Thảo")
+
+
+def test_issuer_place_from_the_date_line(rules):
+    def plan(place):
+        head = "ỦY BAN NHÂN DÂN\n\nSố: 1/KH-UBND\n\n"
+        return _plan(f"{head}{place}, ngày 2 tháng 9 năm 2025\n\nKẾ HOẠCH\n\nX\n", rules)
+    # a header that lost its place line (a web copy): the date line names the issuer's place
+    p = plan("Nghệ An")
+    assert (p.issuer, p.issuer_level, p.province_code) == ("Ủy ban nhân dân tỉnh Nghệ An", "province", 40)
+    assert plan("Hà Nội").issuer == "Ủy ban nhân dân thành phố Hà Nội"
+    # near-miss: a bare name that is no province says nothing about the level
+    assert plan("Nhân Lý").issuer_level == "unknown"
+
+
+def test_signer_title_and_name_glued(rules):
+    text = "KẾ HOẠCH\nX\n\nI. A\n\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCHSơn Thị Ánh Hồng\n"
+    p = _plan(text, rules, clean=False)
+    assert (p.signing_mode, p.signer_title, p.signer_name) == ("KT.", "PHÓ CHỦ TỊCH", "Sơn Thị Ánh Hồng")
+
+
+def test_mixed_case_title_wrapped_with_capitals(rules):
+    text = ("Số: /KH-UBND\nTịnh Trà, ngày 26 tháng 4 năm 2024\nKẾ HOẠCH\n"
+            "Triển khai thực hiện Nghị quyết số 13-NQ/TU ngày 06/9/2023\n"
+            "Của Ban Thường vụ Tỉnh ủy về Chuyển đổi số tỉnh Quảng Ngãi\n"
+            "Đến năm 2025, định hướng đến năm 2030\n"
+            "Thực hiện Kế hoạch số 50/KH-UBND ngày 11/3/2024 của UBND huyện Sơn Tịnh.\n\nI. MỤC TIÊU\n")
+    p = _plan(text, rules, clean=False)
+    assert p.title.endswith("Đến năm 2025, định hướng đến năm 2030")  # the opener stops it
+    assert p.horizon_year == 2030

@@ -166,3 +166,99 @@ def test_law_name_with_an_abbreviation_ends_before_va(rules):
     titles = {r.title for r in _refs("theo quy định của Luật Phòng, chống MBN và pháp luật có liên quan.\n",
                                      rules)}
     assert not any("pháp luật" in (t or "") for t in titles)
+
+
+def test_laws_by_number_and_their_amendments(rules):
+    text = ("KẾ HOẠCH\n\nX\n\nCăn cứ Luật Dữ liệu số 60/2024/QH15 ngày 30 tháng 11 năm 2024;\n\n"
+            "Căn cứ Luật Đất đai số 31/2024/QH15 ngày 18 tháng 01 năm 2024, được sửa đổi, bổ sung một số "
+            "điều tại Luật sửa đổi, bổ sung một số điều của Luật Đất đai số 31/2024/QH15, Luật Nhà ở số "
+            "27/2023/QH15 và Luật Các tổ chức tín dụng số 32/2024/QH15;\n\n"
+            "Căn cứ Luật Đo đạc và bản đồ số 27/2018/QH14 ngày 14 tháng 6 năm 2018;\n\n"
+            "Căn cứ Nghị quyết số 66.2/2025/NQ-CP ngày 28/8/2025 của Chính phủ trong thời gian chưa "
+            "ban hành Luật Quy hoạch (sửa đổi);\n\nI. A\n")
+    refs = _by_ref(_refs(text, rules))
+    law = refs["60/2024/QH15"]
+    # the law's name and its number are one document, a law by its symbol
+    assert (law.ref_kind, law.title, law.ref_date, law.role) == (
+        "luat", "Luật Dữ liệu", dt.date(2024, 11, 30), "legal_basis")
+    assert refs["27/2018/QH14"].title == "Luật Đo đạc và bản đồ"
+    # the amending law and the laws named in its title are the same document: no rows
+    assert "27/2023/QH15" not in refs and "32/2024/QH15" not in refs
+    assert refs["66.2/2025/NQ-CP"].number == "66.2"
+    # `chưa ban hành Luật ...` approves nothing: the law stays a row of its own, not 66.2's alias
+    assert refs["Luật Quy hoạch"].role == "mentions"
+    assert len(refs) == 5
+
+
+def test_stray_spaces_and_party_kinds(rules):
+    text = ("KẾ HOẠCH\n\nX\n\nThực hiện Chương trình hành động số 10-CTr/TU ngày 13/8/2025 của Ban "
+            "Thường vụ Tỉnh ủy.\n\nI. A\n\n1. Quán triệt Nghị quyết số 27/NQ- TW ngày 09/11/2022 và "
+            "Nghị quyết số 71/NQ -CP ngày 01/4/2025 của Chính phủ; Công điện số 223/CĐ-TTg ngày "
+            "20/11/2025 của Thủ tướng Chính phủ.\n")
+    refs = _by_ref(_refs(text, rules))
+    assert refs["10-CTr/TU"].ref_kind == "chuong_trinh"  # a qualifier before `số`
+    assert refs["27/NQ-TW"].ref_date == dt.date(2022, 11, 9)
+    assert refs["71/NQ-CP"].symbol == "NQ-CP"
+    assert refs["223/CĐ-TTg"].ref_kind == "other"
+
+
+def test_title_names_the_parents(rules):
+    # the title carries out two decisions: those are implemented; a plan under `Căn cứ` is basis
+    text = ("Số: 5/KH-UBND\n\nHà Nội, ngày 01 tháng 12 năm 2025\n\nKẾ HOẠCH\n\n"
+            "TRIỂN KHAI QUYẾT ĐỊNH SỐ 06/QĐ-TTG NGÀY 02 THÁNG 01 NĂM 2025 CỦA THỦ TƯỚNG CHÍNH PHỦ\n\n"
+            "Căn cứ Quyết định số 06/QĐ-TTg ngày 02 tháng 01 năm 2025 của Thủ tướng Chính phủ về phê "
+            "duyệt Đề án X;\n\nCăn cứ Kế hoạch số 4354/KH-UBND ngày 14/6/2025 của Ủy ban nhân dân "
+            "Thành phố về việc triển khai Y;\n\nI. A\n")
+    refs = _by_ref(_refs(text, rules))
+    d = refs["06/QĐ-TTg"]  # spelled as the text writes it, not as the capitals title does
+    assert (d.role, d.ref_date) == ("implements", dt.date(2025, 1, 2))
+    assert refs["4354/KH-UBND"].role == "legal_basis"
+
+
+def test_joined_citations_share_the_clause_and_own_place(rules):
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\n\nSố: 141/KH-UBND\n\nBắc Ninh, ngày 20 tháng 11 năm 2025\n\n"
+            "KẾ HOẠCH\n\nX\n\nThực hiện Kế hoạch số 14-KH/TU ngày 29/7/2025 của Ban Thường vụ Tỉnh ủy "
+            "và Kế hoạch số 24/KH-UBND ngày 14/8/2025 của UBND tỉnh thực hiện Nghị quyết Y.\n\nI. A\n")
+    refs = _by_ref(_refs(text, rules))
+    assert refs["24/KH-UBND"].role == "implements"
+    # bodies of the plan's own province get its name
+    assert refs["24/KH-UBND"].issuer == "Ủy ban nhân dân tỉnh Bắc Ninh"
+    assert refs["14-KH/TU"].issuer == "Ban Thường vụ Tỉnh ủy Bắc Ninh"
+
+
+def test_issuer_names_with_va(rules):
+    text = ("KẾ HOẠCH\n\nX\n\nThực hiện Kế hoạch số 12/KH-BLĐTBXH ngày 01/3/2026 của Bộ Lao động - "
+            "Thương binh "
+            "và Xã hội về việc A; Kế hoạch số 13/KH-SVHTT ngày 02/3/2026 của Sở Văn hóa và Thể thao về B; "
+            "Kế hoạch số 15/KH-UBND ngày 04/3/2026 của UBND tỉnh Lạng Sơn và Sở Y tế.\n\nI. A\n")
+    refs = _by_ref(_refs(text, rules))
+    assert refs["12/KH-BLĐTBXH"].issuer == "Bộ Lao động - Thương binh và Xã hội"
+    assert refs["13/KH-SVHTT"].issuer == "Sở Văn hóa và Thể thao"
+    # near-miss: `và` before another body's head word ends the issuer
+    assert refs["15/KH-UBND"].issuer == "Ủy ban nhân dân tỉnh Lạng Sơn"
+
+
+def test_dispatches_are_not_parents_and_chained_parents(rules):
+    text = ("Số: 5/KH-UBND\n\nHà Nội, ngày 01 tháng 12 năm 2025\n\nKẾ HOẠCH\n\n"
+            "TRIỂN KHAI THỰC HIỆN CHỈ THỊ SỐ 37-CT/TW NGÀY 03/9/2019 CỦA BAN BÍ THƯ\n\n"
+            "Căn cứ Chỉ thị số 37-CT/TW ngày 03/9/2019 của Ban Bí thư về X; Kế hoạch số 185-KH/TU ngày "
+            "03/01/2020 của Ban Thường vụ Tỉnh ủy thực hiện Chỉ thị số 37-CT/TW ngày 03/9/2019 của Ban Bí "
+            "thư; Kế hoạch số 9/KH-UBND ngày 02/02/2020 của UBND tỉnh về Y.\n\n"
+            "Thực hiện Công văn số 2717/LĐTBXH-PC ngày 08/8/2012 của Bộ Lao động - Thương binh và Xã hội; "
+            "Chỉ thị số 30- CT/TU ngày 07 tháng 8 năm 2023 của Ban Thường vụ Tỉnh ủy.\n\nI. A\n")
+    refs = _by_ref(_refs(text, rules))
+    assert refs["37-CT/TW"].role == "implements"
+    # a plan under `Căn cứ` that carries out the title's parent is a parent too; one that does not
+    # is basis
+    assert refs["185-KH/TU"].role == "implements"
+    assert refs["9/KH-UBND"].role == "legal_basis"
+    # `Thực hiện Công văn ...`: an instruction, only mentioned
+    assert refs["2717/LĐTBXH-PC"].role == "mentions"
+    assert refs["30-CT/TU"].ref_date == dt.date(2023, 8, 7)  # a stray space after the hyphen
+
+
+def test_an_amending_law_is_no_row(rules):
+    text = ("KẾ HOẠCH\n\nX\n\nCăn cứ Luật Nghĩa vụ quân sự ngày 19/6/2015; Luật Sửa đổi, bổ sung một số điều "
+            "của 11 Luật về quân sự, quốc phòng ngày 27/6/2025; Luật Công an nhân dân năm 2018;\n\nI. A\n")
+    titles = [r.title for r in _refs(text, rules)]
+    assert titles == ["Luật Nghĩa vụ quân sự", "Luật Công an nhân dân năm 2018"]

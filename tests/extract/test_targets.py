@@ -81,3 +81,28 @@ def test_frequency_tail_takes_the_subject_from_before(rules):
     # near-miss: a measure named after the number keeps it
     (b,) = get_target_annotations("Tạo việc làm cho ít nhất 150 lao động nữ trong năm.", rules)
     assert b.subject.startswith("lao động nữ")
+
+
+def test_signs_are_comparators(rules):
+    text = "Đến hết năm 2025: ≥ 30% doanh nghiệp ứng dụng công nghệ số; ≤5% hồ sơ trễ hạn."
+    (a, b) = get_target_annotations(text, rules)
+    assert (a.comparator, a.value, a.unit, a.year) == ("ge", 30.0, "%", 2025)
+    assert (b.comparator, b.value) == ("le", 5.0)
+
+
+def test_fact_sections_state_no_targets(rules):
+    # a damage assessment states facts; the objectives of the same plan commit
+    text = ("I. ĐÁNH GIÁ TÌNH HÌNH\n- Toàn tỉnh có hơn 200.000 nhà bị ngập.\n"
+            "II. MỤC TIÊU\n- 100% hộ bị ảnh hưởng được hỗ trợ.\n")
+    one, two = text.index("I. ĐÁNH"), text.index("II. MỤC")
+    sections = (
+        Section("d", "s1", None, "I", 1, "I", "roman", "ĐÁNH GIÁ TÌNH HÌNH", "other", one, two, one + 20),
+        Section("d", "s2", None, "II", 1, "II", "roman", "MỤC TIÊU", "objectives", two, len(text), two + 12),
+    )
+    seg = Segmented(doc=CleanDoc(doc_id="d", text=text), sections=sections, body_start=0, body_end=len(text))
+    rows = list(find_targets(seg, (), rules=rules, plan=PLAN))
+    assert [(r.path, r.value) for r in rows] == [("II", 100.0)]
+    # near-miss: a plan with no committing sections keeps what it states
+    flat = Segmented(doc=CleanDoc(doc_id="d", text=text), sections=sections[:1], body_start=0,
+                     body_end=len(text))
+    assert [r.value for r in find_targets(flat, (), rules=rules, plan=PLAN)] == [200000.0, 100.0]

@@ -1,0 +1,403 @@
+"""Agencies, second step: a list of bodies read token by token, each given its canonical name.
+
+A list splits on `;`, `,` and `và` without breaking a name that holds a comma or `và`
+(`Sở Văn hóa, Thể thao và Du lịch`, `Ủy ban nhân dân xã, phường`): the gazetteer's longest
+match wins, and an unknown body (a head word and a capitalized name) goes on over `và` when
+no other body follows it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..rules import Rules
+from .agency_tokens import DASHES, Tok, gazetteer, text_index
+from .wordseg import fold, retone
+
+# --- records ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyMention:
+    """One body named in the text: `text[char_start:char_end] == raw`."""
+
+    raw: str
+    agency: str  # canonical name
+    generic: bool
+    known: bool  # in the gazetteer (or a generic body); False -> UNKNOWN_AGENCY
+    requested: bool  # named after `Đề nghị`
+    char_start: int
+    char_end: int
+
+
+SEPARATORS = {",", ";", "và", "/"}
+_LEVEL_JOIN = {",", "và", "/"}
+_LOWER_MAX = 6  # lower-case words inside an unknown body's name
+_NAME_END = frozenset({",", ";", ":", ")", "(", ".", "và", "/"})
+_CLAUSE_MAX = 10  # words of a relative clause kept in a generic body's name
+_CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm", "tại", "khi", "trong"}
+
+
+class AgencyText:
+    """A text's token stream with every gazetteer match, built once per text."""
+
+    def __init__(self, text: str, rules: Rules, own_place: str | None = None):
+        self.text = text
+        self.g = g = gazetteer(rules)
+        # tokens and matches do not depend on the place name: shared by every AgencyText of TEXT
+        self.toks, self.full, self.s, self.starts, self.best = text_index(text, rules, g)
+        self.own = fold(own_place).split() if own_place else None
+        self._level_words = g.level_words
+
+    # -- helpers on stream positions --
+    def norm(self, k: int) -> str:
+        return self.s[k].norm if 0 <= k < len(self.s) else ""
+
+    def at(self, k: int, kind: str) -> tuple[int, int] | None:
+        b = self.best.get(k)
+        return b.get(kind) if b else None
+
+    def words_at(self, k: int, words: tuple[str, ...]) -> bool:
+        return all(self.norm(k + j) == w for j, w in enumerate(words))
+
+    def any_words(self, k: int, options: Sequence[tuple[str, ...]]) -> int:
+        first = self.norm(k)
+        for w in options:
+            if w[0] != first:
+                continue
+            if self.words_at(k, w):
+                return len(w)
+        return 0
+
+    def index(self, char_pos: int) -> int:
+        """First stream position at or after CHAR_POS."""
+        return bisect.bisect_left(self.starts, char_pos)
+
+    def plural_before(self, k: int) -> bool:
+        f = self.full[k]
+        return f > 0 and self.toks[f - 1].norm in self.g.plural
+
+    def body_at(self, k: int, end: int, *, after_sep: bool = False) -> tuple[str, int, int] | None:
+        """The body (or vague actor) that starts at K: (kind, end, entry) or None."""
+        if k >= end:
+            return None
+        cands = []
+        for kind in ("AG", "VAGUE", "GEN"):
+            m = self.at(k, kind)
+            if m and m[0] <= end:
+                cands.append((m[0], {"AG": 2, "VAGUE": 1, "GEN": 0}[kind], kind, m[1]))
+        if cands:
+            b, _, kind, idx = max(cands)
+            if kind == "GEN" and " ".join(t.norm for t in self.s[k:b]) in self.g.weak:
+                # `tổ chức` is also a verb: a body only after các / với / a comma
+                prev = self.full[k] - 1
+                pn = self.toks[prev].norm if prev >= 0 else ""
+                if not (self.plural_before(k) or after_sep or pn in ("với", ",", ";", "và", ":")):
+                    return None
+                if not self.plural_before(k) and self.at(b, "PRED"):  # `, tổ chức triển khai thực hiện`
+                    return None
+            return (kind, b, idx)
+        m = self.at(k, "HEAD")
+        # an unknown body is a head word and a name: `Báo Lạng Sơn`, not `Báo cáo`
+        if m and m[0] < end and self.s[k].cap and self.s[m[0]].cap and not self.s[m[0]].nl:
+            return ("HEAD", m[0], m[1])
+        return None
+
+    # -- reading a list of bodies --
+    def parse_list(self, k: int, end: int, *, bounded: bool, requested: bool = False
+                   ) -> tuple[list[AgencyMention], int, bool]:
+        """Read the bodies listed from stream position K (up to END).
+
+        bounded: the span is known to be a list (a `Cơ quan chủ trì:` line, an agency
+        heading): what is not recognized is kept as an unknown body up to the next separator.
+        Otherwise reading stops at the first word that cannot start or continue a body.
+        `Đề nghị` makes the body after it and every later body of the list `requested`.
+        Returns the mentions, the position reached and whether every item was recognized.
+        """
+        out: list[AgencyMention] = []
+        clean = True
+        first = True
+        asked = requested
+        while k < end:
+            sep_k = k
+            while k < end and self.norm(k) in SEPARATORS:
+                if self.norm(k) == ";":  # a request covers its own list, up to the semicolon
+                    requested = asked
+                k += 1
+            if k >= end:
+                break
+            raw_k = k
+            n = self.any_words(k, self.g.request)
+            if n:
+                requested = True
+            elif first:
+                n = self.any_words(k, self.g.order)
+            if n and self.norm(k + n) == ":":  # `Đề nghị: Hiệp hội Doanh nghiệp tỉnh, ...`
+                n += 1
+            k += n
+            body = self.body_at(k, end, after_sep=not first or n > 0)
+            shared = self.shared_head(k, end, requested) if body is None or body[0] == "HEAD" else None
+            if shared:  # `các Sở: Xây dựng, Tài chính, ...`
+                out.extend(shared[0])
+                k = shared[1]
+                first = False
+                if not self._continues(k, end, bounded):
+                    break
+                continue
+            if body is None and not bounded:
+                k = sep_k
+                break
+            if body is not None and body[0] == "VAGUE":
+                k = body[1]
+                first = False
+                if not self._continues(k, end, bounded):
+                    break
+                continue
+            m, k = self._item(raw_k, raw_k + n, body, end, bounded, requested)
+            first = False
+            if m is not None:
+                clean = clean and body is not None
+                out.append(m)
+            if not self._continues(k, end, bounded):
+                break
+        return out, k, clean
+
+    def _continues(self, k: int, end: int, bounded: bool) -> bool:
+        if k >= end or self.norm(k) not in SEPARATORS:
+            return False
+        if bounded:
+            return True
+        j = k
+        while j < end and self.norm(j) in SEPARATORS:
+            j += 1
+        return bool(self.any_words(j, self.g.request)) or self.body_at(j, end, after_sep=True) is not None
+
+    def _item(self, raw_k: int, k: int, body, end: int, bounded: bool, requested: bool
+              ) -> tuple[AgencyMention | None, int]:
+        """One body from K (RAW_K: where its request / order word stands)."""
+        s = self.s
+        kind = canon = level = None
+        levels: list[Tok] = []
+        place: list[Tok] = []
+        own = extended = False
+        j = name_end = k
+        if body is not None:
+            kind, j, idx = body
+            _, canon, level = self.g.entries[idx]
+            if kind == "HEAD":  # a body not in the gazetteer: its capitalized words
+                j = self._name_words(j, end)
+            if kind == "GEN":
+                j = self._generic_tail(j, end)
+            name_end = j
+            lv = self._levels(j, end)
+            levels = s[j:lv]
+            # a provincial body drops the plan's own province even without a level word
+            # (`Công ty Điện lực Đắk Lắk` in a plan of Đắk Lắk; not `Ban Quản lý Khu kinh tế Dung Quất`)
+            pl = self._place(lv, end, bare=kind == "AG" and level == "province")
+            place = s[lv:pl]
+            own = bool(place) and self.own is not None and [t.norm for t in place] == self.own
+            if place and not own and (lv == 0 or self.norm(lv - 1) not in self._level_words):
+                pl = lv
+                place = []
+            j = pl
+        if bounded:  # the rest up to the next separator belongs to this body
+            stop = j
+            while stop < end and not self.at(stop, "DROP") and not self.at(stop, "PRED"):
+                nk = self.norm(stop)
+                if nk in (";", ":", "."):
+                    break
+                if nk in (",", "và") and (self.body_at(stop + 1, end, after_sep=True) is not None
+                                         or self.any_words(stop + 1, self.g.request)):
+                    break
+                stop += 1
+            if stop > j:
+                extended = True
+                j = stop
+        if j <= k:
+            return None, max(j, raw_k + 1)
+        if extended or kind in (None, "HEAD"):
+            toks = s[k:j]
+            if own and not extended:
+                toks = toks[: len(toks) - len(place)]
+            agency = _render(toks)
+        elif kind == "GEN":
+            agency = _render(s[k:name_end] + levels + ([] if own else place))
+        else:
+            agency = canon
+            if level == "multi" and levels:
+                agency += " " + _render(levels).lower()
+            if level == "multi" and place and not own:
+                agency += " " + _render(place)
+        known = kind in ("AG", "GEN") and not (extended and kind == "AG")
+        generic = kind == "GEN"
+        after = j
+        drop = self.at(j, "DROP")
+        if drop and drop[0] <= end:
+            after = drop[0]
+        cs = s[raw_k].start
+        if raw_k == k and self.plural_before(k):
+            cs = self.toks[self.full[k] - 1].start
+        ce = s[j - 1].end
+        mention = AgencyMention(self.text[cs:ce], tidy_name(agency), generic, known, requested, cs, ce)
+        return mention, after
+
+    def shared_head(self, k: int, end: int, requested: bool) -> tuple[list[AgencyMention], int] | None:
+        """Bodies that share a head word written once: `các Sở: Xây dựng, Tài chính, Văn hóa,
+        Thể thao và Du lịch` -> Sở Xây dựng, Sở Tài chính, Sở Văn hóa, Thể thao và Du lịch."""
+        g = self.g
+        head = next((h for h in g.tail_heads if self.words_at(k, h) and self.norm(k + len(h)) == ":"), None)
+        if head is None:
+            return None
+        out: list[AgencyMention] = []
+        j = k + len(head) + 1
+        while j < end:
+            n = next((n for n in range(min(g.tail_max, end - j), 0, -1)
+                      if (head, tuple(t.norm for t in self.s[j:j + n])) in g.by_tail), 0)
+            if not n:
+                break
+            idx = g.by_tail[(head, tuple(t.norm for t in self.s[j:j + n]))]
+            cs, ce = self.s[j].start, self.s[j + n - 1].end
+            out.append(AgencyMention(self.text[cs:ce], g.entries[idx][1], False, True, requested, cs, ce))
+            j += n
+            if self.norm(j) not in SEPARATORS:
+                break
+            j += 1
+        if not out:
+            return None
+        last = self.index(out[-1].char_end)
+        return out, last
+
+    def _capitalized(self, j: int, end: int) -> int:
+        s = self.s
+        while (j < end and s[j].cap and not s[j].nl and self.body_at(j, end) is None
+               and not self.at(j, "LEVEL")):
+            j += 1
+        return j
+
+    def _name_words(self, j: int, end: int) -> int:
+        """The name of an unknown body: its capitalized words, and the lower-case words of a
+        name in sentence case (`Trung tâm Chuyển đổi số Thành phố`, `Bộ Tư lệnh Thành phố`)
+        when a capitalized word or the end of the list follows them."""
+        j = self._capitalized(j, end)
+        joined = False
+        while True:
+            x = self._lower_run(j, end)
+            if x == j:
+                break
+            j = self._capitalized(x, end)
+            # `Ban Quản lý các khu công nghệ cao và khu công nghiệp`: once, `và` and more
+            # lower-case words that are no body of their own
+            if not joined and self.norm(j) == "và" and self.body_at(j + 1, end, after_sep=True) is None:
+                y = self._lower_run(j + 1, end)
+                if y > j + 1 and self.norm(y) != "và":
+                    j, joined = self._capitalized(y, end), True
+        return j
+
+    def _lower_run(self, j: int, end: int) -> int:
+        """The lower-case words of a name in sentence case from J, if a capitalized word or the
+        end of the list follows them (else J)."""
+        s = self.s
+        x = j
+        while (x < end and x - j < _LOWER_MAX and s[x].norm.isalpha() and not s[x].cap and not s[x].nl
+               and s[x].norm not in SEPARATORS and not self.at(x, "PRED") and not self.at(x, "LEVEL")
+               and not self.at(x, "DROP") and self.body_at(x, end) is None):
+            x += 1
+        if x > j and (x >= end or (s[x].cap and not s[x].nl) or s[x].norm in _NAME_END):
+            return x
+        return j
+
+    def _generic_tail(self, j: int, end: int) -> int:
+        """What follows a generic body and belongs to it: `liên quan`, `có thẩm quyền ...`,
+        `có nạn nhân bị mua bán`, `của các cơ quan, đơn vị có liên quan`."""
+        while True:
+            if self.norm(j) == "," and self.at(j + 1, "QUAL"):  # "các sở, ngành, liên quan"
+                j += 1
+            if self.norm(j) == "có" and self.at(j + 1, "QUAL"):
+                j += 1
+            q = self.at(j, "QUAL")
+            if not q or q[0] > end:
+                break
+            j = q[0]
+        if self.norm(j) == "có" or (j > 0 and self.norm(j - 1) == "quyền"):
+            # a relative clause: up to punctuation, a predicate or `và` + another body
+            stop = j
+            while stop < end and stop - j < _CLAUSE_MAX:
+                nk = self.norm(stop)
+                if nk in _CLAUSE_STOPS or self.at(stop, "PRED") or self.at(stop, "DROP"):
+                    break
+                if nk == "và" and (self.body_at(stop + 1, end, after_sep=True)
+                                   or self.plural_before(stop + 1)):
+                    break
+                stop += 1
+            if stop - j < _CLAUSE_MAX:
+                j = stop
+        if self.norm(j) == "của":
+            nxt = self.body_at(j + 1, end, after_sep=True)
+            if nxt and nxt[0] in ("AG", "GEN"):
+                m, after = self._item(j + 1, j + 1, nxt, end, False, False)
+                if m is not None:
+                    j = self.index(m.char_end)
+        return j
+
+    def _after_request(self, k: int) -> int:
+        n = self.any_words(k, self.g.request)
+        if not n:
+            n = self.any_words(k, self.g.order)
+        return k + n
+
+    def _levels(self, k: int, end: int) -> int:
+        j = k
+        last = k
+        while j < end:
+            m = self.at(j, "LEVEL")
+            if not m or m[0] > end:
+                break
+            j = last = m[0]
+            # `tỉnh, xã` joins levels; `tỉnh, Tỉnh đoàn` starts another body
+            if (self.norm(j) in _LEVEL_JOIN and self.at(j + 1, "LEVEL")
+                    and self.body_at(j + 1, end, after_sep=True) is None):
+                j += 1
+        return last
+
+    def _place(self, k: int, end: int, *, bare: bool = False) -> int:
+        """A place name after a level word: capitalized words on the same line."""
+        if k == 0 or (not bare and self.norm(k - 1) not in self._level_words):
+            return k
+        j = k
+        while j < end and j - k < 4:
+            t = self.s[j]
+            if not t.cap or t.nl or not t.norm.isalpha() or self.body_at(j, end) or self.at(j, "LEVEL"):
+                break
+            j += 1
+        return j
+
+
+def _render(toks: Sequence[Tok]) -> str:
+    out = ""
+    for t in toks:
+        w = t.text
+        if w in DASHES:
+            w = "-"
+        if not out:
+            out = w
+        elif w in (",", ";", ".", ":", ")"):
+            out += w
+        elif out.endswith("("):
+            out += w
+        else:
+            out += " " + w
+    return out
+
+
+_LIEN_QUAN = re.compile(r"\bcó liên quan\b")
+
+
+def tidy_name(name: str) -> str:
+    name = retone(name)
+    name = re.sub(r"\s*[‐-―−–—-]\s*", " - ", name)
+    name = re.sub(r"\s+", " ", name).strip(" ,;:.")
+    name = _LIEN_QUAN.sub("liên quan", name)
+    return name[:1].upper() + name[1:]

@@ -1,0 +1,263 @@
+"""Agencies, first step: the gazetteer of rules/agencies.yaml compiled, and the token stream.
+
+The text is cut into tokens (words and punctuation, abbreviations such as `UBND` expanded in
+place); plural words `các` / `những` and dashes are left out of the stream that is matched.
+spaCy's PhraseMatcher, run on a blank Vietnamese pipeline over those tokens (the stock
+Vietnamese tokenizer wants pyvi; tokens are made here, so the plain one will do), finds
+gazetteer names, generic bodies, vague actors, level words and the phrases to drop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate, compress, repeat
+from typing import NamedTuple
+
+from ..rules import Rules
+from .wordseg import fold
+
+
+class Tok(NamedTuple):
+    """One token (a tuple: a document makes thousands and a frozen dataclass is slow to build)."""
+
+    norm: str  # folded form used for matching
+    text: str  # as rendered in a canonical name (an abbreviation gives its expansion)
+    start: int
+    end: int
+    cap: bool  # written with a capital letter
+    nl: bool  # a line break stands before it
+
+
+# --- compiled gazetteer -----------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+|[&/;,:.()\-‐-―−–—\"“”'!?…]", re.UNICODE)
+_WORD_SPLIT = re.compile("(" + _WORD.pattern + ")", re.UNICODE)
+DASHES = set("-‐‑‒–—―−")
+
+@dataclass
+class Gazetteer:
+    nlp: object
+    matcher: object
+    entries: list[tuple[str, str, str]]  # (kind, canonical name, level)
+    abbrev: dict[tuple[str, ...], tuple[str, ...]]
+    abbrev_max: int
+    plural: frozenset[str]
+    weak: frozenset[str]
+    request: tuple[tuple[str, ...], ...]
+    order: tuple[tuple[str, ...], ...]
+    fixed_words: tuple[str, ...]
+    level_words: frozenset[str] = frozenset()
+    abbrev_first: frozenset[str] = frozenset()
+    # `các Sở: Xây dựng, Tài chính`: a gazetteer name by the words after its head word
+    by_tail: dict = field(default_factory=dict)  # (head norms, tail norms) -> entry index
+    tail_max: int = 0
+    tail_heads: tuple = ()
+
+
+def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _build(rules: Rules) -> Gazetteer:
+    import spacy
+    from spacy.matcher import PhraseMatcher
+
+    data = rules["agencies"]
+    # the stock Vietnamese tokenizer wants pyvi; tokens are made here, so the plain one will do
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    abbrev: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for short, full in (data.get("abbreviations") or {}).items():
+        abbrev[tuple(t for t, _, _ in _raw_tokens(str(short)))] = tuple(str(full).split())
+    g = Gazetteer(
+        nlp=nlp, matcher=PhraseMatcher(nlp.vocab), entries=[], abbrev=abbrev,
+        abbrev_max=max((len(k) for k in abbrev), default=1), abbrev_first=frozenset(k[0] for k in abbrev),
+        plural=frozenset(fold(w) for w in data.get("plural_words") or ["các", "những"]),
+        weak=frozenset(fold(w) for w in (data.get("generic") or {}).get("weak") or []),
+        request=tuple(tuple(fold(w).split()) for w in data.get("request_words") or ["đề nghị"]),
+        order=tuple(tuple(fold(w).split()) for w in data.get("order_words") or ["giao"]),
+        fixed_words=(),
+    )
+    generic = data.get("generic") or {}
+    groups: list[tuple[str, str, str, list[str]]] = []
+    for e in data.get("agencies") or []:
+        groups.append(("AG", e["name"], e.get("level", "unknown"), [e["name"], *(e.get("aliases") or [])]))
+    for c in generic.get("compounds") or []:
+        # also written without the commas: "các cơ quan đơn vị"
+        groups.append(("GEN", c, "generic", [c, c.replace(",", "")]))
+    for h in generic.get("heads") or []:
+        groups.append(("GEN", h, "generic", [h]))
+    for q in generic.get("qualifiers") or []:
+        groups.append(("QUAL", q, "", [q]))
+    for v in data.get("vague_actors") or []:
+        groups.append(("VAGUE", v, "", [v]))
+    for d in data.get("drop_suffixes") or []:
+        groups.append(("DROP", d, "", [d]))
+    for lv in data.get("levels") or []:
+        groups.append(("LEVEL", lv, "", [lv]))
+    for h in data.get("heads") or []:
+        groups.append(("HEAD", h, "", [h]))
+    for h in (data.get("roles") or {}).get("predicates") or []:
+        groups.append(("PRED", h, "", [h]))
+    fixed = []
+    for kind, name, level, phrases in groups:
+        idx = len(g.entries)
+        g.entries.append((kind, name, level))
+        docs = []
+        seen = set()
+        for p in phrases:
+            norms = tuple(t.norm for t in _stream(tokenize(str(p), g), g))
+            if norms and norms not in seen:
+                seen.add(norms)
+                docs.append(make_doc(nlp, norms))
+        if docs:
+            g.matcher.add(str(idx), docs)
+        if kind == "AG":
+            fixed.append(name)
+    g.fixed_words = tuple(fixed)
+    heads = sorted((tuple(t.norm for t in _stream(tokenize(str(h), g), g)) for h in data.get("heads") or []),
+                   key=len, reverse=True)
+    for idx, (kind, name, _level) in enumerate(g.entries):
+        if kind != "AG":
+            continue
+        norms = tuple(t.norm for t in _stream(tokenize(name, g), g))
+        head = next((h for h in heads if norms[: len(h)] == h and len(norms) > len(h)), None)
+        if head:
+            g.by_tail.setdefault((head, norms[len(head):]), idx)
+            g.tail_max = max(g.tail_max, len(norms) - len(head))
+    g.tail_heads = tuple(sorted({h for h, _ in g.by_tail}, key=len, reverse=True))
+    g.level_words = frozenset(fold(w).split()[-1] for w in data.get("levels") or [])
+    return g
+
+
+def make_doc(nlp, norms: Sequence[str]):
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=list(norms), spaces=[True] * len(norms))
+
+
+def gazetteer(rules: Rules) -> Gazetteer:
+    return rules.compiled("agencies.gazetteer", _build)
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+
+def tokenize(text: str, g: Gazetteer) -> list[Tok]:
+    """Words and punctuation of TEXT, abbreviations expanded in place."""
+    # one split gives gaps and words alternately; their lengths give every offset, so the
+    # tokens are built by C-level maps instead of a Python loop over thousands of matches
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
+    n = len(words)
+    if not n:
+        return []
+    pos = list(accumulate(map(len, parts)))
+    starts = pos[0::2]
+    ends = pos[1::2]
+    nls = [False]  # a line break stands in the gap before the word (none before the first)
+    nls += ["\n" in gap for gap in parts[2 : 2 * n : 2]]
+    caps = [w[0].isupper() for w in words]
+    new = tuple.__new__  # Tok(...) without the Python-level __new__ of a named tuple
+    # (STARTS has one more entry, the end of the text: zip stops at the words)
+    fields = zip(map(norm_word, words), words, starts, ends, caps, nls, strict=False)
+    out = list(map(new, repeat(Tok), fields))
+    first = g.abbrev_first
+    if first.isdisjoint(words):
+        return out
+    # abbreviations: rebuild the list around each one, left to right
+    abbrev = g.abbrev
+    find = text.find
+    res: list[Tok] = []
+    prev_end = -1  # end of the last token out (-1: none yet)
+    last = 0  # raw words before LAST are done
+
+    def copy(a: int, b: int) -> None:
+        nonlocal prev_end
+        if a >= b:
+            return
+        t = out[a]
+        # after an abbreviation that expands to nothing the line break is looked for further back
+        nl = prev_end >= 0 and find("\n", prev_end, t.start) >= 0
+        res.append(t if nl == t.nl else t._replace(nl=nl))
+        res.extend(out[a + 1 : b])
+        prev_end = ends[b - 1]
+
+    for i in compress(range(n), map(first.__contains__, words)):  # the words that may open one
+        if i < last:
+            continue
+        for k in range(min(g.abbrev_max, n - i), 0, -1):
+            key = tuple(words[i : i + k])
+            # an abbreviation is one unit: no space inside a multi-token key (CT-XH, GD&ĐT)
+            if key in abbrev and all(ends[j] == starts[j + 1] for j in range(i, i + k - 1)):
+                break
+        else:
+            continue
+        copy(last, i)
+        s, e = starts[i], ends[i + k - 1]
+        nl = prev_end >= 0 and find("\n", prev_end, s) >= 0
+        for x in abbrev[key]:
+            res.append(new(Tok, (norm_word(x), x, s, e, x[:1].isupper(), nl)))
+            nl = False
+            prev_end = e
+        last = i + k
+    copy(last, n)
+    return res
+
+
+@lru_cache(maxsize=65536)
+def norm_word(t: str) -> str:
+    if t == "&":
+        return "và"
+    if t in DASHES:
+        return "-"
+    return fold(t)
+
+
+def _stream(toks: Sequence[Tok], g: Gazetteer) -> list[Tok]:
+    """The tokens that are matched: without plural words and dashes."""
+    return [t for t in toks if t.norm not in g.plural and t.norm != "-"]
+
+
+# --- the text index ---------------------------------------------------------------------
+
+_INDEX_CACHE = 16  # texts whose token index is kept (a plan's text is asked for several times)
+
+
+def text_index(text: str, rules: Rules, g: Gazetteer):
+    """(tokens, full index of each stream token, stream, stream starts, matches by position)."""
+    cache: OrderedDict = rules.compiled("agencies.index", lambda _r: OrderedDict())
+    hit = cache.get(text)
+    if hit is not None:
+        cache.move_to_end(text)
+        return hit
+    toks = tokenize(text, g)
+    # the stream, and the full-token index of each of its tokens (to look back at `các`)
+    left_out = g.plural | {"-"}
+    norms = [t.norm for t in toks]
+    full = [i for i, n in enumerate(norms) if n not in left_out]
+    s = list(map(toks.__getitem__, full))
+    starts = [t.start for t in s]
+    # best[k][kind] = (end, entry) of the longest match of KIND at stream position k
+    best: dict[int, dict[str, tuple[int, int]]] = {}
+    if s:
+        doc = make_doc(g.nlp, list(map(norms.__getitem__, full)))
+        strings = g.nlp.vocab.strings
+        entries = g.entries
+        for key, a, b in g.matcher(doc):
+            idx = int(strings[key])
+            kind = entries[idx][0]
+            at = best.get(a)
+            if at is None:
+                at = best[a] = {}
+            cur = at.get(kind)
+            if cur is None or b > cur[0]:
+                at[kind] = (b, idx)
+    out = (toks, full, s, starts, best)
+    cache[text] = out
+    if len(cache) > _INDEX_CACHE:
+        cache.popitem(last=False)
+    return out

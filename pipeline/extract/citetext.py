@@ -1,0 +1,252 @@
+"""The words of one citation: the title after a kind word (`Luật Phòng, chống mua bán người năm
+2024`), the issuer after `của`, what a numbered document is about, and the abbreviations a
+plan defines (`mua bán người (MBN)`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from ..rules import Rules
+from .fm_rules import fm_rules as _fm_rules
+from .issuer import canonical_body
+from .places import parse_place
+from .ref_rules import RefRules
+
+__all__ = ['Title', 'abbreviations', 'expand', 'read_title', 'read_issuer', 'description']
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _fold_initial(w: str) -> str:
+    import unicodedata
+
+    ch = unicodedata.normalize("NFD", w[:1].replace("Đ", "D").replace("đ", "d"))[:1]
+    return ch.upper()
+
+
+def abbreviations(flat: str, c: RefRules) -> dict[str, str]:
+    """Abbreviations the text defines: `mua bán người (MBN)` → {MBN: mua bán người}."""
+    out: dict[str, str] = {}
+    for m in c.abbr_def.finditer(flat):
+        abbr = m["abbr"]
+        before = flat[max(0, m.start() - 120):m.start()].split()
+        n = len(abbr)
+        if len(before) < n:
+            continue
+        words = before[-n:]
+        if "".join(_fold_initial(w) for w in words) == "".join(_fold_initial(ch) for ch in abbr):
+            out.setdefault(abbr, " ".join(w.strip(",;") for w in words))
+    return out
+
+
+def expand(s: str, abbrs: dict[str, str]) -> str:
+    if not abbrs:
+        return s
+    # not inside its own definition: `mua bán người (MBN)` stays as written
+    return re.sub(r"(?<![\p{L}(])(" + "|".join(map(re.escape, abbrs)) + r")(?![\p{L})])",
+                  lambda m: abbrs[m[1]], s)
+
+
+def _bare_words(words: list[str]) -> list[str]:
+    """The words as `_starts` compares them: lower case, without clause marks and quotes."""
+    return [w.lower().strip(",;.:()“”\"") for w in words]
+
+
+def _starts(bare: list[str], i: int, phrases: list[list[str]]) -> bool:
+    """True when one of PHRASES starts at word I (BARE: the words from `_bare_words`)."""
+    first = bare[i] if i < len(bare) else None
+    for p in phrases:
+        if p and p[0] != first:  # the cheap test first: most words start no phrase
+            continue
+        if bare[i:i + len(p)] == p:
+            return True
+    return False
+
+
+_PERIOD_START = re.compile(r"^(?i:giai|đoạn|định|hướng|đến|năm|tầm|nhìn|và|,|-|–|—|\d{4}[,.;]?|"
+                           r"\d{4}-\d{4}[,.;]?)$")
+
+
+# lower-case words running up to a document number: `và bản đồ số 27/2018/QH14`
+_NAMED_NUMBER = re.compile(r"(?:\s+\p{Ll}[\p{L}\p{M}]*){1,4}\s+số\s+\d")
+
+
+@dataclass
+class Title:
+    end: int
+    name: str
+    has_period: bool
+    year: str | None
+    more: int | None = None  # where a second law joined by `và` starts
+
+
+def _continues(bare_words, j: int, flat: str, toks, c: RefRules) -> bool:
+    """Word J goes on with a name: lower case, not a stop word, not a document's kind."""
+    if j >= len(toks):
+        return False
+    w = toks[j][2]
+    return (w[:1].islower() and not _starts(bare_words, j, c.title_stop)
+            and not c.kind_start.match(flat, toks[j][0]))
+
+
+def _verb_list(taken: list[str]) -> bool:
+    """The name ends in `X, y z`: a comma at most three words back, lower case after it."""
+    for k in range(len(taken) - 1, max(len(taken) - 4, -1), -1):
+        if taken[k].endswith(","):
+            return all(w[:1].islower() for w in taken[k + 1:])
+    return False
+
+
+def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None:
+    """The title after a kind word: `Phòng, chống mua bán người năm 2024`."""
+    window = flat[pos:pos + 400]
+    toks = [(m.start() + pos, m.end() + pos, m[0]) for m in _WORD.finditer(window)]
+    words = [t[2] for t in toks]
+    if not words or c.vague.match(" ".join(words[:3])):
+        return None
+    bare_words = _bare_words(words)
+    is_law = kind_word in ("Luật", "Bộ luật", "Pháp lệnh")
+    taken: list[str] = []
+    end = pos
+    has_period = False
+    year = None
+    more = None
+    i = 0
+    while i < len(toks) and len(taken) < 25:
+        lo, hi, w = toks[i]
+        bare = w.strip(",;.:“”\"")
+        low = bare.lower()
+        if w.startswith("("):
+            break
+        if taken and not has_period and _starts(bare_words, i, c.title_stop):
+            if not (low == "năm" or low == "giai"):
+                break
+        if low in ("năm",) and i + 1 < len(toks) and re.match(r"^(?:19|20)\d\d", words[i + 1]):
+            if taken and words[i - 1].lower() in ("đến", "tới"):
+                pass
+            yr = words[i + 1][:4]
+            if is_law:
+                taken += [w, yr]
+                end = toks[i + 1][0] + 4
+                year = yr
+                break
+            has_period = True
+        if low == "giai" and i + 1 < len(toks) and words[i + 1].lower().startswith("đoạn"):
+            has_period = True
+        if has_period and taken and not _PERIOD_START.match(bare or w):
+            break
+        if low == "và" and i + 1 < len(toks):
+            nxt = words[i + 1]
+            if c.kind_start.match(flat, toks[i + 1][0]):
+                break  # `Luật A và Luật B`: B is read on its own
+            if nxt[:1].isupper() and is_law:
+                inner_caps = any(t[:1].isupper() for t in taken[1:])
+                if not inner_caps:
+                    more = toks[i + 1][0]
+                    break
+            elif not has_period and not nxt[:1].isupper() and not _PERIOD_START.match(nxt) \
+                    and not (is_law and _continues(bare_words, i + 1, flat, toks, c)
+                             and _verb_list(taken)) \
+                    and not (is_law and _NAMED_NUMBER.match(flat, toks[i][1])):
+                # ... nor when the name runs on to the law's number (`Luật Đo đạc và bản đồ số
+                # 27/2018/QH14`): a number closes the name
+                # a law's name goes on closing a list of its verbs (`Luật Bảo vệ, chăm sóc và
+                # giáo dục trẻ em`), not after a whole name (`Luật Phòng, chống X và pháp luật`)
+                break
+        taken.append(w)
+        end = hi
+        if w.endswith((";", ".", ":", ")")) and not re.match(r"^\d", w):
+            end = hi - 1
+            break
+        if w.endswith(","):
+            nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+            # a law's name goes on after a comma with a lower-case word (`Luật Trật tự, an
+            # toàn giao thông đường bộ`), not with a stop word or another document (`, các`)
+            if not (nxt in c.comma_joins or (has_period and _PERIOD_START.match(nxt))
+                    or (is_law and _continues(bare_words, i + 1, flat, toks, c))):
+                end = hi - 1
+                break
+        i += 1
+    name = " ".join(taken).rstrip(",;.:) ")
+    if not name:
+        return None
+    return Title(end=end, name=name, has_period=has_period, year=year, more=more)
+
+
+def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | None, int]:
+    """The issuer phrase at pos (after `của`), canonical, and where it ends."""
+    window = flat[pos:pos + 200]
+    toks = [(m.start() + pos, m.end() + pos, m[0]) for m in _WORD.finditer(window)]
+    words = [t[2] for t in toks]
+    bare_words = _bare_words(words)
+    taken: list[str] = []
+    end = pos
+    for i, (_lo, hi, w) in enumerate(toks[:12]):
+        if w.startswith("(") and w.rstrip(",;.").endswith(")") and w.strip("(),;.").isupper():
+            end = hi  # `Ủy ban nhân dân (UBND) tỉnh`: the abbreviation is skipped
+            if w.endswith((",", ";", ".")):
+                break
+            continue
+        if taken and _starts(bare_words, i, c.issuer_stop) and not _name_goes_on(flat, toks, i, c):
+            break
+        if w.startswith("(") or re.match(r"^\d", w):
+            break
+        taken.append(w.rstrip(",;.:"))
+        end = hi if not w.endswith((",", ";", ".", ":")) else hi - 1
+        if w.endswith((",", ";", ".", ":")):
+            break
+    phrase = " ".join(taken)
+    if not phrase or not phrase[:1].isupper():
+        return None, pos
+    return _canonical_issuer(phrase, rules), end
+
+
+def _name_goes_on(flat: str, toks: list, i: int, c: RefRules) -> bool:
+    """`và` inside a body's own name (`Bộ Lao động - Thương binh và Xã hội`, `Sở Văn hóa và
+    Thể thao`): a capitalised word follows that opens neither another body (`và Sở Y tế`)
+    nor another document (`và Kế hoạch số ...`)."""
+    if toks[i][2].lower() != "và" or i + 1 >= len(toks):
+        return False
+    nxt_lo, _hi, nxt = toks[i + 1]
+    if not nxt[:1].isupper() or nxt.isupper():
+        return False
+    return not (c.issuer_head.match(flat, nxt_lo) or c.kind_start.match(flat, nxt_lo))
+
+
+def _canonical_issuer(phrase: str, rules: Rules) -> str:
+    fm = _fm_rules(rules)
+    m = fm.body_mixed.match(phrase)
+    if m and m.end() >= len(phrase.rstrip()) - 1:
+        body = canonical_body(m["body"], rules)
+        if m["level"]:
+            place = parse_place(m["level"], m["name"])
+            return f"{body} {place.text}"
+        return body
+    return phrase.replace("Uỷ", "Ủy")
+
+
+def description(flat: str, pos: int, short_name: re.Pattern | None = None) -> tuple[str, int]:
+    """What a numbered citation says the document is about, up to the end of its clause
+    or to the short name the plan gives it (`(viết tắt là Nghị quyết số 93/NQ-CP)`)."""
+    depth = 0
+    i = pos
+    limit = min(len(flat), pos + 300)
+    while i < limit:
+        ch = flat[i]
+        if ch == "(":
+            if depth == 0 and short_name is not None and short_name.match(flat, i):
+                break
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch == ";":
+            break
+        elif depth == 0 and ch == "." and (i + 1 >= len(flat) or flat[i + 1] == " "):
+            break
+        elif depth == 0 and ch == "," and re.match(r",\s+\p{Lu}", flat[i:i + 4]):
+            break
+        i += 1
+    return " ".join(flat[pos:i].split()), i

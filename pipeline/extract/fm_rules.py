@@ -1,0 +1,167 @@
+"""The front matter's rules compiled once: document kinds, number and date lines, issuing
+bodies, places, signature and closing labels (`rules/frontmatter.yaml`); and `flatten`,
+which reads markup, table bars and line breaks as spaces without moving any offset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from ..rules import Rules
+from .dates import DATE_WORDS
+from .docnumbers import DOC_NUMBER
+from .patterns import words_alternation as _alt
+
+__all__ = ['FrontmatterRules', 'fm_rules', 'flatten', 'squash', 'body_key']
+
+
+# Characters the cleaner may leave that are never part of a value: markup and table bars.
+_BLANKS = "*#|\n\r\t\u00a0_"
+
+
+# A name word: capitalised or upper case (`Nhân`, `NGHỆ`), or a ward number (`Phường 3`).
+_NAME_WORD = r"(?:\p{Lu}[\p{L}\p{M}]*|\d{1,2})"
+
+
+_NAME = rf"{_NAME_WORD}(?:[ \t\n*_|]+{_NAME_WORD}){{0,5}}"
+
+
+def flatten(text: str) -> str:
+    """The text with markup, bars and line breaks as spaces; same length, same offsets.
+
+    >>> flatten("**Số:** 12|a_b")
+    '  Số:   12 a b'
+    """
+    # one str.replace per character: each is a fast scan, where translate looks up every
+    # character of a long non-ASCII text in a table
+    for c in _BLANKS:
+        text = text.replace(c, " ")
+    return text
+
+
+def squash(s: str) -> str:
+    return " ".join(flatten(s).split())
+
+
+@dataclass(frozen=True)
+class FrontmatterRules:
+    kind_by_word: dict
+    kind_by_symbol: dict
+    kind_line: re.Pattern
+    number: re.Pattern
+    date_line: re.Pattern
+    motto: re.Pattern
+    body_alias: dict  # folded alias -> canonical
+    body_level: dict  # canonical -> level
+    body_mixed: re.Pattern  # a body followed by an optional place (any case)
+    header_body: re.Pattern  # the same in upper case, for the header block
+    author: re.Pattern
+    place_phrase: re.Pattern
+    coverage: re.Pattern
+    mode_line: re.Pattern
+    person: re.Pattern
+    recipients_label: re.Pattern
+    signer_label: re.Pattern
+    issuer_label: re.Pattern
+    opener: re.Pattern
+    authority: re.Pattern
+    place_levels: dict
+    level_words: str
+    pattern_levels: dict  # body pattern word -> level
+    title_cited: re.Pattern | None  # a cited document's kind word inside a title
+    wrapper_kinds: frozenset  # kinds that may issue an attached plan (a decision)
+    attached_kinds: frozenset  # kinds of the plan such a decision attaches
+
+
+def _compile(rules: Rules) -> FrontmatterRules:
+    fm = rules["frontmatter"]
+    kinds = fm["doc_kinds"]
+    kind_by_word = {w.upper(): k for k, spec in kinds.items() for w in spec.get("words", [])}
+    kind_by_symbol = {s.upper(): k for k, spec in kinds.items() for s in spec.get("symbols", [])}
+    labels = fm.get("labels", {})
+    levels = fm.get("place_levels", {})
+    level_words = _alt(levels, "i")
+    bodies = fm.get("issuer_bodies", {})
+    body_alias, body_level = {}, {}
+    for canon, spec in bodies.items():
+        body_level[canon] = spec.get("level", "unknown")
+        for a in [canon, *spec.get("aliases", [])]:
+            body_alias[body_key(a)] = canon
+    pattern_levels = {w: lvl for lvl, ws in fm.get("issuer_patterns", {}).items() for w in ws}
+    # `Sở Y tế`, `Bộ Công an`: the pattern word and the words of the name, up to the place
+    patterned = _alt(pattern_levels)
+    named_body = rf"{patterned}(?:[ \t\n]+(?!{level_words}\b)[\p{{L}}\p{{M}}\-,]+){{0,7}}?"
+    fixed = _alt([a for canon, spec in bodies.items() for a in [canon, *spec.get("aliases", [])]], "i")
+    body = rf"(?P<body>{fixed}|{named_body})"
+    place = rf"(?:\s*\((?:\p{{Lu}}+)\))?(?:\s+(?P<level>{level_words})(?:\s+(?P<name>{_NAME}))?)?"
+    heads = _alt(fm.get("author_heads", []), "i")
+    verbs = _alt(fm.get("author_verbs", []), "i")
+    upper_fixed = _alt([a.upper() for canon, spec in bodies.items()
+                        for a in [canon, *spec.get("aliases", [])]])
+    upper_patterned = _alt([w.upper() for w in pattern_levels])
+    upper_levels = _alt([w.upper() for w in levels])
+    # a patterned body's name runs to the place level word or the end of its line
+    # (`BAN CHỈ ĐẠO PHÒNG, CHỐNG TỘI PHẠM`); the header is read line by line (_header_lines)
+    header_body = (rf"(?<![\p{{L}}/-])(?P<body>{upper_fixed}|{upper_patterned}(?:[ \t]+(?!{upper_levels}\b)"
+                   rf"\p{{Lu}}[\p{{Lu}}\-]*,?){{0,8}})(?:[ \t\n|]+(?P<level>{upper_levels})"
+                   rf"(?:[ \t\n]+(?P<name>\p{{Lu}}+(?:[ \t]+\p{{Lu}}+){{0,4}}))?)?(?![\p{{L}}])")
+    modes = _alt([m.rstrip(".") for m in fm.get("signing_modes", [])])
+    return FrontmatterRules(
+        kind_by_word=kind_by_word,
+        kind_by_symbol=kind_by_symbol,
+        kind_line=re.compile(rf"^\s*{_alt(kind_by_word)}\s*$"),
+        number=re.compile(rf"(?<![\p{{L}}]){_alt(labels.get('number', ['Số']))}\s*[:|]\s*"
+                          rf"(?:{DOC_NUMBER}|(?P<blank>/))"),
+        date_line=re.compile(rf"(?<![\p{{L}}\p{{M}}/-])(?P<place>{_date_place(level_words)})[*_]*[ \t]*,"
+                             rf"[ \t\n]*{DATE_WORDS}"),
+        motto=re.compile(_alt(fm.get("national_header", []), "i")),
+        body_alias=body_alias,
+        body_level=body_level,
+        body_mixed=re.compile(rf"{body}{place}"),
+        header_body=re.compile(header_body),
+        # the author opens its clause: `..., UBND xã X xây dựng`, never `của Thủ tướng Chính phủ ban hành`
+        author=re.compile(rf"(?<=(?:^|[.;:,!?)\]])[ \t\n*_|]*)(?:(?P<head>{heads})\s+)?{body}{place}"
+                          rf"\s+(?:đã\s+)?{verbs}\b"),
+        place_phrase=re.compile(rf"(?P<level>{level_words})\s+(?P<name>{_NAME})"),
+        coverage=re.compile(rf"{_alt(fm.get('coverage_words', []), 'i')}\s+(?P<level>{level_words})"
+                            rf"\s+(?P<name>{_NAME})"),
+        mode_line=re.compile(rf"^(?P<mode>{modes})\.\s*(?P<rest>\S.*)$"),
+        # a name alone on its line; a footnote the cleaner joined to it (`Hồ Thị Thảo [1] Xã ...`)
+        # is not part of it
+        person=re.compile(r"^(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,5})(?:\s*\[\d{1,3}\].*)?$"),
+        recipients_label=re.compile(rf"{_alt(labels.get('recipients', ['Nơi nhận']))}\s*:?"),
+        signer_label=re.compile(rf"{_alt(labels.get('signer', ['Người ký']))}[\s|:]+"
+                                rf"(?P<name>\p{{Lu}}\p{{Ll}}*(?:[ \t]+\p{{Lu}}\p{{Ll}}*){{1,5}})"),
+        issuer_label=re.compile(rf"{_alt(labels.get('issuer', ['Cơ quan ban hành']))}[\s|:]+"
+                                rf"(?:(?P<level>{level_words})\s+)?(?P<name>{_NAME})"),
+        opener=re.compile(rf"^{_alt(fm.get('preamble_openers', []))}\b"),
+        authority=re.compile(rf"^{_alt(fm.get('authority_lines', []))}\b"),
+        place_levels={k.lower(): v for k, v in levels.items()},
+        level_words=level_words,
+        pattern_levels=pattern_levels,
+        title_cited=re.compile(rf"(?<![\p{{L}}]){_alt(fm.get('title_cited_kinds', []), 'i')}(?![\p{{L}}])")
+        if fm.get("title_cited_kinds") else None,
+        wrapper_kinds=frozenset(fm.get("attached_plan", {}).get("wrappers", [])),
+        attached_kinds=frozenset(fm.get("attached_plan", {}).get("attached", [])),
+    )
+
+
+def _date_place(level_words: str) -> str:
+    """The place before `, ngày ...`: name words, after a level word when there is one
+    (`Quận 11`, `Thành phố Hồ Chí Minh`). Upper-case words stay on one line (the place never
+    runs back into the issuer or number lines above); a name in title case may wrap once
+    between words (`Thành phố Hồ\\nChí Minh`), as table cells of web copies do."""
+    upper = r"\p{Lu}[\p{L}\p{M}]*"
+    title = r"\p{Lu}[\p{Ll}\p{M}]*"
+    one_line = rf"{upper}(?:[ ]{upper}){{0,3}}"
+    wrapped = rf"{title}(?:[ \t]*\n?[ \t]*{title}){{0,4}}"
+    return rf"(?:{level_words}[ \t]+(?:\d{{1,3}}(?!\d)|{wrapped}|{one_line})|{one_line}|{wrapped})"
+
+
+def body_key(s: str) -> str:
+    return " ".join(s.lower().replace("uỷ", "ủy").split())
+
+
+def fm_rules(rules: Rules) -> FrontmatterRules:
+    return rules.compiled("frontmatter", _compile)

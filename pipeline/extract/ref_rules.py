@@ -1,0 +1,112 @@
+"""The references' rules compiled once (`rules/references.yaml`): kind words and symbols,
+the citation patterns, role triggers and cues, title and issuer stop words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from ..rules import Rules
+from .dates import DATE_ANY
+from .docnumbers import DOC_NUMBER, PARTY_NUMBER
+from .patterns import words_alternation as _alt
+
+__all__ = ['RefRules', 'ref_rules']
+
+
+@dataclass(frozen=True)
+class RefRules:
+    numbered: re.Pattern
+    titled: re.Pattern
+    titled_spec: dict
+    kind_by_word: dict
+    kind_by_symbol: dict
+    date_after: re.Pattern
+    date_shared: re.Pattern
+    amended: re.Pattern | None
+    of_issuer: re.Pattern
+    trigger_end: re.Pattern
+    trigger_role: dict
+    own_committees: dict  # place level word -> the party committee of such a place
+    cap_trigger_end: re.Pattern
+    title_trigger: re.Pattern
+    approves_before: re.Pattern
+    approves_after: re.Pattern
+    basis_cue: re.Pattern
+    mention_cue: re.Pattern
+    norm_kinds: set
+    vague: re.Pattern
+    title_stop: list
+    comma_joins: set
+    issuer_stop: list
+    abbr_def: re.Pattern
+    not_parent_words: set  # kind words of documents that are never a plan's parent
+    not_parent_symbols: set
+    issuer_head: re.Pattern  # the words that open a body: a second issuer after `và`
+    kind_start: re.Pattern
+    short_name: re.Pattern | None = None
+
+
+def _compile(rules: Rules) -> RefRules:
+    r = rules["references"]
+    kinds = r["ref_kinds"]
+    kind_by_word = {w.lower(): k for k, spec in kinds.items() for w in spec.get("words", [])}
+    kind_by_symbol = {s.upper(): k for k, spec in kinds.items() for s in spec.get("symbols", [])}
+    words = _alt([w for spec in kinds.values() for w in spec.get("words", [])])
+    titled = r.get("titled", {})
+    roles = r.get("roles", {})
+    trigger_role = {}
+    for role in ("implements", "legal_basis", "mentions"):
+        for w in roles.get(role, []):
+            trigger_role[" ".join(w.lower().split())] = role
+    triggers = _alt(trigger_role, "i")
+    programme = _alt(roles.get("programme_words", []))
+    approves = _alt(roles.get("approves", []), "i")
+    return RefRules(
+        # `Quyết định số 33/QĐ-TTg`, `Kết luận số 132-KL/TW`, `Luật số 53/2024/QH15`, `số 68/KH-UBND`
+        numbered=re.compile(
+            # kind word and `số` in any case: a title in capitals cites `QUYẾT ĐỊNH SỐ 06/QĐ-TTG`
+            rf"(?:(?P<kind>(?i:{words}))(?:(?:\s+\p{{Ll}}[\p{{L}}\p{{M}}]*){{1,3}}\s+số\s*:?\s*"
+            rf"|\s+(?:(?i:số)\s*:?\s*)?)|(?<![\p{{L}}\d/-])(?:(?i:số)\s+)?)"
+            rf"(?:(?<![\w/-]){PARTY_NUMBER}|(?<![\w/-])(?={{1}}){DOC_NUMBER})".replace("{1}", r"\d")),
+        titled=re.compile(rf"(?<![\p{{L}}])(?P<kind>{_alt(titled)})\s+(?=\S)"),
+        titled_spec=titled,
+        kind_by_word=kind_by_word,
+        kind_by_symbol=kind_by_symbol,
+        date_after=re.compile(rf"\s*,?\s*(?:[Nn]gày\s*)?(?P<date>{DATE_ANY})"),
+        # `số 008/CĐ-UBND và số 009/CĐ-UBND ngày 19/11/2025`: one date for both
+        date_shared=re.compile(rf"\s*(?:,|\s(?:và|,))\s*(?:số\s*)?\d[\w.]*\s*[-/][\w./-]*"
+                               rf"\s*,?\s*(?:[Nn]gày\s*)?(?P<date>{DATE_ANY})"),
+        amended=re.compile(rf"(?i:{_alt(r.get('amendment_cues', []))})") if r.get("amendment_cues") else None,
+        of_issuer=re.compile(r"\s*,?\s*(?:của|do)\s+"),
+        # a citation is governed by the clause opener right before it (or by none)
+        trigger_end=re.compile(rf"(?:^|[.;:,]|\n)[\s*_|]*(?P<trig>{triggers})?[\s*_|]*(?:các\s+)?$"),
+        trigger_role=trigger_role,
+        own_committees={k.lower(): v.lower() for k, v in r.get("own_committees", {}).items()},
+        cap_trigger_end=re.compile(rf"\s(?P<trig>(?=\p{{Lu}}){triggers})[\s*_|]*(?:các\s+)?$"),
+        title_trigger=re.compile(rf"[\s*_|]*(?P<trig>{_alt(roles.get('implements', []), 'i')})\b"),
+        # `chưa ban hành Luật Quy hoạch (sửa đổi)`: a law not yet made approves nothing
+        approves_before=re.compile(rf"(?<!(?i:{_alt(roles.get('negations', []) or ['chưa'])})\s+)"
+                                   rf"(?P<verb>{approves})\s+$"),
+        approves_after=re.compile(rf"^\s*(?:về(?:\s+việc)?\s+)?{approves}\s+{programme}\b", re.I),
+        basis_cue=re.compile(rf"(?i:{_alt(roles.get('basis_cues', []))})\s+(?:\S+\s+){{0,3}}$"),
+        mention_cue=re.compile(rf"(?i:{_alt(roles.get('mention_cues', []))})"),
+        norm_kinds=set(roles.get("norm_kinds", [])),
+        vague=re.compile(rf"^(?i:{_alt(r.get('vague', []))})(?![\p{{L}}])"),
+        title_stop=sorted((w.lower().split() for w in r.get("title_stop", [])), key=len, reverse=True),
+        comma_joins={w.lower() for w in r.get("comma_joins", [])},
+        issuer_stop=sorted((w.lower().split() for w in r.get("issuer_stop", [])), key=len, reverse=True),
+        issuer_head=re.compile(rf"{_alt(r.get('issuer_heads', []))}(?![\p{{L}}])" if r.get("issuer_heads")
+                               else r"(?!)"),
+        not_parent_words={" ".join(w.lower().split()) for w in roles.get("not_parents", {}).get("words", [])},
+        not_parent_symbols={w.upper() for w in roles.get("not_parents", {}).get("symbols", [])},
+        abbr_def=re.compile(r"\((?P<abbr>\p{Lu}{2,8})\)"),
+        kind_start=re.compile(rf"{words}|{_alt(titled)}"),
+        short_name=(re.compile(rf"\(\s*(?i:{_alt(r['short_name_words'])})\b")
+                    if r.get("short_name_words") else None),
+    )
+
+
+def ref_rules(rules: Rules) -> RefRules:
+    return rules.compiled("references", _compile)

@@ -1,0 +1,266 @@
+"""Role patterns: the clause-level forms that put a body in a role, read over tokens.
+
+The words come from `roles:` in rules/agencies.yaml; RoleWords also compiles the label
+Matcher that role_labels.py runs over the agency token stream. Inside a sentence:
+- its subject (at the start, after an opening phrase, or at the start of a later sentence when
+  a predicate follows it) -> lead;
+- `Giao X` -> lead (or the role word after X), `Đề nghị X` -> requested, `phối hợp (với) X`
+  -> coordinate, `X chủ trì` / `X (cơ quan chủ trì)` -> lead, `X là cơ quan đầu mối` -> standing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..rules import Rules
+from .agencies import AgencyMention, AgencyText
+from .wordseg import fold
+
+_FOREIGN_WINDOW = 30  # characters after a body where its country may be named
+_LABEL_FILLER = 4  # words between a label's role word and its colon (`chủ trì tham mưu thực hiện:`)
+
+
+def _phrases(words) -> tuple[tuple[str, ...], ...]:
+    out = [tuple(fold(str(w)).replace(",", " ,").split()) for w in words or []]
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+class RoleWords:
+    """The role words of rules/agencies.yaml as token tuples, and the label Matcher."""
+
+    def __init__(self, rules: Rules):
+        import spacy
+        from spacy.matcher import Matcher
+
+        data = rules["agencies"]
+        roles = data.get("roles") or {}
+        self.lead = _phrases(roles.get("lead"))
+        self.coordinate = _phrases(roles.get("coordinate"))
+        self.standing = _phrases(roles.get("standing"))
+        self.standing_after = _phrases(roles.get("standing_after"))
+        self.standing_named = _phrases(roles.get("standing_named"))
+        self.report_to = _phrases(roles.get("report_to"))
+        self.collect = _phrases(roles.get("report_collect"))
+        self.via = _phrases(roles.get("report_via"))
+        self.closing_marks = tuple(str(w) for w in roles.get("closing_marks") or [])
+        self.conditions = _phrases(roles.get("conditions"))
+        self.report_verbs = _phrases(roles.get("report_verbs"))
+        self.openers = _phrases(roles.get("openers"))
+        self.not_order = frozenset(fold(w) for w in roles.get("not_order_before") or [])
+        self.foreign = tuple(fold(w) for w in (roles.get("foreign") or []))
+        self.request = _phrases(data.get("request_words"))
+        self.members = _phrases(roles.get("members"))
+        self.order = _phrases(data.get("order_words"))
+        heads = [()] + list(_phrases(roles.get("label_heads")))
+        # `(cơ quan chủ trì)` after a body: the words that may stand before the role word
+        self.paren_words = frozenset(w for h in heads for w in h) | frozenset(
+            fold(w) for w in roles.get("paren_words") or [])
+        # `..., do X chủ trì`: where a body that a role word follows may start inside a sentence
+        self.clause_openers = frozenset([",", ";", "("]) | frozenset(
+            fold(w) for w in roles.get("clause_openers") or [])
+        nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+        self.nlp = nlp
+        self.matcher = Matcher(nlp.vocab)
+        for kind in ("lead", "coordinate", "any", "head"):
+            pats = []
+            for w in _phrases(roles.get("label_" + kind)):
+                for h in heads:
+                    pat = [{"ORTH": t} for t in (*h, *w)]
+                    pat += [{"IS_ALPHA": True, "OP": "?"}] * _LABEL_FILLER
+                    pats.append([*pat, {"ORTH": ":"}])
+            if pats:
+                self.matcher.add(kind, pats)
+        # the role a label gives: `Trách nhiệm:` and `Cơ quan thực hiện:` name the leads
+        self.label_role = {"lead": "lead", "coordinate": "coordinate", "any": "lead", "head": "lead"}
+
+
+def role_words(rules: Rules) -> RoleWords:
+    return rules.compiled("assignments.role_words", RoleWords)
+
+
+# --- clauses --------------------------------------------------------------------------
+
+
+def find_words(ax: AgencyText, k: int, end: int, options) -> Iterator[tuple[int, int]]:
+    """Positions in [k, end) where one of OPTIONS (token tuples) stands: (start, after)."""
+    if not options:
+        return
+    firsts = {w[0] for w in options}  # only where an option's first word stands is it tried
+    s = ax.s
+    k = max(k, 0)
+    stop = min(end, len(s))
+    while k < stop:
+        if s[k].norm in firsts:
+            n = ax.any_words(k, options)
+            if n and k + n <= end:
+                yield k, k + n
+                k += n
+                continue
+        k += 1
+
+
+def role_after(ax: AgencyText, j: int, words: RoleWords) -> str | None:
+    """The role word right after a list: `chủ trì`, `(cơ quan chủ trì)`, `là cơ quan đầu mối`."""
+    k = j
+    while ax.norm(k) == ",":
+        k += 1
+    paren = ax.norm(k) == "("
+    if paren:
+        k += 1
+        while k < len(ax.s) and ax.norm(k) in words.paren_words:
+            k += 1
+    if ax.any_words(k, words.standing_after) or (paren and ax.any_words(k, words.standing)):
+        return "standing"
+    if ax.any_words(k, words.lead):
+        return "lead"
+    if paren and ax.any_words(k, words.coordinate):
+        return "coordinate"
+    return None
+
+
+def foreign(ax: AgencyText, m: AgencyMention, words: RoleWords) -> bool:
+    """A body of another country (`lực lượng chức năng tỉnh X (Campuchia)`): no row."""
+    after = fold(ax.text[m.char_end:m.char_end + _FOREIGN_WINDOW])
+    return any(f in after for f in words.foreign)
+
+
+def _subject_starts(ax: AgencyText, start: int, ke: int, words: RoleWords) -> list[int]:
+    """Where the subject of a sentence may stand: at START, or after an opening phrase's comma."""
+    if not ax.any_words(start, words.openers):
+        return [start]
+    cands = []
+    j = start + 1
+    while j < ke and ax.norm(j) not in (".", ";", ":") and not ax.at(j, "PRED"):
+        if ax.norm(j) == "," and ax.body_at(j + 1, ke) is not None:
+            cands.append(j + 1)
+        j += 1
+    return cands
+
+
+def _members(ax: AgencyText, j: int, ke: int, words: RoleWords) -> list[AgencyMention]:
+    """The bodies a generic body is made of, in parentheses after it in its clause:
+    `Các cơ quan tham mưu quản lý ngành (gồm các Sở: ...)`."""
+    while j < ke and ax.norm(j) not in ("(", ".", ";"):
+        j += 1
+    n = ax.any_words(j + 1, words.members) if ax.norm(j) == "(" else 0
+    if not n:
+        return []
+    k = j + 1 + n
+    while ax.norm(k) == ":":
+        k += 1
+    close = next((x for x in range(k, ke) if ax.norm(x) == ")"), ke)
+    return ax.parse_list(k, close, bounded=False)[0]
+
+
+def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
+                 ) -> tuple[list[tuple[AgencyMention, str]], list[AgencyMention]]:
+    """Roles named in the sentences of one task or intro: [(mention, role)], and the subject."""
+    out: list[tuple[AgencyMention, str]] = []
+    subject: list[AgencyMention] = []
+    taken: set[int] = set()
+    inside: set[int] = set()  # stream positions inside a body already read
+
+    def put(ms, role):
+        for m in ms:
+            if m.char_start not in taken and not foreign(ax, m, words):
+                taken.add(m.char_start)
+                inside.update(range(ax.index(m.char_start), ax.index(m.char_end)))
+                out.append((m, role))
+
+    k = ks
+    while k < ke and ax.norm(k) in ("-", "+", ".", ")", ":"):
+        k += 1
+    start = k
+    # the first sentence's subject: after an opening phrase, the list its predicate follows
+    # (`Trên cơ sở đề xuất của các sở, ngành, Sở Tài chính phối hợp ...` -> Sở Tài chính)
+    lists = []
+    for c in _subject_starts(ax, start, ke, words):
+        mentions, j, _ = ax.parse_list(c, ke, bounded=False)
+        if mentions:
+            lists.append((mentions, j))
+    if lists:
+        mentions, j = next((x for x in lists if ax.at(x[1], "PRED") or role_after(ax, x[1], words)), lists[0])
+        members = _members(ax, j, ke, words)
+        if members and all(m.generic for m in mentions):
+            mentions = members  # `Các cơ quan tham mưu (gồm các Sở: Xây dựng, Tài chính)`
+        subject = mentions
+        role = role_after(ax, j, words)
+        put(mentions, "coordinate" if role == "coordinate" else "lead")
+    # later sentences: a subject followed by a role word or a predicate
+    for k in range(start + 1, ke):
+        if ax.norm(k - 1) != "." or ax.norm(k) in (".", ",") or k in inside:
+            continue
+        mentions, j, _ = ax.parse_list(k, ke, bounded=False)
+        if mentions and not mentions[0].requested and (role_after(ax, j, words) or ax.at(j, "PRED")):
+            role = role_after(ax, j, words)
+            put(mentions, "coordinate" if role == "coordinate" else "lead")
+            subject = subject or mentions
+    # `Giao X (chủ trì / phối hợp)`, `Đề nghị X` opening a clause (not `..., đề nghị cơ quan
+    # chức năng xác minh`: a body of the plan asking another, nor `được giao`)
+    for k, _ in find_words(ax, start, ke, (*words.order, *words.request)):
+        if k > start and (ax.norm(k - 1) not in (".", ";", ":", "(") or ax.norm(k - 1) in words.not_order):
+            continue
+        mentions, j, _ = ax.parse_list(k, ke, bounded=False)
+        if not mentions:
+            continue
+        role = role_after(ax, j, words)
+        put(mentions, "coordinate" if role == "coordinate" else "lead")
+    # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
+    for k in range(start, ke):
+        if k in inside or ax.norm(k - 1) not in words.clause_openers or ax.body_at(k, ke) is None:
+            continue
+        mentions, j, _ = ax.parse_list(k, ke, bounded=False)
+        role = role_after(ax, j, words) if mentions else None
+        if role in ("lead", "coordinate"):
+            put(mentions, role)
+    # `phối hợp (với) X` anywhere
+    for _, after in find_words(ax, start, ke, words.coordinate):
+        mentions, _, _ = ax.parse_list(after, ke, bounded=False)
+        put([m for m in mentions if not any(m.char_start == s.char_start for s in subject)], "coordinate")
+    return out, subject
+
+
+def standing_in(ax: AgencyText, ks: int, ke: int, words: RoleWords,
+                found: list[tuple[AgencyMention, str]], heading: list[AgencyMention]) -> list[AgencyMention]:
+    """The bodies a sentence makes the standing body / focal point: the one before the word
+    (`Sở Tư pháp là cơ quan đầu mối`), else the ones after it (`qua đầu mối Sở Công Thương`), or
+    the body the item is listed under."""
+    for k, after in find_words(ax, ks, ke, words.standing):
+        pos = ax.s[k].start
+        before = [m for m, _ in found if m.char_end <= pos]
+        if before:
+            return [before[-1]]
+        # `qua đầu mối X`; but `cơ quan thường trực Ban Chỉ đạo` is the standing body OF it
+        if ax.any_words(k, words.standing_named):
+            named, _, _ = ax.parse_list(after, ke, bounded=False)
+            if named:
+                return named
+        if heading:
+            return heading[:1]
+    return []
+
+
+def report_collector(ax: AgencyText, ks: int, ke: int, words: RoleWords, window: int) -> AgencyMention | None:
+    """`gửi / báo cáo ... về X (...) để tổng hợp` -> X."""
+    for _, after in find_words(ax, ks, ke, words.report_to):
+        mentions, j, _ = ax.parse_list(after, ke, bounded=False)
+        if not mentions:
+            continue
+        for c, _ in find_words(ax, j, min(ke, j + window), words.collect):
+            if not any(ax.norm(x) == ";" for x in range(j, c)):
+                return mentions[0]
+            break
+    return None
+
+
+def report_via(ax: AgencyText, ks: int, ke: int, words: RoleWords, window: int) -> AgencyMention | None:
+    """`báo cáo UBND tỉnh (qua Sở Tư pháp)` -> Sở Tư pháp: reports reach the issuer through it."""
+    for k, after in find_words(ax, ks, ke, words.via):
+        if ax.norm(k - 1) != "(":
+            continue
+        if not any(True for _ in find_words(ax, max(ks, k - window), k, words.report_verbs)):
+            continue
+        mentions, _, _ = ax.parse_list(after, ke, bounded=False)
+        if mentions:
+            return mentions[0]
+    return None

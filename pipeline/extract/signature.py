@@ -1,0 +1,77 @@
+"""The closing block: the signer (mode, title, name) and the recipients under `Nơi nhận`."""
+
+from __future__ import annotations
+
+import regex as re
+
+from .fm_rules import FrontmatterRules
+from .headerblock import is_upper, text_lines
+
+__all__ = ['signature', 'last_match', 'closing_recipients']
+
+# a title in capitals and a name glued together when a copy lost the line break between them
+_GLUED = re.compile(r"^(?P<title>[\p{Lu} ]+?)(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,5})$")
+
+
+def signature(text: str, flat: str, front_end: int, close: int | None, c: FrontmatterRules):
+    """(signing_mode, signer_title, signer_name) from the signature block."""
+    lines = list(text_lines(text, front_end, len(text)))
+    modes = [i for i, (_lo, _hi, line) in enumerate(lines) if c.mode_line.match(line)]
+    if not modes:
+        return None, None, None
+    later = [i for i in modes if close is not None and lines[i][0] >= close - 300]
+    first = later[0] if later else modes[0]
+    mode = c.mode_line.match(lines[first][2])["mode"] + "."
+    block: list[str] = []
+    name = None
+    for _lo, _hi, line in lines[first + 1:first + 12]:
+        line = " ".join(line.split())
+        if line.startswith(("-", "+", "•")):
+            continue  # a recipient interleaved by a two-column layout
+        m = c.mode_line.match(line)
+        if m:
+            mode = m["mode"] + "."
+            block.append(m["rest"])
+            continue
+        pm = c.person.match(line)
+        if pm:
+            name = pm["name"]
+            break
+        if is_upper(line):
+            block.append(line)
+            continue
+        gm = _GLUED.match(line)
+        if gm and is_upper(gm["title"]):  # `PHÓ CHỦ TỊCHSơn Thị Ánh Hồng`: a lost line break
+            block.append(gm["title"].strip())
+            name = gm["name"]
+            break
+        if line.strip("()[]").lower() in ("đã ký", "ký", "đã ký và đóng dấu", "ký, đóng dấu"):
+            continue
+        break
+    title = block[-1] if (name and block) else None
+    return mode, title, name
+
+
+def last_match(it):
+    last = None
+    for last in it:  # noqa: B007 - only the last one is wanted
+        pass
+    return last
+
+
+def closing_recipients(text: str, flat: str, start: int,
+                       c: FrontmatterRules) -> tuple[int | None, tuple[str, ...]]:
+    m = last_match(c.recipients_label.finditer(flat, start))
+    if m is None:
+        return None, ()
+    out: list[str] = []
+    for _lo, _hi, line in text_lines(text, m.end(), len(text)):
+        line = " ".join(line.split())
+        if not line.startswith(("-", "+", "•")):
+            if out or c.mode_line.match(line):
+                break
+            continue
+        item = line.lstrip("-+• ").rstrip(" ;.,").strip(" *")
+        if item:
+            out.append(item)
+    return m.start(), tuple(out)

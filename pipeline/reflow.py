@@ -1,0 +1,225 @@
+"""Reflow: hard-wrapped lines joined back into paragraphs and headings.
+
+A line joins the one before it when it continues it (starts lower case, or the line before
+ends inside a phrase, or the document is hard-wrapped at a fixed width and the line before
+fills it). Marker lines (``I.``, ``1.``, ``a)``, ``-``), closing lines (``Nơi nhận``, ``TM.``)
+and lines after a sentence end never join, so headings stay on their own line. Where the
+document separates its paragraphs by blank lines, a blank line always ends a paragraph and a
+single line break inside one is a wrap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_BULLET_RX = re.compile(r"[-+•–—]\s")
+_SENTENCE_END_RX = re.compile(r"(?:[.!?]|\./\.)[\"'”’)\]*_]*$")
+_CLAUSE_END_RX = re.compile(r"[;:][\"'”’)\]*_]*$")
+_YEAR_RANGE_RX = re.compile(r"^[-–]\s*\d{4}\b")
+_LEADING_PUNCT_RX = re.compile(r"^[\"'“”‘’(\[*_…]+")
+
+
+@dataclass(frozen=True)
+class ReflowRules:
+    hard_words: frozenset[str]  # a line ending with one of these goes on
+    soft_words: tuple[str, ...]  # ... unless the next line is a one-line heading
+    number_words: tuple[str, ...]  # a line ending with one of these takes the number after it
+    item_start: re.Pattern  # a line that starts an item (pipeline/markers.py)
+    tight_marker: re.Pattern  # a marker glued to its text: `1.Tổ chức`
+    bare_marker: re.Pattern  # a marker on a line of its own: `1.`
+    closing_start: re.Pattern | None  # a line that opens the closing block (Nơi nhận, TM.)
+    field_start: re.Pattern | None = None  # a labelled field line (pipeline/fields.py)
+    sentence_start: re.Pattern | None = None  # `Căn cứ`, `Xét đề nghị`: a sentence begins
+    date_line: re.Pattern | None = None  # a date line ("Hòa, ngày 17 tháng 08"): a place wrapped
+    # before it ("Khánh") joins it
+
+
+
+
+def _closing(cr: ReflowRules, s: str) -> bool:
+    return cr.closing_start is not None and cr.closing_start.match(s) is not None
+
+
+def _tight_marker(s: str, cr: ReflowRules) -> bool:
+    """A marker glued to its text: "1.Tổ chức", "I.MỤC TIÊU"."""
+    m = cr.tight_marker.match(s)
+    return m is not None and m.group(1).isupper()
+
+
+def _first_letter(s: str) -> str:
+    s = _LEADING_PUNCT_RX.sub("", s)
+    return s[:1]
+
+
+def _is_caps(s: str) -> bool:
+    letters = [c for c in s[:40] if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _wrap_width(lines: list[tuple[str, list[int], bool]]) -> int | None:
+    """The fixed width a hard-wrapped (PDF) text is broken at, or None when it is not."""
+    lens = sorted(len(s) for s, _, _ in lines if len(s) >= 15)
+    if len(lens) < 8:
+        return None
+    w = lens[int(0.8 * (len(lens) - 1))]
+    if w > 200:
+        return None
+    near = sum(1 for n in lens if 0.75 * w <= n <= 1.1 * w)
+    return w if near >= 0.5 * len(lens) else None
+
+
+def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr: ReflowRules,
+           blank: bool = False) -> bool:
+    """Does line `nxt` continue the paragraph `buf` (whose last visual line is `last`)?"""
+    if cr.bare_marker.fullmatch(buf) and not (cr.item_start.match(nxt) or _tight_marker(nxt, cr)):
+        return True  # a marker on a line of its own ("1." / "Mục tiêu:"): its text follows
+    if nxt[:1].isdigit() and not blank and not _is_caps(buf) \
+            and _ends_with_word(buf.lower(), cr.number_words):
+        return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
+    if cr.item_start.match(nxt) or _closing(cr, nxt) or _tight_marker(nxt, cr):
+        return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
+    if _SENTENCE_END_RX.search(buf):
+        return False
+    first = _first_letter(nxt)
+    if not first:
+        return False
+    if nxt.startswith("(") and _is_caps(buf):
+        return False  # "PHÓ CHỦ TỊCH" / "(đã ký)"
+    # a one-line numbered heading ("2. Công an xã") is not continued by a capitalised line;
+    # a bullet line is a paragraph, and goes on where the text says so
+    heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not _BULLET_RX.match(buf)
+    clause_end = _CLAUSE_END_RX.search(buf) is not None
+    if first.islower():
+        return True
+    if first.isdigit():
+        return not clause_end
+    if clause_end:
+        return False
+    words = buf.rstrip("*_”\"')").split()
+    last_word = words[-1].lower() if words else ""
+    if buf.endswith(",") or last_word in cr.hard_words:
+        return True
+    # a lone capitalised word split off its name: "ỦY" / "BAN NHÂN DÂN", "CỘNG" / "HÒA XÃ HỘI"
+    if len(words) == 1 and _is_caps(buf) and _is_caps(nxt) and len(buf) <= 6:
+        return True
+    # a place name wrapped before its date line: "Khánh" / "Hòa, ngày 17 tháng 08"
+    if len(words) <= 2 and buf[:1].isupper() and buf.replace(" ", "").isalpha() \
+            and not _is_caps(buf) and cr.date_line is not None and cr.date_line.match(nxt):
+        return True
+    # an upper-case heading wrapped before its last word: "I. MỤC TIÊU, CHỈ" / "TIÊU"
+    if heading_line and _is_caps(buf) and nxt.isalpha() and nxt.isupper():
+        return True
+    # (a marker line that fills a fixed-width text's line is a wrapped sentence, not a heading)
+    fills = width is not None and 0.8 * width <= len(last) <= 1.15 * width
+    if (heading_line and not fills) or _is_caps(nxt):
+        return False
+    if _is_caps(last):
+        return False  # an upper-case title line is not continued by a sentence ("... TỈNH" / "Thực hiện")
+    if _ends_with_word(buf.lower(), cr.soft_words):
+        return True
+    # a fixed-width text: a line that fills the width goes on
+    return width is not None and 0.8 * width <= len(last) <= 1.15 * width and not _is_caps(buf)
+
+
+def _ends_with_word(low: str, words: Sequence[str]) -> bool:
+    return any(low.endswith(" " + w) or low == w for w in words)
+
+
+def _blank_separated(lines: list[tuple[str, list[int], bool]]) -> bool:
+    """Paragraphs are separated by blank lines and wrapped inside (a converted web page):
+    most lines that end a sentence are followed by a blank line, most that do not are not."""
+    ends = ends_blank = wraps = wraps_blank = 0
+    for (s, _, _), (nxt, _, hard) in zip(lines, lines[1:], strict=False):
+        if not s or hard:
+            continue
+        if _SENTENCE_END_RX.search(s) or _CLAUSE_END_RX.search(s):
+            ends += 1
+            ends_blank += not nxt
+        else:
+            wraps += 1
+            wraps_blank += not nxt
+    return ends >= 5 and wraps >= 5 and ends_blank >= 0.6 * ends and wraps_blank <= 0.5 * wraps
+
+
+_TAIL = 200  # characters at each end of a paragraph that a join looks at
+_NUMBER_MARKER_RX = re.compile(r"\d{1,2}(?:\.\d{1,2})*[.)]\s")
+
+
+def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int | None,
+                     cr: ReflowRules, blank: bool) -> bool:
+    """`_joins` where blank lines separate paragraphs: a blank line always ends one; without
+    one, a line also goes on where a wrapped sentence put a number first (`... cấp độ` /
+    `1. Cấp ngay ...`) and where an upper-case heading wraps (`II. MỤC TIÊU` / `CHỦ YẾU`)."""
+    if blank:
+        return cr.bare_marker.fullmatch(buf) is not None and not (
+            cr.item_start.match(nxt) or _tight_marker(nxt, cr))
+    if _joins(buf, buf_lines, last, nxt, width, cr):
+        return True
+    if _closing(cr, nxt) or _closing(cr, buf) or _SENTENCE_END_RX.search(buf):
+        return False
+    if _CLAUSE_END_RX.search(buf):  # `- Giai đoạn 48-72 giờ:` / `Tổ chức bếp ăn ...`: a label and its text
+        return buf.rstrip("*_ ").endswith(":") and not (
+            cr.item_start.match(nxt) or _tight_marker(nxt, cr) or _is_caps(nxt))
+    heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not _BULLET_RX.match(buf)
+    if _is_caps(last):
+        return heading_line and _is_caps(nxt) and not cr.item_start.match(nxt)
+    if _BULLET_RX.match(nxt) and _first_letter(nxt[2:].lstrip()).islower():
+        return True  # `... sản xuất` / `- quản lý - tiêu thụ`: a dash inside a wrapped sentence
+    if cr.item_start.match(nxt) or _tight_marker(nxt, cr):
+        long_line = len(last) >= (0.8 * width if width else 50)
+        return long_line and _NUMBER_MARKER_RX.match(nxt) is not None and not cr.bare_marker.fullmatch(buf)
+    # a line break inside a paragraph: `1. Giao Sở` / `Nông nghiệp và Môi trường là ...`; not
+    # before a sentence's opening words (`Căn cứ ...` after a preamble line without its `;`)
+    return not _is_caps(nxt) and not (cr.field_start is not None and cr.field_start.match(nxt)) \
+        and not (cr.sentence_start is not None and cr.sentence_start.match(nxt))
+
+
+def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[str, list[int]]:
+    width = _wrap_width(lines)
+    paragraphs = _blank_separated(lines)
+    out: list[str] = []
+    oo: list[int] = []
+    buf: list[str] = []
+    bo: list[int] = []
+    para = ""  # "".join(buf), kept up to date (joining it again per line is quadratic)
+    buf_lines = 0
+    last = ""
+    blank = False  # a blank line since the last text line
+    nl_at = 0  # raw offset of the line break before the current line
+
+    def flush() -> None:
+        out.append("".join(buf))
+        oo.extend(bo)
+
+    for s, o, hard in lines:
+        if not s:
+            blank = True
+            continue
+        # only the paragraph's ends matter to a join: looking at them keeps reflow linear
+        view = para if len(para) <= 2 * _TAIL else para[:_TAIL] + " " + para[-_TAIL:]
+        if buf and not hard and (
+            _joins_paragraph(view, buf_lines, last, s, width, cr, blank) if paragraphs
+            else _joins(view, buf_lines, last, s, width, cr, blank)
+        ):
+            buf.append(" ")
+            bo.append(nl_at)
+            buf.append(s)
+            bo.extend(o)
+            para += " " + s
+            buf_lines += 1
+        else:
+            if buf:
+                flush()
+                sep = "\n\n" if blank else "\n"
+                out.append(sep)
+                oo.extend([nl_at] * len(sep))
+            buf, bo, buf_lines, para = [s], list(o), 1, s
+        last = s
+        blank = False
+        nl_at = o[-1] if o else nl_at
+    if buf:
+        flush()
+    return "".join(out), oo
+

@@ -1,0 +1,123 @@
+"""The kind of a section (purpose, objectives, tasks, assignment, budget, organization,
+reporting, other): from its heading words first, then from what its items say.
+
+- A top-level section takes the kind whose word occurs EARLIEST in its heading (rules/
+  headings.yaml ``section_kinds``): ``NHIỆM VỤ, GIẢI PHÁP VÀ PHÂN CÔNG`` → tasks.
+- A numbered or lettered child inherits its parent's kind unless one of a kind's
+  ``child_words`` stands among the first words of its heading (``2. Chế độ báo cáo`` →
+  reporting, ``8. Phương án huy động kinh phí`` → budget). A bullet item always inherits: its
+  text is a sentence, not a title (``- Phân công trách nhiệm cụ thể ...`` under ``Yêu cầu``
+  stays a requirement).
+- A section whose heading words say nothing (``other``) takes the kind ``tasks`` when most of
+  its items open with an action verb (``action_verbs``), after a short label such as ``Giai
+  đoạn 48-72 giờ:``; its children follow. Purpose, objectives and budget never do.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .rules import Rules
+
+_CHILD_WORD_WINDOW = 4  # a child word counts after at most this many words of a heading
+_STAY_OUT = frozenset({"purpose", "objectives"})  # their items are never tasks (CONTRACT)
+_TITLE_MAX_WORDS = 10  # a longer heading is a sentence
+_LABEL_MAX_WORDS = 8  # `Giai đoạn khẩn cấp (0-48 giờ):` before the item's own text
+_LABEL_RX = re.compile(r"^([^:;.]{1,80}?):\s*")
+
+
+def norm(s: str) -> str:
+    s = unicodedata.normalize("NFC", s).lower()
+    s = re.sub(r"[*#_`\\]", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+@dataclass(frozen=True)
+class KindRules:
+    kinds: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # kind, words, child_words
+    default_kind: str
+    word_rx: re.Pattern | None
+    verbs_rx: re.Pattern | None
+    action_share: float
+    appendix_kind: str
+
+
+def _build(rules: Rules) -> KindRules:
+    data = rules["headings"] or {}
+    kinds = tuple(
+        (k["kind"], tuple(norm(w) for w in k.get("words") or []),
+         tuple(norm(w) for w in k.get("child_words") or []))
+        for k in data.get("section_kinds") or []
+    )
+    words = sorted({w for _, ws, _ in kinds for w in ws}, key=len, reverse=True)
+    verbs = sorted({norm(v) for v in data.get("action_verbs") or []}, key=len, reverse=True)
+    return KindRules(
+        kinds=kinds,
+        default_kind=data.get("default_kind") or "other",
+        word_rx=(re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+                 if words else None),
+        verbs_rx=re.compile(r"^(?:" + "|".join(re.escape(v) for v in verbs) + r")(?!\w)") if verbs else None,
+        action_share=float(data.get("action_share") or 0.5),
+        appendix_kind=data.get("appendix_kind") or "tasks",
+    )
+
+
+def kind_rules(rules: Rules) -> KindRules:
+    return rules.compiled("section_kinds", _build)
+
+
+def kind_of(heading: str, parent_kind: str | None, parent_is_part: bool, bullet: bool,
+            kr: KindRules) -> str:
+    """The kind a section's heading words give it (PARENT_KIND None for a top-level one)."""
+    h = norm(heading)
+    if parent_kind is None or parent_is_part:
+        if kr.word_rx is None:
+            return kr.default_kind
+        best: tuple[int, int, str] | None = None
+        for m in kr.word_rx.finditer(h):
+            w = m.group(1)
+            for kind, words, _ in kr.kinds:
+                if w in words:
+                    key = (m.start(), -len(w), kind)
+                    if best is None or key < best:
+                        best = key
+                    break
+        return best[2] if best else kr.default_kind
+    title = len(h.split()) <= _TITLE_MAX_WORDS and not h.rstrip().endswith((".", ";"))
+    # a sentence under a purpose or an objective stays one (`b) Phân công nhiệm vụ và trách
+    # nhiệm cụ thể cho các sở ...` under `Mục đích`): only a title there changes the kind
+    if not bullet and (title or parent_kind not in _STAY_OUT):
+        # a child word opens the heading, or stands in a short title (`8. Phương án huy động
+        # kinh phí`), not in a sentence (`a) Thẩm định dự toán kinh phí thực hiện ...`)
+        window = _CHILD_WORD_WINDOW if title else 0
+        head = " ".join(h.split()[:window + 4])
+        for kind, _, child_words in kr.kinds:
+            for w in child_words:
+                i = head.find(w)
+                if i >= 0 and (i == 0 or head[i - 1] == " ") and (
+                    i + len(w) == len(head) or not head[i + len(w)].isalnum()
+                ) and len(head[:i].split()) <= window:
+                    return kind
+    return parent_kind
+
+
+def opens_with_action(text: str, kr: KindRules) -> bool:
+    """The item's text opens with an action verb, after a short label if it has one."""
+    if kr.verbs_rx is None:
+        return False
+    t = norm(text)
+    m = _LABEL_RX.match(t)
+    if m and len(m.group(1).split()) <= _LABEL_MAX_WORDS and t[m.end():]:
+        t = t[m.end():]
+    return kr.verbs_rx.match(t) is not None
+
+
+def acts(items: Sequence[str], kr: KindRules) -> bool:
+    """Most of ITEMS (the texts of a section's items), and at least two, open with an action verb."""
+    if not items:
+        return False
+    n = sum(1 for t in items if opens_with_action(t, kr))
+    return n >= kr.action_share * len(items) and n >= 2

@@ -1,0 +1,139 @@
+"""Text edits that keep, for every output character, the raw offset it came from.
+
+Cleaning rewrites the text many times; each pass goes through `sub`, which rewrites the
+per-character offset list with the text, so that the cleaned text still maps back to the raw.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+
+# A piece of output text with the raw offset of each of its characters.
+Piece = tuple[str, Sequence[int]]
+
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_CLUSTER_RX = re.compile(f"[^{_COMBINING}][{_COMBINING}]+")
+
+# --- tone placement -------------------------------------------------------------------
+_TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
+# a syllable ending in o+toned a/e or u+toned y (no final consonant): the old style
+_OLD_TONE_RX = re.compile(
+    r"(?<![\w])(\w*?)([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![\w])"
+)
+# the end of such a syllable, `quý` / `quỳ` (left alone) excepted: found without trying every word
+_OLD_TONE_END_RX = re.compile(
+    r"[uUoO](?<![qQ][uU])[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![\w])"  # the vowel first: a fast scan
+)
+_WORD_CHAR_RX = re.compile(r"\w")
+
+
+class _OldTones:
+    """The matches of _OLD_TONE_RX that change the text, in order (for `_sub`)."""
+
+    @staticmethod
+    def finditer(text: str) -> Iterator[re.Match]:
+        for end in _OLD_TONE_END_RX.finditer(text):
+            start = end.start()
+            while start > 0 and _WORD_CHAR_RX.match(text, start - 1):
+                start -= 1
+            m = _OLD_TONE_RX.match(text, start)
+            if m is not None:  # always: the word ends in the syllable end found
+                yield m
+
+
+def sub(rx: re.Pattern, repl: Callable[[re.Match, Sequence[int]], list[Piece]] | str,
+        text: str, offs: list[int]) -> tuple[str, list[int]]:
+    """re.sub that also rewrites the per-character offset list.
+
+    `repl` is a literal (every inserted character maps to the match start) or a function
+    returning pieces (text, offsets).
+    """
+    out: list[str] = []
+    oo: list[int] = []
+    pos = 0
+    for m in rx.finditer(text):
+        s, e = m.span()
+        out.append(text[pos:s])
+        oo.extend(offs[pos:s])
+        if isinstance(repl, str):
+            if repl:
+                at = offs[s] if s < len(offs) else (offs[-1] if offs else 0)
+                out.append(repl)
+                oo.extend([at] * len(repl))
+        else:
+            for piece, po in repl(m, offs):
+                out.append(piece)
+                oo.extend(po)
+        pos = e
+    if pos == 0 and not out:
+        return text, offs
+    out.append(text[pos:])
+    oo.extend(offs[pos:])
+    return "".join(out), oo
+
+
+def keep(group: int) -> Callable[[re.Match, Sequence[int]], list[Piece]]:
+    def repl(m: re.Match, offs: Sequence[int]) -> list[Piece]:
+        a, b = m.span(group)
+        return [(m.string[a:b], offs[a:b])]
+    return repl
+
+
+
+def nfc(text: str, offs: list[int]) -> tuple[str, list[int]]:
+    if unicodedata.is_normalized("NFC", text):
+        return text, offs
+
+    def repl(m: re.Match, o: Sequence[int]) -> list[Piece]:
+        s = unicodedata.normalize("NFC", m.group())
+        return [(s, [o[m.start()]] * len(s))]
+
+    text, offs = sub(_CLUSTER_RX, repl, text, offs)
+    if not unicodedata.is_normalized("NFC", text):  # singletons (Ω, Å): one char at a time
+        out: list[str] = []
+        oo: list[int] = []
+        for ch, o in zip(text, offs, strict=True):
+            n = unicodedata.normalize("NFC", ch)
+            out.append(n)
+            oo.extend([o] * len(n))
+        text, offs = "".join(out), oo
+        if not unicodedata.is_normalized("NFC", text):  # a composition across characters
+            text = unicodedata.normalize("NFC", text)
+            offs = [offs[min(i, len(offs) - 1)] for i in range(len(text))] if offs else []
+    return text, offs
+
+
+def _retone_match(m: re.Match, offs: Sequence[int]) -> list[Piece]:
+    head, first, toned = m.group(1), m.group(2), m.group(3)
+    if first in "uU" and head[-1:] in ("q", "Q"):  # quý, quỳ: the tone belongs on y
+        return [(m.group(), offs[m.start():m.end()])]
+    d = unicodedata.normalize("NFD", toned)
+    tone = "".join(c for c in d if c in _TONE_MARKS)
+    base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONE_MARKS))
+    new_first = unicodedata.normalize("NFC", first + tone)
+    return [(head + new_first + base, offs[m.start():m.end()])]
+
+
+def retone(text: str, offs: list[int]) -> tuple[str, list[int]]:
+    """Old-style tone placement to the new: `hoá` → `hóa`, `Uỷ` → `Ủy` (`quý` stays)."""
+    return sub(_OldTones, _retone_match, text, offs)
+
+
+def split_lines(text: str, offs: list[int]) -> list[tuple[str, list[int]]]:
+    lines = []
+    pos = 0
+    for part in text.split("\n"):
+        lines.append((part, offs[pos:pos + len(part)]))
+        pos += len(part) + 1
+    return lines
+
+
+def strip_line(s: str, o: list[int]) -> tuple[str, list[int]]:
+    a = len(s) - len(s.lstrip(" "))
+    b = len(s.rstrip(" "))
+    if b <= a:
+        return "", []
+    return s[a:b], o[a:b]
+
