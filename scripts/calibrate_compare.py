@@ -15,7 +15,9 @@ Each of its tasks is a mandate, and the child is the plan's task list changed on
 - other plan (label missing): the tasks of another real plan.
 
 `covered` is set to the lowest score that keeps the share of negatives scored covered at or
-under 2 % (rounded up to 0.05), `partial` to the lowest that keeps it under 10 %; the script
+under 5 % (rounded up to 0.05), `partial` to the lowest that keeps it under 10 %. (At 2 % —
+the target while the set had 160 tasks — the 448-task set asks 0.85, which leaves 22 % of the
+rewordings uncovered: the deleted-sibling negatives share their plan's wording); the script
 prints the positive rate at those thresholds. --write stores thresholds and figures in the
 `thresholds` and `calibration` blocks of rules/compare.yaml.
 """
@@ -140,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     rules = load_rules()
     s = labelled_scores(Path(args.corpus), rules)
     neg = s["deleted"] + s["group_deleted"] + s["narrowed"] + s["other_plan"]
-    covered = choose(neg, 0.02)
+    covered = choose(neg, 0.05)
     partial = choose(neg, 0.10)
     print(f"pairs: {sum(map(len, s.values()))}")
     for k, xs in s.items():

@@ -2,8 +2,9 @@
 stay put — with the parent in the store and against a catalogue, on the seeds and on a real plan.
 
 Seeds (the issue's recipe): seed 002 (Hưng Yên) numbered `25/KH-UBND` and dated, seed 001 (xã
-Nhân Lý) citing it. Real: corpus/real/312.md (Bắc Ninh, 144/KH-UBND) as the parent of a commune
-plan written here from its tasks, one task group per group of the parent.
+Nhân Lý) citing it. Real: provincial plans of corpus/real (Bắc Ninh 144/KH-UBND, Đồng Tháp 617/KH-UBND,
+Cần Thơ 160/KH-UBND and 165/KH-UBND, Hà Nội 310/KH-UBND, Đắk Lắk 0129/KH-UBND) each the parent of a
+commune plan written here from its tasks, one task group per group of the parent.
 """
 
 from pathlib import Path
@@ -20,6 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 NHAN_LY = ROOT / "corpus" / "001_b50113e3584b2743.txt"
 HUNG_YEN = ROOT / "corpus" / "002_d3aaa3c4c74050a3.txt"
 BAC_NINH = ROOT / "corpus" / "real" / "312.md"
+# real provincial plans (Kế hoạch) of different provinces and topics, each a parent here
+REAL_PARENTS = ["312.md", "302.md", "305.md", "307.md", "304.md", pytest.param("310.md", marks=pytest.mark.xfail(  # noqa: E501
+    reason="Cần Thơ's commune group (II/6) repeats for communes duties its departments' groups also carry "
+           "(carry out the Party's policies, inspect and supervise): with those groups in the child, 2 of 5 "
+           "turn missing; matching does not yet tell whose duty a generic clause is", strict=False))]
 
 _ROWS: dict[str, dict] = {}
 
@@ -167,13 +173,14 @@ def commune_plan(cat: dict, drop: str | None = None) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture(scope="module")
-def bac_ninh(tmp_path_factory):
+@pytest.fixture(scope="module", params=REAL_PARENTS)
+def bac_ninh(tmp_path_factory, request):
     rules = Rules.resolve(None)
-    tmp = tmp_path_factory.mktemp("bn")
-    parent = BAC_NINH.read_text(encoding="utf-8")
-    cat = build_catalogue(rows(tmp, rules, "parent", parent), rules=rules, name="bn-kts",
-                          source=str(BAC_NINH))
+    tmp = tmp_path_factory.mktemp("real")
+    path = ROOT / "corpus" / "real" / request.param
+    parent = path.read_text(encoding="utf-8")
+    cat = build_catalogue(rows(tmp, rules, "parent", parent), rules=rules, name=f"real-{path.stem}",
+                          source=str(path))
     groups = [g for g in cat["groups"] if len(g["tasks"]) >= 3]
     if not cat.get("source", {}).get("doc_ref") or not groups:
         pytest.skip("the task extractor finds too little of the real parent yet")
@@ -181,11 +188,15 @@ def bac_ninh(tmp_path_factory):
 
 
 def test_real_parent_group_deleted_in_the_store(tmp_path, rules, bac_ninh):
-    parent, cat, group = bac_ninh
+    parent, cat, _ = bac_ninh
     before, _, links, _ = run(tmp_path, rules, parent, commune_plan(cat))
     assert any(ln.resolved for ln in links)
+    # in the store only the parent's tasks for communes are mandates: delete the group holding most
+    covered = {m for m in before if before[m].status == "covered"}
+    group = max(cat["groups"], key=lambda g: len({t["id"] for t in g["tasks"]} & covered))
+    members = {t["id"] for t in group["tasks"]} & covered
+    assert len(members) >= 2
     after, *_ = run(tmp_path, rules, parent, commune_plan(cat, drop=group["id"]))
-    members = {t["id"] for t in group["tasks"]} & {m for m in before if before[m].status == "covered"}
     missing, others = group_check(before, after, members)
     assert missing >= 0.6
     assert len(others) <= 2, others
@@ -194,15 +205,20 @@ def test_real_parent_group_deleted_in_the_store(tmp_path, rules, bac_ninh):
 def test_real_parent_group_deleted_against_its_catalogue(tmp_path, rules, bac_ninh):
     from pipeline.compare import with_catalogue
 
-    _, cat, group = bac_ninh
+    _, cat, _ = bac_ninh
     chosen = with_catalogue(rules, _write(tmp_path, cat))
     def cov(text):
         tables = rows(tmp_path, rules, "child", text)
         res = compare_all(tables, link(tables["plans"], tables["references"], rules=chosen), rules=chosen)
         return {c.mandate_path: c for c in res.coverage}
-    before, after = cov(commune_plan(cat)), cov(commune_plan(cat, drop=group["id"]))
+    before = cov(commune_plan(cat))
     assert before and all(c.parent_doc_id is None for c in before.values())
-    members = {t["id"] for t in group["tasks"]} & {m for m in before if before[m].status == "covered"}
+    # the catalogue keeps the tasks that apply to communes: delete the group holding most of them
+    covered = {m for m in before if before[m].status == "covered"}
+    group = max(cat["groups"], key=lambda g: len({t["id"] for t in g["tasks"]} & covered))
+    members = {t["id"] for t in group["tasks"]} & covered
+    assert len(members) >= 2
+    after = cov(commune_plan(cat, drop=group["id"]))
     missing, others = group_check(before, after, members)
     assert missing >= 0.6
     assert len(others) <= 2, others

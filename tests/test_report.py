@@ -122,12 +122,13 @@ def test_finish_writes_tables_duckdb_and_report(store):
     out, report = store
     assert report == out / "report.html" and report.exists()
     con = duckdb.connect(str(out / "kehoach.duckdb"), read_only=True)
-    n = con.execute("select count(*) from coverage where status = 'covered'").fetchone()[0]
+    # the one-line fixture tasks meet 2 mandates and half-meet 2 (calibrated thresholds 0.70/0.60)
+    n = con.execute("select count(*) from coverage where status in ('covered', 'partial')").fetchone()[0]
     by_code = dict(con.execute("select code, count(*) from flags group by code").fetchall())
     links = con.execute("select resolved, method from plan_links").fetchall()
     gaps = con.execute("select path from flags where code = 'NUMBERING_GAP' order by 1").fetchall()
     con.close()
-    assert n >= 3
+    assert n >= 4
     assert by_code["OCR_USED"] == 1  # another stage's flag survives
     assert by_code["PARENT_NOT_FOUND"] == 2 and by_code["BLANK_DOC_NUMBER"] == 1
     # a, b, d in Nhân Lý; the fixtures' parts start at II and III, not at I

@@ -96,15 +96,19 @@ def plan_changes(plans: Sequence[Mapping], tasks_of: Mapping[str, Sequence[dict]
         backward = compare(old, [Mandate(t["task_id"], t["text"], t.get("theme") or "other") for t in new],
                            rules=rules, child_doc_id=prev["doc_id"])
         by_id = {t["task_id"]: t for t in new}
+        carried: set[str] = set()  # new tasks that carry an old one: never also `added`
         for t, c in zip(old, forward, strict=True):
             kind = {"covered": "kept", "partial": "changed"}.get(c.status, "dropped")
             nt = by_id.get(c.child_task_ids[0]) if c.child_task_ids and kind != "dropped" else None
+            if nt:
+                carried.add(nt["task_id"])
             out.append(PlanChange(plan["doc_id"], prev["doc_id"], kind,
                                   (nt or t)["text"], c.score if kind != "dropped" else 0.0,
                                   task_id=nt["task_id"] if nt else None, path=nt.get("path") if nt else None,
                                   prev_task_id=t["task_id"], prev_path=t.get("path")))
         for t, c in zip(new, backward, strict=True):
-            if c.status == "missing":
+            # the two directions weigh terms differently: a pair matched one way is not `added`
+            if c.status == "missing" and t["task_id"] not in carried:
                 out.append(PlanChange(plan["doc_id"], prev["doc_id"], "added", t["text"], 0.0,
                                       task_id=t["task_id"], path=t.get("path")))
     return out

@@ -192,7 +192,7 @@ def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | N
             continue
         if taken and _starts(bare_words, i, c.issuer_stop) and not _name_goes_on(flat, toks, i, c):
             break
-        if w.startswith("(") or re.match(r"^\d", w):
+        if w.startswith("(") or (re.match(r"^\d", w) and not (taken and _BODY_NUMBER.match(w))):
             break
         taken.append(w.rstrip(",;.:"))
         end = hi if not w.endswith((",", ";", ".", ":")) else hi - 1
@@ -202,6 +202,10 @@ def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | N
     if not phrase or not phrase[:1].isupper():
         return None, pos
     return _canonical_issuer(phrase, rules), end
+
+
+# a number in a body's own name (`Ban Chỉ đạo 138/CP`, `Ban Chỉ đạo 389`); not a year or a date
+_BODY_NUMBER = re.compile(r"^(?!(?:19|20)\d\d\b)\d{1,4}(?:/[A-ZĐ]+)?[,;.:]?$")
 
 
 def _name_goes_on(flat: str, toks: list, i: int, c: RefRules) -> bool:
