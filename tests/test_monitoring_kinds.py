@@ -19,6 +19,11 @@ II. PHƯƠNG PHÁP GIÁM SÁT
 III. NỘI DUNG, PHƯƠNG PHÁP THỰC HIỆN
 1. Tổ chức tập huấn cho cán bộ.
 2. Kiểm tra việc thực hiện.
+IV. NỘI DUNG THI ĐUA
+1. Chủ đề thi đua "Đoàn kết, sáng tạo, hoàn thành thắng lợi kế hoạch năm"
+2. Nội dung thi đua
+a) Đẩy mạnh cải cách hành chính.
+b) Tổ chức các phong trào thi đua.
 """
 
 
@@ -29,3 +34,5 @@ def test_described_content_is_not_tasks(rules):
     assert kinds["II/1"] == "other" and kinds["II/1/-2"] == "other"
     # a plain content heading (opening with `nội dung` alone) still holds tasks
     assert kinds["III"] == "tasks" and kinds["III/2"] == "tasks"
+    # an emulation plan's slogan names the campaign; its contents are still tasks
+    assert kinds["IV/1"] == "other" and kinds["IV/2/a"] == "tasks"
