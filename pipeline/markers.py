@@ -147,6 +147,8 @@ def parse(line: str, g: Grammar) -> Marker | None:
     if m:
         return Marker("letter", m.group(1), "letter", m.start(4), strict=m.group(2) == ")")
     m = g.bullet_rx.match(line)
+    if m and g.bullets[m.group(1)] == "star" and m.group(2).startswith("("):
+        return None  # `* (Ban hành kèm theo ...)*`: a converter's italic note, not an item
     if m:
         inner = _letter(m.group(2))
         if inner and inner.group(2) == ")":  # "- đ) ...": the dash is a converter's

@@ -43,6 +43,7 @@ class KindRules:
     verbs_rx: re.Pattern | None
     action_share: float
     appendix_kind: str
+    other_rx: re.Pattern | None  # a heading opening with one of these stays `other`
 
 
 def _build(rules: Rules) -> KindRules:
@@ -62,7 +63,20 @@ def _build(rules: Rules) -> KindRules:
         verbs_rx=re.compile(r"^(?:" + "|".join(re.escape(v) for v in verbs) + r")(?!\w)") if verbs else None,
         action_share=float(data.get("action_share") or 0.5),
         appendix_kind=data.get("appendix_kind") or "tasks",
+        other_rx=_opening_rx([w for k, ws, _ in kinds if k == (data.get("default_kind") or "other")
+                              for w in ws]),
     )
+
+
+def _opening_rx(words: list[str]) -> re.Pattern | None:
+    words = sorted(set(words), key=len, reverse=True)
+    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)") if words else None
+
+
+def names_other(heading: str, kr: KindRules) -> bool:
+    """The heading opens with a word of the default kind (`Phương pháp`, `Nội dung giám sát`):
+    its items describe, whatever verbs they open with, so they never make it `tasks`."""
+    return kr.other_rx is not None and kr.other_rx.match(norm(heading)) is not None
 
 
 def kind_rules(rules: Rules) -> KindRules:

@@ -43,7 +43,7 @@ from .fields import field_kind
 from .markers import VI_LETTERS, Grammar, Marker, grammar, roman_value
 from .records import CleanDoc, LineLayout, Section, Segmented
 from .rules import Rules, load_rules
-from .section_kinds import KindRules, acts, kind_of, kind_rules, norm
+from .section_kinds import KindRules, acts, kind_of, kind_rules, names_other, norm
 
 __all__ = ["segment"]
 
@@ -227,6 +227,8 @@ def _appendix_node(lines: list[re.Match], i: int, appendices: list[int], start: 
 def _kinds_from_items(nodes: list[_Node], kr: KindRules) -> None:
     """A section whose heading words gave no kind takes `tasks` when most of its items act."""
     for node in nodes:
+        if names_other(node.heading, kr):
+            continue  # named a description (`Phương pháp`): neither it nor its items act
         if node.kind_label != kr.default_kind or not node.children:
             _kinds_from_items(node.children, kr)
             continue
