@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import regex
 
+from .markers import roman_value
+
 _VOWELS = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
 # spacing accents OCR emits for the combining ones
 _SPACING = {"´": "\u0301", "ˊ": "\u0301", "`": "\u0300", "ˋ": "\u0300", "˜": "\u0303"}
@@ -119,15 +121,6 @@ def _roman(n: int) -> str:
     return out
 
 
-def _roman_value(s: str) -> int:
-    values = {"I": 1, "V": 5, "X": 10}
-    total = 0
-    for i, c in enumerate(s):
-        v = values[c]
-        total += -v if i + 1 < len(s) and values[s[i + 1]] > v else v
-    return total
-
-
 def fix_roman_sequence(text: str) -> str:
     """Roman section numbers repaired from their order (`I.`, `II.`, `IH.` → `III.`)."""
     previous = 0
@@ -138,7 +131,7 @@ def fix_roman_sequence(text: str) -> str:
         if not set(num) <= _ROMAN_LOOKALIKES:
             return m.group(0)
         valid = bool(_VALID_ROMAN.fullmatch(num))
-        value = _roman_value(num) if valid else None
+        value = roman_value(num) if valid else None
         expected = _roman(previous + 1)
         # a number that is no Roman numeral, or the previous one read again, when it has
         # about the length of the one that should come next
