@@ -118,6 +118,20 @@ def roman_value(s: str) -> int | None:
     return total
 
 
+_NUMERALS = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+             (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman_numeral(n: int) -> str:
+    """N as an upper-case Roman numeral (the inverse of roman_value); '' for N < 1."""
+    out = []
+    for value, letters in _NUMERALS:
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+
+
 def parse(line: str, g: Grammar) -> Marker | None:
     """The marker a (stripped) line opens with, or None."""
     m = g.part_rx.match(line)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .markers import roman_value
+from .markers import roman_numeral, roman_value
 
 _VOWELS = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
 # spacing accents OCR emits for the combining ones
@@ -113,14 +113,6 @@ def _fix_so_line(m: regex.Match) -> str:
     return f"{number}/{_HYPHEN_IN_SYMBOL.sub('-', rest.strip())}"
 
 
-def _roman(n: int) -> str:
-    out = ""
-    for value, digits in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out, n = out + digits, n - value
-    return out
-
-
 def fix_roman_sequence(text: str) -> str:
     """Roman section numbers repaired from their order (`I.`, `II.`, `IH.` → `III.`)."""
     previous = 0
@@ -132,7 +124,7 @@ def fix_roman_sequence(text: str) -> str:
             return m.group(0)
         valid = bool(_VALID_ROMAN.fullmatch(num))
         value = roman_value(num) if valid else None
-        expected = _roman(previous + 1)
+        expected = roman_numeral(previous + 1)
         # a number that is no Roman numeral, or the previous one read again, when it has
         # about the length of the one that should come next
         if (not valid or (previous and value == previous)) and abs(len(num) - len(expected)) <= 1:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..encodings import fix_legacy, from_vni, restore_case, tcvn3_chars
+from ..markers import roman_numeral
 from ..tables import is_data_table
 from .base import IngestError, Reading
 from .limits import MAX_LIST_VALUE, check_zip
@@ -358,17 +359,6 @@ def _legacy_font(name: str | None) -> tuple[str | None, bool]:
     return None, False
 
 
-_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
-          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
-
-
-def _roman(n: int) -> str:
-    out = []
-    for value, letters in _ROMAN:
-        while n >= value:
-            out.append(letters)
-            n -= value
-    return "".join(out)
 
 
 def _letter(n: int) -> str:
@@ -381,9 +371,9 @@ def _format(n: int, fmt: str) -> str:
     if n > MAX_LIST_VALUE:  # `start` of 2,000,000,000 in letters would be a 77 MB marker
         return str(n)
     if fmt == "upperRoman":
-        return _roman(n).upper()
+        return roman_numeral(n)
     if fmt == "lowerRoman":
-        return _roman(n)
+        return roman_numeral(n).lower()
     if fmt == "upperLetter":
         return _letter(n).upper()
     if fmt == "lowerLetter":
