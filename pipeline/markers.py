@@ -25,7 +25,7 @@ from functools import lru_cache
 from .rules import Rules, load_rules
 
 VI_LETTERS = "abcdđeghiklmnopqrstuvxy"
-_ROMAN_VALID_RX = re.compile(r"^(XC|L?X{0,3})(IX|IV|V?I{0,3})$")
+_ROMAN_VALID_RX = re.compile(r"^(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 _ROMAN_RX = re.compile(r"^([IVXL]{1,7})\s*(?:[.):]|\s[-–])\s*(.*)$")
