@@ -1,0 +1,156 @@
+"""What the cross-document stages derived, kept between runs (OUT/.crossdoc/).
+
+    OUT/.crossdoc/state.json          {"fingerprint": ...}: the code and rules it was made with
+    OUT/.crossdoc/plan_index.parquet  per plan: the keys other plans cite it by
+    OUT/.crossdoc/ref_index.parquet   per `implements` reference: the keys it cites
+    OUT/.crossdoc/links.parquet       per child: its PlanLinks (with the ambiguous candidates)
+    OUT/.crossdoc/coverage.parquet, localization.parquet, xflags.parquet (its cross-document
+                                      flags), pairs.parquet + plan_changes.parquet (its predecessor)
+
+Every file is keyed by a plan's doc_id (a hash of its bytes, so a changed plan is a new
+doc_id). A run rewrites the files as: old rows minus the plans recomputed or gone, plus the
+new rows, streamed (never all in memory), into a new folder that replaces the old one whole:
+a killed run leaves the previous state or none (then everything is recomputed).
+A state made by other code or rules (the fingerprint) is not used.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .crossdoc_io import StoreReader, quote, write_batches
+from .schema import arrow_schema
+
+__all__ = ["State", "STATE_DIR", "SCHEMAS", "KEYS"]
+
+STATE_DIR = ".crossdoc"
+FORMAT = 1  # of this folder; a state of another format is not used
+
+_S = pa.string()
+_INDEX = [("doc_id", _S), ("key", _S), ("number", _S), ("title_n", _S), ("issuer_n", _S), ("date", pa.date32())]
+SCHEMAS: dict[str, pa.Schema] = {
+    "plan_index": pa.schema([*_INDEX, ("issuer_g", _S)]),
+    "ref_index": pa.schema(_INDEX),
+    "links": pa.schema([("child_doc_id", _S), ("parent_ref", _S), ("parent_issuer", _S),
+                        ("parent_date", pa.date32()), ("parent_doc_id", _S), ("resolved", pa.bool_()),
+                        ("method", _S), ("candidates", pa.list_(_S))]),
+    "coverage": arrow_schema("coverage"),
+    "localization": arrow_schema("localization"),
+    "xflags": arrow_schema("flags"),
+    "pairs": pa.schema([("doc_id", _S), ("prev_doc_id", _S)]),
+    "plan_changes": arrow_schema("plan_changes"),
+}
+KEYS = {name: ("child_doc_id" if name in ("links", "coverage") else "doc_id") for name in SCHEMAS}
+
+
+class State:
+    """The state folder of one store, read through READER, rewritten by `commit`."""
+
+    def __init__(self, out_dir: Path, reader: StoreReader, fingerprint: str, *, fresh: bool = False) -> None:
+        self.out_dir = Path(out_dir)
+        self.dir = self.out_dir / STATE_DIR
+        self.reader = reader
+        self.fingerprint = fingerprint
+        self.new_dir = self.out_dir / f"{STATE_DIR}.new-{os.getpid()}"
+        self.valid = not fresh and self._usable()
+        self.drops: dict[str, set[str]] = {}
+        self.pieces: dict[str, list[Path]] = {}
+        shutil.rmtree(self.new_dir, ignore_errors=True)
+        self.new_dir.mkdir(parents=True)
+
+    def _usable(self) -> bool:
+        try:
+            meta = json.loads((self.dir / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return meta.get("format") == FORMAT and meta.get("fingerprint") == self.fingerprint and \
+            all((self.dir / f"{n}.parquet").exists() for n in SCHEMAS)
+
+    def path(self, name: str) -> Path:
+        return self.dir / f"{name}.parquet"
+
+    def scan(self, name: str) -> str:
+        """The FROM clause of a state table (an empty one when there is no usable state)."""
+        if self.valid:
+            return f"read_parquet({quote(self.path(name))}, file_row_number=true)"
+        cols = ", ".join(f'NULL::{_duck(f.type)} AS "{f.name}"' for f in SCHEMAS[name])
+        return f"(SELECT {cols}, 0::BIGINT AS file_row_number LIMIT 0)"
+
+    def rows(self, name: str, ids: Iterable[str], key: str | None = None) -> dict[str, list[dict]]:
+        """The state rows of IDS (by the table's key, or KEY), grouped by that key."""
+        ids = set(ids)
+        if not ids or not self.valid:
+            return {}
+        key = key or KEYS[name]
+        reg = self.reader.register(ids)
+        cols = ", ".join(f'"{c}"' for c in SCHEMAS[name].names)
+        t = self.reader.arrow(f'SELECT {cols} FROM {self.scan(name)} WHERE "{key}" IN (SELECT id FROM {reg}) '
+                              "ORDER BY file_row_number")
+        self.reader.con.unregister(reg)
+        out: dict[str, list[dict]] = {}
+        for r in t.to_pylist():
+            out.setdefault(r[key], []).append(r)
+        return out
+
+    def drop(self, name: str, ids: Iterable[str]) -> None:
+        """Leave the old rows of IDS out of NAME in the new state."""
+        self.drops.setdefault(name, set()).update(ids)
+
+    def add(self, name: str, rows: list[dict]) -> None:
+        """New rows of NAME, written to a piece file now (a whole run's rows never wait in memory)."""
+        if not rows:
+            return
+        piece = self.new_dir / "pieces" / f"{name}-{len(self.pieces.get(name, ())):06d}.parquet"
+        write_batches(piece, SCHEMAS[name], [pa.Table.from_pylist(rows, schema=SCHEMAS[name])])
+        self.pieces.setdefault(name, []).append(piece)
+
+    def merge(self) -> dict[str, int]:
+        """Every table of the new state: its old rows but those dropped, then the pieces; row counts."""
+        counts = {}
+        for name, schema in SCHEMAS.items():
+            reg = self.reader.register(self.drops.get(name, ()))
+            cols = ", ".join(f'"{c}"' for c in schema.names)
+            old = self.reader.stream(
+                f'SELECT {cols} FROM {self.scan(name)} WHERE "{KEYS[name]}" NOT IN (SELECT id FROM {reg}) '
+                "ORDER BY file_row_number")
+            new = (b for p in self.pieces.get(name, ()) for b in pq.ParquetFile(p).iter_batches(50_000))
+            counts[name] = write_batches(self.new_dir / f"{name}.parquet", schema, itertools.chain(old, new))
+            self.reader.con.unregister(reg)
+        shutil.rmtree(self.new_dir / "pieces", ignore_errors=True)
+        return counts
+
+    def commit(self) -> None:
+        """The new folder replaces the old one (two renames; a kill between leaves no state)."""
+        (self.new_dir / "state.json").write_text(
+            json.dumps({"format": FORMAT, "fingerprint": self.fingerprint}), encoding="utf-8")
+        old = self.out_dir / f"{STATE_DIR}.old-{os.getpid()}"
+        if self.dir.exists():
+            os.replace(self.dir, old)
+        os.replace(self.new_dir, self.dir)
+        shutil.rmtree(old, ignore_errors=True)
+        self.valid = True
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.new_dir, ignore_errors=True)
+
+
+def _duck(t: pa.DataType) -> str:
+    if pa.types.is_date32(t):
+        return "DATE"
+    if pa.types.is_boolean(t):
+        return "BOOLEAN"
+    if pa.types.is_integer(t):
+        return "BIGINT" if t.bit_width == 64 else "INTEGER"
+    if pa.types.is_floating(t):
+        return "DOUBLE"
+    if pa.types.is_list(t):
+        return "VARCHAR[]"
+    return "VARCHAR"
