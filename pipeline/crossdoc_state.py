@@ -35,7 +35,8 @@ STATE_DIR = ".crossdoc"
 FORMAT = 1  # of this folder; a state of another format is not used
 
 _S = pa.string()
-_INDEX = [("doc_id", _S), ("key", _S), ("number", _S), ("title_n", _S), ("issuer_n", _S), ("date", pa.date32())]
+_INDEX = [("doc_id", _S), ("key", _S), ("number", _S), ("title_n", _S), ("issuer_n", _S),
+          ("date", pa.date32())]
 SCHEMAS: dict[str, pa.Schema] = {
     "plan_index": pa.schema([*_INDEX, ("issuer_g", _S)]),
     "ref_index": pa.schema(_INDEX),

@@ -49,6 +49,7 @@ PLAN_COLS = ("doc_id", "doc_kind", "number", "symbol", "doc_ref", "issuer", "iss
              "province", "issue_date", "title", "period_start", "period_end")
 REF_COLS = ("doc_id", "ref_id", "number", "symbol", "doc_ref", "ref_date", "issuer", "title", "role",
             "char_start", "char_end")
+TASK_COLS = ("doc_id", "task_id", "path", "text", "theme", "char_start")
 OUT_TABLES = ("plan_links", "coverage", "localization", "plan_changes", "flags")
 
 
@@ -69,7 +70,8 @@ class CrossDocStats:
 
     def line(self) -> str:
         secs = " ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items())
-        return (f"crossdoc: {self.plans} plans, {self.new} new, {self.removed} gone, {self.relinked} relinked, "
+        return (f"crossdoc: {self.plans} plans, {self.new} new, {self.removed} gone, "
+                f"{self.relinked} relinked, "
                 f"{self.compared} compared, {self.reused} reused, {self.changes_pairs} pairs"
                 f"{' (full)' if self.full else ''}; {secs}")
 
@@ -96,7 +98,8 @@ def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False) -> 
         except BaseException:
             state.abandon()
             raise
-        _timed(stats, "write", lambda: (state.merge(), state.commit(), publish_tables(out_dir, reader, state)))
+        _timed(stats, "write", lambda: (state.merge(), state.commit(),
+                                        publish_tables(out_dir, reader, state)))
     finally:
         reader.close()
     stats.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -136,7 +139,8 @@ class _Run:
             return st
         plans, old = r.scan("plans"), self.state.scan("plan_index")
         new = _timed(st, "read", lambda: r.scalar_list(
-            f"SELECT p.doc_id FROM {plans} p ANTI JOIN {old} o ON p.doc_id = o.doc_id ORDER BY p.file_row_number"))
+            f"SELECT p.doc_id FROM {plans} p ANTI JOIN {old} o ON p.doc_id = o.doc_id "
+            "ORDER BY p.file_row_number"))
         gone = _timed(st, "read", lambda: r.scalar_list(
             f"SELECT o.doc_id FROM {old} o ANTI JOIN {plans} p ON p.doc_id = o.doc_id"))
         st.plans = r.scalar_list(f"SELECT count(*) FROM {plans}")[0]
@@ -171,8 +175,7 @@ class _Run:
         for chunk in _chunks(ids):
             for rows in self.reader.rows("plans", chunk, PLAN_COLS).values():
                 plans += [self._plan_keys(p) for p in rows]
-            for rows in self.reader.rows("references", chunk, REF_COLS, where="t.role = 'implements'").values():
-                refs += [self._ref_keys(x) for x in rows]
+            refs += [self._ref_keys(x) for x in self._implements(chunk)]
         return plans, refs
 
     def _plan_keys(self, p: dict) -> dict:
@@ -196,7 +199,8 @@ class _Run:
         con.register("new_index", pa.Table.from_pylist(new_index, schema=SCHEMAS["plan_index"]))
         gone_reg = self.reader.register(gone, "gone_ids")
         cols = ", ".join(SCHEMAS["plan_index"].names)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW index_now AS SELECT {cols} FROM {self.state.scan('plan_index')} "
+        con.execute("CREATE OR REPLACE TEMP VIEW index_now AS "
+                    f"SELECT {cols} FROM {self.state.scan('plan_index')} "
                     f"WHERE doc_id NOT IN (SELECT id FROM {gone_reg}) UNION ALL SELECT {cols} FROM new_index")
         self.index_now = "index_now"
 
@@ -216,13 +220,14 @@ class _Run:
             "AND ((r.issuer_n <> '' AND r.issuer_n = c.issuer_n) OR r.date = c.date) "
             f"UNION SELECT r.doc_id FROM {refs} r JOIN changed c ON r.number = c.number AND r.date = c.date "
             "AND r.issuer_n = c.issuer_n WHERE r.number <> '' AND r.issuer_n <> '' "
-            f"UNION SELECT r.doc_id FROM {refs} r JOIN changed c ON r.title_n = c.title_n WHERE r.title_n <> ''")
+            f"UNION SELECT r.doc_id FROM {refs} r JOIN changed c ON r.title_n = c.title_n "
+            "WHERE r.title_n <> ''")
         return set(ids) - set(gone)
 
     # --- link and compare, a chunk of plans at a time -----------------------------------
 
     def _relink_and_compare(self, ids: list[str], new: set[str]) -> int:
-        st, r = self.stats, self.reader
+        st = self.stats
         links = _timed(st, "link", lambda: self._link(ids))
         old = self.state.rows("links", [i for i in ids if i not in new])
         redo = [i for i in ids if i in new or sorted(map(_link_key, old.get(i, []))) !=
@@ -233,7 +238,8 @@ class _Run:
             return 0
         for name in ("coverage", "localization", "xflags"):
             self.state.drop(name, redo)
-        parents = {ln.parent_doc_id for i in redo for ln in links.get(i, []) if ln.resolved and ln.parent_doc_id}
+        parents = {ln.parent_doc_id for i in redo for ln in links.get(i, [])
+                   if ln.resolved and ln.parent_doc_id}
         docs = set(redo) | parents
         store = _timed(st, "read", lambda: self._store(redo, docs))
         cov, loc, flags = [], [], []
@@ -254,8 +260,7 @@ class _Run:
 
     def _link(self, ids: list[str]) -> dict[str, list[PlanLink]]:
         """The links of IDS, resolved against the plans that share a key with their references."""
-        refs = [x for rs in self.reader.rows("references", ids, REF_COLS, where="t.role = 'implements'").values()
-                for x in rs]
+        refs = self._implements(ids)
         if not refs:
             return {}
         import pyarrow as pa
@@ -272,6 +277,11 @@ class _Run:
             out.setdefault(ln.child_doc_id, []).append(ln)
         return out
 
+    def _implements(self, ids: list[str]) -> list[dict]:
+        """The `implements` references of IDS."""
+        rows = self.reader.rows("references", ids, REF_COLS, where="t.role = 'implements'")
+        return [x for rs in rows.values() for x in rs]
+
     def _store(self, children: list[str], docs: set[str]) -> Store:
         """The rows compare needs: the children's and their parents' (clean_text of those only)."""
         r = self.reader
@@ -280,7 +290,8 @@ class _Run:
         for table in ("tasks", "sections", "assignments", "references"):
             for d, rows in r.rows(table, docs if table != "references" else children).items():
                 by_doc.setdefault(d, {})[table] = rows
-        texts = {d: rs[0].get("clean_text") or "" for d, rs in r.rows("documents", docs, ["clean_text"]).items()}
+        docs_rows = r.rows("documents", docs, ["clean_text"])
+        texts = {d: rs[0].get("clean_text") or "" for d, rs in docs_rows.items()}
         order = {d: i for i, d in enumerate(children)}
         return Store(sorted((p for rs in plans.values() for p in rs), key=lambda p: order[p["doc_id"]]),
                      by_doc, texts)
@@ -321,11 +332,12 @@ class _Run:
         self.stats.changes_pairs += len(redo)
         for chunk in _chunks(redo):
             need = set(chunk) | {pairs[d] for d in chunk}
-            tasks = self.reader.rows("tasks", need, ["doc_id", "task_id", "path", "text", "theme", "char_start"])
+            tasks = self.reader.rows("tasks", need, TASK_COLS)
             rows = []
             for d in chunk:
                 prev = pairs[d]
-                rows += pair_changes(plans[prev], plans[d], tasks.get(prev, ()), tasks.get(d, ()), rules=self.rules)
+                rows += pair_changes(plans[prev], plans[d], tasks.get(prev, ()), tasks.get(d, ()),
+                                     rules=self.rules)
             self.state.add("plan_changes", records_to_rows("plan_changes", rows))
 
 
@@ -348,7 +360,7 @@ def publish_tables(out_dir: Path, reader: StoreReader, state: State) -> None:
     schema = arrow_schema("flags")
     cols = ", ".join(f'"{c}"' for c in schema.names)
     own = reader.register(OWN_CODES)
-    pieces = [reader.stream(f"SELECT {cols} FROM {reader.scan('flags')} WHERE code NOT IN (SELECT id FROM {own}) "
-                            "ORDER BY file_row_number")] if reader.has("flags") else []
+    kept = f"SELECT {cols} FROM {reader.scan('flags')} WHERE code NOT IN (SELECT id FROM {own})"
+    pieces = [reader.stream(kept + " ORDER BY file_row_number")] if reader.has("flags") else []
     pieces.append(reader.stream(f"SELECT {cols} FROM {state.scan('xflags')} ORDER BY file_row_number"))
     write_batches(out_dir / "flags.parquet", schema, itertools.chain(*pieces))

@@ -19,7 +19,8 @@ from .localization import Localization, localize, shingles
 from .mandates import TASK_SECTION_KINDS, Mandate, parent_mandates, section_chain, task_specs
 from .match import compare
 
-__all__ = ["Store", "CrossDoc", "compare_all", "compare_plan", "mandates_for", "compare_store", "coverage_and_reasons",
+__all__ = ["Store", "CrossDoc", "compare_all", "compare_plan", "mandates_for", "compare_store",
+           "coverage_and_reasons",
            "item_units", "NO_MANDATES"]
 
 NO_MANDATES = "NO_MANDATES"  # flag code: a plan checked against nothing, and why
