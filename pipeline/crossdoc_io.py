@@ -35,9 +35,11 @@ def quote(path: Path | str) -> str:
 class StoreReader:
     """One DuckDB connection over OUT_DIR's Parquet tables (and any Parquet file named)."""
 
-    def __init__(self, out_dir: Path, *, threads: int = 2, memory_mb: int = 1024) -> None:
+    def __init__(self, out_dir: Path, *, threads: int = 1, memory_mb: int = 256) -> None:
         self.out_dir = Path(out_dir)
-        self.con = duckdb.connect(config={"threads": threads, "memory_limit": f"{memory_mb}MB"})
+        # what does not fit in MEMORY_MB spills to OUT/.crossdoc.tmp (DuckDB removes its files)
+        self.con = duckdb.connect(config={"threads": threads, "memory_limit": f"{memory_mb}MB",
+                                          "temp_directory": str(self.out_dir / ".crossdoc.tmp")})
         self._n = 0
         self._cols: dict[str, set[str]] = {}
 

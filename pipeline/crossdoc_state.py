@@ -6,12 +6,14 @@
     OUT/.crossdoc/links.parquet       per child: its PlanLinks (with the ambiguous candidates)
     OUT/.crossdoc/coverage.parquet, localization.parquet, xflags.parquet (its cross-document
                                       flags), pairs.parquet + plan_changes.parquet (its predecessor)
+    OUT/.crossdoc/words.parquet       word segmentations of its texts (compare.wordmemo), kept
+                                      as long as the segmenter is the same, whatever the rules
 
 Every file is keyed by a plan's doc_id (a hash of its bytes, so a changed plan is a new
 doc_id). A run rewrites the files as: old rows minus the plans recomputed or gone, plus the
 new rows, streamed (never all in memory), into a new folder that replaces the old one whole:
 a killed run leaves the previous state or none (then everything is recomputed).
-A state made by other code or rules (the fingerprint) is not used.
+A state made by other code or rules (the fingerprint) is not used (but for words.parquet).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .compare.wordmemo import segmenter_version
 from .crossdoc_io import StoreReader, quote, write_batches
 from .schema import arrow_schema
 
@@ -48,8 +51,10 @@ SCHEMAS: dict[str, pa.Schema] = {
     "xflags": arrow_schema("flags"),
     "pairs": pa.schema([("doc_id", _S), ("prev_doc_id", _S)]),
     "plan_changes": arrow_schema("plan_changes"),
+    "words": pa.schema([("owner", _S), ("key", _S), ("words", pa.list_(_S))]),  # see compare.wordmemo
 }
-KEYS = {name: ("child_doc_id" if name in ("links", "coverage") else "doc_id") for name in SCHEMAS}
+KEYS = {name: ("child_doc_id" if name in ("links", "coverage") else "owner" if name == "words" else "doc_id")
+        for name in SCHEMAS}
 
 
 class State:
@@ -62,25 +67,34 @@ class State:
         self.fingerprint = fingerprint
         self.new_dir = self.out_dir / f"{STATE_DIR}.new-{os.getpid()}"
         self.valid = not fresh and self._usable()
+        # segmentations depend on their text and the segmenter only: kept across code and rules
+        self.words_ok = self._meta().get("segmenter") == segmenter_version() and self.path("words").exists()
         self.drops: dict[str, set[str]] = {}
         self.pieces: dict[str, list[Path]] = {}
         shutil.rmtree(self.new_dir, ignore_errors=True)
         self.new_dir.mkdir(parents=True)
 
-    def _usable(self) -> bool:
+    def _meta(self) -> dict:
         try:
-            meta = json.loads((self.dir / "state.json").read_text(encoding="utf-8"))
+            return json.loads((self.dir / "state.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return False
+            return {}
+
+    def _usable(self) -> bool:
+        meta = self._meta()
         return meta.get("format") == FORMAT and meta.get("fingerprint") == self.fingerprint and \
-            all((self.dir / f"{n}.parquet").exists() for n in SCHEMAS)
+            all((self.dir / f"{n}.parquet").exists() for n in SCHEMAS if n != "words")
+
+    def ok(self, name: str) -> bool:
+        """Whether the state's NAME can be used."""
+        return self.words_ok if name == "words" else self.valid
 
     def path(self, name: str) -> Path:
         return self.dir / f"{name}.parquet"
 
     def scan(self, name: str) -> str:
         """The FROM clause of a state table (an empty one when there is no usable state)."""
-        if self.valid:
+        if self.ok(name):
             return f"read_parquet({quote(self.path(name))}, file_row_number=true)"
         cols = ", ".join(f'NULL::{_duck(f.type)} AS "{f.name}"' for f in SCHEMAS[name])
         return f"(SELECT {cols}, 0::BIGINT AS file_row_number LIMIT 0)"
@@ -88,13 +102,32 @@ class State:
     def rows(self, name: str, ids: Iterable[str], key: str | None = None) -> dict[str, list[dict]]:
         """The state rows of IDS (by the table's key, or KEY), grouped by that key."""
         ids = set(ids)
-        if not ids or not self.valid:
+        if not ids or not self.ok(name):
             return {}
         key = key or KEYS[name]
         reg = self.reader.register(ids)
         cols = ", ".join(f'"{c}"' for c in SCHEMAS[name].names)
         t = self.reader.arrow(f'SELECT {cols} FROM {self.scan(name)} WHERE "{key}" IN (SELECT id FROM {reg}) '
                               "ORDER BY file_row_number")
+        self.reader.con.unregister(reg)
+        out: dict[str, list[dict]] = {}
+        for r in t.to_pylist():
+            out.setdefault(r[key], []).append(r)
+        return out
+
+    def added(self, name: str, ids: Iterable[str]) -> dict[str, list[dict]]:
+        """The rows of IDS this run added to NAME so far, grouped by the table's key."""
+        files = self.pieces.get(name)
+        ids = set(ids)
+        if not files or not ids:
+            return {}
+        reg = self.reader.register(ids)
+        key = KEYS[name]
+        src = ("read_parquet([" + ", ".join(quote(f) for f in files) +
+               "], filename=true, file_row_number=true)")
+        cols = ", ".join(f'"{c}"' for c in SCHEMAS[name].names)
+        t = self.reader.arrow(f'SELECT {cols} FROM {src} WHERE "{key}" IN (SELECT id FROM {reg}) '
+                              "ORDER BY filename, file_row_number")
         self.reader.con.unregister(reg)
         out: dict[str, list[dict]] = {}
         for r in t.to_pylist():
@@ -119,9 +152,11 @@ class State:
         for name, schema in SCHEMAS.items():
             reg = self.reader.register(self.drops.get(name, ()))
             cols = ", ".join(f'"{c}"' for c in schema.names)
-            old = self.reader.stream(
-                f'SELECT {cols} FROM {self.scan(name)} WHERE "{KEYS[name]}" NOT IN (SELECT id FROM {reg}) '
-                "ORDER BY file_row_number")
+            keep = f'"{KEYS[name]}" NOT IN (SELECT id FROM {reg})'
+            if name == "words" and self.reader.has("plans"):  # the words of plans still in the store
+                keep += f" AND (owner = '' OR owner IN (SELECT doc_id FROM {self.reader.scan('plans')}))"
+            old = self.reader.stream(f"SELECT {cols} FROM {self.scan(name)} WHERE {keep} "
+                                     "ORDER BY file_row_number")
             new = (b for p in self.pieces.get(name, ()) for b in pq.ParquetFile(p).iter_batches(50_000))
             counts[name] = write_batches(self.new_dir / f"{name}.parquet", schema, itertools.chain(old, new))
             self.reader.con.unregister(reg)
@@ -131,7 +166,8 @@ class State:
     def commit(self) -> None:
         """The new folder replaces the old one (two renames; a kill between leaves no state)."""
         (self.new_dir / "state.json").write_text(
-            json.dumps({"format": FORMAT, "fingerprint": self.fingerprint}), encoding="utf-8")
+            json.dumps({"format": FORMAT, "fingerprint": self.fingerprint, "segmenter": segmenter_version()}),
+            encoding="utf-8")
         old = self.out_dir / f"{STATE_DIR}.old-{os.getpid()}"
         if self.dir.exists():
             os.replace(self.dir, old)

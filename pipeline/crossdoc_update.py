@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .compare.changes import pair_changes, successions
 from .compare.store import NO_MANDATES, Store, compare_plan
+from .compare.wordmemo import WordMemo, using
 from .crossdoc_io import StoreReader, write_batches
 from .crossdoc_state import SCHEMAS, State
 from .flags import CROSS_CODES, coverage_flags, link_flags, make_flag
@@ -43,7 +44,7 @@ from .write import records_to_rows
 
 __all__ = ["CrossDocStats", "update", "CHUNK", "OWN_CODES", "crossdoc_fingerprint"]
 
-CHUNK = 1000  # plans whose rows are in memory at once
+CHUNK = 200  # plans whose rows are in memory at once
 OWN_CODES = frozenset({NO_MANDATES, "AMBIGUOUS_PARENT"}) | CROSS_CODES  # replaced by each run
 PLAN_COLS = ("doc_id", "doc_kind", "number", "symbol", "doc_ref", "issuer", "issuer_level", "locality",
              "province", "issue_date", "title", "period_start", "period_end")
@@ -65,6 +66,7 @@ class CrossDocStats:
     reused: int = 0  # plans whose rows were kept from the state
     changes_pairs: int = 0  # (earlier, later) pairs compared for plan_changes
     full: bool = False  # no usable state: everything computed
+    segmented: int = 0  # texts word-segmented (the others were segmented in an earlier run)
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
 
@@ -72,7 +74,8 @@ class CrossDocStats:
         secs = " ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items())
         return (f"crossdoc: {self.plans} plans, {self.new} new, {self.removed} gone, "
                 f"{self.relinked} relinked, "
-                f"{self.compared} compared, {self.reused} reused, {self.changes_pairs} pairs"
+                f"{self.compared} compared, {self.reused} reused, {self.changes_pairs} pairs, "
+                f"{self.segmented} texts segmented"
                 f"{' (full)' if self.full else ''}; {secs}")
 
 
@@ -94,7 +97,8 @@ def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False) -> 
     try:
         state = State(out_dir, reader, crossdoc_fingerprint(rules), fresh=full)
         try:
-            stats = _Run(reader, state, rules).run()
+            with using(WordMemo()) as memo:
+                stats = _Run(reader, state, rules, memo).run()
         except BaseException:
             state.abandon()
             raise
@@ -126,8 +130,8 @@ def _link_key(ln: dict | PlanLink) -> tuple:
 
 
 class _Run:
-    def __init__(self, reader: StoreReader, state: State, rules: Rules) -> None:
-        self.reader, self.state, self.rules = reader, state, rules
+    def __init__(self, reader: StoreReader, state: State, rules: Rules, memo: WordMemo) -> None:
+        self.reader, self.state, self.rules, self.memo = reader, state, rules, memo
         self.norms = link_norms(rules)
         self.stats = CrossDocStats(full=not state.valid)
         self.runs: dict[str, frozenset] = {}  # word runs of each source, across chunks
@@ -162,9 +166,13 @@ class _Run:
         citing = _timed(st, "link", lambda: self._citing(new_index + gone_index, gone))
         relink = list(dict.fromkeys([*new, *sorted(citing - set(new))]))
         st.relinked = len(relink)
-        compared = 0
+        redo: list[tuple[str, str]] = []  # (its first parent, plan) of each plan to compare again
         for ids in _chunks(relink):
-            compared += self._relink_and_compare(ids, set(new))
+            redo += self._relink(ids, set(new))
+        redo.sort()  # siblings side by side: a parent's rows and terms serve a whole chunk
+        compared = 0
+        for ids in _chunks([d for _, d in redo]):
+            compared += self._compare(ids)
         st.compared = compared
         st.reused = st.plans - compared
         _timed(st, "changes", lambda: self._changes(new_index + gone_index, gone))
@@ -226,22 +234,31 @@ class _Run:
 
     # --- link and compare, a chunk of plans at a time -----------------------------------
 
-    def _relink_and_compare(self, ids: list[str], new: set[str]) -> int:
-        st = self.stats
-        links = _timed(st, "link", lambda: self._link(ids))
+    def _relink(self, ids: list[str], new: set[str]) -> list[tuple[str, str]]:
+        """Link IDS again; (first parent, plan) of those new or whose links came out different."""
+        links = _timed(self.stats, "link", lambda: self._link(ids))
         old = self.state.rows("links", [i for i in ids if i not in new])
-        redo = [i for i in ids if i in new or sorted(map(_link_key, old.get(i, []))) !=
-                sorted(map(_link_key, links.get(i, [])))]
         self.state.drop("links", ids)
         self.state.add("links", [_link_row(ln) for i in ids for ln in links.get(i, [])])
-        if not redo:
-            return 0
+        def same(i: str) -> bool:
+            return sorted(map(_link_key, old.get(i, []))) == sorted(map(_link_key, links.get(i, [])))
+
+        return [(min((ln.parent_doc_id or "" for ln in links.get(i, [])), default=""), i) for i in ids
+                if i in new or not same(i)]
+
+    def _compare(self, ids: list[str]) -> int:
+        """Coverage, localization and cross-document flags of IDS (links: this run's)."""
+        st = self.stats
+        links: dict[str, list[PlanLink]] = {}
+        for d, rows in self.state.added("links", ids).items():
+            links[d] = [_as_link(r) for r in rows]
         for name in ("coverage", "localization", "xflags"):
-            self.state.drop(name, redo)
-        parents = {ln.parent_doc_id for i in redo for ln in links.get(i, [])
+            self.state.drop(name, ids)
+        parents = {ln.parent_doc_id for i in ids for ln in links.get(i, [])
                    if ln.resolved and ln.parent_doc_id}
-        docs = set(redo) | parents
-        store = _timed(st, "read", lambda: self._store(redo, docs))
+        store = _timed(st, "read", lambda: self._store(ids, set(ids) | parents))
+        self._recall(set(ids) | parents)
+        self.runs.clear()  # the word runs of this chunk's sources only: memory stays flat
         cov, loc, flags = [], [], []
         t = time.perf_counter()
         for child in store.plans:
@@ -256,7 +273,17 @@ class _Run:
         self.state.add("coverage", records_to_rows("coverage", cov))
         self.state.add("localization", records_to_rows("localization", loc))
         self.state.add("xflags", records_to_rows("flags", flags))
+        self._keep_words()
         return len(store.plans)
+
+    def _recall(self, docs: set[str]) -> None:
+        """The segmentations made in earlier runs of the texts of DOCS (and of the catalogues)."""
+        rows = _timed(self.stats, "read", lambda: self.state.rows("words", docs | {""}))
+        self.memo.load(r for rs in rows.values() for r in rs)
+
+    def _keep_words(self) -> None:
+        self.stats.segmented, self.memo.misses = self.stats.segmented + self.memo.misses, 0
+        self.state.add("words", self.memo.take())
 
     def _link(self, ids: list[str]) -> dict[str, list[PlanLink]]:
         """The links of IDS, resolved against the plans that share a key with their references."""
@@ -333,18 +360,26 @@ class _Run:
         for chunk in _chunks(redo):
             need = set(chunk) | {pairs[d] for d in chunk}
             tasks = self.reader.rows("tasks", need, TASK_COLS)
+            self._recall(need)
             rows = []
             for d in chunk:
                 prev = pairs[d]
                 rows += pair_changes(plans[prev], plans[d], tasks.get(prev, ()), tasks.get(d, ()),
                                      rules=self.rules)
             self.state.add("plan_changes", records_to_rows("plan_changes", rows))
+            self._keep_words()
 
 
 def _link_row(ln: PlanLink) -> dict:
     return {"child_doc_id": ln.child_doc_id, "parent_ref": ln.parent_ref, "parent_issuer": ln.parent_issuer,
             "parent_date": ln.parent_date, "parent_doc_id": ln.parent_doc_id, "resolved": ln.resolved,
             "method": ln.method, "candidates": list(ln.candidates)}
+
+
+def _as_link(r: dict) -> PlanLink:
+    return PlanLink(child_doc_id=r["child_doc_id"], parent_ref=r["parent_ref"], resolved=bool(r["resolved"]),
+                    method=r["method"], parent_issuer=r["parent_issuer"], parent_date=r["parent_date"],
+                    parent_doc_id=r["parent_doc_id"], candidates=tuple(r["candidates"] or ()))
 
 
 def publish_tables(out_dir: Path, reader: StoreReader, state: State) -> None:

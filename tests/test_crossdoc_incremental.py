@@ -140,7 +140,24 @@ def test_other_rules_recompute_everything(base, tmp_path, rules):
     other = dataclasses.replace(rules, data=data, _compiled={})
     s = update(out, rules=other)
     assert s.full and s.compared == N
+    assert s.segmented == 0  # every text's words were kept from the first run
     assert update(out, rules=rules).full  # and back
+
+
+def test_words_are_segmented_once(base, tmp_path, rules):
+    """A new child of a parent in the store: only the child's own texts are segmented."""
+    new = plan_rows(N, cites=("3/KH-UBND", "Ủy ban nhân dân tỉnh Số 3", None))
+    seg = {}
+    for case in ("kept", "forgotten"):
+        out = _copy(base, tmp_path / case)
+        if case == "forgotten":
+            (out / ".crossdoc" / "words.parquet").unlink()
+        write_store(out, [*synthetic_plans(N), new])
+        s = update(out, rules=rules)
+        assert s.compared == 1
+        seg[case] = s.segmented
+    assert 0 < seg["kept"] < seg["forgotten"], seg
+    assert seg["kept"] <= 2 * len(new["tasks"]), seg  # its tasks' clauses, never the parent's
 
 
 def test_the_workers_flags_are_kept_and_crossdoc_flags_not_doubled(base, tmp_path, rules):

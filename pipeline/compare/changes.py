@@ -100,9 +100,12 @@ def pair_changes(prev: Mapping, plan: Mapping, prev_tasks: Sequence[dict], tasks
     if not old or not new:
         return out
     # term weights from each side's own tasks, as for any mandate collection
-    forward = compare(new, [Mandate(t["task_id"], t["text"], t.get("theme") or "other") for t in old],
+    # (parent_doc_id: whose words they are, for the word memo; not read from the coverage)
+    forward = compare(new, [Mandate(t["task_id"], t["text"], t.get("theme") or "other",
+                                    parent_doc_id=prev["doc_id"]) for t in old],
                       rules=rules, child_doc_id=plan["doc_id"])
-    backward = compare(old, [Mandate(t["task_id"], t["text"], t.get("theme") or "other") for t in new],
+    backward = compare(old, [Mandate(t["task_id"], t["text"], t.get("theme") or "other",
+                                     parent_doc_id=plan["doc_id"]) for t in new],
                        rules=rules, child_doc_id=prev["doc_id"])
     by_id = {t["task_id"]: t for t in new}
     carried: set[str] = set()  # new tasks that carry an old one: never also `added`
