@@ -6,6 +6,8 @@
     OUT/.crossdoc/links.parquet       per child: its PlanLinks (with the ambiguous candidates)
     OUT/.crossdoc/coverage.parquet, localization.parquet, xflags.parquet (its cross-document
                                       flags), pairs.parquet + plan_changes.parquet (its predecessor)
+    OUT/.crossdoc/docflags.parquet    one document's flags, for plans whose rows came without them
+                                      (a store not written by the workers: see docflags)
     OUT/.crossdoc/words.parquet       word segmentations of its texts (compare.wordmemo), kept
                                       as long as the segmenter is the same, whatever the rules
 
@@ -32,7 +34,7 @@ from .compare.wordmemo import segmenter_version
 from .crossdoc_io import StoreReader, quote, write_batches
 from .schema import arrow_schema
 
-__all__ = ["State", "STATE_DIR", "SCHEMAS", "KEYS"]
+__all__ = ["State", "STATE_DIR", "SCHEMAS", "KEYS", "publish_tables"]
 
 STATE_DIR = ".crossdoc"
 FORMAT = 1  # of this folder; a state of another format is not used
@@ -49,6 +51,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "coverage": arrow_schema("coverage"),
     "localization": arrow_schema("localization"),
     "xflags": arrow_schema("flags"),
+    "docflags": arrow_schema("flags"),  # one document's flags the workers did not write (docflags)
     "pairs": pa.schema([("doc_id", _S), ("prev_doc_id", _S)]),
     "plan_changes": arrow_schema("plan_changes"),
     "words": pa.schema([("owner", _S), ("key", _S), ("words", pa.list_(_S))]),  # see compare.wordmemo
@@ -191,3 +194,27 @@ def _duck(t: pa.DataType) -> str:
     if pa.types.is_list(t):
         return "VARCHAR[]"
     return "VARCHAR"
+
+
+def publish_tables(out_dir: Path, reader: StoreReader, state: State, own_codes: frozenset[str],
+                   doc_codes: frozenset[str]) -> None:
+    """OUT/plan_links, coverage, localization, plan_changes and flags from the state, streamed.
+
+    flags: the per-document flags the store holds (the workers') and the state's own."""
+    out_dir = Path(out_dir)
+    for table, name in (("plan_links", "links"), ("coverage", "coverage"), ("localization", "localization"),
+                        ("plan_changes", "plan_changes")):
+        schema = arrow_schema(table)
+        cols = ", ".join(f'"{c}"' for c in schema.names)
+        write_batches(out_dir / f"{table}.parquet", schema,
+                      reader.stream(f"SELECT {cols} FROM {state.scan(name)} ORDER BY file_row_number"))
+    schema = arrow_schema("flags")
+    cols = ", ".join(f'"{c}"' for c in schema.names)
+    own, doc = reader.register(own_codes), reader.register(doc_codes)
+    # the store's flags are the workers' but for what an earlier run of this stage added to them
+    kept = (f"SELECT {cols} FROM {reader.scan('flags')} WHERE code NOT IN (SELECT id FROM {own}) AND NOT "
+            f"(code IN (SELECT id FROM {doc}) AND doc_id IN (SELECT doc_id FROM {state.scan('docflags')}))")
+    pieces = [reader.stream(kept + " ORDER BY file_row_number")] if reader.has("flags") else []
+    for name in ("docflags", "xflags"):
+        pieces.append(reader.stream(f"SELECT {cols} FROM {state.scan(name)} ORDER BY file_row_number"))
+    write_batches(out_dir / "flags.parquet", schema, itertools.chain(*pieces))

@@ -22,7 +22,6 @@ time; `clean_text` only of the plans compared and their parents.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import resource
 import time
@@ -33,13 +32,13 @@ from pathlib import Path
 from .compare.changes import pair_changes, successions
 from .compare.store import NO_MANDATES, Store, compare_plan
 from .compare.wordmemo import WordMemo, using
-from .crossdoc_io import StoreReader, write_batches
-from .crossdoc_state import SCHEMAS, State
+from .crossdoc_io import StoreReader
+from .crossdoc_state import SCHEMAS, State, publish_tables
+from .docflags import DOC_CODES, document_flags
 from .flags import CROSS_CODES, coverage_flags, link_flags, make_flag
 from .link import AMBIGUOUS, as_date, link, link_norms, normalize, ref_key
 from .records import PlanLink
 from .rules import Rules
-from .schema import arrow_schema
 from .write import records_to_rows
 
 __all__ = ["CrossDocStats", "update", "CHUNK", "OWN_CODES", "crossdoc_fingerprint"]
@@ -103,7 +102,7 @@ def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False) -> 
             state.abandon()
             raise
         _timed(stats, "write", lambda: (state.merge(), state.commit(),
-                                        publish_tables(out_dir, reader, state)))
+                                        publish_tables(out_dir, reader, state, OWN_CODES, DOC_CODES)))
     finally:
         reader.close()
     stats.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -158,8 +157,9 @@ class _Run:
         st.new, st.removed = len(new), len(gone)
         new_index, new_refs = _timed(st, "read", lambda: self._index(new))
         gone_index = [x for rs in state.rows("plan_index", gone).values() for x in rs]
-        for name in ("plan_index", "ref_index", "links", "coverage", "localization", "xflags"):
+        for name in ("plan_index", "ref_index", "links", "coverage", "localization", "xflags", "docflags"):
             state.drop(name, gone)
+        self.new = set(new)
         state.add("plan_index", new_index)
         state.add("ref_index", new_refs)
         self._register_index(new_index, gone)
@@ -274,7 +274,29 @@ class _Run:
         self.state.add("localization", records_to_rows("localization", loc))
         self.state.add("xflags", records_to_rows("flags", flags))
         self._keep_words()
+        self._doc_flags(store, [i for i in ids if i in self.new])
         return len(store.plans)
+
+    def _doc_flags(self, store: Store, new: list[str]) -> None:
+        """One document's flags of NEW plans whose rows came without any (a store that was not
+        written by the workers, which find them: see docflags); once, when the plan is new."""
+        if not new or not self.reader.has("flags"):
+            have: set[str] = set()
+        else:
+            have = set(self.reader.rows("flags", new, ["doc_id"], where="t.code IN ("
+                                        + ", ".join(f"'{c}'" for c in sorted(DOC_CODES)) + ")"))
+        todo = [p for p in store.plans if p["doc_id"] in set(new) - have]
+        if not todo:
+            return
+        deadlines = self.reader.rows("deadlines", [p["doc_id"] for p in todo])
+        flags = []
+        for p in todo:
+            d = p["doc_id"]
+            flags += document_flags(p, store.rows(d, "tasks"), store.rows(d, "sections"),
+                                    store.rows(d, "assignments"), deadlines.get(d, []),
+                                    store.texts.get(d, ""), self.rules)
+        self.state.drop("docflags", [p["doc_id"] for p in todo])
+        self.state.add("docflags", records_to_rows("flags", flags))
 
     def _recall(self, docs: set[str]) -> None:
         """The segmentations made in earlier runs of the texts of DOCS (and of the catalogues)."""
@@ -380,22 +402,3 @@ def _as_link(r: dict) -> PlanLink:
     return PlanLink(child_doc_id=r["child_doc_id"], parent_ref=r["parent_ref"], resolved=bool(r["resolved"]),
                     method=r["method"], parent_issuer=r["parent_issuer"], parent_date=r["parent_date"],
                     parent_doc_id=r["parent_doc_id"], candidates=tuple(r["candidates"] or ()))
-
-
-def publish_tables(out_dir: Path, reader: StoreReader, state: State) -> None:
-    """OUT/plan_links, coverage, localization, plan_changes and flags from the state, streamed.
-
-    flags: the per-document flags the store holds (the workers') and the state's own."""
-    for table, name in (("plan_links", "links"), ("coverage", "coverage"), ("localization", "localization"),
-                        ("plan_changes", "plan_changes")):
-        schema = arrow_schema(table)
-        cols = ", ".join(f'"{c}"' for c in schema.names)
-        write_batches(out_dir / f"{table}.parquet", schema,
-                      reader.stream(f"SELECT {cols} FROM {state.scan(name)} ORDER BY file_row_number"))
-    schema = arrow_schema("flags")
-    cols = ", ".join(f'"{c}"' for c in schema.names)
-    own = reader.register(OWN_CODES)
-    kept = f"SELECT {cols} FROM {reader.scan('flags')} WHERE code NOT IN (SELECT id FROM {own})"
-    pieces = [reader.stream(kept + " ORDER BY file_row_number")] if reader.has("flags") else []
-    pieces.append(reader.stream(f"SELECT {cols} FROM {state.scan('xflags')} ORDER BY file_row_number"))
-    write_batches(out_dir / "flags.parquet", schema, itertools.chain(*pieces))

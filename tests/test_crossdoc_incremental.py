@@ -163,7 +163,7 @@ def test_words_are_segmented_once(base, tmp_path, rules):
 def test_the_workers_flags_are_kept_and_crossdoc_flags_not_doubled(base, tmp_path, rules):
     out = _copy(base, tmp_path)
     flags = _rows(out, "flags")
-    worker = {"doc_id": "p00001", "severity": "warning", "code": "NUMBERING_GAP", "message": "x",
+    worker = {"doc_id": "p00001", "severity": "info", "code": "OCR_USED", "message": "x",
               "path": None, "task_id": None, "char_start": None, "char_end": None}
     write_store(out, synthetic_plans(N))  # consolidate() leaves the workers' flags only
     from pipeline.write import write
@@ -173,3 +173,7 @@ def test_the_workers_flags_are_kept_and_crossdoc_flags_not_doubled(base, tmp_pat
     again = _rows(out, "flags")
     assert worker in again
     assert len(again) == len(flags) + 1
+    # one document's flags this stage found for plans written without them: once, not per run
+    assert {"NO_REPORTING_SCHEDULE", "PARENT_NOT_FOUND", "NO_MANDATES"} <= {f["code"] for f in again}
+    update(out, rules=rules)
+    assert len(_rows(out, "flags")) == len(again)
