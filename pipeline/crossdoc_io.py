@@ -12,6 +12,7 @@ and hands back only the columns asked for, of only the documents asked for, in f
 from __future__ import annotations
 
 import os
+import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -42,9 +43,14 @@ class StoreReader:
                                           "temp_directory": str(self.out_dir / ".crossdoc.tmp")})
         self._n = 0
         self._cols: dict[str, set[str]] = {}
+        self.staged: dict[str, tuple[Path, set[str]]] = {}  # name -> (folder, columns)
+        self.part: int | None = None
+        self._stage_dir: Path | None = None
 
     def close(self) -> None:
+        self.unstage()
         self.con.close()
+        shutil.rmtree(self.out_dir / ".crossdoc.tmp", ignore_errors=True)  # DuckDB's spill, if any
 
     def has(self, table: str) -> bool:
         return source(self.out_dir, table).exists()
@@ -75,27 +81,75 @@ class StoreReader:
         yield from self.con.sql(sql).to_arrow_reader(batch)
 
     def scalar_list(self, sql: str) -> list:
-        return [r[0] for r in self.con.execute(sql.format(**self._tables())).fetchall()]
+        return [r[0] for r in self.con.execute(sql).fetchall()]
 
-    def _tables(self) -> dict[str, str]:
-        return {t: self.scan(t) for t in ("plans", "references", "tasks", "sections", "assignments",
-                                          "documents", "flags")}
+    # --- staging: many chunks' rows in one scan per table ---------------------------------
+
+    def stage(self, parts: Sequence[tuple[str, int]], tables: dict[str, Sequence[str] | None],
+              extra: dict[str, tuple[str, str, Sequence[str]]] | None = None) -> None:
+        """Copy the rows of each (doc_id, part) of TABLES (only the columns named; None: all)
+        into one file set per part, scanning each table once; `rows` then reads the part set by
+        `use_part` from them. Without it, a run over many chunks would scan every table once per
+        chunk (quadratic in the store when everything is recomputed). EXTRA: other sources
+        staged the same way, name -> (FROM clause with file_row_number, key column, columns)."""
+        self.unstage()
+        self._n += 1
+        base = self.out_dir / ".crossdoc.tmp" / f"stage-{os.getpid()}-{self._n}"
+        base.mkdir(parents=True, exist_ok=True)
+        self.con.register("stage_parts", pa.table({"id": pa.array([d for d, _ in parts], pa.string()),
+                                                   "part": pa.array([k for _, k in parts], pa.int32())}))
+        sources = {}
+        for table, columns in tables.items():
+            if self.has(table):
+                present = self.columns(table)
+                sources[table] = (self.scan(table), "doc_id",
+                                  [c for c in (columns or sorted(present)) if c in present])
+        sources.update(extra or {})
+        for name, (src, key, cols) in sources.items():
+            sel = ", ".join(f't."{c}"' for c in dict.fromkeys([key, *cols]))
+            self.con.execute(f"COPY (SELECT {sel}, t.file_row_number AS frn, s.part FROM {src} t "
+                             f'JOIN stage_parts s ON t."{key}" = s.id) TO {quote(base / name)} '
+                             "(FORMAT parquet, PARTITION_BY (part))")
+            self.staged[name] = (base / name, {key, *cols})
+        self.con.unregister("stage_parts")
+        self._stage_dir = base
+
+    def use_part(self, part: int | None) -> None:
+        self.part = part
+
+    def unstage(self) -> None:
+        if self._stage_dir is not None:
+            shutil.rmtree(self._stage_dir, ignore_errors=True)
+        self.staged, self.part, self._stage_dir = {}, None, None
+
+    def _source(self, table: str) -> tuple[str | None, str]:
+        """(FROM clause, order column) of TABLE's rows: the staged part's when there is one."""
+        if self.part is not None and table in self.staged:
+            d = self.staged[table][0] / f"part={self.part}"
+            if not d.exists():
+                return None, ""
+            return f"read_parquet({quote(d / '*.parquet')}, hive_partitioning=false)", "frn"
+        return self.scan(table), "file_row_number"
 
     def rows(self, table: str, doc_ids: Iterable[str], columns: Sequence[str] | None = None, *,
              key: str = "doc_id", where: str = "") -> dict[str, list[dict]]:
         """The rows of DOC_IDS in TABLE (only COLUMNS), grouped by document, in file order."""
         ids = set(doc_ids)
-        if not ids or not self.has(table):
+        staged = self.part is not None and table in self.staged
+        if not ids or not (staged or self.has(table)):
             return {}
-        present = self.columns(table)
+        present = self.staged[table][1] if staged else self.columns(table)
         cols = [c for c in (columns or sorted(present)) if c in present]
         if key not in cols:
             cols = [key, *cols]
+        src, order = self._source(table)
+        if src is None:
+            return {}
         name = self.register(ids)
         sel = ", ".join(f't."{c}"' for c in cols)
         cond = f" AND ({where})" if where else ""
-        t = self.arrow(f'SELECT {sel} FROM {self.scan(table)} t WHERE t."{key}" IN (SELECT id FROM {name})'
-                       f"{cond} ORDER BY t.file_row_number")
+        t = self.arrow(f'SELECT {sel} FROM {src} t WHERE t."{key}" IN (SELECT id FROM {name})'
+                       f"{cond} ORDER BY t.{order}")
         self.con.unregister(name)
         out: dict[str, list[dict]] = defaultdict(list)
         for r in t.to_pylist():

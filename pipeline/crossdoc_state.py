@@ -43,7 +43,9 @@ _S = pa.string()
 _INDEX = [("doc_id", _S), ("key", _S), ("number", _S), ("title_n", _S), ("issuer_n", _S),
           ("date", pa.date32())]
 SCHEMAS: dict[str, pa.Schema] = {
-    "plan_index": pa.schema([*_INDEX, ("issuer_g", _S)]),
+    # what other plans cite a plan by, and the plan's own fields link reads (p_*)
+    "plan_index": pa.schema([*_INDEX, ("issuer_g", _S), ("p_doc_ref", _S), ("p_number", _S), ("p_symbol", _S),
+                             ("p_issuer", _S), ("p_issue_date", pa.date32()), ("p_title", _S)]),
     "ref_index": pa.schema(_INDEX),
     "links": pa.schema([("child_doc_id", _S), ("parent_ref", _S), ("parent_issuer", _S),
                         ("parent_date", pa.date32()), ("parent_doc_id", _S), ("resolved", pa.bool_()),
@@ -148,6 +150,20 @@ class State:
         piece = self.new_dir / "pieces" / f"{name}-{len(self.pieces.get(name, ())):06d}.parquet"
         write_batches(piece, SCHEMAS[name], [pa.Table.from_pylist(rows, schema=SCHEMAS[name])])
         self.pieces.setdefault(name, []).append(piece)
+
+    def add_table(self, name: str, table: pa.Table) -> None:
+        """New rows of NAME, as an Arrow table of its schema."""
+        if table.num_rows:
+            piece = self.new_dir / "pieces" / f"{name}-{len(self.pieces.get(name, ())):06d}.parquet"
+            write_batches(piece, SCHEMAS[name], [table])
+            self.pieces.setdefault(name, []).append(piece)
+
+    def pieces_source(self, name: str) -> str | None:
+        """A FROM clause over the rows this run added to NAME so far (None: none)."""
+        files = self.pieces.get(name)
+        if not files:
+            return None
+        return "read_parquet([" + ", ".join(quote(f) for f in files) + "], file_row_number=true)"
 
     def merge(self) -> dict[str, int]:
         """Every table of the new state: its old rows but those dropped, then the pieces; row counts."""
