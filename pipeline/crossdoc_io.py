@@ -36,11 +36,13 @@ def quote(path: Path | str) -> str:
 class StoreReader:
     """One DuckDB connection over OUT_DIR's Parquet tables (and any Parquet file named)."""
 
-    def __init__(self, out_dir: Path, *, threads: int = 1, memory_mb: int = 256) -> None:
+    def __init__(self, out_dir: Path, *, threads: int = 1, memory_mb: int = 512) -> None:
         self.out_dir = Path(out_dir)
         # what does not fit in MEMORY_MB spills to OUT/.crossdoc.tmp (DuckDB removes its files)
         self.con = duckdb.connect(config={"threads": threads, "memory_limit": f"{memory_mb}MB",
-                                          "temp_directory": str(self.out_dir / ".crossdoc.tmp")})
+                                          "temp_directory": str(self.out_dir / ".crossdoc.tmp"),
+                                          "preserve_insertion_order": False,  # rows carry their order
+                                          "enable_progress_bar": False})
         self._n = 0
         self._cols: dict[str, set[str]] = {}
         self.staged: dict[str, tuple[Path, set[str]]] = {}  # name -> (folder, columns)
@@ -107,10 +109,18 @@ class StoreReader:
         sources.update(extra or {})
         for name, (src, key, cols) in sources.items():
             sel = ", ".join(f't."{c}"' for c in dict.fromkeys([key, *cols]))
-            self.con.execute(f"COPY (SELECT {sel}, t.file_row_number AS frn, s.part FROM {src} t "
-                             f'JOIN stage_parts s ON t."{key}" = s.id) TO {quote(base / name)} '
-                             "(FORMAT parquet, PARTITION_BY (part))")
-            self.staged[name] = (base / name, {key, *cols})
+            # sorted by part in small row groups: a part's rows are a few row groups, found by
+            # their min/max statistics (DuckDB sorts out of core: memory stays bounded)
+            path = base / f"{name}.parquet"
+            try:
+                self.con.execute(f"COPY (SELECT {sel}, t.file_row_number AS frn, s.part FROM {src} t "
+                                 f'JOIN stage_parts s ON t."{key}" = s.id ORDER BY s.part, frn) '
+                                 f"TO {quote(path)} (FORMAT parquet, ROW_GROUP_SIZE 2048)")
+            except duckdb.OutOfMemoryException:  # read chunk by chunk from the store instead: slower
+                if name not in tables:
+                    raise
+                continue
+            self.staged[name] = (path, {key, *cols})
         self.con.unregister("stage_parts")
         self._stage_dir = base
 
@@ -125,10 +135,8 @@ class StoreReader:
     def _source(self, table: str) -> tuple[str | None, str]:
         """(FROM clause, order column) of TABLE's rows: the staged part's when there is one."""
         if self.part is not None and table in self.staged:
-            d = self.staged[table][0] / f"part={self.part}"
-            if not d.exists():
-                return None, ""
-            return f"read_parquet({quote(d / '*.parquet')}, hive_partitioning=false)", "frn"
+            return (f"(SELECT * FROM read_parquet({quote(self.staged[table][0])}) "
+                    f"WHERE part = {int(self.part)})"), "frn"
         return self.scan(table), "file_row_number"
 
     def rows(self, table: str, doc_ids: Iterable[str], columns: Sequence[str] | None = None, *,

@@ -174,8 +174,8 @@ class State:
             keep = f'"{KEYS[name]}" NOT IN (SELECT id FROM {reg})'
             if name == "words" and self.reader.has("plans"):  # the words of plans still in the store
                 keep += f" AND (owner = '' OR owner IN (SELECT doc_id FROM {self.reader.scan('plans')}))"
-            old = self.reader.stream(f"SELECT {cols} FROM {self.scan(name)} WHERE {keep} "
-                                     "ORDER BY file_row_number")
+            # (whole tables stream in file order, unsorted: sorting them would hold them)
+            old = self.reader.stream(f"SELECT {cols} FROM {self.scan(name)} WHERE {keep}")
             new = (b for p in self.pieces.get(name, ()) for b in pq.ParquetFile(p).iter_batches(50_000))
             counts[name] = write_batches(self.new_dir / f"{name}.parquet", schema, itertools.chain(old, new))
             self.reader.con.unregister(reg)
@@ -223,14 +223,14 @@ def publish_tables(out_dir: Path, reader: StoreReader, state: State, own_codes: 
         schema = arrow_schema(table)
         cols = ", ".join(f'"{c}"' for c in schema.names)
         write_batches(out_dir / f"{table}.parquet", schema,
-                      reader.stream(f"SELECT {cols} FROM {state.scan(name)} ORDER BY file_row_number"))
+                      reader.stream(f"SELECT {cols} FROM {state.scan(name)}"))
     schema = arrow_schema("flags")
     cols = ", ".join(f'"{c}"' for c in schema.names)
     own, doc = reader.register(own_codes), reader.register(doc_codes)
     # the store's flags are the workers' but for what an earlier run of this stage added to them
     kept = (f"SELECT {cols} FROM {reader.scan('flags')} WHERE code NOT IN (SELECT id FROM {own}) AND NOT "
             f"(code IN (SELECT id FROM {doc}) AND doc_id IN (SELECT doc_id FROM {state.scan('docflags')}))")
-    pieces = [reader.stream(kept + " ORDER BY file_row_number")] if reader.has("flags") else []
+    pieces = [reader.stream(kept)] if reader.has("flags") else []
     for name in ("docflags", "xflags"):
-        pieces.append(reader.stream(f"SELECT {cols} FROM {state.scan(name)} ORDER BY file_row_number"))
+        pieces.append(reader.stream(f"SELECT {cols} FROM {state.scan(name)}"))
     write_batches(out_dir / "flags.parquet", schema, itertools.chain(*pieces))
