@@ -41,8 +41,8 @@ class StoreReader:
         # what does not fit in MEMORY_MB spills to OUT/.crossdoc.tmp (DuckDB removes its files)
         self.con = duckdb.connect(config={"threads": threads, "memory_limit": f"{memory_mb}MB",
                                           "temp_directory": str(self.out_dir / ".crossdoc.tmp"),
-                                          "preserve_insertion_order": False,  # rows carry their order
-                                          "enable_progress_bar": False})
+                                          "preserve_insertion_order": False})  # rows carry their order
+        self.con.execute("SET enable_progress_bar = false")
         self._n = 0
         self._cols: dict[str, set[str]] = {}
         self.staged: dict[str, tuple[Path, set[str]]] = {}  # name -> (folder, columns)
