@@ -9,12 +9,13 @@ Both read only the rows of the plans at hand (and their parents or predecessors)
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
 from .compare.changes import pair_changes, successions
 from .compare.store import Store, compare_plan
-from .compare.wordmemo import WordMemo
+from .compare.wordmemo import WordMemo, using
 from .crossdoc_io import StoreReader
 from .crossdoc_state import State
 from .docflags import DOC_CODES, document_flags
@@ -24,7 +25,8 @@ from .records import PlanLink
 from .rules import Rules
 from .write import records_to_rows
 
-__all__ = ["Context", "compare_chunk", "update_changes", "staged", "TASK_COLS", "CHUNK"]
+__all__ = ["Context", "Group", "GroupResult", "compare_chunks", "read_group", "compare_group",
+           "update_changes", "staged", "TASK_COLS", "CHUNK"]
 
 TASK_COLS = ("doc_id", "task_id", "path", "text", "theme", "char_start")
 PAIR_PLANS = 4000  # plans of whole issuers paired at a time (their plans rows only)
@@ -42,78 +44,121 @@ class Context:
     stats: object  # CrossDocStats
     new: set[str] = field(default_factory=set)  # plans new in this run
     index_now: str = ""  # the DuckDB view of the plan index after this run
-    runs: dict[str, frozenset] = field(default_factory=dict)  # word runs of a chunk's sources
+    mapper: object = map  # how groups are compared (see compare_chunks)
 
 
 def _add_seconds(ctx: Context, step: str, t0: float) -> None:
     ctx.stats.seconds[step] = ctx.stats.seconds.get(step, 0.0) + time.perf_counter() - t0
 
 
-def compare_chunk(ctx: Context, ids: list[str]) -> int:
-    """Coverage, localization and cross-document flags of IDS (links: this run's); how many."""
-    t0 = time.perf_counter()
+@dataclass
+class Group:
+    """Everything one chunk of plans needs to be compared, as plain data (it may be pickled to a
+    worker: `compare_group` reads nothing else)."""
+
+    store: Store  # the plans' rows and their parents'
+    links: dict[str, list[PlanLink]]
+    words: list[dict]  # segmentations of earlier runs (wordmemo rows) of these plans' texts
+    flag_now: list[str]  # new plans whose one-document flags are still to find (see docflags)
+    deadlines: dict[str, list[dict]]  # of those
+
+
+@dataclass
+class GroupResult:
+    coverage: list[dict]
+    localization: list[dict]
+    flags: list[dict]  # cross-document flags
+    doc_flags: list[dict]  # one document's flags of `flag_now`
+    flag_now: list[str]
+    words: list[dict]  # new segmentations to keep
+    segmented: int
+    compared: int
+
+
+def compare_chunks(ctx: Context, chunks: list[list[str]], mapper=map) -> int:
+    """Compare every chunk of plans; how many plans. The groups are read one at a time, compared
+    by MAPPER(compare_group, groups) (the builtin map; an executor's lazy map would spread them),
+    and written as they come back."""
+
+    def groups():
+        for k, ids in enumerate(chunks):
+            ctx.reader.use_part(k if len(chunks) > 1 else None)
+            t0 = time.perf_counter()
+            group = read_group(ctx, ids)
+            _add_seconds(ctx, "read", t0)
+            yield group
+
+    n = 0
+    t0, read0 = time.perf_counter(), ctx.stats.seconds.get("read", 0.0)
+    results = mapper(functools.partial(compare_group, rules=ctx.rules), groups())
+    for ids, res in zip(chunks, results, strict=True):
+        for name in ("coverage", "localization", "xflags"):
+            ctx.state.drop(name, ids)
+        ctx.state.add("coverage", res.coverage)
+        ctx.state.add("localization", res.localization)
+        ctx.state.add("xflags", res.flags)
+        ctx.state.drop("docflags", res.flag_now)
+        ctx.state.add("docflags", res.doc_flags)
+        ctx.state.add("words", res.words)
+        ctx.stats.segmented += res.segmented
+        n += res.compared
+    read = ctx.stats.seconds.get("read", 0.0) - read0  # the groups' reads, timed apart
+    ctx.stats.seconds["compare"] = ctx.stats.seconds.get("compare", 0.0) + time.perf_counter() - t0 - read
+    return n
+
+
+def read_group(ctx: Context, ids: list[str]) -> Group:
+    """The rows compare needs for IDS: theirs and their parents' (clean_text of those only)."""
     r = ctx.reader
     staged = r.part is not None and "links" in r.staged
     rows = r.rows("links", ids, key="child_doc_id") if staged else ctx.state.added("links", ids)
     links = {d: [_as_link(x) for x in rs] for d, rs in rows.items()}
-    for name in ("coverage", "localization", "xflags"):
-        ctx.state.drop(name, ids)
     parents = {ln.parent_doc_id for i in ids for ln in links.get(i, []) if ln.resolved and ln.parent_doc_id}
-    store = _store(r, ids, set(ids) | parents)
-    _recall(ctx, set(ids) | parents)
-    _add_seconds(ctx, "read", t0)
-    t0 = time.perf_counter()
-    ctx.runs.clear()  # the word runs of this chunk's sources only: memory stays flat
-    cov, loc, flags = [], [], []
-    for child in store.plans:
-        lns = links.get(child["doc_id"], [])
-        one = compare_plan(child, lns, store, rules=ctx.rules, runs=ctx.runs)
-        cov += one.coverage
-        loc += one.localization
-        flags += one.flags + link_flags(lns, ctx.rules) + coverage_flags(one.coverage, ctx.rules)
-        flags += [make_flag(ctx.rules, "AMBIGUOUS_PARENT", ln.child_doc_id, parent=ln.parent_ref,
-                            candidates=", ".join(ln.candidates)) for ln in lns if ln.method == AMBIGUOUS]
-    ctx.state.add("coverage", records_to_rows("coverage", cov))
-    ctx.state.add("localization", records_to_rows("localization", loc))
-    ctx.state.add("xflags", records_to_rows("flags", flags))
-    _keep_words(ctx)
-    _doc_flags(ctx, store, [i for i in ids if i in ctx.new])
-    _add_seconds(ctx, "compare", t0)
-    return len(store.plans)
-
-
-def _store(r: StoreReader, children: list[str], docs: set[str]) -> Store:
-    """The rows compare needs: the children's and their parents' (clean_text of those only)."""
-    plans = r.rows("plans", children)
+    docs = set(ids) | parents
+    plans = r.rows("plans", ids)
     by_doc: dict[str, dict[str, list[dict]]] = {}
     for table in ("tasks", "sections", "assignments", "references"):
-        for d, rows in r.rows(table, docs if table != "references" else children).items():
-            by_doc.setdefault(d, {})[table] = rows
+        for d, rs in r.rows(table, docs if table != "references" else ids).items():
+            by_doc.setdefault(d, {})[table] = rs
     texts = {d: rs[0].get("clean_text") or "" for d, rs in r.rows("documents", docs, ["clean_text"]).items()}
-    order = {d: i for i, d in enumerate(children)}
-    return Store(sorted((p for rs in plans.values() for p in rs), key=lambda p: order[p["doc_id"]]),
-                 by_doc, texts)
+    order = {d: i for i, d in enumerate(ids)}
+    store = Store(sorted((p for rs in plans.values() for p in rs), key=lambda p: order[p["doc_id"]]),
+                  by_doc, texts)
+    new = [i for i in ids if i in ctx.new]
+    flag_now: list[str] = []
+    if new:  # plans whose rows came without one document's flags (a store not written by workers)
+        codes = ", ".join(f"'{c}'" for c in sorted(DOC_CODES))
+        have = set(r.rows("flags", new, ["doc_id", "code"], where=f"t.code IN ({codes})"))
+        flag_now = [i for i in new if i not in have and i in plans]
+    words = [x for rs in ctx.state.rows("words", docs | {""}).values() for x in rs]
+    return Group(store, links, words, flag_now, r.rows("deadlines", flag_now))
 
 
-def _doc_flags(ctx: Context, store: Store, new: list[str]) -> None:
-    """One document's flags of NEW plans whose rows came without any (a store that was not
-    written by the workers, which find them: see docflags); once, when the plan is new."""
-    if not new:
-        return
-    codes = ", ".join(f"'{c}'" for c in sorted(DOC_CODES))
-    have = set(ctx.reader.rows("flags", new, ["doc_id", "code"], where=f"t.code IN ({codes})"))
-    todo = [p for p in store.plans if p["doc_id"] in set(new) - have]
-    if not todo:
-        return
-    deadlines = ctx.reader.rows("deadlines", [p["doc_id"] for p in todo])
-    flags = []
-    for p in todo:
-        d = p["doc_id"]
-        flags += document_flags(p, store.rows(d, "tasks"), store.rows(d, "sections"),
-                                store.rows(d, "assignments"),
-                                deadlines.get(d, []), store.texts.get(d, ""), ctx.rules)
-    ctx.state.drop("docflags", [p["doc_id"] for p in todo])
-    ctx.state.add("docflags", records_to_rows("flags", flags))
+def compare_group(group: Group, rules: Rules) -> GroupResult:
+    """Compare one group of plans (see Group); a pure function of its input and the rules."""
+    memo = WordMemo()
+    memo.load(group.words)
+    store, runs = group.store, {}
+    cov, loc, flags = [], [], []
+    with using(memo):
+        for child in store.plans:
+            lns = group.links.get(child["doc_id"], [])
+            one = compare_plan(child, lns, store, rules=rules, runs=runs)
+            cov += one.coverage
+            loc += one.localization
+            flags += one.flags + link_flags(lns, rules) + coverage_flags(one.coverage, rules)
+            flags += [make_flag(rules, "AMBIGUOUS_PARENT", ln.child_doc_id, parent=ln.parent_ref,
+                                candidates=", ".join(ln.candidates)) for ln in lns if ln.method == AMBIGUOUS]
+    doc_flags = []
+    plans = {p["doc_id"]: p for p in store.plans}
+    for d in group.flag_now:  # once, when the plan is new
+        p = plans[d]
+        doc_flags += document_flags(p, store.rows(d, "tasks"), store.rows(d, "sections"),
+                                    store.rows(d, "assignments"), group.deadlines.get(d, []),
+                                    store.texts.get(d, ""), rules)
+    return GroupResult(records_to_rows("coverage", cov), records_to_rows("localization", loc),
+                       records_to_rows("flags", flags), records_to_rows("flags", doc_flags), group.flag_now,
+                       memo.take(), memo.misses, len(store.plans))
 
 
 def _recall(ctx: Context, docs: set[str]) -> None:

@@ -33,7 +33,7 @@ import pyarrow as pa
 
 from .compare.store import NO_MANDATES
 from .compare.wordmemo import WordMemo, using
-from .crossdoc_compare import CHUNK, Context, compare_chunk, staged, update_changes
+from .crossdoc_compare import CHUNK, Context, compare_chunks, staged, update_changes
 from .crossdoc_io import StoreReader
 from .crossdoc_state import SCHEMAS, State, publish_tables
 from .docflags import DOC_CODES
@@ -86,8 +86,11 @@ def crossdoc_fingerprint(rules: Rules) -> str:
     return h.hexdigest()[:16]
 
 
-def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False) -> CrossDocStats:
-    """Bring the cross-document tables of OUT_DIR up to date with its plans; see the module doc."""
+def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False, mapper=map) -> CrossDocStats:
+    """Bring the cross-document tables of OUT_DIR up to date with its plans; see the module doc.
+
+    MAPPER(fn, groups) compares the groups of plans (`crossdoc_compare.compare_group`: plain data
+    in and out, picklable); the builtin map by default, an executor's lazy map to spread them."""
     rules = Rules.resolve(rules)
     out_dir = Path(out_dir)
     reader = StoreReader(out_dir)
@@ -95,7 +98,8 @@ def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False) -> 
         state = State(out_dir, reader, crossdoc_fingerprint(rules), fresh=full)
         try:
             with using(WordMemo()) as memo:
-                stats = _Run(Context(reader, state, rules, memo, CrossDocStats(full=not state.valid))).run()
+                ctx = Context(reader, state, rules, memo, CrossDocStats(full=not state.valid), mapper=mapper)
+                stats = _Run(ctx).run()
         except BaseException:
             state.abandon()
             raise
@@ -180,9 +184,7 @@ class _Run:
                      {"plans": None, "tasks": None, "sections": None, "assignments": None, "references": None,
                       "documents": ("clean_text",), "deadlines": None, "flags": ("code",)},
                      {"links": (links_src, "child_doc_id", SCHEMAS["links"].names)} if links_src else None):
-            for k, ids in enumerate(chunks):
-                self.reader.use_part(k if len(chunks) > 1 else None)
-                st.compared += compare_chunk(ctx, ids)
+            st.compared += compare_chunks(ctx, chunks, ctx.mapper)
         st.reused = st.plans - st.compared
         issuers = sorted({g for g in changed.column("issuer_g").to_pylist() if g})
         _timed(st, "changes", lambda: update_changes(ctx, issuers, gone))

@@ -177,3 +177,18 @@ def test_the_workers_flags_are_kept_and_crossdoc_flags_not_doubled(base, tmp_pat
     assert {"NO_REPORTING_SCHEDULE", "PARENT_NOT_FOUND", "NO_MANDATES"} <= {f["code"] for f in again}
     update(out, rules=rules)
     assert len(_rows(out, "flags")) == len(again)
+
+
+def test_groups_are_plain_data_a_worker_could_compare(base, tmp_path, rules):
+    """compare_group takes and gives picklable data: a mapper that ships every group through
+    pickle (as an executor would) gives the same tables."""
+    import pickle
+
+    def shipped(fn, groups):
+        for g in groups:
+            yield pickle.loads(pickle.dumps(fn(pickle.loads(pickle.dumps(g)))))
+
+    out = _copy(base, tmp_path / "a")
+    update(out, rules=rules, full=True, mapper=shipped)
+    for table in ("coverage", "localization", "flags"):
+        assert sorted(map(repr, _rows(out, table))) == sorted(map(repr, _rows(base, table))), table
