@@ -1,14 +1,18 @@
-"""The stages that look across documents, run over the whole store after each batch.
+"""The stages that look across documents, run over the store after each batch.
 
     report = finish(Path("outputs"), rules=rules)
+    stats = update(Path("outputs"), rules=rules)     # the tables only: a CrossDocStats
 
 reads the per-document tables the batch wrote into OUT_DIR (the store, which accumulates
 across runs), links every plan to its parent (`plan_links`), checks each plan against its
 mandates (`coverage`), measures how much of it is its own (`localization`) and what changed
-from its predecessor (`plan_changes`), computes the reviewer's flags (`flags`, keeping flags
-other stages wrote under other codes), writes them, a DuckDB file holding every table
-(`kehoach.duckdb`), an Excel workbook (`kehoach.xlsx`) and the self-contained `report.html`,
-whose path it returns.
+from its predecessor (`plan_changes`), adds the flags that need other plans to the ones the
+workers found (`flags`), writes them, a DuckDB file holding every table (`kehoach.duckdb`),
+an Excel workbook (`kehoach.xlsx`) and the self-contained `report.html`, whose path it returns.
+
+`update` does the first part incrementally and out of core (`crossdoc_update`): only plans
+that are new, gone, or whose links or predecessor change are done again; the rest is kept
+in OUT/.crossdoc. `publish` does the second.
 """
 
 from __future__ import annotations
@@ -19,18 +23,16 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from .compare import NO_MANDATES, compare_all
-from .compare.changes import plan_changes
-from .compare.store import Store
+from .compare import NO_MANDATES
+from .crossdoc_update import CrossDocStats, update
 from .exports import DUCKDB_NAME, XLSX_NAME, write_duckdb, write_xlsx
-from .flags import CODES, find_flags, make_flag
-from .link import AMBIGUOUS, link
+from .flags import make_flag
+from .link import AMBIGUOUS
 from .report import render
 from .rules import Rules
 from .schema import TABLES
-from .write import records_to_rows, write
 
-__all__ = ["finish", "load_rows", "write_duckdb"]
+__all__ = ["finish", "update", "publish", "CrossDocStats", "load_rows", "write_duckdb"]
 
 REPORT_NAME = "report.html"
 OWN_CODES = frozenset({NO_MANDATES, "AMBIGUOUS_PARENT"})  # computed here, replaced on every run
@@ -53,30 +55,21 @@ def ambiguous_flags(links, rules: Rules) -> list:
 
 
 def finish(out_dir: Path, *, rules: Rules | None = None) -> Path:
-    """Link, compare, flag, then write the tables, the DuckDB file, the workbook and the report."""
+    """Link, compare, flag (incrementally), then write the DuckDB file, the workbook and the report."""
+    rules = Rules.resolve(rules)
+    update(out_dir, rules=rules)
+    return publish(out_dir, rules=rules)
+
+
+def publish(out_dir: Path, *, rules: Rules | None = None) -> Path:
+    """The DuckDB file, the workbook and report.html from the tables in OUT_DIR; the report's path."""
     rules = Rules.resolve(rules)
     out_dir = Path(out_dir)
-    tables = load_rows(out_dir)
-    links = link(tables["plans"], tables["references"], rules=rules)
-    store = Store.of(tables)  # the rows grouped by document once, for every cross-document step
-    compared = compare_all(store, links, rules=rules)
-    coverage = compared.coverage
-    changes = plan_changes(store.plans, {p["doc_id"]: store.rows(p["doc_id"], "tasks") for p in store.plans},
-                           rules=rules)
-    flags = find_flags(tables, links, coverage, rules=rules) + compared.flags + ambiguous_flags(links, rules)
-    kept = [r for r in tables["flags"] if r.get("code") not in CODES | OWN_CODES]
-    flag_rows = [{k: r.get(k) for k in TABLES["flags"]} for r in kept] + records_to_rows("flags", flags)
-    new = {"plan_links": records_to_rows("plan_links", links),
-           "coverage": records_to_rows("coverage", coverage),
-           "localization": records_to_rows("localization", compared.localization),
-           "plan_changes": records_to_rows("plan_changes", changes),
-           "flags": flag_rows}
-    write(new, out_dir)
-    tables.update(new)  # the report reads what was just written, without reading the store again
     try:
         write_duckdb(out_dir)
     except Exception as exc:  # a locked database must not cost the run its report
         print(f"kehoach: could not write {out_dir / DUCKDB_NAME}: {exc}", file=sys.stderr)
+    tables = load_rows(out_dir)
     try:
         write_xlsx(tables, out_dir / XLSX_NAME)
     except Exception as exc:  # nor a workbook open in Excel (locked on Windows)

@@ -23,14 +23,18 @@ from .link import as_rows, normalize
 from .records import Coverage, Flag, PlanLink
 from .rules import Rules, load_rules
 
-__all__ = ["find_flags", "CODES", "make_flag", "numbering_gaps", "load_rules", "severity_rank"]
+__all__ = ["find_flags", "CODES", "CROSS_CODES", "make_flag", "numbering_gaps", "load_rules", "severity_rank"]
 
-# The codes this module computes; crossdoc replaces these in the store on every run.
+# The codes this module computes.
 CODES = frozenset({
     "MISSING_MANDATED_TASK", "PARTIAL_MANDATED_TASK", "MISSING_TASK_GROUP", "TASK_WITHOUT_LEAD",
     "NUMBERING_GAP", "BLANK_DOC_NUMBER", "BLANK_ISSUE_DATE", "PARENT_NOT_FOUND",
     "NO_REPORTING_SCHEDULE", "UNKNOWN_AGENCY", "OUTDATED_LEGAL_BASIS",
 })
+# Of those, the codes that need other plans (links, coverage); the others are one document's
+# and are found by the worker (pipeline/docflags.py), once, when the document is parsed.
+CROSS_CODES = frozenset({"MISSING_MANDATED_TASK", "PARTIAL_MANDATED_TASK", "MISSING_TASK_GROUP",
+                         "PARENT_NOT_FOUND"})
 LEAD_ROLES = {"lead", "requested"}
 AREA_SCORE = 2.0  # theme score of a led task's text that names an area (one strong phrase)
 

@@ -27,7 +27,7 @@ from typing import Any
 from .records import PlanLink
 from .rules import Rules
 
-__all__ = ["link", "normalize", "ref_key", "as_rows", "as_date", "title_norm", "AMBIGUOUS"]
+__all__ = ["link", "normalize", "ref_key", "as_rows", "as_date", "title_norm", "link_norms", "AMBIGUOUS"]
 
 # Old-style tone placement on open syllables (hoá, thuỷ) to the style the contract uses.
 _TONE_FIX = {
@@ -146,6 +146,11 @@ class _Norms:
 def title_norm(rules: Rules):
     """The comparable form of a plan title (`Kế hoạch thực hiện Chương trình X` → `chương trình x`)."""
     return rules.compiled("link.norms", _build_norms).title
+
+
+def link_norms(rules: Rules | None = None) -> _Norms:
+    """The comparable forms link resolves by: `.title(title)` and `.issuer(issuer)`."""
+    return Rules.resolve(rules).compiled("link.norms", _build_norms)
 
 
 def _build_norms(rules: Rules) -> _Norms:

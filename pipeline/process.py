@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from .clean import clean
+from .docflags import result_flags
 from .extract import extract
 from .ingest import ingest
 from .language import not_plan_text
@@ -29,7 +30,9 @@ def process_raw(raw: RawDoc, *, rules: Rules) -> DocResult:
             return DocResult(raw=raw, clean=doc,
                              flags=(make_flag(rules, "NOT_A_PLAN", raw.doc_id, why=why),))
         seg = segment(doc, rules=rules, layout=raw.layout)
-        return DocResult(raw=raw, clean=doc, segmented=seg, extracted=extract(seg, rules=rules))
+        result = DocResult(raw=raw, clean=doc, segmented=seg, extracted=extract(seg, rules=rules))
+        # the flags of this document alone, found here once (never again over the store)
+        return dataclasses.replace(result, flags=result_flags(result, rules))
     except MemoryError:  # the worker's memory limit: the runner names it
         raise
     except Exception as exc:  # one bad file must never stop a batch

@@ -22,7 +22,7 @@ from ..rules import Rules
 from .mandates import Mandate
 from .match import compare
 
-__all__ = ["PlanChange", "successions", "plan_changes", "SUBJECT_OVERLAP"]
+__all__ = ["PlanChange", "successions", "plan_changes", "pair_changes", "SUBJECT_OVERLAP"]
 
 SUBJECT_OVERLAP = 0.7  # share of the shorter subject's words the other has
 LOOK_BACK = 200  # earlier plans of the same issuer searched for a predecessor
@@ -86,29 +86,41 @@ def plan_changes(plans: Sequence[Mapping], tasks_of: Mapping[str, Sequence[dict]
     """The added, dropped, kept and changed tasks of every plan that has a predecessor."""
     out: list[PlanChange] = []
     for prev, plan in successions(plans, rules=rules):
-        old = [t for t in tasks_of.get(prev["doc_id"], ()) if t.get("text")]
-        new = [t for t in tasks_of.get(plan["doc_id"], ()) if t.get("text")]
-        if not old or not new:
-            continue
-        # term weights from each side's own tasks, as for any mandate collection
-        forward = compare(new, [Mandate(t["task_id"], t["text"], t.get("theme") or "other") for t in old],
-                          rules=rules, child_doc_id=plan["doc_id"])
-        backward = compare(old, [Mandate(t["task_id"], t["text"], t.get("theme") or "other") for t in new],
-                           rules=rules, child_doc_id=prev["doc_id"])
-        by_id = {t["task_id"]: t for t in new}
-        carried: set[str] = set()  # new tasks that carry an old one: never also `added`
-        for t, c in zip(old, forward, strict=True):
-            kind = {"covered": "kept", "partial": "changed"}.get(c.status, "dropped")
-            nt = by_id.get(c.child_task_ids[0]) if c.child_task_ids and kind != "dropped" else None
-            if nt:
-                carried.add(nt["task_id"])
-            out.append(PlanChange(plan["doc_id"], prev["doc_id"], kind,
-                                  (nt or t)["text"], c.score if kind != "dropped" else 0.0,
-                                  task_id=nt["task_id"] if nt else None, path=nt.get("path") if nt else None,
-                                  prev_task_id=t["task_id"], prev_path=t.get("path")))
-        for t, c in zip(new, backward, strict=True):
-            # the two directions weigh terms differently: a pair matched one way is not `added`
-            if c.status == "missing" and t["task_id"] not in carried:
-                out.append(PlanChange(plan["doc_id"], prev["doc_id"], "added", t["text"], 0.0,
-                                      task_id=t["task_id"], path=t.get("path")))
+        out += pair_changes(prev, plan, tasks_of.get(prev["doc_id"], ()), tasks_of.get(plan["doc_id"], ()),
+                            rules=rules)
+    return out
+
+
+def pair_changes(prev: Mapping, plan: Mapping, prev_tasks: Sequence[dict], tasks: Sequence[dict], *,
+                 rules: Rules) -> list[PlanChange]:
+    """The changes from PREV (its tasks PREV_TASKS) to its successor PLAN (TASKS)."""
+    out: list[PlanChange] = []
+    old = [t for t in prev_tasks if t.get("text")]
+    new = [t for t in tasks if t.get("text")]
+    if not old or not new:
+        return out
+    # term weights from each side's own tasks, as for any mandate collection
+    # (parent_doc_id: whose words they are, for the word memo; not read from the coverage)
+    forward = compare(new, [Mandate(t["task_id"], t["text"], t.get("theme") or "other",
+                                    parent_doc_id=prev["doc_id"]) for t in old],
+                      rules=rules, child_doc_id=plan["doc_id"])
+    backward = compare(old, [Mandate(t["task_id"], t["text"], t.get("theme") or "other",
+                                     parent_doc_id=plan["doc_id"]) for t in new],
+                       rules=rules, child_doc_id=prev["doc_id"])
+    by_id = {t["task_id"]: t for t in new}
+    carried: set[str] = set()  # new tasks that carry an old one: never also `added`
+    for t, c in zip(old, forward, strict=True):
+        kind = {"covered": "kept", "partial": "changed"}.get(c.status, "dropped")
+        nt = by_id.get(c.child_task_ids[0]) if c.child_task_ids and kind != "dropped" else None
+        if nt:
+            carried.add(nt["task_id"])
+        out.append(PlanChange(plan["doc_id"], prev["doc_id"], kind,
+                              (nt or t)["text"], c.score if kind != "dropped" else 0.0,
+                              task_id=nt["task_id"] if nt else None, path=nt.get("path") if nt else None,
+                              prev_task_id=t["task_id"], prev_path=t.get("path")))
+    for t, c in zip(new, backward, strict=True):
+        # the two directions weigh terms differently: a pair matched one way is not `added`
+        if c.status == "missing" and t["task_id"] not in carried:
+            out.append(PlanChange(plan["doc_id"], prev["doc_id"], "added", t["text"], 0.0,
+                                  task_id=t["task_id"], path=t.get("path")))
     return out

@@ -28,6 +28,7 @@ from ..rules import Rules, load_rules
 from .duties import Duty, DutyLexicon, duties
 from .mandates import Mandate, is_self_evident
 from .text import TextConfig, abbreviations_in, prepare, terms, text_config
+from .wordmemo import owner
 
 __all__ = ["compare", "Config", "build_config", "METHOD", "GROUP_METHOD", "SECTION_METHOD",
            "SELF_METHOD", "load_rules"]
@@ -150,16 +151,22 @@ def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: 
         return [(d, terms(d.obj, stop)) for d in duties(prepare(text, cfg.text, abbr), cfg.lex)]
 
     m_texts = [tx for m in mandates for tx in (m.texts or (m.text,))]
-    space = _Space([tf for tx in (idf_texts or m_texts) for _, tf in duty_terms(tx)])
+    # the words of a text are kept under the plan it comes from (wordmemo): a parent's under the
+    # parent, whichever child is compared, so the next run finds them with the parent's
+    owners = {m.parent_doc_id for m in mandates}
+    m_owner = owners.pop() if len(owners) == 1 else None
+    with owner(m_owner):
+        space = _Space([tf for tx in (idf_texts or m_texts) for _, tf in duty_terms(tx)])
     child = []
-    for t in tasks:
-        ds = duty_terms(t["text"], own_abbr)
-        child += [_CDuty(d, frozenset(tf), t) for d, tf in ds]
-        if len(ds) > 1:  # the whole task as well: a mandate may cut its clauses elsewhere
-            whole = Duty(frozenset().union(*(d.actions for d, _ in ds)),
-                         tuple(v for d, _ in ds for v in d.verbs), "",
-                         frozenset().union(*(d.inner for d, _ in ds)))
-            child.append(_CDuty(whole, frozenset().union(*(tf for _, tf in ds)), t))
+    with owner(child_doc_id):
+        for t in tasks:
+            ds = duty_terms(t["text"], own_abbr)
+            child += [_CDuty(d, frozenset(tf), t) for d, tf in ds]
+            if len(ds) > 1:  # the whole task as well: a mandate may cut its clauses elsewhere
+                whole = Duty(frozenset().union(*(d.actions for d, _ in ds)),
+                             tuple(v for d, _ in ds for v in d.verbs), "",
+                             frozenset().union(*(d.inner for d, _ in ds)))
+                child.append(_CDuty(whole, frozenset().union(*(tf for _, tf in ds)), t))
     index: dict[str, list[int]] = {}
     for i, cd in enumerate(child):
         for t in cd.terms:
@@ -176,7 +183,8 @@ def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: 
         if is_self_evident(m.text, rules):
             out.append(Coverage(**base, status="covered", score=1.0, method=SELF_METHOD))
             continue
-        out.append(_cover(m, base, duty_terms, space, child, index, cfg))
+        with owner(m.parent_doc_id):
+            out.append(_cover(m, base, duty_terms, space, child, index, cfg))
     return out
 
 

@@ -19,7 +19,8 @@ from .localization import Localization, localize, shingles
 from .mandates import TASK_SECTION_KINDS, Mandate, parent_mandates, section_chain, task_specs
 from .match import compare
 
-__all__ = ["Store", "CrossDoc", "compare_all", "mandates_for", "compare_store", "coverage_and_reasons",
+__all__ = ["Store", "CrossDoc", "compare_all", "compare_plan", "mandates_for", "compare_store",
+           "coverage_and_reasons",
            "item_units", "NO_MANDATES"]
 
 NO_MANDATES = "NO_MANDATES"  # flag code: a plan checked against nothing, and why
@@ -130,35 +131,51 @@ def compare_all(tables: Mapping[str, Any] | Store, links: Sequence[PlanLink], *,
     """Coverage and localization of every plan that has mandates; NO_MANDATES and why for the others."""
     rules = Rules.resolve(rules)
     store = tables if isinstance(tables, Store) else Store.of(tables)
-    reasons_vi = rules["compare"].get("no_mandate_reasons") or {}
     by_child: dict[str, list[PlanLink]] = defaultdict(list)
     for ln in links:
         by_child[ln.child_doc_id].append(ln)
-    runs: dict[str | None, frozenset] = {}  # a parent's (or catalogue's) word runs, once each
+    runs: dict[str, frozenset] = {}  # a parent's (or catalogue's) word runs, once each
     out = CrossDoc()
     for child in store.plans:
-        cid = child["doc_id"]
-        mandates, idf_texts, why, sources = _mandates_and_source(child, by_child.get(cid, []), store, rules)
-        if not mandates:
-            parent = ", ".join(ln.parent_ref for ln in by_child.get(cid, [])) or "—"
-            level = child.get("issuer_level") or "?"
-            reason = str(reasons_vi.get(why, why)).format(parent=parent, level=level)
-            spec = ((rules.data.get("flags") or {}).get("flags") or {}).get(NO_MANDATES) or {}
-            msg = str(spec.get("vi", "{reason}")).replace("{reason}", reason)
-            out.flags.append(Flag(doc_id=cid, severity=spec.get("severity", "info"), code=NO_MANDATES,
-                                  message=msg))
-            continue
-        tasks = store.rows(cid, "tasks")
-        sections = store.rows(cid, "sections")
-        text = store.texts.get(cid, "")
-        units = tasks + item_units(tasks, sections, text)
-        out.coverage += compare(units, mandates, rules=rules, child_doc_id=cid, child_text=text,
-                                child_sections=sections, idf_texts=idf_texts)
-        key = "|".join(s.label for s in sources)
-        if key not in runs:
-            runs[key] = shingles(idf_texts)
-        out.localization += localize(cid, tasks, runs[key], source=key,
-                                     source_doc_id=sources[0].doc_id if len(sources) == 1 else None)
+        one = compare_plan(child, by_child.get(child["doc_id"], []), store, rules=rules, runs=runs)
+        out.coverage += one.coverage
+        out.flags += one.flags
+        out.localization += one.localization
+    return out
+
+
+def compare_plan(child: dict, links: Sequence[PlanLink], store: Store, *, rules: Rules,
+                 runs: dict[str, frozenset] | None = None) -> CrossDoc:
+    """Coverage and localization of one plan (LINKS: its own); NO_MANDATES and why if it has none.
+
+    STORE needs the rows of the plan and of its parents in hand only; RUNS caches the word
+    runs of each source across calls.
+    """
+    runs = {} if runs is None else runs
+    out = CrossDoc()
+    cid = child["doc_id"]
+    mandates, idf_texts, why, sources = _mandates_and_source(child, links, store, rules)
+    if not mandates:
+        reasons_vi = rules["compare"].get("no_mandate_reasons") or {}
+        parent = ", ".join(ln.parent_ref for ln in links) or "—"
+        level = child.get("issuer_level") or "?"
+        reason = str(reasons_vi.get(why, why)).format(parent=parent, level=level)
+        spec = ((rules.data.get("flags") or {}).get("flags") or {}).get(NO_MANDATES) or {}
+        msg = str(spec.get("vi", "{reason}")).replace("{reason}", reason)
+        out.flags.append(Flag(doc_id=cid, severity=spec.get("severity", "info"), code=NO_MANDATES,
+                              message=msg))
+        return out
+    tasks = store.rows(cid, "tasks")
+    sections = store.rows(cid, "sections")
+    text = store.texts.get(cid, "")
+    units = tasks + item_units(tasks, sections, text)
+    out.coverage += compare(units, mandates, rules=rules, child_doc_id=cid, child_text=text,
+                            child_sections=sections, idf_texts=idf_texts)
+    key = "|".join(s.label for s in sources)
+    if key not in runs:
+        runs[key] = shingles(idf_texts)
+    out.localization += localize(cid, tasks, runs[key], source=key,
+                                 source_doc_id=sources[0].doc_id if len(sources) == 1 else None)
     return out
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from ..link import _DASHES, _TONE_FIX, _TONE_RE
 from ..rules import Rules
+from . import wordmemo
 
 __all__ = ["TextConfig", "text_config", "fold", "words", "abbreviations_in", "prepare", "terms"]
 
@@ -61,9 +62,27 @@ def _segmenter():
     return word_tokenize
 
 
-@lru_cache(maxsize=50000)
 def words(text: str) -> tuple[str, ...]:
-    """Words of a text (underthesea); a word of several syllables keeps its spaces."""
+    """Words of a text (underthesea); a word of several syllables keeps its spaces.
+
+    With a word memo in use (the cross-document stages), the memo answers and keeps what is
+    segmented; otherwise an in-process cache does."""
+    memo = wordmemo.current()
+    if memo is None:
+        return _cached_words(text)
+    got = memo.get(text)
+    if got is None:
+        got = _segment(text)
+        memo.put(text, got)
+    return got
+
+
+@lru_cache(maxsize=50000)
+def _cached_words(text: str) -> tuple[str, ...]:
+    return _segment(text)
+
+
+def _segment(text: str) -> tuple[str, ...]:
     seg = _segmenter()
     if seg is None:
         return tuple(text.split())
@@ -130,11 +149,17 @@ _LETTERS = re.compile(r"\w", re.UNICODE)
 
 def terms(text: str, stop: frozenset[str]) -> Counter:
     """Weighted terms of prepared text: syllables, and each word of several syllables once more."""
+    if wordmemo.current() is not None:  # every text through the memo, so it learns whose it is
+        return _terms_of(text, stop)
     return Counter(_terms(text, stop))
 
 
 @lru_cache(maxsize=50000)
 def _terms(text: str, stop: frozenset[str]) -> Counter:
+    return _terms_of(text, stop)
+
+
+def _terms_of(text: str, stop: frozenset[str]) -> Counter:
     out: Counter = Counter()
     for word in words(re.sub(r"[,;.:]", " ", text)):
         syl = [s for s in word.split() if _LETTERS.search(s) and not s.isdigit()]

@@ -1,0 +1,188 @@
+"""Reading the store out of core for the cross-document stages, and writing tables in pieces.
+
+The store's tables can outgrow memory (10⁵ plans; `documents.clean_text` alone is tens of
+GB), so the cross-document stages never load a table whole: DuckDB scans the Parquet files
+and hands back only the columns asked for, of only the documents asked for, in file order.
+
+    reader = StoreReader(out_dir)
+    rows = reader.rows("tasks", ["d1", "d2"])            # {doc_id: [row, ...]}
+    reader.scalar_list("SELECT doc_id FROM {plans}")     # any query over the store's tables
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+__all__ = ["StoreReader", "source", "write_batches", "quote"]
+
+
+def source(out_dir: Path, table: str) -> Path:
+    """Where a consolidated contract table of the store is (one Parquet file per table)."""
+    return Path(out_dir) / f"{table}.parquet"
+
+
+def quote(path: Path | str) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+class StoreReader:
+    """One DuckDB connection over OUT_DIR's Parquet tables (and any Parquet file named)."""
+
+    def __init__(self, out_dir: Path, *, threads: int = 1, memory_mb: int = 512) -> None:
+        self.out_dir = Path(out_dir)
+        # what does not fit in MEMORY_MB spills to OUT/.crossdoc.tmp (DuckDB removes its files)
+        self.con = duckdb.connect(config={"threads": threads, "memory_limit": f"{memory_mb}MB",
+                                          "temp_directory": str(self.out_dir / ".crossdoc.tmp"),
+                                          "preserve_insertion_order": False})  # rows carry their order
+        self.con.execute("SET enable_progress_bar = false")
+        self._n = 0
+        self._cols: dict[str, set[str]] = {}
+        self.staged: dict[str, tuple[Path, set[str]]] = {}  # name -> (folder, columns)
+        self.part: int | None = None
+        self._stage_dir: Path | None = None
+
+    def close(self) -> None:
+        self.unstage()
+        self.con.close()
+        shutil.rmtree(self.out_dir / ".crossdoc.tmp", ignore_errors=True)  # DuckDB's spill, if any
+
+    def has(self, table: str) -> bool:
+        return source(self.out_dir, table).exists()
+
+    def columns(self, table: str) -> set[str]:
+        if table not in self._cols:
+            path = source(self.out_dir, table)
+            self._cols[table] = set(pq.read_schema(path).names) if path.exists() else set()
+        return self._cols[table]
+
+    def scan(self, table: str) -> str:
+        """The FROM clause of a table of the store, with each row's place in its file."""
+        return f"read_parquet({quote(source(self.out_dir, table))}, file_row_number=true)"
+
+    def register(self, values: Iterable[str], name: str | None = None) -> str:
+        """A one-column table `id` of VALUES, for joins; returns its name."""
+        self._n += 1
+        name = name or f"ids_{self._n}"
+        self.con.register(name, pa.table({"id": pa.array(sorted(set(values)), pa.string())}))
+        return name
+
+    def arrow(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
+
+    def stream(self, sql: str, batch: int = 50_000) -> Iterator[pa.RecordBatch]:
+        """The batches of SQL's result, the query run only when the first one is asked for (one
+        result is open on a connection at a time: streams are read one after the other)."""
+        yield from self.con.sql(sql).to_arrow_reader(batch)
+
+    def scalar_list(self, sql: str) -> list:
+        return [r[0] for r in self.con.execute(sql).fetchall()]
+
+    # --- staging: many chunks' rows in one scan per table ---------------------------------
+
+    def stage(self, parts: Sequence[tuple[str, int]], tables: dict[str, Sequence[str] | None],
+              extra: dict[str, tuple[str, str, Sequence[str]]] | None = None) -> None:
+        """Copy the rows of each (doc_id, part) of TABLES (only the columns named; None: all)
+        into one file set per part, scanning each table once; `rows` then reads the part set by
+        `use_part` from them. Without it, a run over many chunks would scan every table once per
+        chunk (quadratic in the store when everything is recomputed). EXTRA: other sources
+        staged the same way, name -> (FROM clause with file_row_number, key column, columns)."""
+        self.unstage()
+        self._n += 1
+        base = self.out_dir / ".crossdoc.tmp" / f"stage-{os.getpid()}-{self._n}"
+        base.mkdir(parents=True, exist_ok=True)
+        self.con.register("stage_parts", pa.table({"id": pa.array([d for d, _ in parts], pa.string()),
+                                                   "part": pa.array([k for _, k in parts], pa.int32())}))
+        sources = {}
+        for table, columns in tables.items():
+            if self.has(table):
+                present = self.columns(table)
+                sources[table] = (self.scan(table), "doc_id",
+                                  [c for c in (columns or sorted(present)) if c in present])
+        sources.update(extra or {})
+        for name, (src, key, cols) in sources.items():
+            sel = ", ".join(f't."{c}"' for c in dict.fromkeys([key, *cols]))
+            # sorted by part in small row groups: a part's rows are a few row groups, found by
+            # their min/max statistics (DuckDB sorts out of core: memory stays bounded)
+            path = base / f"{name}.parquet"
+            try:
+                self.con.execute(f"COPY (SELECT {sel}, t.file_row_number AS frn, s.part FROM {src} t "
+                                 f'JOIN stage_parts s ON t."{key}" = s.id ORDER BY s.part, frn) '
+                                 f"TO {quote(path)} (FORMAT parquet, ROW_GROUP_SIZE 2048)")
+            except duckdb.OutOfMemoryException:  # read chunk by chunk from the store instead: slower
+                if name not in tables:
+                    raise
+                continue
+            self.staged[name] = (path, {key, *cols})
+        self.con.unregister("stage_parts")
+        self._stage_dir = base
+
+    def use_part(self, part: int | None) -> None:
+        self.part = part
+
+    def unstage(self) -> None:
+        if self._stage_dir is not None:
+            shutil.rmtree(self._stage_dir, ignore_errors=True)
+        self.staged, self.part, self._stage_dir = {}, None, None
+
+    def _source(self, table: str) -> tuple[str | None, str]:
+        """(FROM clause, order column) of TABLE's rows: the staged part's when there is one."""
+        if self.part is not None and table in self.staged:
+            return (f"(SELECT * FROM read_parquet({quote(self.staged[table][0])}) "
+                    f"WHERE part = {int(self.part)})"), "frn"
+        return self.scan(table), "file_row_number"
+
+    def rows(self, table: str, doc_ids: Iterable[str], columns: Sequence[str] | None = None, *,
+             key: str = "doc_id", where: str = "") -> dict[str, list[dict]]:
+        """The rows of DOC_IDS in TABLE (only COLUMNS), grouped by document, in file order."""
+        ids = set(doc_ids)
+        staged = self.part is not None and table in self.staged
+        if not ids or not (staged or self.has(table)):
+            return {}
+        present = self.staged[table][1] if staged else self.columns(table)
+        cols = [c for c in (columns or sorted(present)) if c in present]
+        if key not in cols:
+            cols = [key, *cols]
+        src, order = self._source(table)
+        if src is None:
+            return {}
+        name = self.register(ids)
+        sel = ", ".join(f't."{c}"' for c in cols)
+        cond = f" AND ({where})" if where else ""
+        t = self.arrow(f'SELECT {sel} FROM {src} t WHERE t."{key}" IN (SELECT id FROM {name})'
+                       f"{cond} ORDER BY t.{order}")
+        self.con.unregister(name)
+        out: dict[str, list[dict]] = defaultdict(list)
+        for r in t.to_pylist():
+            out[r[key]].append(r)
+        # a column added to the contract after this store was written reads as null
+        missing = [c for c in (columns or ()) if c not in present]
+        if missing:
+            for rs in out.values():
+                for r in rs:
+                    for c in missing:
+                        r.setdefault(c, None)
+        return dict(out)
+
+
+def write_batches(path: Path, schema: pa.Schema, pieces: Iterable[pa.Table | pa.RecordBatch]) -> int:
+    """Write PIECES (tables or batches of SCHEMA's columns) to PATH atomically; returns rows."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    n = 0
+    with pq.ParquetWriter(tmp, schema) as w:
+        for p in pieces:
+            if p.num_rows:
+                t = pa.Table.from_batches([p]) if isinstance(p, pa.RecordBatch) else p
+                w.write_table(t.select(schema.names).cast(schema))
+                n += p.num_rows
+    os.replace(tmp, path)
+    return n

@@ -1,0 +1,299 @@
+"""The cross-document stages, incrementally: only the plans a run touches are done again.
+
+    stats = update(out_dir, rules=rules)       # OUT/plan_links, coverage, localization,
+                                               # plan_changes and flags written from the state
+
+What a plan's cross-document rows depend on, and so what a run does again:
+- its links: its own `implements` references and the plans that share a number, title or
+  issuer+number+date with one of them. Relinked: new plans, and the plans whose references
+  cite a key of a plan added or gone (`ref_index` joined to those keys, in DuckDB).
+- its coverage, localization and its cross-document flags: itself, its links (the parents'
+  doc_ids: a changed parent is a new doc_id) and the rules. Compared again: new plans and
+  plans whose links came out different.
+- plan_changes: the plans of the same issuer (`successions`). The issuers of the plans added
+  or gone are paired again; pairs that did not change keep their rows.
+Everything else is kept from OUT/.crossdoc (see `crossdoc_state`). The code and rules make
+a fingerprint: another fingerprint (or `full=True`) recomputes every plan.
+
+Rows are read out of core (`crossdoc_io`): columns needed, documents needed, CHUNK plans at a
+time; `clean_text` only of the plans compared and their parents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import resource
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from .compare.store import NO_MANDATES
+from .compare.wordmemo import WordMemo, using
+from .crossdoc_compare import CHUNK, Context, compare_chunks, staged, update_changes
+from .crossdoc_io import StoreReader
+from .crossdoc_state import SCHEMAS, State, publish_tables
+from .docflags import DOC_CODES
+from .flags import CROSS_CODES
+from .link import as_date, link, link_norms, normalize, ref_key
+from .records import PlanLink
+from .rules import Rules
+
+__all__ = ["CrossDocStats", "update", "CHUNK", "OWN_CODES", "crossdoc_fingerprint"]
+
+OWN_CODES = frozenset({NO_MANDATES, "AMBIGUOUS_PARENT"}) | CROSS_CODES  # replaced by each run
+LINK_COLS = ("doc_id", "doc_ref", "number", "symbol", "issuer", "issue_date", "title")  # what link reads
+REF_COLS = ("doc_id", "ref_id", "number", "symbol", "doc_ref", "ref_date", "issuer", "title", "role",
+            "char_start", "char_end")
+OUT_TABLES = ("plan_links", "coverage", "localization", "plan_changes", "flags")
+
+
+@dataclass
+class CrossDocStats:
+    """What a run of the cross-document stages did (counts of plans), and how long each step took."""
+
+    plans: int = 0  # plans in the store
+    new: int = 0  # plans not in the state (all of them when `full`)
+    removed: int = 0  # plans in the state no longer in the store
+    relinked: int = 0  # plans whose references were resolved again
+    compared: int = 0  # plans whose coverage, localization and flags were computed again
+    reused: int = 0  # plans whose rows were kept from the state
+    changes_pairs: int = 0  # (earlier, later) pairs compared for plan_changes
+    full: bool = False  # no usable state: everything computed
+    segmented: int = 0  # texts word-segmented (the others were segmented in an earlier run)
+    seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: float = 0.0
+
+    def line(self) -> str:
+        secs = " ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items())
+        return (f"crossdoc: {self.plans} plans, {self.new} new, {self.removed} gone, "
+                f"{self.relinked} relinked, "
+                f"{self.compared} compared, {self.reused} reused, {self.changes_pairs} pairs, "
+                f"{self.segmented} texts segmented"
+                f"{' (full)' if self.full else ''}; {secs}")
+
+
+def crossdoc_fingerprint(rules: Rules) -> str:
+    """The code and the rules (with a catalogue chosen by `run --mandate`) the state was made with."""
+    from .batch import fingerprint  # the runner's: package code + rules folder
+
+    h = hashlib.sha256(fingerprint(rules).encode())
+    h.update(json.dumps(rules.data, sort_keys=True, default=str, ensure_ascii=False).encode())
+    h.update(json.dumps(rules.mandates, sort_keys=True, default=str, ensure_ascii=False).encode())
+    return h.hexdigest()[:16]
+
+
+def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False, mapper=map) -> CrossDocStats:
+    """Bring the cross-document tables of OUT_DIR up to date with its plans; see the module doc.
+
+    MAPPER(fn, groups) compares the groups of plans (`crossdoc_compare.compare_group`: plain data
+    in and out, picklable); the builtin map by default, an executor's lazy map to spread them."""
+    rules = Rules.resolve(rules)
+    out_dir = Path(out_dir)
+    reader = StoreReader(out_dir)
+    try:
+        state = State(out_dir, reader, crossdoc_fingerprint(rules), fresh=full)
+        try:
+            with using(WordMemo()) as memo:
+                ctx = Context(reader, state, rules, memo, CrossDocStats(full=not state.valid), mapper=mapper)
+                stats = _Run(ctx).run()
+        except BaseException:
+            state.abandon()
+            raise
+        _timed(stats, "write", lambda: (state.merge(), state.commit(),
+                                        publish_tables(out_dir, reader, state, OWN_CODES, DOC_CODES)))
+    finally:
+        reader.close()
+    stats.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return stats
+
+
+def _timed(stats: CrossDocStats, step: str, fn):
+    t = time.perf_counter()
+    try:
+        return fn()
+    finally:
+        stats.seconds[step] = stats.seconds.get(step, 0.0) + time.perf_counter() - t
+
+
+def _chunks(ids: Sequence[str], n: int = CHUNK) -> list[list[str]]:
+    return [list(ids[i:i + n]) for i in range(0, len(ids), n)]
+
+
+def _link_key(ln: dict | PlanLink) -> tuple:
+    get = ln.get if isinstance(ln, dict) else (lambda k: getattr(ln, k))
+    return (get("parent_ref"), get("parent_issuer"), as_date(get("parent_date")), get("parent_doc_id"),
+            bool(get("resolved")), get("method"), tuple(get("candidates") or ()))
+
+
+class _Run:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.reader, self.state, self.stats = ctx.reader, ctx.state, ctx.stats
+        self.norms = link_norms(ctx.rules)
+
+    def run(self) -> CrossDocStats:
+        st, r = self.stats, self.reader
+        if not r.has("plans"):
+            self._diff([], [])
+            return st
+        plans, old = r.scan("plans"), self.state.scan("plan_index")
+        new = _timed(st, "read", lambda: r.scalar_list(
+            f"SELECT p.doc_id FROM {plans} p ANTI JOIN {old} o ON p.doc_id = o.doc_id "
+            "ORDER BY p.file_row_number"))
+        gone = _timed(st, "read", lambda: r.scalar_list(
+            f"SELECT o.doc_id FROM {old} o ANTI JOIN {plans} p ON p.doc_id = o.doc_id"))
+        st.plans = r.scalar_list(f"SELECT count(*) FROM {plans}")[0]
+        self._diff(new, gone)
+        return st
+
+    # --- what changed -------------------------------------------------------------------
+
+    def _diff(self, new: list[str], gone: list[str]) -> None:
+        st, state, ctx = self.stats, self.state, self.ctx
+        st.new, st.removed = len(new), len(gone)
+        new_index = _timed(st, "read", lambda: self._index(new))
+        gone_index = self.reader.arrow(
+            f"SELECT * EXCLUDE (file_row_number) FROM {state.scan('plan_index')} "
+            f"WHERE doc_id IN (SELECT id FROM {self.reader.register(gone)})")
+        for name in ("plan_index", "ref_index", "links", "coverage", "localization", "xflags", "docflags"):
+            state.drop(name, gone)
+        ctx.new = set(new)
+        self._register_index(new_index, gone)
+        changed = pa.concat_tables([new_index, gone_index.cast(new_index.schema)])
+        citing = _timed(st, "link", lambda: self._citing(changed, gone))
+        relink = list(dict.fromkeys([*new, *sorted(citing - ctx.new)]))
+        st.relinked = len(relink)
+        redo: list[tuple[str, str, tuple[str, ...]]] = []  # (first parent, plan, parents) to compare
+        chunks = _chunks(relink)
+        with staged(ctx, [(d, k) for k, ids in enumerate(chunks) for d in ids], {"references": REF_COLS}):
+            for k, ids in enumerate(chunks):
+                self.reader.use_part(k if len(chunks) > 1 else None)
+                redo += self._relink(ids)
+        redo.sort()  # siblings side by side: a parent's rows and terms serve a whole chunk
+        chunks = _chunks([d for _, d, _ in redo])
+        parents = {d: ps for _, d, ps in redo}
+        del redo
+        links_src = state.pieces_source("links")
+        parts = [(d, k) for k, ids in enumerate(chunks)
+                 for d in {*ids, *(p for i in ids for p in parents[i])}]
+        with staged(ctx, parts,
+                     {"plans": None, "tasks": None, "sections": None, "assignments": None, "references": None,
+                      "documents": ("clean_text",), "deadlines": None, "flags": ("code",)},
+                     {"links": (links_src, "child_doc_id", SCHEMAS["links"].names)} if links_src else None):
+            st.compared += compare_chunks(ctx, chunks, ctx.mapper)
+        st.reused = st.plans - st.compared
+        issuers = sorted({g for g in changed.column("issuer_g").to_pylist() if g})
+        _timed(st, "changes", lambda: update_changes(ctx, issuers, gone))
+
+    def _index(self, ids: list[str]) -> pa.Table:
+        """plan_index rows of IDS (the keys others cite them by, what link reads), kept in the
+        state with the ref_index rows of their references; one pass over plans and references."""
+        reg = self.reader.register(ids)
+        out = []
+        cols = ", ".join(f't."{c}"' for c in LINK_COLS)
+        for b in self.reader.stream(f"SELECT {cols} FROM {self.reader.scan('plans')} t "
+                                    f"WHERE t.doc_id IN (SELECT id FROM {reg})", CHUNK * 10):
+            t = pa.Table.from_pylist([self._plan_keys(p) for p in b.to_pylist()],
+                                     schema=SCHEMAS["plan_index"])
+            self.state.add_table("plan_index", t)
+            out.append(t)
+        if self.reader.has("references"):
+            cols = ", ".join(f't."{c}"' for c in REF_COLS)
+            for b in self.reader.stream(f"SELECT {cols} FROM {self.reader.scan('references')} t "
+                                        f"WHERE t.doc_id IN (SELECT id FROM {reg}) AND t.role = 'implements'",
+                                        CHUNK * 10):
+                self.state.add("ref_index", [self._ref_keys(x) for x in b.to_pylist()])
+        return pa.concat_tables(out) if out else SCHEMAS["plan_index"].empty_table()
+
+    def _plan_keys(self, p: dict) -> dict:
+        key = ref_key(p.get("doc_ref"), p.get("number"), p.get("symbol"))
+        return {"doc_id": p["doc_id"], "key": key, "number": key.split("/", 1)[0] if key else "",
+                "title_n": self.norms.title(p.get("title")), "issuer_n": self.norms.issuer(p.get("issuer")),
+                "date": as_date(p.get("issue_date")),
+                "issuer_g": normalize(p["issuer"]) if p.get("issuer") else "",
+                **{f"p_{c}": p.get(c) for c in LINK_COLS if c != "doc_id"}}
+
+    def _ref_keys(self, r: dict) -> dict:
+        key = ref_key(r.get("doc_ref"), r.get("number"), r.get("symbol"))
+        return {"doc_id": r["doc_id"], "key": key, "number": key.split("/", 1)[0] if key else "",
+                "title_n": self.norms.title(r.get("title")), "issuer_n": self.norms.issuer(r.get("issuer")),
+                "date": as_date(r.get("ref_date"))}
+
+    def _register_index(self, new_index: pa.Table, gone: list[str]) -> None:
+        """`index_now`: the plan index after this run (the state's, less plans gone, plus new)."""
+        con = self.reader.con
+        con.register("new_index", new_index)
+        gone_reg = self.reader.register(gone, "gone_ids")
+        cols = ", ".join(SCHEMAS["plan_index"].names)
+        con.execute("CREATE OR REPLACE TEMP VIEW index_now AS "
+                    f"SELECT {cols} FROM {self.state.scan('plan_index')} "
+                    f"WHERE doc_id NOT IN (SELECT id FROM {gone_reg}) UNION ALL SELECT {cols} FROM new_index")
+        self.ctx.index_now = "index_now"
+
+    def _citing(self, changed: pa.Table, gone: list[str]) -> set[str]:
+        """Plans of the state whose references may resolve otherwise now that CHANGED came or went.
+
+        A plan's key counts only with its issuer or date (`_resolve` never takes a bare number),
+        a loose number with both, a title alone."""
+        if not changed.num_rows or not self.state.valid:
+            return set()
+        self.reader.con.register("changed", changed)
+        refs = self.state.scan("ref_index")
+        ids = self.reader.scalar_list(
+            f"SELECT r.doc_id FROM {refs} r JOIN changed c ON r.key = c.key WHERE r.key <> '' "
+            "AND ((r.issuer_n <> '' AND r.issuer_n = c.issuer_n) OR r.date = c.date) "
+            f"UNION SELECT r.doc_id FROM {refs} r JOIN changed c ON r.number = c.number AND r.date = c.date "
+            "AND r.issuer_n = c.issuer_n WHERE r.number <> '' AND r.issuer_n <> '' "
+            f"UNION SELECT r.doc_id FROM {refs} r JOIN changed c ON r.title_n = c.title_n "
+            "WHERE r.title_n <> ''")
+        return set(ids) - set(gone)
+
+    # --- link, a chunk of plans at a time -----------------------------------------------
+
+    def _relink(self, ids: list[str]) -> list[tuple[str, str, tuple[str, ...]]]:
+        """Link IDS again; (first parent, plan, parents) of those new or whose links changed."""
+        links = _timed(self.stats, "link", lambda: self._link(ids))
+        new = self.ctx.new
+        old = self.state.rows("links", [i for i in ids if i not in new])
+        self.state.drop("links", ids)
+        self.state.add("links", [_link_row(ln) for i in ids for ln in links.get(i, [])])
+
+        def same(i: str) -> bool:
+            return sorted(map(_link_key, old.get(i, []))) == sorted(map(_link_key, links.get(i, [])))
+
+        out = []
+        for i in ids:
+            if i in new or not same(i):
+                parents = tuple(sorted({ln.parent_doc_id for ln in links.get(i, [])
+                                        if ln.resolved and ln.parent_doc_id}))
+                out.append((parents[0] if parents else "", i, parents))
+        return out
+
+    def _link(self, ids: list[str]) -> dict[str, list[PlanLink]]:
+        """The links of IDS, resolved against the plans that share a key with their references."""
+        rows = self.reader.rows("references", ids, REF_COLS, where="t.role = 'implements'")
+        refs = [x for rs in rows.values() for x in rs]
+        if not refs:
+            return {}
+        keys = pa.Table.from_pylist([self._ref_keys(x) for x in refs], schema=SCHEMAS["ref_index"])
+        self.reader.con.register("ref_keys", keys)
+        cols = ", ".join(f"p_{c} AS {c}" for c in LINK_COLS if c != "doc_id")
+        plans = self.reader.arrow(
+            f"SELECT doc_id, {cols} FROM {self.ctx.index_now} "
+            "WHERE key IN (SELECT key FROM ref_keys WHERE key <> '') "
+            "OR number IN (SELECT number FROM ref_keys WHERE number <> '') "
+            "OR title_n IN (SELECT title_n FROM ref_keys WHERE title_n <> '')").to_pylist()
+        out: dict[str, list[PlanLink]] = {}
+        for ln in link(plans, refs, rules=self.ctx.rules):
+            out.setdefault(ln.child_doc_id, []).append(ln)
+        return out
+
+
+def _link_row(ln: PlanLink) -> dict:
+    return {"child_doc_id": ln.child_doc_id, "parent_ref": ln.parent_ref, "parent_issuer": ln.parent_issuer,
+            "parent_date": ln.parent_date, "parent_doc_id": ln.parent_doc_id, "resolved": ln.resolved,
+            "method": ln.method, "candidates": list(ln.candidates)}

@@ -1,0 +1,194 @@
+"""crossdoc.update: a run does again only what new or gone plans touch (counted, never timed),
+and a store built over several runs ends with the tables one run from scratch gives."""
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from xdocstore import plan_rows, synthetic_plans, write_store
+
+from pipeline.compare import compare_all
+from pipeline.compare.changes import plan_changes
+from pipeline.compare.store import Store
+from pipeline.crossdoc import load_rows, update
+from pipeline.crossdoc_update import OUT_TABLES
+from pipeline.link import link
+
+_SPEC = importlib.util.spec_from_file_location(
+    "tables_equal", Path(__file__).resolve().parent.parent / "scripts" / "tables_equal.py")
+tables_equal = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(tables_equal)
+
+N = 1000
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory, rules):
+    """A store of N plans, its cross-document tables computed once (copied by each test)."""
+    out = write_store(tmp_path_factory.mktemp("xdoc") / "out", synthetic_plans(N))
+    stats = update(out, rules=rules)
+    assert stats.full and (stats.plans, stats.new, stats.compared, stats.reused) == (N, N, N, 0)
+    return out
+
+
+def _copy(base: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    shutil.copytree(base, out)
+    return out
+
+
+def _rows(out: Path, table: str) -> list[dict]:
+    return pq.read_table(out / f"{table}.parquet").to_pylist()
+
+
+def test_adding_one_plan_compares_that_plan_only(base, tmp_path, rules):
+    out = _copy(base, tmp_path)
+    new = plan_rows(N, cites=("3/KH-UBND", "Ủy ban nhân dân tỉnh Số 3", None))
+    write_store(out, [*synthetic_plans(N), new])
+    s = update(out, rules=rules)
+    assert (s.full, s.plans, s.new, s.removed) == (False, N + 1, 1, 0)
+    assert (s.relinked, s.compared, s.reused, s.changes_pairs) == (1, 1, N, 0)
+    cov = [c for c in _rows(out, "coverage") if c["child_doc_id"] == "p01000"]
+    assert cov and {c["parent_doc_id"] for c in cov} == {"p00003"}
+    # the rows of every other plan were kept: the tables hold them once
+    assert len(_rows(out, "coverage")) == len(_rows(base, "coverage")) + len(cov)
+    s = update(out, rules=rules)  # nothing new: nothing done
+    assert (s.new, s.relinked, s.compared, s.changes_pairs) == (0, 0, 0, 0)
+
+
+def test_a_plan_others_cite_relinks_them_and_only_them(base, tmp_path, rules):
+    out = _copy(base, tmp_path)
+    assert [ln["resolved"] for ln in _rows(out, "plan_links") if ln["child_doc_id"] == "p00031"] == [False]
+    board = plan_rows(N, ref=("5031/KH-BCĐ", "Ban Chỉ đạo tỉnh"))  # what p00031 cites
+    write_store(out, [*synthetic_plans(N), board])
+    s = update(out, rules=rules)
+    assert (s.new, s.relinked, s.compared, s.reused) == (1, 2, 2, N - 1)
+    (ln,) = [ln for ln in _rows(out, "plan_links") if ln["child_doc_id"] == "p00031"]
+    assert ln["resolved"] and ln["parent_doc_id"] == "p01000"
+    codes = {f["code"] for f in _rows(out, "flags") if f["doc_id"] == "p00031"}
+    assert "PARENT_NOT_FOUND" not in codes
+
+
+def test_a_parent_gone_recompares_its_children_and_its_successor(base, tmp_path, rules):
+    out = _copy(base, tmp_path)
+    children = {ln["child_doc_id"] for ln in _rows(out, "plan_links") if ln["parent_doc_id"] == "p00003"}
+    assert len(children) == N // 100
+    assert {c["doc_id"] for c in _rows(out, "plan_changes")} >= {"p00023"}  # 3 → 23, two cycles
+    write_store(out, [p for i, p in enumerate(synthetic_plans(N)) if i != 3])
+    s = update(out, rules=rules)
+    assert (s.new, s.removed, s.relinked, s.compared) == (0, 1, len(children), len(children))
+    assert not [c for c in _rows(out, "coverage") if c["parent_doc_id"] == "p00003"]
+    assert "p00023" not in {c["doc_id"] for c in _rows(out, "plan_changes")}
+    assert "p00003" not in {r["child_doc_id"] for r in _rows(out, "plan_links")}
+
+
+def test_a_third_cycle_pairs_with_the_second_only(base, tmp_path, rules):
+    out = _copy(base, tmp_path)
+    write_store(out, [*synthetic_plans(N), plan_rows(N, province=(5, 2027))])
+    s = update(out, rules=rules)
+    assert (s.new, s.compared, s.changes_pairs) == (1, 1, 1)
+    pairs = {(c["doc_id"], c["prev_doc_id"]) for c in _rows(out, "plan_changes")}
+    assert ("p01000", "p00025") in pairs and ("p00025", "p00005") in pairs
+
+
+def test_two_runs_give_the_tables_of_one(tmp_path, rules, capsys):
+    plans = synthetic_plans(300)
+    extra = [plan_rows(300, cites=("4/KH-UBND", "Ủy ban nhân dân tỉnh Số 4", None)),
+             plan_rows(301, ref=("5041/KH-BCĐ", "Ban Chỉ đạo tỉnh")), plan_rows(302, province=(1, 2027))]
+    gone = {11, 4}  # an orphan, and a parent some plans implement
+    final = [p for i, p in enumerate(plans) if i not in gone] + extra
+    inc = write_store(tmp_path / "inc", plans[:150])
+    update(inc, rules=rules)
+    write_store(inc, plans)
+    update(inc, rules=rules)
+    write_store(inc, final)
+    s = update(inc, rules=rules)
+    assert not s.full and s.compared < len(final) // 2
+    one = write_store(tmp_path / "one", final)
+    update(one, rules=rules)
+    for table in OUT_TABLES:
+        (tmp_path / "a").mkdir(exist_ok=True)
+        (tmp_path / "b").mkdir(exist_ok=True)
+        shutil.copy(inc / f"{table}.parquet", tmp_path / "a")
+        shutil.copy(one / f"{table}.parquet", tmp_path / "b")
+    assert tables_equal.compare(tmp_path / "a", tmp_path / "b", set(), set()), capsys.readouterr().out
+    # and the same as the whole-store functions give
+    tables = load_rows(one)
+    links = link(tables["plans"], tables["references"], rules=rules)
+    store = Store.of(tables)
+    cov = compare_all(store, links, rules=rules).coverage
+    changes = plan_changes(store.plans, {p["doc_id"]: store.rows(p["doc_id"], "tasks") for p in store.plans},
+                           rules=rules)
+    assert sorted((x.child_doc_id, x.parent_ref, x.parent_doc_id, x.method) for x in links) == sorted(
+        (r["child_doc_id"], r["parent_ref"], r["parent_doc_id"], r["method"])
+        for r in _rows(inc, "plan_links"))
+    assert sorted((c.child_doc_id, c.mandate_id, c.status, c.score) for c in cov) == sorted(
+        (r["child_doc_id"], r["mandate_id"], r["status"], r["score"]) for r in _rows(inc, "coverage"))
+    assert sorted((c.doc_id, c.prev_doc_id, c.change, c.task_id or "") for c in changes) == sorted(
+        (r["doc_id"], r["prev_doc_id"], r["change"], r["task_id"] or "")
+        for r in _rows(inc, "plan_changes"))
+
+
+def test_other_rules_recompute_everything(base, tmp_path, rules):
+    import dataclasses
+
+    out = _copy(base, tmp_path)
+    strict = {"covered": 0.9, "partial": 0.5}
+    data = {**rules.data, "compare": {**rules.data["compare"], "thresholds": strict}}
+    other = dataclasses.replace(rules, data=data, _compiled={})
+    s = update(out, rules=other)
+    assert s.full and s.compared == N
+    assert s.segmented == 0  # every text's words were kept from the first run
+    assert update(out, rules=rules).full  # and back
+
+
+def test_words_are_segmented_once(base, tmp_path, rules):
+    """A new child of a parent in the store: only the child's own texts are segmented."""
+    new = plan_rows(N, cites=("3/KH-UBND", "Ủy ban nhân dân tỉnh Số 3", None))
+    seg = {}
+    for case in ("kept", "forgotten"):
+        out = _copy(base, tmp_path / case)
+        if case == "forgotten":
+            (out / ".crossdoc" / "words.parquet").unlink()
+        write_store(out, [*synthetic_plans(N), new])
+        s = update(out, rules=rules)
+        assert s.compared == 1
+        seg[case] = s.segmented
+    assert 0 < seg["kept"] < seg["forgotten"], seg
+    assert seg["kept"] <= 2 * len(new["tasks"]), seg  # its tasks' clauses, never the parent's
+
+
+def test_the_workers_flags_are_kept_and_crossdoc_flags_not_doubled(base, tmp_path, rules):
+    out = _copy(base, tmp_path)
+    flags = _rows(out, "flags")
+    worker = {"doc_id": "p00001", "severity": "info", "code": "OCR_USED", "message": "x",
+              "path": None, "task_id": None, "char_start": None, "char_end": None}
+    write_store(out, synthetic_plans(N))  # consolidate() leaves the workers' flags only
+    from pipeline.write import write
+
+    write({"flags": [worker]}, out)
+    update(out, rules=rules)
+    again = _rows(out, "flags")
+    assert worker in again
+    assert len(again) == len(flags) + 1
+    # one document's flags this stage found for plans written without them: once, not per run
+    assert {"NO_REPORTING_SCHEDULE", "PARENT_NOT_FOUND", "NO_MANDATES"} <= {f["code"] for f in again}
+    update(out, rules=rules)
+    assert len(_rows(out, "flags")) == len(again)
+
+
+def test_groups_are_plain_data_a_worker_could_compare(base, tmp_path, rules):
+    """compare_group takes and gives picklable data: a mapper that ships every group through
+    pickle (as an executor would) gives the same tables."""
+    import pickle
+
+    def shipped(fn, groups):
+        for g in groups:
+            yield pickle.loads(pickle.dumps(fn(pickle.loads(pickle.dumps(g)))))
+
+    out = _copy(base, tmp_path / "a")
+    update(out, rules=rules, full=True, mapper=shipped)
+    for table in ("coverage", "localization", "flags"):
+        assert sorted(map(repr, _rows(out, table))) == sorted(map(repr, _rows(base, table))), table
