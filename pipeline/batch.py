@@ -145,6 +145,7 @@ def run(inputs: Iterable[str | Path], out_dir: str | Path, *, rules: None | Path
     rules = Rules.resolve(rules)
     out_dir = Path(out_dir)
     store = Store(out_dir, fresh=fresh)  # the lock, before anything is read or removed
+    ex = None
     try:
         entries = list_inputs(inputs, exclude=out_dir)
         summary = RunSummary(out_dir=out_dir, n_files=len(entries))
@@ -166,9 +167,11 @@ def run(inputs: Iterable[str | Path], out_dir: str | Path, *, rules: None | Path
         # link, compare, the cross-document flags and the report read them and write
         # plan_links, coverage, flags and report.html (still under the store's lock).
         crossdoc_started = time.monotonic()
-        summary.report = finish(out_dir, rules=rules)
+        summary.report = finish(out_dir, rules=rules, mapper=ex.map)
         summary.seconds_crossdoc = time.monotonic() - crossdoc_started
     finally:
+        if ex is not None:
+            ex.shutdown()  # the Dask client, kept for the cross-document groups
         store.close()
     summary.seconds = time.monotonic() - started
     return summary

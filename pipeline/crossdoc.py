@@ -54,10 +54,12 @@ def ambiguous_flags(links, rules: Rules) -> list:
             for ln in links if ln.method == AMBIGUOUS]
 
 
-def finish(out_dir: Path, *, rules: Rules | None = None) -> Path:
-    """Link, compare, flag (incrementally), then write the DuckDB file, the workbook and the report."""
+def finish(out_dir: Path, *, rules: Rules | None = None, mapper=map) -> Path:
+    """Link, compare, flag (incrementally), then write the DuckDB file, the workbook and the report.
+
+    MAPPER spreads the comparison of groups of plans (an executor's `map`; see executors)."""
     rules = Rules.resolve(rules)
-    update(out_dir, rules=rules)
+    update(out_dir, rules=rules, mapper=mapper)
     return publish(out_dir, rules=rules)
 
 

@@ -6,7 +6,11 @@ file contributes to each per-document table). They share one small interface:
     submit(job)     start a job (at most `slots` are in flight)
     wait(timeout)   block until at least one job finishes or TIMEOUT seconds pass (None:
                     no limit); returns the finished outcomes, maybe none
-    close()
+    close()         stop the per-document workers
+    map(fn, items)  FN over ITEMS, results in order, lazily: how the cross-document stage
+                    spreads its groups of plans (here for the local executors; on the cluster
+                    for Dask)
+    shutdown()      release what map still needed (the Dask client), after the run
 
 and the batch commits outcomes in the order they finish (the store restores input order).
 
@@ -28,6 +32,7 @@ import resource
 import signal
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import wait as mp_wait
@@ -133,6 +138,11 @@ class InProcess:
         return done
 
     def close(self) -> None:
+        pass
+
+    map = staticmethod(map)  # the parent compares; its workers are gone by then
+
+    def shutdown(self) -> None:
         pass
 
 
@@ -313,6 +323,11 @@ class LocalPool:
             worker.stop(kill=True)
         self._idle, self._busy = [], []
 
+    map = staticmethod(map)
+
+    def shutdown(self) -> None:
+        pass
+
 
 # --- Dask --------------------------------------------------------------------------------
 
@@ -394,5 +409,18 @@ class DaskExecutor:
         for fut in self._futures:
             fut.cancel()
         self._futures.clear()
+
+    def map(self, fn, items):
+        """FN over ITEMS on the cluster, in order, at most `slots` in flight (items are read
+        lazily: each is a group of plans' rows, and the parent holds only the window)."""
+        window: deque = deque()
+        for item in items:
+            window.append(self.client.submit(fn, item, pure=False))
+            if len(window) >= self.slots:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+
+    def shutdown(self) -> None:
         if self._own_client:
             self.client.close()

@@ -49,6 +49,11 @@ class Rules:
         except KeyError:
             raise KeyError(f"no rule file {stem}.yaml in {self.dir}") from None
 
+    def __reduce__(self):
+        # Sent to another process (a Dask worker) without what was compiled here: spaCy
+        # matchers and regexes are rebuilt there, on first use.
+        return (Rules, (self.dir, self.data, self.mandates))
+
     def compiled(self, key: str, build: Callable[[Rules], Any]) -> Any:
         """Build something from the rules once (regexes, matchers) and keep it."""
         if key not in self._compiled:

@@ -43,3 +43,28 @@ def test_dask_writes_the_same_tables_as_the_local_pool(tmp_path, rules, cluster)
 def test_dask_run_needs_a_scheduler(tmp_path, rules):
     with pytest.raises(ValueError, match="scheduler"):
         run([CORPUS], tmp_path / "out", rules=rules, executor="dask", progress=False)
+
+
+def test_cross_document_groups_run_on_the_cluster(tmp_path, rules, cluster, monkeypatch):
+    """The comparison of plans is mapped over the cluster, and gives the local tables."""
+    from pipeline import crossdoc_compare, executors
+
+    shipped = []
+    real_map = executors.DaskExecutor.map
+
+    def counting_map(self, fn, items):
+        for result in real_map(self, fn, items):
+            shipped.append(result)
+            yield result
+
+    monkeypatch.setattr(executors.DaskExecutor, "map", counting_map)
+    files = sorted(CORPUS.glob("*.txt"))
+    local = tmp_path / "local"
+    run(files, local, rules=rules, workers=0, progress=False)
+    run(files, tmp_path / "dask", rules=rules, executor="dask", scheduler=cluster.scheduler_address,
+        progress=False)
+    assert shipped and all(isinstance(r, crossdoc_compare.GroupResult) for r in shipped)
+    for name in ("coverage", "plan_links", "localization", "flags"):
+        a = pq.read_table(local / f"{name}.parquet").to_pandas()
+        b = pq.read_table(tmp_path / "dask" / f"{name}.parquet").to_pandas()
+        pd.testing.assert_frame_equal(a, b, obj=name)
