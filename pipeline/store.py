@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .ingest import source_format
@@ -46,6 +45,10 @@ from .write import to_table
 DOC_KEY = {name: ("child_doc_id" if "child_doc_id" in cols else "doc_id")
            for name, cols in TABLES.items()}
 LOCK_NAME = ".kehoach.lock"
+# Rows per row group of a consolidated table: small for documents (clean_text is most of the
+# store's bytes), larger for the narrow tables. Readers hold one row group's column at a time.
+ROW_GROUP_ROWS = {"documents": 512, None: 32_768}
+PARTS_HELD = 8  # part files kept open while copying rows into output order
 
 
 class StoreError(RuntimeError):
@@ -218,7 +221,12 @@ class Store:
         return [(sp, e) for sp, e in live if e.kind == "made" or e.doc_id in self.parses]
 
     def consolidate(self) -> dict[str, int]:
-        """OUT/<table>.parquet from the parts; returns row counts."""
+        """OUT/<table>.parquet from the parts; returns row counts.
+
+        Streamed: an index of where each document's rows are (part, offset, length) is sorted
+        into output order, then the rows are copied a few parts at a time into row groups of
+        bounded size, so memory does not grow with the store (readers such as DuckDB hold one
+        row group's column at a time)."""
         live = self._live()
         counts = {"documents": self._write_documents(live)}
         rank: dict[str, int] = {}
@@ -231,20 +239,20 @@ class Store:
         for table in TABLES:
             if table == "documents":
                 continue
-            pieces = []
+            runs = []  # (output rank, part, offset, length): one run of a document's rows
             for part in sorted(by_part):
-                t = self._read_part(table, part)
-                if t is None:
+                f = self.parts / table / f"part-{part:06d}.parquet"
+                if not f.exists():
                     continue
-                ids = pa.array(sorted(by_part[part]), pa.string())
-                t = t.filter(pc.is_in(t.column(DOC_KEY[table]), value_set=ids))
-                if t.num_rows:
-                    pieces.append(t)
-            t = _concat(table, pieces)
-            if t.num_rows:  # documents in output order, each keeping the order of its rows
-                order = pa.array([rank[d] for d in t.column(DOC_KEY[table]).to_pylist()], pa.int64())
-                t = t.take(pc.sort_indices(pa.table({"r": order}), sort_keys=[("r", "ascending")]))
-            counts[table] = self._write(table, t)
+                keys = pq.read_table(f, columns=[DOC_KEY[table]]).column(0).to_pylist()
+                start = 0
+                for i in range(1, len(keys) + 1):
+                    if i == len(keys) or keys[i] != keys[start]:
+                        if keys[start] in by_part[part]:
+                            runs.append((rank[keys[start]], part, start, i - start))
+                        start = i
+            runs.sort()  # documents in output order, each keeping the order of its rows
+            counts[table] = self._stream(table, [(part, off, n) for _r, part, off, n in runs])
         return counts
 
     def _write_documents(self, live: list[tuple[str, _PathEntry]]) -> int:
@@ -252,26 +260,20 @@ class Store:
         for i, (sp, e) in enumerate(live):
             part, src = (e.part, sp) if e.kind == "made" else self.parses[e.doc_id][:2]
             wanted.setdefault(part, []).append((src, e.doc_id, i))
-        pieces, order = [], []
+        picks = []  # (output i, part, row in part)
         for part in sorted(wanted):
-            t = self._read_part("documents", part)
-            if t is None:
+            f = self.parts / "documents" / f"part-{part:06d}.parquet"
+            if not f.exists():
                 continue
-            where = {k: j for j, k in enumerate(zip(t.column("source_path").to_pylist(),
-                                                   t.column("doc_id").to_pylist(), strict=True))}
-            take = [(where[(src, d)], i) for src, d, i in wanted[part] if (src, d) in where]
-            if take:
-                pieces.append(t.take([j for j, _ in take]))
-                order.extend(i for _, i in take)
-        t = _concat("documents", pieces)
-        if not t.num_rows:
-            return self._write("documents", t)
-        t = t.take(pc.sort_indices(pa.array(order, pa.int64())))
-        order.sort()
-        paths = [live[i][0] for i in order]
+            keys = pq.read_table(f, columns=["source_path", "doc_id"])
+            where = {k: j for j, k in enumerate(zip(keys.column("source_path").to_pylist(),
+                                                   keys.column("doc_id").to_pylist(), strict=True))}
+            picks.extend((i, part, where[(src, d)]) for src, d, i in wanted[part] if (src, d) in where)
+        picks.sort()
+        paths = [live[i][0] for i, _p, _j in picks]
         first: dict[str, str] = {}
         dup_of = []
-        for i in order:
+        for i, _p, _j in picks:
             sp, e = live[i]
             if e.kind == "made":
                 dup_of.append(None)
@@ -280,10 +282,50 @@ class Store:
             first.setdefault(e.doc_id, sp)
         columns = {"source_path": paths, "source_format": [source_format(p) for p in paths],
                    "duplicate_of": dup_of}
-        for name, values in columns.items():
-            k = t.schema.get_field_index(name)
-            t = t.set_column(k, t.schema.field(k), pa.array(values, t.schema.field(k).type))
-        return self._write("documents", t)
+
+        def fix(t: pa.Table, at: int) -> pa.Table:
+            """The path columns of the output rows AT.. (a path's own name, not its parse's)."""
+            for name, values in columns.items():
+                k = t.schema.get_field_index(name)
+                field = t.schema.field(k)
+                t = t.set_column(k, field, pa.array(values[at:at + t.num_rows], field.type))
+            return t
+
+        return self._stream("documents", [(part, j, 1) for _i, part, j in picks], fix=fix)
+
+    def _stream(self, table: str, runs: list[tuple[int, int, int]], *, fix=None) -> int:
+        """Write OUT/<table>.parquet from RUNS (part, offset, length) in that order."""
+        size = ROW_GROUP_ROWS.get(table, ROW_GROUP_ROWS[None])
+        path = self.out_dir / f"{table}.parquet"
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        cache: dict[int, pa.Table] = {}  # the few parts being copied (runs come mostly in part order)
+        buf: list[pa.Table] = []
+        held = written = 0
+        with pq.ParquetWriter(tmp, arrow_schema(table)) as writer:
+            def flush() -> None:
+                nonlocal held, written
+                if buf:
+                    t = pa.concat_tables(buf)
+                    if fix is not None:
+                        t = fix(t, written)
+                    writer.write_table(t, row_group_size=size)
+                    written += t.num_rows
+                    buf.clear()
+                    held = 0
+
+            for part, off, n in _coalesced(runs):
+                t = cache.get(part)
+                if t is None:
+                    if len(cache) >= PARTS_HELD:
+                        cache.pop(next(iter(cache)))
+                    t = cache[part] = self._read_part(table, part)
+                buf.append(t.slice(off, n))
+                held += n
+                if held >= size:
+                    flush()
+            flush()
+        os.replace(tmp, path)  # readers see the old table or the new, never half
+        return written
 
     def _read_part(self, table: str, part: int) -> pa.Table | None:
         """A part file conformed to the current schema (columns added since are null)."""
@@ -296,19 +338,22 @@ class Store:
                 else pa.nulls(t.num_rows, fld.type) for fld in schema]
         return pa.Table.from_arrays(cols, schema=schema)
 
-    def _write(self, table: str, t: pa.Table) -> int:
-        path = self.out_dir / f"{table}.parquet"
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        pq.write_table(t, tmp)
-        os.replace(tmp, path)  # readers see the old table or the new, never half
-        return t.num_rows
-
     def close(self) -> None:
         self._lock.close()
 
 
-def _concat(table: str, pieces: list[pa.Table]) -> pa.Table:
-    return pa.concat_tables(pieces) if pieces else arrow_schema(table).empty_table()
+def _coalesced(runs: list[tuple[int, int, int]]):
+    """Adjacent runs of one part as one slice."""
+    cur = None
+    for part, off, n in runs:
+        if cur is not None and cur[0] == part and cur[1] + cur[2] == off:
+            cur = (part, cur[1], cur[2] + n)
+            continue
+        if cur is not None:
+            yield cur
+        cur = (part, off, n)
+    if cur is not None:
+        yield cur
 
 
 def _to_arrow(done: list[Done]) -> dict[str, pa.Table] | None:
