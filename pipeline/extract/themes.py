@@ -101,26 +101,40 @@ def _tokens(head: str, th: _Themes) -> tuple[list[str], list[bool], list[tuple[i
     if "/" in folded:  # a document number: blank it out, keeping the length
         folded = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), folded)
     same = len(folded) == len(head)  # else the spans are those of the folded text
-    raw = [(m.group(0), same and head[m.start()].isupper(), m.span()) for m in _SYLLABLE.finditer(folded)]
-    words = [r[0] for r in raw]
-    sylls: list[str] = []
-    caps: list[bool] = []
-    spans: list[tuple[int, int]] = []
-    i, n = 0, len(raw)
+    found = list(_SYLLABLE.finditer(folded))
+    words = [m.group() for m in found]
+    all_spans = [m.span() for m in found]
+    all_caps = [head[s].isupper() for s, _ in all_spans] if same else [False] * len(found)
     name_lens, names = th.name_lens, th.names
+    n = len(words)
+    # the agency names, longest first at each place: (start, length)
+    masked: list[tuple[int, int]] = []
+    i = 0
     while i < n:
         for L in name_lens.get(words[i], ()):
             if L <= n - i and tuple(words[i:i + L]) in names:
-                sylls.append(_MASK)
-                caps.append(False)
-                spans.append((raw[i][2][0], raw[i + L - 1][2][1]))
+                masked.append((i, L))
                 i += L
                 break
         else:
-            sylls.append(words[i])
-            caps.append(raw[i][1])
-            spans.append(raw[i][2])
             i += 1
+    if not masked:
+        return words, all_caps, all_spans
+    sylls: list[str] = []
+    caps: list[bool] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for i, L in masked:
+        sylls += words[pos:i]
+        caps += all_caps[pos:i]
+        spans += all_spans[pos:i]
+        sylls.append(_MASK)
+        caps.append(False)
+        spans.append((all_spans[i][0], all_spans[i + L - 1][1]))
+        pos = i + L
+    sylls += words[pos:]
+    caps += all_caps[pos:]
+    spans += all_spans[pos:]
     return sylls, caps, spans
 
 
