@@ -62,12 +62,12 @@ _SPACED_EM_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\]) +\*(?=
 # a bold or italic run over a line break (`**III. NỘI\nDUNG**`, `*1.1.\nTrưởng Ban*`): one line
 # (runs are paired left to right, those on one line too, so that a run's closing star never
 # opens the next one)
-_SPAN_RX = re.compile(r"(?<![*\\])(\*\*?)(?=[^\s*])([^*]*?)(?:(?<=\S)\1(?!\*)|(?<=\S )\1(?=[^\s*]))")
+_SPAN_RX = re.compile(r"(\*(?<![*\\]\*)\*?)(?=[^\s*])([^*]*?)(?:(?<=\S)\1(?!\*)|(?<=\S )\1(?=[^\s*]))")
 _SPAN_BREAK_RX = re.compile(r"[ \t]*\n[ \t]*")
 _BLANK_LINE_RX = re.compile(r"\n[ \t]*\n")
 _MARKUP_ONLY_RX = re.compile(r"[*_ ]+")
 # a star left at the end of a line when `***` closed a bold run and opened an italic one
-_TRAILING_STAR_RX = re.compile(r"(?<=[^\s*\\])\*+[ \t]*$", re.M)
+_TRAILING_STAR_RX = re.compile(r"\*(?<=[^\s*\\]\*)\**[ \t]*$", re.M)
 _TABLE_SEP_ROW_RX = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
 _PIPE_RX = re.compile(r"[ \t]*\|[ \t]*")
 _MULTI_SPACE_RX = re.compile(r" {2,}")

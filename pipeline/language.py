@@ -23,11 +23,9 @@ def _common(rules: Rules) -> frozenset[str]:
 def not_plan_text(text: str, rules: Rules) -> str | None:
     spec = rules["language"]
     common = rules.compiled("language.common", _common)
-    n = hits = 0
-    for m in _WORD.finditer(text):
-        n += 1
-        if m.group().lower() in common:
-            hits += 1
+    words = _WORD.findall(text)
+    n = len(words)
+    hits = sum(map(common.__contains__, map(str.lower, words)))  # (no Python loop per word)
     if n == 0:
         return "no words"
     if hits < spec.get("min_words", 3) or hits < spec.get("min_share", 0.05) * n:

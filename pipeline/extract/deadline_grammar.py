@@ -219,10 +219,19 @@ class Scan:
                     masked = masked[:s] + MASK * (e - s) + masked[e:]
             self.masked = masked
             return
-        chars = list(self.masked)
-        for s, e in spans:
-            chars[s:e] = MASK * (e - s)
-        self.masked = "".join(chars)
+        # many: the text between the spans joined with their masks (not a list of every character)
+        masked = self.masked
+        parts: list[str] = []
+        pos = 0
+        for s, e in sorted(spans):
+            s = max(s, pos)
+            if s >= e:
+                continue
+            parts.append(masked[pos:s])
+            parts.append(MASK * (e - s))
+            pos = e
+        parts.append(masked[pos:])
+        self.masked = "".join(parts)
 
     def free(self, s: int, e: int) -> bool:
         return MASK not in self.masked[s:e]

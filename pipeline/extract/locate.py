@@ -63,11 +63,13 @@ def block_scopes(text: str, sections: Sequence[Section], tasks: Sequence[Task], 
     A block with no item before it gets no task (plan-wide in a section of its own)."""
     by_id = {s.section_id: s for s in sections}
     ordered = sorted(tasks, key=lambda t: t.char_start)
+    starts = [t.char_start for t in ordered]  # the tasks before a block by bisection, not a scan
     out: list[tuple[Section, Block, list[Task]]] = []
     last_block_end: dict[str | None, int] = {}
     for top in [s for s in sections if s.parent_section_id is None]:
+        lo = bisect.bisect_left(starts, top.char_start)
         for b in find_blocks(text, top.char_start, top.char_end, rules=rules):
-            before = [t for t in ordered if top.char_start <= t.char_start < b.start]
+            before = ordered[lo:max(lo, bisect.bisect_left(starts, b.start))]
             targets: list[Task] = []
             if before:
                 parent = by_id[before[-1].section_id].parent_section_id

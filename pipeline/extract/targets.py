@@ -266,6 +266,20 @@ def _trivial(text: str, g: _Grammar, start: int, end: int) -> bool:
 
 def get_target_annotations(text: str, rules: Rules) -> Iterator[TargetAnnotation]:
     """Every target in TEXT, in order, each with the span of its evidence."""
+    # targets and deadlines both ask for a plan's text: it is read once (the last few kept)
+    cache: dict[str, tuple[TargetAnnotation, ...]] = rules.compiled("targets.texts", lambda _r: {})
+    got = cache.get(text)
+    if got is None:
+        if len(cache) >= _TEXTS_KEPT:
+            cache.clear()
+        got = cache[text] = tuple(_annotate(text, rules))
+    return iter(got)
+
+
+_TEXTS_KEPT = 8
+
+
+def _annotate(text: str, rules: Rules) -> Iterator[TargetAnnotation]:
     g = _grammar(rules)
     cands = _candidates(text, g)
     clause_end = _clause_ends(text)

@@ -145,15 +145,14 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
     heading = text[start:h_end]
     body = text[body_start:end]
     agency_headed = False
-    if body.strip() and not one_line(body):
-        body = ""
-    if one_line(body):
+    flat = one_line(body)  # (asked three times below: read once)
+    if flat:
         if is_agency_heading(text, start, h_end, rules=rules, own_place=own_place):
             start, agency_headed = body_start, True
         elif s.marker_type in ("roman", "part"):
             start = body_start
         else:
-            first = one_line(body)[:1]
+            first = flat[:1]
             h = one_line(heading)
             fh = " " + fold(h).replace(",", " ,")
             dangling = any(fh.endswith(" " + w) for w in _dangling(rules))

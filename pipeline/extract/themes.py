@@ -49,6 +49,10 @@ class _Themes:
     names_max: int
     names_firsts: frozenset[str]
     fixed: tuple[str, ...]  # the same names, for the segmenter
+    # first syllable -> the lengths of the phrases / names it opens, longest first (only
+    # those lengths are tried at a place)
+    phrase_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    name_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
     headings: dict[str, dict[str, float]] = field(default_factory=dict)  # see _heading_scores
 
 
@@ -79,7 +83,15 @@ def _build(rules: Rules) -> _Themes:
         lead_weight=float(data.get("lead_weight", 2.0)),
         names=names, names_max=max((len(k) for k in names), default=1),
         names_firsts=frozenset(k[0] for k in names), fixed=agency_fixed_words(rules),
+        phrase_lens=_lengths(phrases), name_lens=_lengths(k for k in names if len(k) > 1),
     )
+
+
+def _lengths(keys) -> dict[str, tuple[int, ...]]:
+    out: dict[str, set[int]] = {}
+    for k in keys:
+        out.setdefault(k[0], set()).add(len(k))
+    return {first: tuple(sorted(ls, reverse=True)) for first, ls in out.items()}
 
 
 def _tokens(head: str, th: _Themes) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
@@ -89,30 +101,40 @@ def _tokens(head: str, th: _Themes) -> tuple[list[str], list[bool], list[tuple[i
     if "/" in folded:  # a document number: blank it out, keeping the length
         folded = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), folded)
     same = len(folded) == len(head)  # else the spans are those of the folded text
-    raw = [(m.group(0), same and head[m.start()].isupper(), m.span()) for m in _SYLLABLE.finditer(folded)]
+    found = list(_SYLLABLE.finditer(folded))
+    words = [m.group() for m in found]
+    all_spans = [m.span() for m in found]
+    all_caps = [head[s].isupper() for s, _ in all_spans] if same else [False] * len(found)
+    name_lens, names = th.name_lens, th.names
+    n = len(words)
+    # the agency names, longest first at each place: (start, length)
+    masked: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        for L in name_lens.get(words[i], ()):
+            if L <= n - i and tuple(words[i:i + L]) in names:
+                masked.append((i, L))
+                i += L
+                break
+        else:
+            i += 1
+    if not masked:
+        return words, all_caps, all_spans
     sylls: list[str] = []
     caps: list[bool] = []
     spans: list[tuple[int, int]] = []
-    i, n = 0, len(raw)
-    while i < n:
-        if raw[i][0] in th.names_firsts:
-            for L in range(min(th.names_max, n - i), 1, -1):
-                if tuple(r[0] for r in raw[i:i + L]) in th.names:
-                    sylls.append(_MASK)
-                    caps.append(False)
-                    spans.append((raw[i][2][0], raw[i + L - 1][2][1]))
-                    i += L
-                    break
-            else:
-                sylls.append(raw[i][0])
-                caps.append(raw[i][1])
-                spans.append(raw[i][2])
-                i += 1
-        else:
-            sylls.append(raw[i][0])
-            caps.append(raw[i][1])
-            spans.append(raw[i][2])
-            i += 1
+    pos = 0
+    for i, L in masked:
+        sylls += words[pos:i]
+        caps += all_caps[pos:i]
+        spans += all_spans[pos:i]
+        sylls.append(_MASK)
+        caps.append(False)
+        spans.append((all_spans[i][0], all_spans[i + L - 1][1]))
+        pos = i + L
+    sylls += words[pos:]
+    caps += all_caps[pos:]
+    spans += all_spans[pos:]
     return sylls, caps, spans
 
 
@@ -120,11 +142,10 @@ def _hits(sylls: list[str], th: _Themes) -> list[tuple[int, int]]:
     """(start, length) of each phrase in SYLLS, as runs of whole syllables."""
     out = []
     n = len(sylls)
+    lens, phrases = th.phrase_lens, th.phrases
     for i in range(n):
-        if sylls[i] not in th.firsts:
-            continue
-        for L in range(min(th.max_len, n - i), 0, -1):
-            if tuple(sylls[i:i + L]) in th.phrases:
+        for L in lens.get(sylls[i], ()):
+            if L <= n - i and tuple(sylls[i:i + L]) in phrases:
                 out.append((i, L))
     return out
 

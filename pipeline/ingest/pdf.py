@@ -45,9 +45,17 @@ def read_pdf(path: Path, data: bytes) -> Reading:
         n_pages = len(pdf)
         if n_pages == 0:
             raise IngestError("PDF has no pages")
-        pages = [_page_lines(pdf[i]) for i in range(n_pages)]
-        ruled = [i for i in range(n_pages) if _has_rules(pdf[i])]
-        width = pdf[0].get_width()
+        pages: list[list[_Line]] = []
+        ruled: list[int] = []
+        width = 0.0
+        for i in range(n_pages):  # each page loaded once (loading costs as much as its text)
+            page = pdf[i]
+            pages.append(_page_lines(page))
+            if _has_rules(page):
+                ruled.append(i)
+            if i == 0:
+                width = page.get_width()
+            page.close()
     finally:
         pdf.close()
     with_text = sum(1 for lines in pages if sum(len(t[0].replace(" ", "")) for t in lines) >= MIN_CHARS)
@@ -172,10 +180,11 @@ def _page_lines(page) -> list[_Line]:
             last = m.start() + len(s.rstrip()) - 1
             x0, _, _, top = textpage.get_charbox(first)
             _, bottom, x1, _ = textpage.get_charbox(last)
-            raw.FPDFText_GetFontInfo(textpage.raw, first, buf, len(buf), ctypes.byref(flags))
-            name = buf.value.decode("latin-1").lower()
-            weight = raw.FPDFText_GetFontWeight(textpage.raw, first)
-            bold = weight >= 600 or any(w in name for w in _BOLD_WORDS)
+            bold = raw.FPDFText_GetFontWeight(textpage.raw, first) >= 600
+            if not bold:  # the font's name is asked only when its weight does not say bold
+                raw.FPDFText_GetFontInfo(textpage.raw, first, buf, len(buf), ctypes.byref(flags))
+                name = buf.value.decode("latin-1").lower()
+                bold = any(w in name for w in _BOLD_WORDS)
             found.append((_tidy(s), x0, x1, bottom, top, bold))
     finally:
         textpage.close()

@@ -221,3 +221,19 @@ def test_report_of_several_frequencies(text, rec, rules):
 
 def test_report_result_of_a_year_is_not_a_schedule(rules):
     assert not list(get_deadline_annotations("báo cáo kết quả năm 2026.", rules, year=2026))
+
+
+def test_scan_masks_many_spans_as_one_character_at_a_time():
+    """Scan.take joins slices for many spans: overlapping and empty spans mask what a
+    per-character mask would (and nothing else)."""
+    from pipeline.extract.deadline_grammar import MASK, Scan
+
+    text = "trước ngày 30/6 và 15/11 hằng năm; quý IV/2025"
+    spans = [(0, 5), (3, 9), (11, 15), (11, 11), (40, 46), (19, 24), (20, 22), (25, 29), (30, 33), (6, 7)]
+    chars = list(text)
+    for s, e in spans:
+        chars[s:e] = MASK * (e - s)
+    scan = Scan(text)
+    scan.take(spans)
+    assert scan.masked == "".join(chars)
+    assert len(scan.masked) == len(text) and scan.masked[9:11] == text[9:11]

@@ -106,3 +106,12 @@ def test_fact_sections_state_no_targets(rules):
     flat = Segmented(doc=CleanDoc(doc_id="d", text=text), sections=sections[:1], body_start=0,
                      body_end=len(text))
     assert [r.value for r in find_targets(flat, (), rules=rules, plan=PLAN)] == [200000.0, 100.0]
+
+
+def test_annotations_are_the_same_when_asked_again(rules):
+    """Deadlines and targets both ask for a text's targets: the second answer (kept) is the first."""
+    text = "Phấn đấu đến năm 2027, 100% xã có điểm tuyên truyền; giảm 5% số vụ tai nạn so với năm 2025."
+    first = list(get_target_annotations(text, rules))
+    again = list(get_target_annotations(text, rules))
+    assert first and again == first
+    assert [a.value for a in get_target_annotations(text + " Đạt 90% hộ dân.", rules)][-1] == 90

@@ -72,3 +72,14 @@ def test_no_segmenter_where_no_word_can_cross(rules, monkeypatch):
     # a doubtful place asks the segmenter, on a few syllables around the phrase only
     theme_of("Siết chặt kỷ luật, kỷ cương hành chính trong toàn bộ các cơ quan đơn vị", rules=rules)
     assert calls and all(len(a[0]) < 40 for a in calls)
+
+
+def test_a_masked_agency_name_keeps_the_phrases_around_it(rules):
+    """An agency name inside the opening words is masked (its `y tế` is no theme phrase) while
+    the phrases before and after it still count."""
+    from pipeline.extract.themes import theme_scores
+
+    with_name = theme_scores("Trạm Y tế xã tổ chức tập huấn, bồi dưỡng kỹ năng cho cán bộ", rules=rules)
+    alone = theme_scores("Tổ chức tập huấn, bồi dưỡng kỹ năng cho cán bộ", rules=rules)
+    assert with_name.get("capacity") and with_name.get("capacity") == alone.get("capacity")
+    assert "victim_support" not in with_name
