@@ -248,7 +248,9 @@ class AgencyText:
         """Bodies that share a head word written once: `các Sở: Xây dựng, Tài chính, Văn hóa,
         Thể thao và Du lịch` -> Sở Xây dựng, Sở Tài chính, Sở Văn hóa, Thể thao và Du lịch."""
         g = self.g
-        head = next((h for h in g.tail_heads if self.words_at(k, h) and self.norm(k + len(h)) == ":"), None)
+        nk = self.norm(k)  # the first word filters the heads before any is compared whole
+        head = next((h for h in g.tail_heads if (not h or h[0] == nk) and self.words_at(k, h)
+                     and self.norm(k + len(h)) == ":"), None)
         if head is None:
             return None
         out: list[AgencyMention] = []

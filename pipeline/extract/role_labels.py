@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .agencies import AgencyMention, AgencyText
-from .agency_tokens import make_doc
 from .role_patterns import RoleWords, find_words
 
 _FIELD_MAX = 7  # words of a field label before its colon (`Thời gian thực hiện:`)
@@ -76,18 +75,33 @@ def _field_at(ax: AgencyText, k: int, end: int) -> bool:
     return False
 
 
+def _label_matches(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> dict[int, tuple[int, str]]:
+    """{label start: (after its colon, kind)}: [head] word, up to LABEL_FILLER alphabetic words,
+    `:`, read back from each colon in [ks, ke) (the first colon after the label words wins)."""
+    s = ax.s
+    best: dict[int, tuple[int, str]] = {}
+    ends = words.label_ends
+    for c in range(ks, ke):
+        if s[c].norm != ":":
+            continue
+        e = c
+        while True:
+            for pat, kind in ends.get(s[e - 1].norm, ()) if e - 1 >= ks else ():
+                a = e - len(pat)
+                if a >= ks and all(s[a + i].norm == w for i, w in enumerate(pat)):
+                    if a not in best or c + 1 < best[a][0]:
+                        best[a] = (c + 1, kind)
+            if c - e >= words.label_filler or e - 1 < ks or not s[e - 1].norm.isalpha():
+                break
+            e -= 1
+    return best
+
+
 def find_labels(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> list[Label]:
     """The role labels between stream positions KS and KE, each with the span it names."""
     if ks >= ke:
         return []
-    doc = make_doc(words.nlp, [t.norm for t in ax.s[ks:ke]])
-    strings = words.nlp.vocab.strings
-    best: dict[int, tuple[int, str]] = {}
-    for key, a, b in words.matcher(doc):
-        a += ks
-        b += ks
-        if a not in best or b < best[a][0]:  # the first colon after the label words
-            best[a] = (b, strings[key])
+    best = _label_matches(ax, ks, ke, words)
     found = []
     for a in sorted(best):
         b, kind = best[a]

@@ -70,6 +70,16 @@ class RoleWords:
                     pats.append([*pat, {"ORTH": ":"}])
             if pats:
                 self.matcher.add(kind, pats)
+        # the same patterns as token tuples, by their last word: role_labels reads them back
+        # from each colon, so only the few colons of a text are looked at
+        self.label_ends: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for kind in ("lead", "coordinate", "any", "head"):
+            for w in _phrases(roles.get("label_" + kind)):
+                for h in heads:
+                    p = (*h, *w)
+                    if p:
+                        self.label_ends.setdefault(p[-1], []).append((p, kind))
+        self.label_filler = _LABEL_FILLER
         # the role a label gives: `Trách nhiệm:` and `Cơ quan thực hiện:` name the leads
         self.label_role = {"lead": "lead", "coordinate": "coordinate", "any": "lead", "head": "lead"}
 
