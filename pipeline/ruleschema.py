@@ -145,6 +145,7 @@ class FrontmatterFile(Strict):
     author_heads: Words = []
     preamble_openers: Words = []
     authority_lines: Words = []
+    page_chrome: Words = []
     coverage_words: Words = []
 
 

@@ -21,6 +21,8 @@ slash removed. Party documents join number and symbol with a hyphen.
     ('71/NQ-CP', '27/NQ-TW')
     >>> parse_doc_number("68/KH-UBND - Hà Nội").doc_ref, parse_doc_number("66.2/2025/NQ-CP").number
     ('68/KH-UBND', '66.2')
+    >>> parse_doc_number("số 2582/QĐ-ƯBND ngày").doc_ref, parse_doc_number("01-NQ/TƯ").doc_ref
+    ('2582/QĐ-UBND', '01-NQ/TƯ')
 """
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ __all__ = ["DocNumber", "DOC_NUMBER", "PARTY_NUMBER", "DOC_NUMBER_RE", "parse_do
 # (`KH-BCĐ138/CP`, `TTr-SLĐTBXH`, `PL-UBTVQH11`); it never ends on `-` or `/`. A unit code
 # in brackets glued to its end belongs to it (`823/PV11(CS)`, `367/TTr-CAT-TM(CSMT)`).
 # A stray space on one side of a hyphen or slash is typing, not an end (`27/NQ- TW`,
-# `71/NQ -CP`) when an upper-case code follows that ends there.
-_SYM = (r"[A-ZĐ][A-Za-zĐđ0-9]*(?:(?:[-/]|[ \t][-/]|[-/][ \t](?=[A-ZĐ]))(?:[A-ZĐ][A-ZĐ0-9]{0,5}(?![^\W_])"
+# `71/NQ -CP`) when an upper-case code follows that ends there. Scans read `UBND` as `ƯBND`:
+# an `Ư` before another capital inside a code is a misread `U` (a code's own `Ư`, as in `TƯ`,
+# ends it).
+_OCR_U = re.compile(r"Ư(?=[A-ZĐ])")
+_SYM = (r"[A-ZĐ][A-Za-zĐđ0-9]*(?:(?:[-/]|[ \t][-/]|[-/][ \t](?=[A-ZĐƯ]))(?:[A-ZĐƯ][A-ZĐƯ0-9]{0,5}(?![^\W_])"
         r"|(?<=[A-Za-zĐđ0-9][-/])[A-Za-zĐđ0-9]+))*(?:\([A-ZĐ][A-Za-zĐđ0-9]*\))?")
 # State documents: `68/KH-UBND`, `68 /KH-UBND`, `162/2025/NĐ-CP`, `/KH-UBND` (blank number).
 DOC_NUMBER = (
@@ -46,7 +51,7 @@ DOC_NUMBER = (
 # Party documents: `132-KL/TW`, `36-CT/TW`, `05-NQ/TW`, `19-CT/TU`
 # (`10-CTr/TU`, `459-KHHĐ/TU`: the kind part may have lower-case letters as in state symbols)
 # (a stray space on one side of the hyphen is typing: `30- CT/TU`)
-PARTY_NUMBER = r"(?P<pnum>\d{1,6})(?:-[ \t]?|[ \t]-)(?P<psym>[A-ZĐ][A-Za-zĐđ]{0,4}/[A-ZĐ][A-Za-zĐđ0-9]*)"
+PARTY_NUMBER = r"(?P<pnum>\d{1,6})(?:-[ \t]?|[ \t]-)(?P<psym>[A-ZĐ][A-Za-zĐđ]{0,4}/[A-ZĐ][A-Za-zĐđƯ0-9]*)"
 DOC_NUMBER_RE = re.compile(rf"(?<![\w/]){PARTY_NUMBER}|(?<![\w/-]){DOC_NUMBER}")
 
 
@@ -63,7 +68,7 @@ def number_from_match(m: re.Match) -> DocNumber:
         return DocNumber(g["pnum"], g["psym"], f"{g['pnum']}-{g['psym']}")
     num, year, sym = g.get("num"), g.get("year"), g.get("sym")
     if sym:
-        sym = re.sub(r"\s+", "", sym)
+        sym = _OCR_U.sub("U", re.sub(r"\s+", "", sym))
     if not sym:
         return DocNumber(None, None, None)
     if not num:

@@ -66,6 +66,7 @@ class FrontmatterRules:
     issuer_label: re.Pattern
     opener: re.Pattern
     authority: re.Pattern
+    chrome: re.Pattern | None  # a web page's furniture line (`TRANSCRIPT`, `Upload: ...`)
     place_levels: dict
     level_words: str
     pattern_levels: dict  # body pattern word -> level
@@ -137,6 +138,8 @@ def _compile(rules: Rules) -> FrontmatterRules:
                                 rf"(?:(?P<level>{level_words})\s+)?(?P<name>{_NAME})"),
         opener=re.compile(rf"^{_alt(fm.get('preamble_openers', []))}\b"),
         authority=re.compile(rf"^{_alt(fm.get('authority_lines', []))}\b"),
+        chrome=re.compile(rf"^\W*{_alt(fm['page_chrome'], 'i')}(?![\p{{L}}])")
+        if fm.get("page_chrome") else None,
         place_levels={k.lower(): v for k, v in levels.items()},
         level_words=level_words,
         pattern_levels=pattern_levels,

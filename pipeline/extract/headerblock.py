@@ -114,7 +114,7 @@ def find_title(text: str, doc_start: int, front_end: int, c: FrontmatterRules, a
     if start_idx is None:  # no kind line: an upper-case title right after the date line
         for i, (lo, _hi, line) in enumerate(lines):
             if lo >= after and is_upper(line) and not c.authority.match(line) \
-                    and not c.motto.match(line):
+                    and not c.motto.match(line) and not (c.chrome and c.chrome.match(line)):
                 start_idx = i
                 break
             if c.opener.match(line):

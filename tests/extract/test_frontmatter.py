@@ -369,3 +369,11 @@ def test_mixed_case_title_wrapped_with_capitals(rules):
     p = _plan(text, rules, clean=False)
     assert p.title.endswith("Đến năm 2025, định hướng đến năm 2030")  # the opener stops it
     assert p.horizon_year == 2030
+
+
+def test_web_page_furniture_is_not_the_title(rules):
+    page = ("Upload: others\n\nCategory:\n\nDocuments\n\nTRANSCRIPT\n\n"
+            "PHÒNG CHỐNG DỊCH BỆNH NĂM 2015\n\nCăn cứ Luật Thú y; UBND xã ban hành:\n\nI. A\n")
+    assert _plan(page, rules).title == "PHÒNG CHỐNG DỊCH BỆNH NĂM 2015"
+    # near miss: without the furniture the first upper-case line is still the title
+    assert _plan(page.replace("TRANSCRIPT\n\n", ""), rules).title == "PHÒNG CHỐNG DỊCH BỆNH NĂM 2015"

@@ -262,3 +262,12 @@ def test_an_amending_law_is_no_row(rules):
             "của 11 Luật về quân sự, quốc phòng ngày 27/6/2025; Luật Công an nhân dân năm 2018;\n\nI. A\n")
     titles = [r.title for r in _refs(text, rules)]
     assert titles == ["Luật Nghĩa vụ quân sự", "Luật Công an nhân dân năm 2018"]
+
+
+def test_scanned_u_with_horn_in_a_symbol_is_read_as_u(rules):
+    text = ("KẾ HOẠCH\nX\nThực hiện Quyết định số 2582/QĐ-ƯBND ngày 05/6/2015 của UBND Thành phố và "
+            "Nghị quyết số 01-NQ/TƯ ngày 02/01/2015, UBND quận ban hành Kế hoạch:\nI. A\n")
+    refs = _by_ref(_refs(text, rules))
+    assert refs["2582/QĐ-UBND"].symbol == "QĐ-UBND"
+    # near miss: a code's own final `Ư` (Trung ương) stays
+    assert "01-NQ/TƯ" in refs
