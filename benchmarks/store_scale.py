@@ -78,6 +78,8 @@ def load_template(base: Path) -> tuple[dict[str, pa.Table], list[tuple[str, str,
             t = t.set_column(t.schema.get_field_index("source_path"), "source_path",
                              pa.array([Path(p).name for p in t.column("source_path").to_pylist()]))
         tables[table] = t
+    if "references" in tables and "plans" in tables:
+        tables["references"] = _cite_parents(tables["references"], tables["plans"])
     numbers = _numbers(tables)
     for table in ("plans", "references"):
         if table in tables:
@@ -96,6 +98,28 @@ def _mark(col: pa.ChunkedArray, ids: list[str]) -> pa.ChunkedArray:
     if flat:
         values = pa.ListArray.from_arrays(arr.offsets, values, mask=arr.is_null())
     return pa.chunked_array([values])
+
+
+def _cite_parents(refs: pa.Table, plans: pa.Table) -> pa.Table:
+    """Each commune or district plan's first 'implements' reference cites a provincial plan of its
+    province (of the same copy once numbered), so the synthetic store has families to link."""
+    rows = plans.to_pylist()
+    prov = {}
+    for p in rows:
+        if p["issuer_level"] == "province" and p["number"]:
+            prov.setdefault(p["province"], p)
+    fallback = next(iter(prov.values()), None)
+    parent = {p["doc_id"]: prov.get(p["province"], fallback) for p in rows
+              if p["issuer_level"] in ("commune", "district")}
+    out, done = refs.to_pylist(), set()
+    for r in out:
+        par = parent.get(r["doc_id"])
+        if par is None or r["doc_id"] in done or r["role"] != "implements":
+            continue
+        done.add(r["doc_id"])
+        r.update(number=par["number"], symbol=par["symbol"], doc_ref=par["doc_ref"],
+                 ref_date=par["issue_date"], issuer=par["issuer"])
+    return pa.Table.from_pylist(out, schema=refs.schema)
 
 
 def _numbers(tables: dict[str, pa.Table]) -> set[str]:
