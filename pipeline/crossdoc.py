@@ -25,10 +25,10 @@ import pyarrow.parquet as pq
 
 from .compare import NO_MANDATES
 from .crossdoc_update import CrossDocStats, update
-from .exports import DUCKDB_NAME, XLSX_NAME, write_duckdb, write_xlsx
+from .exports import DUCKDB_NAME, XLSX_NAME, write_duckdb, write_xlsx_from
 from .flags import make_flag
 from .link import AMBIGUOUS
-from .report import render
+from .report import render_from
 from .rules import Rules
 from .schema import TABLES
 
@@ -71,13 +71,12 @@ def publish(out_dir: Path, *, rules: Rules | None = None) -> Path:
         write_duckdb(out_dir)
     except Exception as exc:  # a locked database must not cost the run its report
         print(f"kehoach: could not write {out_dir / DUCKDB_NAME}: {exc}", file=sys.stderr)
-    tables = load_rows(out_dir)
-    try:
-        write_xlsx(tables, out_dir / XLSX_NAME)
+    try:  # both read OUT_DIR's Parquet files in bounded memory (no clean_text loaded)
+        write_xlsx_from(out_dir, out_dir / XLSX_NAME)
     except Exception as exc:  # nor a workbook open in Excel (locked on Windows)
         print(f"kehoach: could not write {out_dir / XLSX_NAME}: {exc}", file=sys.stderr)
     report = out_dir / REPORT_NAME
     tmp = report.with_name(f".{report.name}.tmp-{os.getpid()}")
-    tmp.write_text(render(tables, rules=rules), encoding="utf-8")
+    tmp.write_text(render_from(out_dir, rules=rules), encoding="utf-8")
     os.replace(tmp, report)
     return report

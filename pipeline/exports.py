@@ -28,7 +28,8 @@ from .link import as_rows
 from .report import LEVEL_VI
 from .schema import TABLES
 
-__all__ = ["write_xlsx", "write_duckdb", "gap_rows", "XLSX_NAME", "XLSX_TABLES", "DUCKDB_NAME",
+__all__ = ["write_xlsx", "write_xlsx_from", "write_duckdb", "gap_rows", "XLSX_NAME", "XLSX_TABLES",
+           "DUCKDB_NAME",
            "GAPS_SHEET"]
 
 XLSX_NAME = "kehoach.xlsx"
@@ -48,6 +49,8 @@ GAP_COLUMNS = [("Tệp", 28), ("Địa bàn", 20), ("Cấp", 11), ("Tỉnh", 14)
                ("Nội dung", 70), ("Vị trí", 10), ("Căn cứ trong kế hoạch", 50),
                ("Ý kiến của đơn vị", 40), ("doc_id", 18)]
 GAP_KINDS = {"Ngày ban hành": "date"}
+SHEET_ROWS = 200_000  # a table longer than this gets a sheet pointing to Parquet / DuckDB
+BATCH = 5_000  # rows read from Parquet at a time when a sheet is streamed
 
 
 def _snippet(text: str, start: Any, end: Any, n: int = 300) -> str:
@@ -173,6 +176,112 @@ def write_xlsx(tables: Mapping[str, Any], path: Path) -> Path:
         wb.close()
     os.replace(tmp, path)
     return path
+
+
+def write_xlsx_from(out_dir: Path, path: Path | None = None) -> Path:
+    """The workbook read from OUT_DIR's Parquet files: each table's sheet streamed batch by batch
+    (XlsxWriter's constant_memory mode writes each row as it comes); a table of more than
+    SHEET_ROWS rows gets a sheet that says where to read it instead. The gaps sheet reads only
+    the columns it needs, and the text of the documents that have a gap."""
+    import pyarrow.parquet as pq
+    import xlsxwriter
+
+    out_dir = Path(out_dir)
+    path = Path(path) if path is not None else out_dir / XLSX_NAME
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}.xlsx")
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    fmt = {"head": wb.add_format({"bold": True, "bg_color": "#EEF2F6", "bottom": 1}),
+           "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
+           "datetime": wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})}
+    try:
+        _sheet(wb, GAPS_SHEET, [c for c, _ in GAP_COLUMNS], gap_rows(_gap_tables(out_dir)), fmt,
+               [GAP_KINDS.get(c, "string") for c, _ in GAP_COLUMNS], widths=[w for _, w in GAP_COLUMNS])
+        for name in XLSX_TABLES:
+            cols = [c for c in TABLES[name] if c not in NOT_IN_EXCEL.get(name, ())]
+            f = out_dir / f"{name}.parquet"
+            pf = pq.ParquetFile(f) if f.exists() else None
+            have = set(pf.schema_arrow.names) if pf else set()
+            n = pf.metadata.num_rows if pf else 0
+            if n > SHEET_ROWS:
+                ws = wb.add_worksheet(name)
+                ws.write_string(0, 0, f"{n:,} rows: too many for a sheet; read {f.name} or the "
+                                f"table {name} of {DUCKDB_NAME}.", fmt["head"])
+                continue
+            batches = pf.iter_batches(batch_size=BATCH, columns=[c for c in cols if c in have]) if pf else []
+            rows = ([[r.get(c) for c in cols] for r in b.to_pylist()] for b in batches)
+            _sheet_stream(wb, name, cols, rows, fmt, [TABLES[name][c][0] for c in cols])
+    finally:
+        wb.close()
+    os.replace(tmp, path)
+    return path
+
+
+def _gap_tables(out_dir: Path) -> dict[str, list[dict]]:
+    """What gap_rows reads, from disk: the gaps' rows, and the text of their documents only."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    def read(name, columns=None, keep=None):
+        f = out_dir / f"{name}.parquet"
+        if not f.exists():
+            return None
+        have = pq.ParquetFile(f).schema_arrow.names
+        t = pq.read_table(f, columns=[c for c in columns if c in have] if columns else None)
+        return t.filter(keep(t)) if keep is not None and t.num_rows else t
+
+    cov = read("coverage", keep=lambda t: pc.is_in(t["status"], pa_strings(("missing", "partial"))))
+    flags = read("flags", keep=lambda t: pc.invert(pc.is_in(t["code"], pa_strings(COVERAGE_CODES))))
+    wanted = set()
+    for t, key in ((cov, "child_doc_id"), (flags, "doc_id")):
+        if t is not None:
+            wanted.update(t[key].to_pylist())
+    docs = read("documents", ["doc_id", "source_path"])
+    texts = read("documents", ["doc_id", "clean_text"],
+                 keep=lambda t: pc.is_in(t["doc_id"], pa_strings(wanted)))
+    out = {"coverage": cov.to_pylist() if cov is not None else [],
+           "flags": flags.to_pylist() if flags is not None else [],
+           "plans": (read("plans") or pa_empty()).to_pylist(),
+           "tasks": (read("tasks", ["task_id", "path", "char_start", "char_end"]) or pa_empty()).to_pylist()}
+    text = dict(zip(texts["doc_id"].to_pylist(), texts["clean_text"].to_pylist(), strict=True)) \
+        if texts is not None else {}
+    out["documents"] = [{**d, "clean_text": text.get(d["doc_id"])}
+                        for d in (docs.to_pylist() if docs is not None else [])]
+    return out
+
+
+def pa_strings(values) -> Any:
+    import pyarrow as pa
+    return pa.array(sorted(values), pa.string())
+
+
+def pa_empty() -> Any:
+    import pyarrow as pa
+    return pa.table({})
+
+
+def _sheet_stream(wb, name: str, header: Sequence[str], rows, fmt: dict, kinds: Sequence[str]) -> None:
+    """_sheet for rows that come in batches: widths from the first batch, rows written as read."""
+    ws = wb.add_worksheet(name)
+    ws.write_row(0, 0, header, fmt["head"])
+    writers = _writers(ws, fmt, kinds)
+    i = 0
+    for k, batch in enumerate(rows):
+        if k == 0:
+            for j, w in enumerate(_widths(header, batch)):
+                ws.set_column(j, j, w)
+        for r in batch:
+            if i >= ROWS_MAX:
+                break
+            i += 1
+            for j, v in enumerate(r):
+                if v is not None and v != "":
+                    writers[j](i, j, v)
+    if i == 0:
+        for j, w in enumerate(_widths(header, [])):
+            ws.set_column(j, j, w)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(1, i), max(0, len(header) - 1))
 
 
 def write_duckdb(out_dir: Path) -> Path:

@@ -41,7 +41,7 @@ from .link import as_rows, normalize
 from .rules import Rules
 from .schema import PIPELINE_VERSION
 
-__all__ = ["render", "report_data", "duplicate_groups", "screenshot", "find_chromium"]
+__all__ = ["render", "render_from", "report_data", "duplicate_groups", "screenshot", "find_chromium"]
 
 LEVEL_VI = {"national": "Trung ương", "ministry": "Bộ, ngành", "province": "Tỉnh",
             "province_dept": "Sở, ngành tỉnh", "district": "Huyện", "commune": "Xã, phường",
@@ -130,8 +130,13 @@ def duplicate_groups(plans: Sequence[Mapping], documents: Sequence[Mapping]) -> 
 
 
 def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
-                generated: dt.datetime | None = None) -> dict:
-    """What the page shows, as plain JSON-ready data (see the template's script for its use)."""
+                generated: dt.datetime | None = None, spans: Mapping | None = None,
+                n_tasks: Mapping[str, int] | None = None) -> dict:
+    """What the page shows, as plain JSON-ready data (see the template's script for its use).
+
+    SPANS, if given, maps (doc_id, char_start, char_end) to clean_text[start:end] for the
+    evidence shown, so documents may come without their text (render_from reads it so);
+    N_TASKS, tasks per doc_id, so tasks may come only when a coverage row names them."""
     rows = {k: as_rows(tables.get(k)) for k in ("documents", "plans", "tasks", "plan_links",
                                                  "coverage", "flags")}
     rules = Rules.resolve(rules)
@@ -142,7 +147,8 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
     docs.update({d["doc_id"]: d for d in rows["documents"] if not d.get("duplicate_of")})
     texts = {k: d.get("clean_text") or "" for k, d in docs.items()}
     tasks = {t["task_id"]: t for t in rows["tasks"]}
-    n_tasks = Counter(t["doc_id"] for t in rows["tasks"])
+    if n_tasks is None:
+        n_tasks = Counter(t["doc_id"] for t in rows["tasks"])
     by: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for f in rows["flags"]:
         by[f["doc_id"]]["flags"].append(f)
@@ -162,10 +168,16 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
         did = p["doc_id"]
         doc = docs.get(did, {})
         text = texts.get(did, "")
+        if spans is not None:
+            def snip(_text, a, b, n, did=did):
+                return _snippet(spans.get((did, a, b)) or "", 0 if a is not None else None,
+                                None if b is None or a is None else b - a, n)
+        else:
+            snip = _snippet
         flags = sorted(by[did]["flags"], key=lambda f: (rank(f["severity"], f["code"]),
                                                         f.get("char_start") or 0))
         fl = [[S(f["code"]), f["severity"], S(f["message"]), f.get("path") or "",
-               _snippet(text, f.get("char_start"), f.get("char_end"), FLAG_EVIDENCE)] for f in flags]
+               snip(text, f.get("char_start"), f.get("char_end"), FLAG_EVIDENCE)] for f in flags]
         cov = sorted(by[did]["coverage"], key=lambda c: (STATUS_ORDER.index(c["status"])
                                                          if c["status"] in STATUS_ORDER else 3,
                                                          -float(c.get("score") or 0)))
@@ -177,7 +189,7 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
             ev = ""
             if n and tids and tids[0] in tasks:
                 t = tasks[tids[0]]
-                ev = _snippet(text, t.get("char_start"), t.get("char_end"), n) or str(t.get("text") or "")[:n]
+                ev = snip(text, t.get("char_start"), t.get("char_end"), n) or str(t.get("text") or "")[:n]
             cv.append([S(c["mandate_text"]), S(c.get("mandate_group") or ""), c["status"],
                        round(float(c.get("score") or 0), 2), paths, ev,
                        S(", ".join(list(c.get("matched_terms") or [])[:8]))])
@@ -232,9 +244,12 @@ def _template() -> str:
 
 
 def render(tables: Mapping[str, Any], *, rules: Rules | None = None,
-           generated: dt.datetime | None = None) -> str:
+           generated: dt.datetime | None = None, spans: Mapping | None = None,
+           n_tasks: Mapping[str, int] | None = None) -> str:
     """The report page for the tables of a store (DataFrames or lists of rows)."""
-    data = json.dumps(report_data(tables, rules=rules, generated=generated), ensure_ascii=False,
+    data = json.dumps(report_data(tables, rules=rules, generated=generated, spans=spans,
+                                  n_tasks=n_tasks),
+                      ensure_ascii=False,
                       separators=(",", ":"), default=str)
     # inside <script>, "</script" would end the element: no "<" at all (JSON reads \u003c as "<")
     data = data.replace("<", "\\u003c")
@@ -246,6 +261,16 @@ def render(tables: Mapping[str, Any], *, rules: Rules | None = None,
     if extra:
         page = page.replace("</body></html>", f'<section class="wrap">{extra}</section>\n</body></html>', 1)
     return page
+
+
+def render_from(out_dir: Path, *, rules: Rules | None = None,
+                generated: dt.datetime | None = None) -> str:
+    """The report page read from OUT_DIR's Parquet files: the columns the page shows, never the
+    documents' full text (the evidence passages are cut out of it by DuckDB)."""
+    from .report_io import read_report_tables
+
+    tables, extra = read_report_tables(Path(out_dir))
+    return render(tables, rules=rules, generated=generated, **extra)
 
 
 # --- screenshot -------------------------------------------------------------------------
@@ -301,11 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report = out_dir / "report.html"
     if not args.no_refresh or not report.exists():
-        from .crossdoc import load_rows
-
         rules = Rules.resolve(args.rules)
         tmp = report.with_name(f".{report.name}.tmp-{os.getpid()}")
-        tmp.write_text(render(load_rows(out_dir), rules=rules), encoding="utf-8")
+        tmp.write_text(render_from(out_dir, rules=rules), encoding="utf-8")
         os.replace(tmp, report)
     print(report)
     if args.screenshot:

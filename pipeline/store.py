@@ -25,14 +25,17 @@ parse of each doc_id once.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -45,10 +48,12 @@ from .write import to_table
 DOC_KEY = {name: ("child_doc_id" if "child_doc_id" in cols else "doc_id")
            for name, cols in TABLES.items()}
 LOCK_NAME = ".kehoach.lock"
-# Rows per row group of a consolidated table: small for documents (clean_text is most of the
-# store's bytes), larger for the narrow tables. Readers hold one row group's column at a time.
-ROW_GROUP_ROWS = {"documents": 512, None: 32_768}
-PARTS_HELD = 8  # part files kept open while copying rows into output order
+# Consolidated tables are written in bounded row groups: readers (DuckDB in the
+# cross-document stages) hold one row group's column chunk at a time.
+ROW_GROUP = {"documents": 1000}
+ROW_GROUP_DEFAULT = 20_000
+PART_CACHE = 4  # parts kept open while runs interleave (workers finish out of order)
+CONSOLIDATED = "parts/consolidated.json"  # what each OUT/<table>.parquet was made from
 
 
 class StoreError(RuntimeError):
@@ -223,12 +228,14 @@ class Store:
     def consolidate(self) -> dict[str, int]:
         """OUT/<table>.parquet from the parts; returns row counts.
 
-        Streamed: an index of where each document's rows are (part, offset, length) is sorted
-        into output order, then the rows are copied a few parts at a time into row groups of
-        bounded size, so memory does not grow with the store (readers such as DuckDB hold one
-        row group's column at a time)."""
+        Streamed: a first pass reads only the key columns of the parts and sorts a small
+        index (output rank, part, row); the second writes the rows part by part into row
+        groups, so no table is ever held whole. A table whose index, parts and output file
+        are those of the last consolidation is not written again.
+        """
         live = self._live()
-        counts = {"documents": self._write_documents(live)}
+        done = _read_json(self.out_dir / CONSOLIDATED)
+        counts = {"documents": self._write_documents(live, done)}
         rank: dict[str, int] = {}
         for i, (_sp, e) in enumerate(live):
             if e.kind != "made":
@@ -239,41 +246,56 @@ class Store:
         for table in TABLES:
             if table == "documents":
                 continue
-            runs = []  # (output rank, part, offset, length): one run of a document's rows
+            sig = _signature(table, [(p, sorted(by_part[p], key=rank.__getitem__))
+                                     for p in sorted(by_part) if self._has_part(table, p)])
+            if self._unchanged(table, sig, done):
+                counts[table] = done[table]["rows"]
+                continue
+            ranks, parts, rows = [], [], []
             for part in sorted(by_part):
-                f = self.parts / table / f"part-{part:06d}.parquet"
-                if not f.exists():
+                keys = self._read_keys(table, part, [DOC_KEY[table]])
+                if keys is None:
                     continue
-                keys = pq.read_table(f, columns=[DOC_KEY[table]]).column(0).to_pylist()
-                start = 0
-                for i in range(1, len(keys) + 1):
-                    if i == len(keys) or keys[i] != keys[start]:
-                        if keys[start] in by_part[part]:
-                            runs.append((rank[keys[start]], part, start, i - start))
-                        start = i
-            runs.sort()  # documents in output order, each keeping the order of its rows
-            counts[table] = self._stream(table, [(part, off, n) for _r, part, off, n in runs])
+                ids = keys.column(0).to_numpy(zero_copy_only=False)
+                r = np.fromiter((rank.get(d, -1) if d in by_part[part] else -1 for d in ids),
+                                np.int64, len(ids))
+                keep = np.nonzero(r >= 0)[0]
+                ranks.append(r[keep])
+                parts.append(np.full(len(keep), part, np.int64))
+                rows.append(keep)
+            # documents in output order, each keeping the order of its rows
+            counts[table] = self._emit(table, ranks, parts, rows)
+            self._mark(table, sig, counts[table], done)
         return counts
 
-    def _write_documents(self, live: list[tuple[str, _PathEntry]]) -> int:
+    def _has_part(self, table: str, part: int) -> bool:
+        return (self.parts / table / f"part-{part:06d}.parquet").exists()
+
+    def _write_documents(self, live: list[tuple[str, _PathEntry]], done: dict) -> int:
         wanted: dict[int, list[tuple[str, str, int]]] = {}  # part -> (path in part, doc_id, out i)
         for i, (sp, e) in enumerate(live):
             part, src = (e.part, sp) if e.kind == "made" else self.parses[e.doc_id][:2]
             wanted.setdefault(part, []).append((src, e.doc_id, i))
-        picks = []  # (output i, part, row in part)
+        sig = _signature("documents", [(p, [list(w) for w in wanted[p]]) for p in sorted(wanted)]
+                         + [[sp, e.kind] for sp, e in live])
+        if self._unchanged("documents", sig, done):
+            return done["documents"]["rows"]
+        outs, parts, rows = [], [], []
         for part in sorted(wanted):
-            f = self.parts / "documents" / f"part-{part:06d}.parquet"
-            if not f.exists():
+            t = self._read_keys("documents", part, ["source_path", "doc_id"])
+            if t is None:
                 continue
-            keys = pq.read_table(f, columns=["source_path", "doc_id"])
-            where = {k: j for j, k in enumerate(zip(keys.column("source_path").to_pylist(),
-                                                   keys.column("doc_id").to_pylist(), strict=True))}
-            picks.extend((i, part, where[(src, d)]) for src, d, i in wanted[part] if (src, d) in where)
-        picks.sort()
-        paths = [live[i][0] for i, _p, _j in picks]
+            where = {k: j for j, k in enumerate(zip(t.column("source_path").to_pylist(),
+                                                   t.column("doc_id").to_pylist(), strict=True))}
+            take = [(where[(src, d)], i) for src, d, i in wanted[part] if (src, d) in where]
+            outs.append(np.array([i for _, i in take], np.int64))
+            parts.append(np.full(len(take), part, np.int64))
+            rows.append(np.array([j for j, _ in take], np.int64))
+        order = np.sort(np.concatenate(outs)) if outs else np.zeros(0, np.int64)
+        paths = [live[i][0] for i in order]
         first: dict[str, str] = {}
         dup_of = []
-        for i, _p, _j in picks:
+        for i in order:
             sp, e = live[i]
             if e.kind == "made":
                 dup_of.append(None)
@@ -284,48 +306,77 @@ class Store:
                    "duplicate_of": dup_of}
 
         def fix(t: pa.Table, at: int) -> pa.Table:
-            """The path columns of the output rows AT.. (a path's own name, not its parse's)."""
             for name, values in columns.items():
                 k = t.schema.get_field_index(name)
-                field = t.schema.field(k)
-                t = t.set_column(k, field, pa.array(values[at:at + t.num_rows], field.type))
+                t = t.set_column(k, t.schema.field(k),
+                                 pa.array(values[at:at + t.num_rows], t.schema.field(k).type))
             return t
 
-        return self._stream("documents", [(part, j, 1) for _i, part, j in picks], fix=fix)
+        n = self._emit("documents", outs, parts, rows, fix)
+        self._mark("documents", sig, n, done)
+        return n
 
-    def _stream(self, table: str, runs: list[tuple[int, int, int]], *, fix=None) -> int:
-        """Write OUT/<table>.parquet from RUNS (part, offset, length) in that order."""
-        size = ROW_GROUP_ROWS.get(table, ROW_GROUP_ROWS[None])
+    def _emit(self, table: str, ranks, parts, rows, fix=None) -> int:
+        """Write TABLE's rows sorted by (rank, part, row), reading parts as runs need them."""
         path = self.out_dir / f"{table}.parquet"
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        cache: dict[int, pa.Table] = {}  # the few parts being copied (runs come mostly in part order)
+        schema = arrow_schema(table)
+        size = ROW_GROUP.get(table, ROW_GROUP_DEFAULT)
+        r, p, j = (np.concatenate(a) if a else np.zeros(0, np.int64) for a in (ranks, parts, rows))
+        order = np.lexsort((j, p, r))
+        p, j = p[order], j[order]
+        cuts = np.flatnonzero(np.diff(p)) + 1  # runs of consecutive rows from one part
+        cache: OrderedDict[int, pa.Table] = OrderedDict()
         buf: list[pa.Table] = []
         held = written = 0
-        with pq.ParquetWriter(tmp, arrow_schema(table)) as writer:
-            def flush() -> None:
-                nonlocal held, written
-                if buf:
+        with pq.ParquetWriter(tmp, schema) as w:
+            def flush():
+                nonlocal buf, held, written
+                if held:
                     t = pa.concat_tables(buf)
-                    if fix is not None:
-                        t = fix(t, written)
-                    writer.write_table(t, row_group_size=size)
+                    w.write_table(fix(t, written) if fix else t, row_group_size=size)
                     written += t.num_rows
-                    buf.clear()
-                    held = 0
-
-            for part, off, n in _coalesced(runs):
-                t = cache.get(part)
+                buf, held = [], 0
+            for run_p, run_j in zip(np.split(p, cuts), np.split(j, cuts), strict=True):
+                if not len(run_p):
+                    continue
+                part = int(run_p[0])
+                t = cache.pop(part, None)
                 if t is None:
-                    if len(cache) >= PARTS_HELD:
-                        cache.pop(next(iter(cache)))
-                    t = cache[part] = self._read_part(table, part)
-                buf.append(t.slice(off, n))
-                held += n
+                    t = self._read_part(table, part)
+                    while len(cache) >= PART_CACHE:
+                        cache.popitem(last=False)
+                cache[part] = t
+                piece = t if len(run_j) == t.num_rows and (run_j == np.arange(t.num_rows)).all() \
+                    else t.take(pa.array(run_j))
+                buf.append(piece)
+                held += piece.num_rows
                 if held >= size:
                     flush()
             flush()
         os.replace(tmp, path)  # readers see the old table or the new, never half
         return written
+
+    def _read_keys(self, table: str, part: int, columns: list[str]) -> pa.Table | None:
+        f = self.parts / table / f"part-{part:06d}.parquet"
+        return pq.read_table(f, columns=columns) if f.exists() else None
+
+    def _unchanged(self, table: str, sig: str, done: dict) -> bool:
+        """Same index as last time and OUT/<table>.parquet untouched since we wrote it."""
+        d = done.get(table)
+        f = self.out_dir / f"{table}.parquet"
+        if not d or d.get("sig") != sig or not f.exists():
+            return False
+        st = f.stat()
+        return d.get("stamp") == [st.st_size, st.st_mtime_ns]
+
+    def _mark(self, table: str, sig: str, rows: int, done: dict) -> None:
+        st = (self.out_dir / f"{table}.parquet").stat()
+        done[table] = {"sig": sig, "rows": rows, "stamp": [st.st_size, st.st_mtime_ns]}
+        path = self.out_dir / CONSOLIDATED
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(done), encoding="utf-8")
+        os.replace(tmp, path)
 
     def _read_part(self, table: str, part: int) -> pa.Table | None:
         """A part file conformed to the current schema (columns added since are null)."""
@@ -342,18 +393,17 @@ class Store:
         self._lock.close()
 
 
-def _coalesced(runs: list[tuple[int, int, int]]):
-    """Adjacent runs of one part as one slice."""
-    cur = None
-    for part, off, n in runs:
-        if cur is not None and cur[0] == part and cur[1] + cur[2] == off:
-            cur = (part, cur[1], cur[2] + n)
-            continue
-        if cur is not None:
-            yield cur
-        cur = (part, off, n)
-    if cur is not None:
-        yield cur
+def _signature(table: str, index) -> str:
+    """What a consolidated table was made from: its index, the schema and the build."""
+    blob = json.dumps([table, PIPELINE_VERSION, str(arrow_schema(table)), index])
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _to_arrow(done: list[Done]) -> dict[str, pa.Table] | None:

@@ -1,0 +1,97 @@
+"""What report.html shows, read from OUT_DIR's Parquet files without the documents' full text.
+
+The page needs, per plan, its row, its flags, coverage and links, the number of its tasks and
+short evidence passages. Those are read here column by column; the passages are cut out of
+documents.clean_text by DuckDB (substring over the Parquet file), so the text of the store is
+never loaded. Tasks come back only when a coverage row names them (counts come from a group-by).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from .schema import TABLES
+
+__all__ = ["read_report_tables"]
+
+# tables the page reads, and the columns it leaves out
+READ = {"documents": {"clean_text"}, "plans": set(), "plan_links": set(), "coverage": set(),
+        "flags": set(), "localization": set(), "plan_changes": set()}
+TASK_COLUMNS = ("task_id", "doc_id", "path", "char_start", "char_end")
+TASK_TEXT = 400  # a task's text kept when its span gives no evidence (the page shows 220)
+TASKS_SHOWN = 3  # coverage rows name at most this many tasks on the page
+
+
+def _path(out_dir: Path, table: str) -> Path | None:
+    f = out_dir / f"{table}.parquet"
+    return f if f.exists() else None
+
+
+def _lit(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def read_report_tables(out_dir: Path, *, memory_mb: int = 512) -> tuple[dict, dict]:
+    """(tables as lists of rows, {(doc_id, start, end): clean_text[start:end]} for the evidence)."""
+    import duckdb
+
+    tables: dict[str, list[dict]] = {}
+    for name, skip in READ.items():
+        f = _path(out_dir, name)
+        if f is None:
+            tables[name] = []
+            continue
+        have = pq.ParquetFile(f).schema_arrow.names
+        cols = [c for c in TABLES[name] if c in have and c not in skip]
+        tables[name] = pq.read_table(f, columns=cols).to_pylist()
+    con = duckdb.connect(config={"threads": 1, "memory_limit": f"{memory_mb}MB",
+                                 "temp_directory": str(out_dir / ".report.tmp")})
+    try:
+        con.execute("SET enable_progress_bar = false")
+        tasks_f, cov_f = _path(out_dir, "tasks"), _path(out_dir, "coverage")
+        counts, tasks = {}, []
+        if tasks_f is not None:
+            counts = dict(con.execute(f"SELECT doc_id, count(*) FROM read_parquet({_lit(tasks_f)}) "
+                                      "GROUP BY doc_id").fetchall())
+            if cov_f is not None:
+                cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
+                cur = con.execute(
+                    f"SELECT DISTINCT {cols}, left(t.text, {TASK_TEXT}) AS text "
+                    f"FROM read_parquet({_lit(tasks_f)}) t JOIN (SELECT DISTINCT unnest("
+                    f"child_task_ids[1:{TASKS_SHOWN}]) AS task_id FROM read_parquet({_lit(cov_f)})) c "
+                    "USING (task_id)")
+                names = [d[0] for d in cur.description]
+                tasks = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        tables["tasks"] = tasks
+        spans = _spans(con, out_dir)
+    finally:
+        con.close()
+    return tables, {"spans": spans, "n_tasks": counts}
+
+
+def _spans(con, out_dir: Path) -> dict:
+    """The passages the page quotes: flags' spans and the first task of partial coverage rows."""
+    docs = _path(out_dir, "documents")
+    if docs is None:
+        return {}
+    wanted = []
+    if (f := _path(out_dir, "flags")) is not None:
+        wanted.append(f"SELECT doc_id, char_start AS a, char_end AS b FROM read_parquet({_lit(f)}) "
+                      "WHERE char_start IS NOT NULL AND char_end IS NOT NULL")
+    cov, tasks = _path(out_dir, "coverage"), _path(out_dir, "tasks")
+    if cov is not None and tasks is not None:
+        wanted.append(
+            f"SELECT c.child_doc_id AS doc_id, t.char_start AS a, t.char_end AS b "
+            f"FROM read_parquet({_lit(cov)}) c JOIN read_parquet({_lit(tasks)}) t "
+            "ON t.task_id = c.child_task_ids[1] "
+            "WHERE c.status = 'partial' AND t.char_start IS NOT NULL AND t.char_end IS NOT NULL")
+    if not wanted:
+        return {}
+    # DuckDB's substring counts characters (code points), as Python's slices do
+    rows = con.execute(
+        f"WITH s AS (SELECT DISTINCT * FROM ({' UNION ALL '.join(wanted)})) "
+        f"SELECT DISTINCT s.doc_id, s.a, s.b, substring(d.clean_text, s.a + 1, s.b - s.a) "
+        f"FROM s JOIN read_parquet({_lit(docs)}) d USING (doc_id)").fetchall()
+    return {(d, a, b): t for d, a, b, t in rows}
