@@ -106,33 +106,29 @@ class State:
 
     def rows(self, name: str, ids: Iterable[str], key: str | None = None) -> dict[str, list[dict]]:
         """The state rows of IDS (by the table's key, or KEY), grouped by that key."""
-        ids = set(ids)
-        if not ids or not self.ok(name):
+        if not self.ok(name):
             return {}
-        key = key or KEYS[name]
-        reg = self.reader.register(ids)
-        cols = ", ".join(f'"{c}"' for c in SCHEMAS[name].names)
-        t = self.reader.arrow(f'SELECT {cols} FROM {self.scan(name)} WHERE "{key}" IN (SELECT id FROM {reg}) '
-                              "ORDER BY file_row_number")
-        self.reader.con.unregister(reg)
-        out: dict[str, list[dict]] = {}
-        for r in t.to_pylist():
-            out.setdefault(r[key], []).append(r)
-        return out
+        return self._grouped(name, self.scan(name), "file_row_number", ids, key or KEYS[name])
 
     def added(self, name: str, ids: Iterable[str]) -> dict[str, list[dict]]:
         """The rows of IDS this run added to NAME so far, grouped by the table's key."""
         files = self.pieces.get(name)
-        ids = set(ids)
-        if not files or not ids:
+        if not files:
             return {}
-        reg = self.reader.register(ids)
-        key = KEYS[name]
         src = ("read_parquet([" + ", ".join(quote(f) for f in files) +
                "], filename=true, file_row_number=true)")
+        return self._grouped(name, src, "filename, file_row_number", ids, KEYS[name])
+
+    def _grouped(self, name: str, src: str, order: str, ids: Iterable[str],
+                 key: str) -> dict[str, list[dict]]:
+        """Rows of NAME read from SRC whose KEY is one of IDS, in ORDER, grouped by KEY."""
+        ids = set(ids)
+        if not ids:
+            return {}
+        reg = self.reader.register(ids)
         cols = ", ".join(f'"{c}"' for c in SCHEMAS[name].names)
         t = self.reader.arrow(f'SELECT {cols} FROM {src} WHERE "{key}" IN (SELECT id FROM {reg}) '
-                              "ORDER BY filename, file_row_number")
+                              f"ORDER BY {order}")
         self.reader.con.unregister(reg)
         out: dict[str, list[dict]] = {}
         for r in t.to_pylist():

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .flags import (
+from .doc_checks import (
     front_matter_flags,
     no_reporting_schedule,
     numbering_gaps,
     outdated_laws,
-    severity_rank,
     tasks_without_lead,
     unknown_agencies,
 )
+from .flagcodes import severity_rank
 from .records import DocResult, Flag
 from .rules import Rules
 from .write import records_to_rows

@@ -205,3 +205,27 @@ def test_the_action_decides_between_shared_words(rules):
     assert compare(training, [support], rules=rules)[0].status != "covered"
     got = compare(doing, [support], rules=rules)[0]
     assert got.status == "covered" and {"tiếp nhận", "xác minh"} <= set(got.matched_terms)
+
+
+# --- rivals: a parent task given to other bodies ----------------------------------------------
+
+COMMUNE_DUTY = Mandate("m-commune", "Tổ chức triển khai có hiệu quả các chủ trương, chính sách của Đảng, "
+                       "Nhà nước về công tác dân số trên địa bàn.", "other", group="Ủy ban nhân dân xã")
+DEPARTMENT_DUTY = ("Tổ chức triển khai có hiệu quả các chủ trương, chính sách của Đảng, Nhà nước về công tác "
+                   "dân số và kế hoạch hóa gia đình, chăm sóc sức khỏe sinh sản vị thành niên.")
+IDF = [COMMUNE_DUTY.text, DEPARTMENT_DUTY] + [m.text for m in MANDATES]
+
+
+def test_a_copy_of_another_bodys_task_is_not_the_mandates_evidence():
+    child = [task("t1", DEPARTMENT_DUTY)]  # the commune restated the department's task only
+    alone = by_id(compare(child, [COMMUNE_DUTY], idf_texts=IDF))
+    rival = by_id(compare(child, [COMMUNE_DUTY], idf_texts=IDF, rivals=[DEPARTMENT_DUTY]))
+    assert alone["m-commune"].status != "missing"  # the words alone would say it is (partly) met
+    assert rival["m-commune"].status == "missing"
+
+
+def test_the_mandates_own_wording_wins_over_a_rival():
+    child = [task("t1", DEPARTMENT_DUTY), task("t2", COMMUNE_DUTY.text)]
+    cov = by_id(compare(child, [COMMUNE_DUTY], idf_texts=IDF, rivals=[DEPARTMENT_DUTY]))
+    assert cov["m-commune"].status == "covered"
+    assert "t2" in cov["m-commune"].child_task_ids

@@ -22,10 +22,7 @@ NHAN_LY = ROOT / "corpus" / "001_b50113e3584b2743.txt"
 HUNG_YEN = ROOT / "corpus" / "002_d3aaa3c4c74050a3.txt"
 BAC_NINH = ROOT / "corpus" / "real" / "312.md"
 # real provincial plans (Kế hoạch) of different provinces and topics, each a parent here
-REAL_PARENTS = ["312.md", "302.md", "305.md", "307.md", "304.md", pytest.param("310.md", marks=pytest.mark.xfail(  # noqa: E501
-    reason="Cần Thơ's commune group (II/6) repeats for communes duties its departments' groups also carry "
-           "(carry out the Party's policies, inspect and supervise): with those groups in the child, 2 of 5 "
-           "turn missing; matching does not yet tell whose duty a generic clause is", strict=False))]
+REAL_PARENTS = ["312.md", "302.md", "305.md", "307.md", "304.md", "310.md"]
 
 _ROWS: dict[str, dict] = {}
 

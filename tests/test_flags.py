@@ -3,17 +3,15 @@ import dataclasses
 from conftest import ROOT
 
 from pipeline.compare import GROUP_METHOD
-from pipeline.flags import (
-    coverage_flags,
-    find_flags,
+from pipeline.doc_checks import (
     front_matter_flags,
-    link_flags,
     no_reporting_schedule,
     numbering_gaps,
     outdated_laws,
     tasks_without_lead,
     unknown_agencies,
 )
+from pipeline.flags import coverage_flags, find_flags, link_flags
 from pipeline.records import Coverage, PlanLink
 from pipeline.rules import Rules
 

@@ -7,6 +7,11 @@ tasks is edited or deleted) times an action factor (1 when the action classes ag
 mandate scores the mean of its duties' best scores weighted by their content, times a small
 bonus when the themes agree; every duty keeps its own evidence (the child task, the words).
 
+A child clause that carries out a rival (a parent task given to other bodies, not the child)
+clearly better than the mandate is that rival's copy, not the mandate's evidence: a commune
+plan restating a department's duty to "carry out the Party's policies" has not met its own
+duty worded the same way, so deleting the commune's own group still leaves it missing.
+
     >>> m = Mandate("m1", "Phát huy hiệu quả Tổng đài điện thoại quốc gia 111", "victim_support")
     >>> t = [{"task_id": "t1", "text": "Phát huy hiệu quả của Tổng đài 111 về phòng, chống MBN",
     ...       "theme": "victim_support"}]
@@ -48,6 +53,8 @@ class Config:
     w_theme: float
     act_mismatch: float
     act_missing: float
+    rival_margin: float  # a clause fits a rival this much better than the mandate: a rival's copy
+    rival_factor: float  # what such a clause's score for the mandate is multiplied by
     text: TextConfig
     lex: DutyLexicon
 
@@ -63,7 +70,8 @@ def build_config(rules: Rules) -> Config:
     return Config(float(th.get("covered", 0.4)), float(th.get("partial", 0.25)),
                   float(th.get("also", th.get("covered", 0.4))), float(w.get("lexical", 1.0)),
                   float(w.get("theme", 0.1)), float(w.get("action_mismatch", 0.55)),
-                  float(w.get("action_missing", 0.75)), text_config(rules), DutyLexicon.from_spec(spec))
+                  float(w.get("action_missing", 0.75)), float(w.get("rival_margin", 1.0)),
+                  float(w.get("rival_factor", 1.0)), text_config(rules), DutyLexicon.from_spec(spec))
 
 
 class _Space:
@@ -105,14 +113,39 @@ def _act(m: Duty, c: Duty, cfg: Config) -> float:
     return cfg.act_mismatch if c.done() else cfg.act_missing
 
 
+class _Rivals:
+    """How well each child clause carries out a rival duty (computed for a clause when asked)."""
+
+    def __init__(self, duties: Sequence[_MDuty], child: Sequence[_CDuty], cfg: Config) -> None:
+        self.duties, self.child, self.cfg = duties, child, cfg
+        self.index: dict[str, list[int]] = {}
+        for j, rd in enumerate(duties):
+            for t in rd.w:
+                self.index.setdefault(t, []).append(j)
+        self.fits: dict[int, float] = {}
+
+    def fit(self, i: int) -> float:
+        if i not in self.fits:
+            cd, acc = self.child[i], {}
+            for t in cd.terms:
+                for j in self.index.get(t, ()):
+                    acc[j] = acc.get(j, 0.0) + self.duties[j].w[t]
+            self.fits[i] = max((a / self.duties[j].mass * _act(self.duties[j].duty, cd.duty, self.cfg)
+                                for j, a in acc.items()), default=0.0)
+        return self.fits[i]
+
+
 def _best(md: _MDuty, child: Sequence[_CDuty], index: Mapping[str, list[int]],
-          cfg: Config, k: int = 5) -> list[tuple[float, _CDuty, list[str]]]:
+          cfg: Config, k: int = 5, rivals: _Rivals | None = None) -> list[tuple[float, _CDuty, list[str]]]:
     """The K child clauses that best carry out duty MD, with the words they share with it."""
     acc: dict[int, float] = {}
     for t, w in md.w.items():  # through the inverted index: only clauses sharing a word
         for i in index.get(t, ()):
             acc[i] = acc.get(i, 0.0) + w
     scored = [(a / md.mass * _act(md.duty, child[i].duty, cfg), i) for i, a in acc.items()]
+    if rivals is not None and rivals.duties:
+        scored = [(s * cfg.rival_factor if s >= cfg.partial and rivals.fit(i) >= s + cfg.rival_margin
+                   else s, i) for s, i in scored]
     scored.sort(key=lambda x: (-x[0], child[x[1]].task["task_id"], x[1]))
     out = []
     for s, i in scored[:k]:
@@ -133,10 +166,12 @@ def _display(shared: list[str], verbs: Iterable[str], k: int = 8) -> list[str]:
 
 def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: Rules | None = None,
             child_doc_id: str | None = None, child_sections: Iterable | Any = (),
-            child_text: str = "", idf_texts: Sequence[str] = ()) -> list[Coverage]:
+            child_text: str = "", idf_texts: Sequence[str] = (),
+            rivals: Sequence[str] = ()) -> list[Coverage]:
     """One Coverage per mandate: covered / partial / missing, the child tasks that carry it out.
 
-    `idf_texts` are the texts term weights are learned from (default: the mandates').
+    `idf_texts` are the texts term weights are learned from (default: the mandates');
+    `rivals` the parent's tasks given to other bodies (see the module's note).
     """
     rules = Rules.resolve(rules)
     cfg: Config = rules.compiled("compare.config", build_config)
@@ -171,6 +206,8 @@ def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: 
     for i, cd in enumerate(child):
         for t in cd.terms:
             index.setdefault(t, []).append(i)
+    with owner(m_owner):
+        rival = _Rivals([md for tx in rivals for md in _duties_of(tx, duty_terms, space)], child, cfg)
     out: list[Coverage] = []
     for m in mandates:
         base = dict(child_doc_id=child_doc_id or "", mandate_id=m.mandate_id, mandate_text=m.text,
@@ -184,26 +221,31 @@ def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: 
             out.append(Coverage(**base, status="covered", score=1.0, method=SELF_METHOD))
             continue
         with owner(m.parent_doc_id):
-            out.append(_cover(m, base, duty_terms, space, child, index, cfg))
+            out.append(_cover(m, base, duty_terms, space, child, index, cfg, rival))
+    return out
+
+
+def _duties_of(text: str, duty_terms, space: _Space) -> list[_MDuty]:
+    out = []
+    for d, tf in duty_terms(text):
+        w = space.weights(tf)
+        if w:
+            out.append(_MDuty(d, w, sum(w.values())))
     return out
 
 
 def _cover(m: Mandate, base: dict, duty_terms, space: _Space, child: Sequence[_CDuty],
-           index: Mapping[str, list[int]], cfg: Config) -> Coverage:
+           index: Mapping[str, list[int]], cfg: Config, rivals: _Rivals | None = None) -> Coverage:
     best_score, best_cov = -1.0, None
     for tx in m.texts or (m.text,):  # a group mandate: the best of its texts
-        mds = []
-        for d, tf in duty_terms(tx):
-            w = space.weights(tf)
-            if w:
-                mds.append(_MDuty(d, w, sum(w.values())))
+        mds = _duties_of(tx, duty_terms, space)
         total = sum(md.mass for md in mds)
         if not mds or total <= 0:
             continue
         score, verbs, shown, themes = 0.0, [], [], Counter()
         weight: Counter = Counter()  # what each child task contributes: the main evidence first
         for md in mds:
-            scored = _best(md, child, index, cfg)
+            scored = _best(md, child, index, cfg, rivals=rivals)
             if not scored:
                 continue
             top, cd, shared = scored[0]

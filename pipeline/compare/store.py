@@ -169,8 +169,10 @@ def compare_plan(child: dict, links: Sequence[PlanLink], store: Store, *, rules:
     sections = store.rows(cid, "sections")
     text = store.texts.get(cid, "")
     units = tasks + item_units(tasks, sections, text)
+    own = {tx for m in mandates for tx in (m.texts or (m.text,))}
     out.coverage += compare(units, mandates, rules=rules, child_doc_id=cid, child_text=text,
-                            child_sections=sections, idf_texts=idf_texts)
+                            child_sections=sections, idf_texts=idf_texts,
+                            rivals=list(dict.fromkeys(t for t in idf_texts if t not in own)))
     key = "|".join(s.label for s in sources)
     if key not in runs:
         runs[key] = shingles(idf_texts)
