@@ -8,8 +8,8 @@ file contributes to each per-document table). They share one small interface:
                     no limit); returns the finished outcomes, maybe none
     close()         stop the per-document workers
     map(fn, items)  FN over ITEMS, results in order, lazily: how the cross-document stage
-                    spreads its groups of plans (here for the local executors; on the cluster
-                    for Dask)
+                    spreads its groups of plans (in this process for --workers 0, over a
+                    process pool of as many workers for the local pool, on the cluster for Dask)
     shutdown()      release what map still needed (the Dask client), after the run
 
 and the batch commits outcomes in the order they finish (the store restores input order).
@@ -26,6 +26,7 @@ needs more gets an error row naming the limit, and its worker is replaced.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing as mp
 import os
 import resource
@@ -323,10 +324,56 @@ class LocalPool:
             worker.stop(kill=True)
         self._idle, self._busy = [], []
 
-    map = staticmethod(map)
+    def map(self, fn, items):
+        """FN over ITEMS in order on `slots` processes (one item: here). Items are read lazily
+        and at most 2 × slots wait or run at once, so the parent holds a bounded window."""
+        items = iter(items)
+        first = next(items, _NONE)
+        if first is _NONE:
+            return
+        second = next(items, _NONE)
+        if second is _NONE or self.slots < 2:  # a small store: not worth starting processes
+            yield fn(first)
+            if second is not _NONE:
+                yield fn(second)
+            yield from map(fn, items)
+            return
+        yield from _pool_map(fn, itertools.chain((first, second), items), self.slots, self._ctx)
 
     def shutdown(self) -> None:
         pass
+
+
+_NONE = object()
+
+
+def _pool_map(fn, items, slots: int, ctx):
+    """FN over ITEMS on a pool of SLOTS processes, in order, a window of 2 × SLOTS at a time.
+    A pool that breaks (a process killed) leaves the items not yet done to this process."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    window: deque = deque()
+    with ProcessPoolExecutor(max_workers=slots, mp_context=ctx) as pool:
+        broken = False
+        for item in items:
+            window.append((item, None if broken else pool.submit(fn, item)))
+            while len(window) >= 2 * slots:
+                broken = yield from _take(window, fn, BrokenProcessPool) or broken
+        while window:
+            broken = yield from _take(window, fn, BrokenProcessPool) or broken
+
+
+def _take(window: deque, fn, broken_error):
+    item, future = window.popleft()
+    if future is not None:
+        try:
+            yield future.result()
+            return False
+        except broken_error:
+            pass
+    yield fn(item)
+    return True
 
 
 # --- Dask --------------------------------------------------------------------------------

@@ -192,3 +192,33 @@ def test_groups_are_plain_data_a_worker_could_compare(base, tmp_path, rules):
     update(out, rules=rules, full=True, mapper=shipped)
     for table in ("coverage", "localization", "flags"):
         assert sorted(map(repr, _rows(out, table))) == sorted(map(repr, _rows(base, table))), table
+
+
+def test_the_local_pool_compares_groups_on_its_processes(base, tmp_path, rules, monkeypatch):
+    """With --workers 2 the groups of plans are compared on two processes: same tables."""
+    from pipeline import executors
+
+    used = []
+    real = executors._pool_map
+
+    def counted(fn, items, slots, ctx):
+        used.append(slots)
+        yield from real(fn, items, slots, ctx)
+
+    monkeypatch.setattr(executors, "_pool_map", counted)
+    out = _copy(base, tmp_path / "a")
+    update(out, rules=rules, full=True, mapper=executors.LocalPool(2, rules).map)
+    assert used == [2]
+    for table in ("coverage", "localization", "flags"):
+        assert sorted(map(repr, _rows(out, table))) == sorted(map(repr, _rows(base, table))), table
+
+
+def test_the_local_pool_map_keeps_order_and_runs_one_item_here(rules):
+    import operator
+
+    from pipeline import executors
+
+    pool = executors.LocalPool(2, rules)
+    assert list(pool.map(operator.neg, range(9))) == [-i for i in range(9)]
+    assert list(pool.map(operator.neg, [4])) == [-4]
+    assert list(executors.LocalPool(1, rules).map(operator.neg, range(3))) == [0, -1, -2]
