@@ -2,11 +2,9 @@
 
 The text is cut into tokens (words and punctuation, abbreviations such as `UBND` expanded in
 place); plural words `các` / `những` and dashes are left out of the stream that is matched.
-A phrase table over those tokens (every phrase as a tuple of folded words, and the set of
-their beginnings, so a walk from a token stops as soon as no phrase can go on) finds gazetteer
-names, generic bodies, vague actors, level words and the phrases to drop. (spaCy's
-PhraseMatcher did this once; building its Doc cost more than the matching, and importing spaCy
-most of the start-up.)
+spaCy's PhraseMatcher, run on a blank Vietnamese pipeline over those tokens (the stock
+Vietnamese tokenizer wants pyvi; tokens are made here, so the plain one will do), finds
+gazetteer names, generic bodies, vague actors, level words and the phrases to drop.
 """
 
 from __future__ import annotations
@@ -42,9 +40,8 @@ DASHES = set("-‐‑‒–—―−")
 
 @dataclass
 class Gazetteer:
-    phrases: dict[tuple[str, ...], tuple[int, ...]]  # folded words -> entries, in rules order
-    prefixes: frozenset[tuple[str, ...]]  # every proper beginning of a phrase
-    phrase_max: int
+    nlp: object
+    matcher: object
     entries: list[tuple[str, str, str]]  # (kind, canonical name, level)
     abbrev: dict[tuple[str, ...], tuple[str, ...]]
     abbrev_max: int
@@ -66,12 +63,17 @@ def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
 
 
 def _build(rules: Rules) -> Gazetteer:
+    import spacy
+    from spacy.matcher import PhraseMatcher
+
     data = rules["agencies"]
+    # the stock Vietnamese tokenizer wants pyvi; tokens are made here, so the plain one will do
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     abbrev: dict[tuple[str, ...], tuple[str, ...]] = {}
     for short, full in (data.get("abbreviations") or {}).items():
         abbrev[tuple(t for t, _, _ in _raw_tokens(str(short)))] = tuple(str(full).split())
     g = Gazetteer(
-        phrases={}, prefixes=frozenset(), phrase_max=0, entries=[], abbrev=abbrev,
+        nlp=nlp, matcher=PhraseMatcher(nlp.vocab), entries=[], abbrev=abbrev,
         abbrev_max=max((len(k) for k in abbrev), default=1), abbrev_first=frozenset(k[0] for k in abbrev),
         plural=frozenset(fold(w) for w in data.get("plural_words") or ["các", "những"]),
         weak=frozenset(fold(w) for w in (data.get("generic") or {}).get("weak") or []),
@@ -104,15 +106,18 @@ def _build(rules: Rules) -> Gazetteer:
     for kind, name, level, phrases in groups:
         idx = len(g.entries)
         g.entries.append((kind, name, level))
+        docs = []
+        seen = set()
         for p in phrases:
             norms = tuple(t.norm for t in _stream(tokenize(str(p), g), g))
-            if norms and idx not in g.phrases.get(norms, ()):
-                g.phrases[norms] = (*g.phrases.get(norms, ()), idx)
+            if norms and norms not in seen:
+                seen.add(norms)
+                docs.append(make_doc(nlp, norms))
+        if docs:
+            g.matcher.add(str(idx), docs)
         if kind == "AG":
             fixed.append(name)
     g.fixed_words = tuple(fixed)
-    g.prefixes = frozenset(p[:i] for p in g.phrases for i in range(1, len(p)))
-    g.phrase_max = max(map(len, g.phrases), default=0)
     heads = sorted((tuple(t.norm for t in _stream(tokenize(str(h), g), g)) for h in data.get("heads") or []),
                    key=len, reverse=True)
     for idx, (kind, name, _level) in enumerate(g.entries):
@@ -126,6 +131,12 @@ def _build(rules: Rules) -> Gazetteer:
     g.tail_heads = tuple(sorted({h for h, _ in g.by_tail}, key=len, reverse=True))
     g.level_words = frozenset(fold(w).split()[-1] for w in data.get("levels") or [])
     return g
+
+
+def make_doc(nlp, norms: Sequence[str]):
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=list(norms), spaces=[True] * len(norms))
 
 
 def gazetteer(rules: Rules) -> Gazetteer:
@@ -211,22 +222,6 @@ def _stream(toks: Sequence[Tok], g: Gazetteer) -> list[Tok]:
     return [t for t in toks if t.norm not in g.plural and t.norm != "-"]
 
 
-def match_phrases(words: Sequence[str], g: Gazetteer):
-    """(start, end, entries) of every gazetteer phrase in WORDS, by start then length."""
-    phrases, prefixes = g.phrases, g.prefixes
-    n = len(words)
-    for a in range(n):
-        key = (words[a],)
-        for b in range(a + 1, min(n, a + g.phrase_max) + 1):
-            if b > a + 1:
-                key = (*key, words[b - 1])
-            idxs = phrases.get(key)
-            if idxs is not None:
-                yield a, b, idxs
-            if key not in prefixes:
-                break
-
-
 # --- the text index ---------------------------------------------------------------------
 
 _INDEX_CACHE = 16  # texts whose token index is kept (a plan's text is asked for several times)
@@ -249,16 +244,18 @@ def text_index(text: str, rules: Rules, g: Gazetteer):
     # best[k][kind] = (end, entry) of the longest match of KIND at stream position k
     best: dict[int, dict[str, tuple[int, int]]] = {}
     if s:
+        doc = make_doc(g.nlp, list(map(norms.__getitem__, full)))
+        strings = g.nlp.vocab.strings
         entries = g.entries
-        for a, b, idxs in match_phrases(list(map(norms.__getitem__, full)), g):
-            for idx in idxs:
-                kind = entries[idx][0]
-                at = best.get(a)
-                if at is None:
-                    at = best[a] = {}
-                cur = at.get(kind)
-                if cur is None or b > cur[0]:
-                    at[kind] = (b, idx)
+        for key, a, b in g.matcher(doc):
+            idx = int(strings[key])
+            kind = entries[idx][0]
+            at = best.get(a)
+            if at is None:
+                at = best[a] = {}
+            cur = at.get(kind)
+            if cur is None or b > cur[0]:
+                at[kind] = (b, idx)
     out = (toks, full, s, starts, best)
     cache[text] = out
     if len(cache) > _INDEX_CACHE:

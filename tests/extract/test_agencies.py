@@ -129,15 +129,3 @@ def test_border_guard_and_military_command_keep_their_level(rules):
 def test_telecom_branches_are_separate_bodies(rules):
     ms = names(find_agencies("Viễn thông Quảng Trị, Viettel Quảng Trị và các doanh nghiệp viễn thông", rules=rules))
     assert ms == ["Viễn thông Quảng Trị", "Viettel Quảng Trị", "Doanh nghiệp viễn thông"]
-
-
-def test_phrase_table_finds_every_phrase_and_stops_where_none_goes_on(rules):
-    import dataclasses
-
-    from pipeline.extract.agency_tokens import gazetteer, match_phrases
-
-    phrases = {("công", "an"): (0,), ("công", "an", "xã"): (1,), ("xã",): (2, 3)}
-    g = dataclasses.replace(gazetteer(rules), phrases=phrases, phrase_max=3,
-                            prefixes=frozenset({("công",), ("công", "an")}))
-    words = ["giao", "công", "an", "xã", "công", "tác"]
-    assert list(match_phrases(words, g)) == [(1, 3, (0,)), (1, 4, (1,)), (3, 4, (2, 3))]
