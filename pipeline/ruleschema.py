@@ -206,6 +206,11 @@ class RefRoles(Strict):
     norm_kinds: list[RefKind] = []
     not_parents: KindWords | None = None  # dispatches and notices: never a plan's parent
     negations: Words = []  # `chưa ban hành` approves nothing
+    carried_out_as_basis: list[RefKind] = []  # `Thực hiện Thông tư ...`: basis, not a parent
+    instruments: list[RefKind] = []  # beside a parent the title names, carried out = basis
+    topic_lead: Words = []  # words before a programme's topic
+    topic_ends: Words = []  # words that end it (place, period)
+    programme_title_match: Annotated[float, Field(ge=0, le=1)] = 0.5
 
 
 class ReferencesFile(Strict):

@@ -24,9 +24,12 @@ _WS = r"[\s*_]+"
 _WS0 = r"[\s*_]*"
 
 # `ngày 04 tháng 3 năm 2021`; day and month may be blank or dotted (`ngày ... tháng ...`).
+# A scan's OCR may leave a letter or two in a day or month it could not read (`ngàyẠẠ
+# tháng ĩ năm 2016`): the part is blank then.
+_JUNK = r"(?:[^\s\d]{1,2}(?=\s))"
 DATE_WORDS = (
-    rf"(?:[Nn]gày{_WS0}(?P<wd>\d{{1,2}})?[\s.…_*]*?)"
-    rf"{_WS0}[Tt]háng{_WS0}(?P<wm>\d{{1,2}})?[\s.…_*]*?"
+    rf"(?:[Nn]gày{_WS0}(?:(?P<wd>\d{{1,2}})|{_JUNK})?[\s.…_*]*?)"
+    rf"{_WS0}[Tt]háng{_WS0}(?:(?P<wm>\d{{1,2}})|{_JUNK})?[\s.…_*]*?"
     rf"{_WS0}[Nn]ăm{_WS}(?P<wy>\d{{4}})"
 )
 # `08/4/2026`, `17/03/2003`, `31-12-2015`, `07.01.2026`

@@ -4,7 +4,9 @@ which reads markup, table bars and line breaks as spaces without moving any offs
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import regex as re
 
@@ -13,7 +15,7 @@ from .dates import DATE_WORDS
 from .docnumbers import DOC_NUMBER
 from .patterns import words_alternation as _alt
 
-__all__ = ['FrontmatterRules', 'fm_rules', 'flatten', 'squash', 'body_key']
+__all__ = ['FrontmatterRules', 'fm_rules', 'flatten', 'squash', 'body_key', 'loose', 'loose_key']
 
 
 # Characters the cleaner may leave that are never part of a value: markup and table bars.
@@ -46,10 +48,11 @@ def squash(s: str) -> str:
 
 @dataclass(frozen=True)
 class FrontmatterRules:
-    kind_by_word: dict
+    kind_by_word: dict  # the kind line as `loose_key` reads it -> kind
     kind_by_symbol: dict
     kind_line: re.Pattern
     number: re.Pattern
+    number_label: re.Pattern  # `Số:` opening a line, whatever the number (OCR may garble it)
     date_line: re.Pattern
     motto: re.Pattern
     body_alias: dict  # folded alias -> canonical
@@ -75,12 +78,50 @@ class FrontmatterRules:
     attached_kinds: frozenset  # kinds of the plan such a decision attaches
 
 
+@cache
+def _letter_groups() -> dict[str, str]:
+    """Each Latin letter (Vietnamese ones included) -> the letters of the same base and case:
+    `Ế` -> `EÈÉẺẼẸÊỀẾỂỄỆ`; `Đ` goes with `D`."""
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for cp in [*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1EA0, 0x1F00)]:
+        ch = chr(cp)
+        if not ch.isalpha():
+            continue
+        base = unicodedata.normalize("NFD", ch.replace("Đ", "D").replace("đ", "d"))[0]
+        if not ("a" <= base.lower() <= "z"):
+            continue
+        groups.setdefault((base.lower(), ch.isupper()), []).append(ch)
+    out = {}
+    for members in groups.values():
+        for ch in members:
+            out[ch] = "".join(sorted(set(members)))
+    return out
+
+
+def loose(phrase: str) -> str:
+    """A pattern for PHRASE that lets OCR change its diacritics (`KÉ HOẠCH`, `CHỦ NGHỈA`):
+    each letter matches any letter of its base and case; spaces as in `words_alternation`."""
+    groups = _letter_groups()
+    parts = []
+    for word in phrase.split():
+        parts.append("".join(f"[{re.escape(groups[ch])}]" if ch in groups else re.escape(ch)
+                             for ch in word))
+    return r"\s+".join(parts)
+
+
+def loose_key(s: str) -> str:
+    """The key `loose` compares by: no diacritics, no spaces, upper case."""
+    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in s if ch.isalnum() and not unicodedata.combining(ch)).upper()
+
+
 def _compile(rules: Rules) -> FrontmatterRules:
     fm = rules["frontmatter"]
     kinds = fm["doc_kinds"]
-    kind_by_word = {w.upper(): k for k, spec in kinds.items() for w in spec.get("words", [])}
+    kind_by_word = {loose_key(w): k for k, spec in kinds.items() for w in spec.get("words", [])}
     kind_by_symbol = {s.upper(): k for k, spec in kinds.items() for s in spec.get("symbols", [])}
     labels = fm.get("labels", {})
+    kind_words = "|".join(loose(w.upper()) for spec in kinds.values() for w in spec.get("words", []))
     levels = fm.get("place_levels", {})
     level_words = _alt(levels, "i")
     bodies = fm.get("issuer_bodies", {})
@@ -111,12 +152,14 @@ def _compile(rules: Rules) -> FrontmatterRules:
     return FrontmatterRules(
         kind_by_word=kind_by_word,
         kind_by_symbol=kind_by_symbol,
-        kind_line=re.compile(rf"^\s*{_alt(kind_by_word)}\s*$"),
-        number=re.compile(rf"(?<![\p{{L}}]){_alt(labels.get('number', ['Số']))}\s*[:|]\s*"
+        # in upper case, as the header writes it; OCR's changed diacritics tolerated (`KÉ HOẠCH`)
+        kind_line=re.compile(rf"^\s*(?:{kind_words})\s*$"),
+        number=re.compile(rf"(?<![\p{{L}}]){_alt(labels.get('number', ['Số']), 'i')}\s*[:|]\s*"
                           rf"(?:{DOC_NUMBER}|(?P<blank>/))"),
+        number_label=re.compile(rf"^\s*{_alt(labels.get('number', ['Số']), 'i')}\s*[:|]"),
         date_line=re.compile(rf"(?<![\p{{L}}\p{{M}}/-])(?P<place>{_date_place(level_words)})[*_]*[ \t]*,"
                              rf"[ \t\n]*{DATE_WORDS}"),
-        motto=re.compile(_alt(fm.get("national_header", []), "i")),
+        motto=re.compile(rf"(?i:{'|'.join(loose(w) for w in fm.get('national_header', []))})"),
         body_alias=body_alias,
         body_level=body_level,
         body_mixed=re.compile(rf"{body}{place}"),

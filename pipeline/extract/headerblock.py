@@ -10,7 +10,7 @@ import regex as re
 
 from ..records import Segmented
 from ..rules import Rules
-from .fm_rules import FrontmatterRules, flatten, fm_rules, squash
+from .fm_rules import FrontmatterRules, flatten, fm_rules, loose_key, squash
 
 __all__ = ['Header', 'text_lines', 'front_bounds', 'find_title', 'is_upper', 'plan_period', 'title_span']
 
@@ -52,7 +52,8 @@ def front_bounds(seg: Segmented, rules: Rules) -> tuple[int, int]:
             prev = text.rfind("\n", 0, line_start - 1) + 1
             content = text[prev:line_start].strip(" \t\n*#|-")
             # the number line may sit between the issuer block and the motto
-            if content and not content.isupper() and not c.number.match(flatten(content)):
+            if content and not content.isupper() and not c.number.match(flatten(content)) \
+                    and not c.number_label.match(content):
                 break
             line_start = prev
             if content:
@@ -84,7 +85,7 @@ class Header:
 
 
 def _kind_of(line: str, c: FrontmatterRules) -> str | None:
-    return c.kind_by_word.get(" ".join(line.split()).upper()) if c.kind_line.match(line) else None
+    return c.kind_by_word.get(loose_key(line)) if c.kind_line.match(line) else None
 
 
 def find_title(text: str, doc_start: int, front_end: int, c: FrontmatterRules, after: int) -> Header:

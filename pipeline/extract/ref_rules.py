@@ -46,6 +46,22 @@ class RefRules:
     issuer_head: re.Pattern  # the words that open a body: a second issuer after `và`
     kind_start: re.Pattern
     short_name: re.Pattern | None = None
+    # roles settled over the whole preamble (ref_roles.py)
+    heading_trigger: re.Pattern | None = None  # a section heading that opens a `Căn cứ` clause
+    item_lead: re.Pattern | None = None  # a list item's marker before its citation
+    programme_kinds: frozenset = frozenset()
+    carried_out_as_basis: frozenset = frozenset()
+    instruments: frozenset = frozenset()
+    approves_in: re.Pattern | None = None
+    topic_lead: re.Pattern | None = None
+    topic_end: re.Pattern | None = None
+    title_programme: re.Pattern | None = None
+    title_match: float = 0.5
+
+
+def _alt_never(words, flags: str = "") -> str:
+    """An alternation of WORDS, or a pattern that never matches when there are none."""
+    return _alt(words, flags) if words else "(?!)"
 
 
 def _compile(rules: Rules) -> RefRules:
@@ -63,6 +79,8 @@ def _compile(rules: Rules) -> RefRules:
     triggers = _alt(trigger_role, "i")
     programme = _alt(roles.get("programme_words", []))
     approves = _alt(roles.get("approves", []), "i")
+    lead = _alt([*roles.get("approves", []), *trigger_role, *roles.get("programme_words", []),
+                 *roles.get("topic_lead", [])])
     return RefRules(
         # `Quyết định số 33/QĐ-TTg`, `Kết luận số 132-KL/TW`, `Luật số 53/2024/QH15`, `số 68/KH-UBND`
         numbered=re.compile(
@@ -103,6 +121,19 @@ def _compile(rules: Rules) -> RefRules:
         not_parent_symbols={w.upper() for w in roles.get("not_parents", {}).get("symbols", [])},
         abbr_def=re.compile(r"\((?P<abbr>\p{Lu}{2,8})\)"),
         kind_start=re.compile(rf"{words}|{_alt(titled)}"),
+        heading_trigger=re.compile(rf"^[\s*_#|]*(?P<trig>{_alt_never(roles.get('legal_basis', []), 'i')})"
+                                   rf"(?![\p{{L}}])"),
+        item_lead=re.compile(r"[\s*_|#]*(?:(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]+)\s*[.)]|[-–+•])?[\s*_|]*"),
+        programme_kinds=frozenset(k for w in roles.get("programme_words", [])
+                                  if (k := kind_by_word.get(w.lower())) and k != "other"),
+        carried_out_as_basis=frozenset(roles.get("carried_out_as_basis", [])),
+        instruments=frozenset(roles.get("instruments", [])),
+        approves_in=re.compile(rf"(?<![\p{{L}}]){approves}\s+(?=(?i:{programme}))"),
+        topic_lead=re.compile(rf"^[\s“”\"'(,:]*(?:(?i:{lead}))?(?![\p{{L}}])[\s“”\"']*"),
+        topic_end=re.compile(rf"(?<![\p{{L}}])(?i:{_alt_never(roles.get('topic_ends', []))})(?![\p{{L}}])"),
+        title_programme=re.compile(rf"(?i:{_alt_never(roles.get('implements', []))})\s+"
+                                   rf"(?i:{programme})\s+(?P<name>.+)"),
+        title_match=float(roles.get("programme_title_match", 0.5)),
         short_name=(re.compile(rf"\(\s*(?i:{_alt(r['short_name_words'])})\b")
                     if r.get("short_name_words") else None),
     )

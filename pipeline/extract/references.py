@@ -30,6 +30,7 @@ from .docnumbers import number_from_match, symbol_prefix
 from .fm_rules import flatten
 from .fm_rules import fm_rules as _fm_rules
 from .headerblock import front_bounds, title_span
+from .ref_roles import settle_roles
 from .ref_rules import RefRules, ref_rules
 from .signature import last_match as _last
 
@@ -339,7 +340,9 @@ def _own_place(issuer: str | None, plan: PlanInfo, c: RefRules) -> str | None:
 def find_references(seg: Segmented, *, rules: Rules, plan: PlanInfo) -> Iterator[Reference]:
     """Every document the plan cites, once each, in the order of first citation."""
     c = ref_rules(rules)
-    for cite in _merge(_cites(seg, rules, plan)):
+    cites = _cites(seg, rules, plan)
+    settle_roles(cites, seg, flatten(seg.doc.text), plan, rules, c)
+    for cite in _merge(cites):
         cite.issuer = _own_place(cite.issuer, plan, c)
         ident = f"{seg.doc.doc_id}:{cite.key}:{cite.start}"
         yield Reference(

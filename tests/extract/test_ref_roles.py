@@ -1,0 +1,84 @@
+"""Roles settled over the whole preamble (pipeline/extract/ref_roles.py) and the front matter
+of OCR'd headers: short fixtures written for these tests."""
+
+from pipeline.clean import clean_text
+from pipeline.extract.frontmatter import find_plan
+from pipeline.extract.references import find_references
+from pipeline.records import CleanDoc
+from pipeline.segment import segment
+
+
+def _run(text, rules):
+    text, _ = clean_text(text, rules=rules)
+    seg = segment(CleanDoc("t", text), rules=rules)
+    plan = find_plan(seg, rules=rules)
+    refs = list(find_references(seg, rules=rules, plan=plan))
+    for r in refs:
+        assert text[r.char_start:r.char_end].strip()
+    return plan, {r.doc_ref or r.title: r for r in refs}
+
+
+_HEAD = ("ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+         "Độc lập - Tự do - Hạnh phúc\n\nSố: 12/KH-UBND\n\nLạng Sơn, ngày 02 tháng 3 năm 2026\n\n")
+
+
+def test_norms_carried_out_are_basis(rules):
+    text = (_HEAD + "KẾ HOẠCH\nPhòng chống cháy rừng năm 2026\n\n"
+            "Thực hiện Thông tư số 26/2012/TT-BYT ngày 30/11/2012 của Bộ Y tế quy định X; "
+            "Kế hoạch số 50/KH-UBND ngày 11/3/2026 của UBND tỉnh về phòng chống cháy rừng;\n\n"
+            "I. MỤC ĐÍCH\n\n1. Bảo vệ rừng.\n")
+    _plan, refs = _run(text, rules)
+    assert refs["26/2012/TT-BYT"].role == "legal_basis"
+    assert refs["50/KH-UBND"].role == "implements"
+
+
+def test_decision_beside_the_parent_the_title_names_is_basis(rules):
+    text = (_HEAD + "KẾ HOẠCH\nTriển khai Quyết định số 16/2016/QĐ-UBND ngày 09/5/2016 của UBND tỉnh "
+            "ban hành Quy định X\n\n"
+            "Thực hiện Quyết định số 2582/QĐ-UBND ngày 05/6/2015 phân công, phân cấp nhiệm vụ Y;\n\n"
+            "I. MỤC ĐÍCH\n\n1. Bảo vệ rừng.\n")
+    _plan, refs = _run(text, rules)
+    assert refs["16/2016/QĐ-UBND"].role == "implements"
+    assert refs["2582/QĐ-UBND"].role == "legal_basis"
+
+
+def test_numbered_list_under_a_basis_heading(rules):
+    text = (_HEAD + "KẾ HOẠCH\nTHỰC HIỆN CHƯƠNG TRÌNH CHUYỂN ĐỔI SỐ TRONG NÔNG NGHIỆP TRÊN ĐỊA BÀN "
+            "TỈNH LẠNG SƠN GIAI ĐOẠN 2026 - 2030\n\n"
+            "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH\n\n"
+            "1. Quyết định số 924/QĐ-TTg ngày 22/8/2022 của Thủ tướng Chính phủ phê duyệt Chương "
+            "trình chuyển đổi số trong nông nghiệp giai đoạn 2021-2025;\n\n"
+            "2. Quyết định số 605/QĐ-UBND ngày 16/3/2022 của Ủy ban nhân dân tỉnh phê duyệt Đề án "
+            "Chính quyền số tỉnh Lạng Sơn giai đoạn 2020-2025;\n\n"
+            "3. Kế hoạch số 370/KH-UBND ngày 08/12/2021 của Ủy ban nhân dân tỉnh về chuyển đổi số "
+            "tỉnh Lạng Sơn;\n\n"
+            "II. MỤC ĐÍCH\n\n1. Chuyển đổi số.\n")
+    _plan, refs = _run(text, rules)
+    # the programme the title names is the parent; the other programmes are basis
+    assert refs["924/QĐ-TTg"].role == "implements"
+    assert refs["605/QĐ-UBND"].role == "legal_basis"
+    assert refs["370/KH-UBND"].role == "legal_basis"
+
+
+def test_approved_programme_off_the_plans_topic_is_basis(rules):
+    text = (_HEAD + "KẾ HOẠCH\nCÔNG TÁC PHỔ BIẾN, GIÁO DỤC PHÁP LUẬT NĂM 2026\n\n"
+            "Căn cứ Quyết định số 1521/QĐ-TTg ngày 06/10/2020 của Thủ tướng Chính phủ ban hành Kế "
+            "hoạch thực hiện Kết luận số 80-KL/TW của Ban Bí thư;\n\n"
+            "Căn cứ Quyết định số 33/QĐ-TTg ngày 06/01/2026 của Thủ tướng Chính phủ phê duyệt "
+            "Chương trình phổ biến, giáo dục pháp luật giai đoạn 2026 - 2030;\n\n"
+            "I. MỤC ĐÍCH\n\n1. Tuyên truyền.\n")
+    _plan, refs = _run(text, rules)
+    assert refs["1521/QĐ-TTg"].role == "legal_basis"
+    assert refs["33/QĐ-TTg"].role == "implements"  # the plan is about it
+
+
+def test_ocr_header_motto_kind_line_and_date(rules):
+    text = ("ỦY BAN NHÂN DÂN\nQUẬN HOÀNG MAI\nSỐ:y/45/KH-ƯBND\nCỘNG HÒA XÃ HỘI CHỦ NGHỈA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nHoàng Mai, ngàyẠẠ tháng ĩ năm 2016\nKÉ HOẠCH\n"
+            "Triển khai công tác an toàn thực phẩm\n"
+            "Căn cứ Luật An toàn thực phẩm số 55/2010/QH12 ngày 17/6/2010 của Quốc hội;\n")
+    plan, _refs = _run(text, rules)
+    assert plan.doc_kind == "ke_hoach"
+    assert plan.title == "Triển khai công tác an toàn thực phẩm"
+    assert plan.issuer == "Ủy ban nhân dân quận Hoàng Mai"
+    assert plan.place == "Hoàng Mai" and plan.issue_date is None
