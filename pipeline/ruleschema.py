@@ -224,6 +224,7 @@ class ReferencesFile(Strict):
     title_stop: Words = []
     comma_joins: Words = []
     issuer_stop: Words = []
+    issuer_terms: Words = []  # `khóa XX` after a body: its term, not its name
     short_name_words: Words = []
 
 

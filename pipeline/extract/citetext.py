@@ -192,8 +192,15 @@ def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | N
             continue
         if taken and _starts(bare_words, i, c.issuer_stop) and not _name_goes_on(flat, toks, i, c):
             break
+        term = c.issuer_term.match(flat, toks[i][0]) if taken else None
+        if term:
+            end = term.end()  # `Tỉnh ủy khóa XX`: the term read past, not named
+            break
         if w.startswith("(") or (re.match(r"^\d", w) and not (taken and _BODY_NUMBER.match(w))):
             break
+        if len(taken) >= 2 and c.kind_start.match(flat, toks[i][0]) \
+                and not (i + 2 < len(toks) and words[i + 2].lower() == "và"):
+            break  # `của Văn phòng Chính phủ Kết luận ...`: a document's kind ends the body
         taken.append(w.rstrip(",;.:"))
         end = hi if not w.endswith((",", ";", ".", ":")) else hi - 1
         if w.endswith((",", ";", ".", ":")):

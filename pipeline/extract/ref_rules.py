@@ -26,6 +26,8 @@ class RefRules:
     date_shared: re.Pattern
     amended: re.Pattern | None
     of_issuer: re.Pattern
+    trailing_issuer: re.Pattern
+    issuer_term: re.Pattern  # `khóa XX`, `nhiệm kỳ 2020 - 2025` after a body
     trigger_end: re.Pattern
     trigger_role: dict
     own_committees: dict  # place level word -> the party committee of such a place
@@ -97,7 +99,12 @@ def _compile(rules: Rules) -> RefRules:
         date_shared=re.compile(rf"\s*(?:,|\s(?:và|,))\s*(?:số\s*)?\d[\w.]*\s*[-/][\w./-]*"
                                rf"\s*,?\s*(?:[Nn]gày\s*)?(?P<date>{DATE_ANY})"),
         amended=re.compile(rf"(?i:{_alt(r.get('amendment_cues', []))})") if r.get("amendment_cues") else None,
-        of_issuer=re.compile(r"\s*,?\s*(?:của|do)\s+"),
+        # `Của` too: a title wrapped before it starts its line with a capital
+        of_issuer=re.compile(r"\s*,?\s*(?i:của|do)\s+"),
+        # `... ban hành Quy định X của UBND thành phố Hà Nội;`: the issuer after the description
+        issuer_term=re.compile(rf"\s*,?\s*(?i:{_alt_never(r.get('issuer_terms', []))})\s+"
+                               r"(?:[IVXLC]+|\d{1,4}(?:\s*[-–]\s*\d{4})?)(?![\p{L}\d])"),
+        trailing_issuer=re.compile(r"\s(?:của|do)\s+(?=\p{Lu})(?!.*\s(?:của|do)\s)(?P<rest>.+)$"),
         # a citation is governed by the clause opener right before it (or by none)
         trigger_end=re.compile(rf"(?:^|[.;:,]|\n)[\s*_|]*(?P<trig>{triggers})?[\s*_|]*(?:các\s+)?$"),
         trigger_role=trigger_role,

@@ -82,3 +82,30 @@ def test_ocr_header_motto_kind_line_and_date(rules):
     assert plan.title == "Triển khai công tác an toàn thực phẩm"
     assert plan.issuer == "Ủy ban nhân dân quận Hoàng Mai"
     assert plan.place == "Hoàng Mai" and plan.issue_date is None
+
+
+def test_issuer_term_skipped_and_province_body_of_a_commune_plan(rules):
+    text = ("ỦY BAN NHÂN DÂN XÃ TỊNH TRÀ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: /KH-UBND\nTịnh Trà, ngày 26 tháng 4 năm 2024\nKẾ HOẠCH\nChuyển đổi số năm 2024\n"
+            "Thực hiện Nghị quyết số 13-NQ/TU ngày 06/9/2023 của Ban Thường vụ Tỉnh ủy khóa XX về "
+            "chuyển đổi số tỉnh Quảng Ngãi; Luật An toàn thực phẩm số 55/2010/QH12 ngày 17/6/2010 "
+            "của Quốc hội khóa XII;\nI. MỤC TIÊU\n1. A.\n")
+    _plan, refs = _run(text, rules)
+    nq = refs["13-NQ/TU"]
+    assert nq.issuer == "Ban Thường vụ Tỉnh ủy Quảng Ngãi"
+    assert nq.title.startswith("chuyển đổi số")  # the term is not the title either
+    assert refs["55/2010/QH12"].issuer == "Quốc hội"
+
+
+def test_fuller_issuer_from_a_later_citation_and_the_description_end(rules):
+    text = (_HEAD + "KẾ HOẠCH\nTriển khai Quyết định số 16/2016/QĐ-UBND ngày 09/5/2016 của UBND Thành phấ "
+            "ban hành Quy định X\n\n"
+            "Thực hiện Quyết định số 16/2016/QĐ-UBND ngày 09/5/2016 ban hành Quy định X trên địa bàn "
+            "thành phố Hà Nội của UBND thành phố Hà Nội; Kế hoạch số 9/KH-UBND ngày 01/3/2016 thực "
+            "hiện Chỉ thị số 37-CT/TW của Ban Bí thư;\n\n"
+            "Thực hiện Thông báo số 04/TB-VPCP ngày 07/01/2016 của Văn phòng Chính phủ Kết luận của "
+            "Phó Thủ tướng tại cuộc họp;\n\nI. MỤC ĐÍCH\n\n1. A.\n")
+    _plan, refs = _run(text, rules)
+    assert refs["16/2016/QĐ-UBND"].issuer == "Ủy ban nhân dân thành phố Hà Nội"
+    assert refs["9/KH-UBND"].issuer is None  # `của Ban Bí thư` is the directive's issuer
+    assert refs["04/TB-VPCP"].issuer == "Văn phòng Chính phủ"  # a document's kind ends the body
