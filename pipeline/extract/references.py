@@ -24,13 +24,13 @@ import regex as re
 
 from ..records import PlanInfo, Reference, Segmented
 from ..rules import Rules
+from .admin_units import admin_units
 from .citetext import abbreviations, description, expand, read_issuer, read_title
 from .dates import date_from_match
 from .docnumbers import DOC_NUMBER_RE, number_from_match, symbol_prefix
 from .fm_rules import flatten
 from .fm_rules import fm_rules as _fm_rules
 from .headerblock import front_bounds, title_span
-from .admin_units import admin_units
 from .ref_roles import settle_roles
 from .ref_rules import RefRules, ref_rules
 from .signature import last_match as _last
