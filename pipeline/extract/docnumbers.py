@@ -21,6 +21,8 @@ slash removed. Party documents join number and symbol with a hyphen.
     ('71/NQ-CP', '27/NQ-TW')
     >>> parse_doc_number("68/KH-UBND - Hà Nội").doc_ref, parse_doc_number("66.2/2025/NQ-CP").number
     ('68/KH-UBND', '66.2')
+    >>> parse_doc_number("Nghị quyết số 37-NQ/TW NQ/TW ngày").doc_ref
+    '37-NQ/TW'
     >>> parse_doc_number("số 2582/QĐ-ƯBND ngày").doc_ref, parse_doc_number("01-NQ/TƯ").doc_ref
     ('2582/QĐ-UBND', '01-NQ/TƯ')
 """
@@ -51,7 +53,9 @@ DOC_NUMBER = (
 # Party documents: `132-KL/TW`, `36-CT/TW`, `05-NQ/TW`, `19-CT/TU`
 # (`10-CTr/TU`, `459-KHHĐ/TU`: the kind part may have lower-case letters as in state symbols)
 # (a stray space on one side of the hyphen is typing: `30- CT/TU`)
-PARTY_NUMBER = r"(?P<pnum>\d{1,6})(?:-[ \t]?|[ \t]-)(?P<psym>[A-ZĐ][A-Za-zĐđ]{0,4}/[A-ZĐ][A-Za-zĐđƯ0-9]*)"
+# (the symbol typed twice, `37-NQ/TW NQ/TW`, is read once)
+PARTY_NUMBER = (r"(?P<pnum>\d{1,6})(?:-[ \t]?|[ \t]-)(?P<psym>[A-ZĐ][A-Za-zĐđ]{0,4}/[A-ZĐ][A-Za-zĐđƯ0-9]*)"
+                r"(?:[ \t]+(?P=psym)(?![\w/-]))?")
 DOC_NUMBER_RE = re.compile(rf"(?<![\w/]){PARTY_NUMBER}|(?<![\w/-]){DOC_NUMBER}")
 
 

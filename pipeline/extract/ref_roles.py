@@ -21,9 +21,10 @@ import regex as re
 
 from ..records import PlanInfo, Segmented
 from ..rules import Rules
+from .headerblock import front_bounds
 from .ref_rules import RefRules
 
-__all__ = ["settle_roles", "topic_pairs", "pair_overlap"]
+__all__ = ["settle_roles", "topic_words", "topic_pairs", "pair_overlap"]
 
 
 _WORD = re.compile(r"[\p{L}\p{M}]+")
@@ -33,9 +34,9 @@ def _words(s: str) -> list[str]:
     return [unicodedata.normalize("NFC", w.lower()) for w in _WORD.findall(s)]
 
 
-def topic_pairs(name: str, c: RefRules) -> set[tuple[str, str]]:
-    """The word pairs of a name's topic: the programme word, approving verbs and clause
-    openers in front dropped, the place and period after it cut off."""
+def topic_words(name: str, c: RefRules) -> list[str]:
+    """The words of a name's topic: the programme word, approving verbs and clause openers in
+    front dropped, the place and period after it cut off."""
     s = " ".join(name.split())
     for _ in range(4):  # `BAN HÀNH KẾ HOẠCH THỰC HIỆN CHƯƠNG TRÌNH X`: every lead-in word
         m = c.topic_lead.match(s)
@@ -46,6 +47,14 @@ def topic_pairs(name: str, c: RefRules) -> set[tuple[str, str]]:
     if cut:
         s = s[:cut.start()]
     w = _words(s)
+    while w and w[-1] in c.topic_tail:  # `... đến` left by a name cut before its year
+        w.pop()
+    return w
+
+
+def topic_pairs(name: str, c: RefRules) -> set[tuple[str, str]]:
+    """The word pairs of a name's topic (`topic_words`)."""
+    w = topic_words(name, c)
     return set(zip(w, w[1:], strict=False))
 
 
@@ -80,6 +89,26 @@ def settle_roles(cites: list, seg: Segmented, flat: str, plan: PlanInfo, rules: 
                  c: RefRules) -> None:
     """Adjust the roles of CITES in place (see the module's doc)."""
     text = seg.doc.text
+    _, front_end = front_bounds(seg, rules)
+    for x in cites:
+        # `Căn cứ Luật A ngày ...; Luật B ...; Luật C năm 2018;`: a law further down the list
+        # is governed by the paragraph's opener, as the first one is
+        if x.key[0] == "title" and x.kind in c.carried_out_as_basis and x.role == "mentions" \
+                and x.start < front_end:
+            line = text[text.rfind("\n", 0, x.start) + 1:x.start]
+            m = c.line_trigger.match(line)
+            if not re.search(r"(?:^|;)[\s*_]*(?:và\s+)?$", line):
+                continue  # inside another citation's words (`... chưa ban hành Luật X`)
+            if m and c.trigger_role.get(" ".join(m["trig"].lower().split())) in ("legal_basis", "implements"):
+                x.role = "legal_basis"
+    for x in cites:
+        # `Thông tư số 68/2025 ... sửa đổi, bổ sung một số điều của Thông tư số 148/2018 ...`:
+        # the basis is the amended circular as amended, so the amended one is basis too
+        if x.role != "mentions" or x.kind not in c.carried_out_as_basis:
+            continue
+        if any(y.role == "legal_basis" and y.desc_span[0] <= x.start < y.desc_span[1]
+               and c.amends_cue.search(flat, y.desc_span[0], x.start) for y in cites):
+            x.role = "legal_basis"
     for lo, hi, role in _basis_sections(seg, c):
         for x in cites:
             if not lo <= x.start < hi or x.role != "mentions" or x.key[0] != "num":

@@ -51,14 +51,20 @@ class RefRules:
     # roles settled over the whole preamble (ref_roles.py)
     heading_trigger: re.Pattern | None = None  # a section heading that opens a `Căn cứ` clause
     item_lead: re.Pattern | None = None  # a list item's marker before its citation
+    line_trigger: re.Pattern | None = None  # a preamble paragraph's opener
+    amends_cue: re.Pattern | None = None  # `sửa đổi, bổ sung`: what a cited norm does to another
     programme_kinds: frozenset = frozenset()
     carried_out_as_basis: frozenset = frozenset()
     instruments: frozenset = frozenset()
     approves_in: re.Pattern | None = None
+    programme_start: re.Pattern | None = None  # a name that opens with a programme word
     topic_lead: re.Pattern | None = None
     topic_end: re.Pattern | None = None
     title_programme: re.Pattern | None = None
     title_match: float = 0.5
+    topic_tail: frozenset = frozenset()  # words a topic does not end on (`đến` before a cut year)
+    alias_share: float = 0.7  # a titled programme is an approved one spelt otherwise ...
+    alias_min_pairs: int = 3  # ... when it shares this many topic word pairs
 
 
 def _alt_never(words, flags: str = "") -> str:
@@ -130,17 +136,23 @@ def _compile(rules: Rules) -> RefRules:
         kind_start=re.compile(rf"{words}|{_alt(titled)}"),
         heading_trigger=re.compile(rf"^[\s*_#|]*(?P<trig>{_alt_never(roles.get('legal_basis', []), 'i')})"
                                    rf"(?![\p{{L}}])"),
+        amends_cue=re.compile(rf"(?i:{_alt_never(roles.get('amends', []))})"),
+        line_trigger=re.compile(rf"^[\s*_#|]*(?P<trig>{triggers})(?![\p{{L}}])"),
         item_lead=re.compile(r"[\s*_|#]*(?:(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]+)\s*[.)]|[-–+•])?[\s*_|]*"),
         programme_kinds=frozenset(k for w in roles.get("programme_words", [])
                                   if (k := kind_by_word.get(w.lower())) and k != "other"),
         carried_out_as_basis=frozenset(roles.get("carried_out_as_basis", [])),
         instruments=frozenset(roles.get("instruments", [])),
+        programme_start=re.compile(rf"^\s*(?i:{programme})(?![\p{{L}}])"),
         approves_in=re.compile(rf"(?<![\p{{L}}]){approves}\s+(?=(?i:{programme}))"),
         topic_lead=re.compile(rf"^[\s“”\"'(,:]*(?:(?i:{lead}))?(?![\p{{L}}])[\s“”\"']*"),
         topic_end=re.compile(rf"(?<![\p{{L}}])(?i:{_alt_never(roles.get('topic_ends', []))})(?![\p{{L}}])"),
         title_programme=re.compile(rf"(?i:{_alt_never(roles.get('implements', []))})\s+"
                                    rf"(?i:{programme})\s+(?P<name>.+)"),
+        topic_tail=frozenset(w.lower() for w in roles.get("topic_tail", [])),
         title_match=float(roles.get("programme_title_match", 0.5)),
+        alias_share=float(roles.get("alias_share", 0.7)),
+        alias_min_pairs=int(roles.get("alias_min_pairs", 3)),
         short_name=(re.compile(rf"\(\s*(?i:{_alt(r['short_name_words'])})\b")
                     if r.get("short_name_words") else None),
     )

@@ -31,7 +31,7 @@ from .docnumbers import DOC_NUMBER_RE, number_from_match, symbol_prefix
 from .fm_rules import flatten
 from .fm_rules import fm_rules as _fm_rules
 from .headerblock import front_bounds, title_span
-from .ref_roles import settle_roles
+from .ref_roles import settle_roles, topic_pairs, topic_words
 from .ref_rules import RefRules, ref_rules
 from .signature import last_match as _last
 
@@ -256,6 +256,31 @@ def _not_a_parent(kind_word: str | None, symbol: str, c: RefRules) -> bool:
     return symbol_prefix(symbol).upper() in c.not_parent_symbols
 
 
+def _approved_alike(cite: _Cite, approved: dict, c: RefRules) -> tuple | None:
+    """The alias of an approved programme that a programme named by its title is, spelt
+    otherwise (`Chương trình phòng, chống X tỉnh Quảng Bình` for the approved `Chương trình
+    quốc gia phòng, chống X`; `Việt Nam` for `ViệtNam`): its topic's word pairs lie
+    (almost) within the alias's."""
+    if cite.key[0] != "title" or not cite.title or not c.programme_start.match(cite.title):
+        return None  # only a programme (a law of the same topic is another document)
+    mine = topic_pairs(cite.title, c)
+    if len(mine) < c.alias_min_pairs:
+        return None
+    best, score = None, 0.0
+    joined = "".join(topic_words(cite.title, c))
+    for key, owner in approved.items():
+        if owner is cite or key[0] != "title":
+            continue
+        if joined and joined == "".join(topic_words(key[1], c)):
+            return key  # the same words, joined otherwise (`ViệtNam`)
+        theirs = topic_pairs(key[1], c)
+        shared = len(mine & theirs)
+        share = shared / min(len(mine), len(theirs)) if theirs else 0.0
+        if shared >= c.alias_min_pairs and share >= c.alias_share and share > score:
+            best, score = key, share
+    return best
+
+
 def _amendment_spans(flat: str, start: int, end: int, c: RefRules) -> list[tuple[int, int]]:
     """Where a clause says how a cited document was amended (`..., được sửa đổi, bổ sung tại
     Luật ...`) up to the clause's end: the amending documents are the same document (contract)."""
@@ -268,7 +293,7 @@ def _amendment_spans(flat: str, start: int, end: int, c: RefRules) -> list[tuple
     return spans
 
 
-def _merge(cites: list[_Cite]) -> list[_Cite]:
+def _merge(cites: list[_Cite], c: RefRules | None = None) -> list[_Cite]:
     """One row per document: numbers by number and symbol, titles by name (and year)."""
     cites = sorted(cites, key=lambda x: x.start)
     alias: dict[tuple, _Cite] = {}
@@ -277,6 +302,10 @@ def _merge(cites: list[_Cite]) -> list[_Cite]:
     approved = {a: cite for cite in cites for a in cite.aliases}
     for cite in cites:
         target = alias.get(cite.key)
+        if target is None and cite.key not in approved and c is not None:
+            cite_key = _approved_alike(cite, approved, c)
+            if cite_key is not None:
+                cite.key = cite_key
         if target is None and cite.key in approved and approved[cite.key] is not cite:
             owner = approved[cite.key]
             if owner not in merged:  # its decision comes later: it takes this row's place
@@ -414,7 +443,7 @@ def find_references(seg: Segmented, *, rules: Rules, plan: PlanInfo) -> Iterator
     _trailing_issuers(cites, flat, c, rules)
     settle_roles(cites, seg, flat, plan, rules, c)
     province = _written_province(flat, rules) if plan.issuer_level in ("district", "commune") else None
-    for cite in _merge(cites):
+    for cite in _merge(cites, c):
         cite.issuer = _province_body(_own_place(cite.issuer, plan, c), plan, province, c)
         ident = f"{seg.doc.doc_id}:{cite.key}:{cite.start}"
         yield Reference(

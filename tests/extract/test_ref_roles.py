@@ -109,3 +109,41 @@ def test_fuller_issuer_from_a_later_citation_and_the_description_end(rules):
     assert refs["16/2016/QĐ-UBND"].issuer == "Ủy ban nhân dân thành phố Hà Nội"
     assert refs["9/KH-UBND"].issuer is None  # `của Ban Bí thư` is the directive's issuer
     assert refs["04/TB-VPCP"].issuer == "Văn phòng Chính phủ"  # a document's kind ends the body
+
+
+def test_titled_programme_spelt_otherwise_is_the_approved_one(rules):
+    text = (_HEAD + "KẾ HOẠCH\nPhòng chống dịch năm 2026\n\n"
+            "Căn cứ Quyết định số 476/QĐ-BNN-TY ngày 17/02/2016 của Bộ Nông nghiệp và Phát triển nông "
+            "thôn về việc phê duyệt Chương trình quốc gia phòng, chống bệnh lở mồm long móng giai đoạn "
+            "2016 - 2020; Quyết định số 629/QĐ-TTg ngày 29/5/2012 của Thủ tướng Chính phủ phê duyệt "
+            "Chiến lược phát triển gia đình ViệtNam đến năm 2020;\n\n"
+            "Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện Chương trình phòng, chống bệnh lở mồm long "
+            "móng tỉnh Lạng Sơn giai đoạn 2016 - 2020 và Chiến lược phát triển gia đình Việt Nam đến "
+            "năm 2020 như sau:\n\nI. MỤC ĐÍCH\n\n1. A.\n")
+    _plan, refs = _run(text, rules)
+    assert set(refs) == {"476/QĐ-BNN-TY", "629/QĐ-TTg"}
+
+
+def test_law_titled_like_a_programme_stays_its_own_row(rules):
+    text = (_HEAD + "KẾ HOẠCH\nPhòng, chống mua bán người năm 2026\n\n"
+            "Thực hiện Quyết định số 33/QĐ-TTg ngày 07/01/2026 của Thủ tướng Chính phủ ban hành Chương "
+            "trình phòng, chống mua bán người giai đoạn 2026 - 2030;\n\nI. MỤC ĐÍCH\n\n"
+            "1. Thực hiện có hiệu quả Luật Phòng, chống mua bán người năm 2024.\n")
+    _plan, refs = _run(text, rules)
+    assert "Luật Phòng, chống mua bán người năm 2024" in refs
+
+
+def test_split_year_repeated_symbol_and_laws_down_a_basis_list(rules):
+    text = (_HEAD + "KẾ HOẠCH\nTuyển quân năm 2026\n\n"
+            "Căn cứ Luật Nghĩa vụ quân sự ngày 19/6/2015; Luật Công an nhân dân năm 2018;\n\n"
+            "Căn cứ Quyết định số 24/2021/QĐ-TTg ngày 16/7/20 21 của Thủ tướng Chính phủ quy định X;\n\n"
+            "Căn cứ Thông tư số 68/2025/TT-BQP ngày 03/7/2025 của Bộ Quốc phòng sửa đổi, bổ sung một số "
+            "điều của Thông tư số 148/2018/TT-BQP ngày 04/10/2018 của Bộ Quốc phòng;\n\n"
+            "I. MỤC ĐÍCH\n\n1. Quán triệt Nghị quyết số 37-NQ/TW NQ/TW ngày 24/12/2018 của Bộ Chính trị.\n")
+    _plan, refs = _run(text, rules)
+    assert refs["Luật Công an nhân dân năm 2018"].role == "legal_basis"
+    q = refs["24/2021/QĐ-TTg"]
+    assert (str(q.ref_date), q.issuer) == ("2021-07-16", "Thủ tướng Chính phủ")
+    assert refs["148/2018/TT-BQP"].role == "legal_basis"  # the circular the basis amends
+    nq = refs["37-NQ/TW"]
+    assert (str(nq.ref_date), nq.issuer) == ("2018-12-24", "Bộ Chính trị")
