@@ -51,6 +51,7 @@ class FrontmatterRules:
     kind_by_word: dict  # the kind line as `loose_key` reads it -> kind
     kind_by_symbol: dict
     kind_line: re.Pattern
+    inline_title: re.Pattern  # `... KẾ HOẠCH PHÒNG CHỐNG THIÊN TAI NĂM 2014 Căn cứ ...` on one line
     number: re.Pattern
     number_label: re.Pattern  # `Số:` opening a line, whatever the number (OCR may garble it)
     date_line: re.Pattern
@@ -154,6 +155,10 @@ def _compile(rules: Rules) -> FrontmatterRules:
         kind_by_symbol=kind_by_symbol,
         # in upper case, as the header writes it; OCR's changed diacritics tolerated (`KÉ HOẠCH`)
         kind_line=re.compile(rf"^\s*(?:{kind_words})\s*$"),
+        # a header flattened into one line: the kind word, the title in capitals, the opener
+        inline_title=re.compile(rf"(?<![\p{{L}}])(?P<kind>{kind_words})[ \t]+(?P<title>[\p{{Lu}}\d]"
+                                rf"[\p{{Lu}}\p{{M}}\d,;.:/()“”\"\-–— \t]*?)[ \t]+"
+                                rf"(?={_alt(fm.get('preamble_openers', []))}(?![\p{{L}}]))"),
         number=re.compile(rf"(?<![\p{{L}}]){_alt(labels.get('number', ['Số']), 'i')}\s*[:|]\s*"
                           rf"(?:{DOC_NUMBER}|(?P<blank>/))"),
         number_label=re.compile(rf"^\s*{_alt(labels.get('number', ['Số']), 'i')}\s*[:|]"),

@@ -147,3 +147,14 @@ def test_split_year_repeated_symbol_and_laws_down_a_basis_list(rules):
     assert refs["148/2018/TT-BQP"].role == "legal_basis"  # the circular the basis amends
     nq = refs["37-NQ/TW"]
     assert (str(nq.ref_date), nq.issuer) == ("2018-12-24", "Bộ Chính trị")
+
+
+def test_header_flattened_into_one_line_and_spaced_hyphen(rules):
+    text = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM XÃ PHÚ MẬU Độc lập – Tự do – Hạnh phúc "
+            "KẾ HOẠCH PHÒNG CHỐNG THIÊN TAI NĂM 2014 Căn cứ Luật Phòng, chống thiên tai ngày 19 tháng 6 "
+            "năm 2013; Theo Quyết định số 125/QĐ - UBND ngày 20 tháng 5 năm 2014 của UBND tỉnh về X. "
+            "Nhằm chủ động, Ủy ban nhân dân xã xây dựng Kế hoạch như sau:\n")
+    plan, refs = _run(text, rules)
+    assert plan.doc_kind == "ke_hoach"
+    assert plan.title == "PHÒNG CHỐNG THIÊN TAI NĂM 2014"
+    assert "125/QĐ-UBND" in refs
