@@ -45,7 +45,8 @@ __all__ = ["DocNumber", "DOC_NUMBER", "PARTY_NUMBER", "DOC_NUMBER_RE", "parse_do
 # an `Ư` before another capital inside a code is a misread `U` (a code's own `Ư`, as in `TƯ`,
 # ends it). A hyphen spaced on both sides after the kind code is typing too (`QĐ - UBND`).
 _OCR_U = re.compile(r"Ư(?=[A-ZĐ])")
-_SYM = (r"[A-ZĐ][A-Za-zĐđ0-9]*(?:[ \t]-[ \t](?=[A-ZĐƯ])[A-ZĐƯ][A-ZĐƯ0-9]{0,5}(?![^\W_]))?(?:(?:[-/]|[ \t][-/]|[-/][ \t](?=[A-ZĐƯ]))(?:[A-ZĐƯ][A-ZĐƯ0-9]{0,5}(?![^\W_])"
+_SYM = (r"[A-ZĐ][A-Za-zĐđ0-9]*(?:[ \t]-[ \t](?=[A-ZĐƯ])[A-ZĐƯ][A-ZĐƯ0-9]{0,5}(?![^\W_]))?"
+        r"(?:(?:[-/]|[ \t][-/]|[-/][ \t](?=[A-ZĐƯ]))(?:[A-ZĐƯ][A-ZĐƯ0-9]{0,5}(?![^\W_])"
         r"|(?<=[A-Za-zĐđ0-9][-/])[A-Za-zĐđ0-9]+))*(?:\([A-ZĐ][A-Za-zĐđ0-9]*\))?")
 # State documents: `68/KH-UBND`, `68 /KH-UBND`, `162/2025/NĐ-CP`, `/KH-UBND` (blank number).
 DOC_NUMBER = (
