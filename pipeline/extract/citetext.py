@@ -144,7 +144,11 @@ def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None
                 break  # `Luật A và Luật B`: B is read on its own
             if nxt[:1].isupper() and is_law:
                 inner_caps = any(t[:1].isupper() for t in taken[1:])
-                if not inner_caps:
+                # `Luật Phòng, chống X và Trợ giúp pháp lý`: a whole name before `và` makes the
+                # capital a second law's; a short one goes on (`Luật Khoa học và Công nghệ`,
+                # `Luật Phòng cháy và Chữa cháy`): a second law would repeat `Luật`
+                whole = len(taken) >= 3 or any(t.endswith(",") for t in taken)
+                if not inner_caps and whole:
                     more = toks[i + 1][0]
                     break
             elif not has_period and not nxt[:1].isupper() and not _PERIOD_START.match(nxt) \

@@ -158,3 +158,13 @@ def test_header_flattened_into_one_line_and_spaced_hyphen(rules):
     assert plan.doc_kind == "ke_hoach"
     assert plan.title == "PHÒNG CHỐNG THIÊN TAI NĂM 2014"
     assert "125/QĐ-UBND" in refs
+
+
+def test_law_name_with_a_capital_after_va_is_one_law(rules):
+    text = (_HEAD + "KẾ HOẠCH\nX năm 2026\n\nCăn cứ Luật Khoa học và Công nghệ ngày 18/6/2013; Luật Phòng "
+            "cháy và Chữa cháy năm 2001; Luật Thanh niên và Luật Trẻ em;\n\nI. MỤC ĐÍCH\n\n"
+            "1. Theo quy định của Luật phòng, chống mua bán người và Trợ giúp pháp lý.\n")
+    _plan, refs = _run(text, rules)
+    assert set(refs) == {"Luật Khoa học và Công nghệ", "Luật Phòng cháy và Chữa cháy năm 2001",
+                         "Luật Thanh niên", "Luật Trẻ em", "Luật phòng, chống mua bán người",
+                         "Luật Trợ giúp pháp lý"}
