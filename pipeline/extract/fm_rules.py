@@ -65,6 +65,8 @@ class FrontmatterRules:
     coverage: re.Pattern
     mode_line: re.Pattern
     person: re.Pattern
+    inline_mode: re.Pattern  # `KT.` inside a line: a signing mode
+    title_at_end: re.Pattern | None  # a known signer title ending a run of capitals
     recipients_label: re.Pattern
     signer_label: re.Pattern
     issuer_label: re.Pattern
@@ -175,6 +177,9 @@ def _compile(rules: Rules) -> FrontmatterRules:
         place_phrase=re.compile(rf"(?P<level>{level_words})\s+(?P<name>{_NAME})"),
         coverage=re.compile(rf"{_alt(fm.get('coverage_words', []), 'i')}\s+(?P<level>{level_words})"
                             rf"\s+(?P<name>{_NAME})"),
+        inline_mode=re.compile(rf"(?<![\p{{L}}])(?P<mode>{modes})\.\s*"),
+        title_at_end=re.compile(rf"(?<![\p{{L}}]){_alt([t.upper() for t in fm['signer_titles']])}\s*$")
+        if fm.get("signer_titles") else None,
         mode_line=re.compile(rf"^(?P<mode>{modes})\.\s*(?P<rest>\S.*)$"),
         # a name alone on its line; a footnote the cleaner joined to it (`Hồ Thị Thảo [1] Xã ...`)
         # is not part of it

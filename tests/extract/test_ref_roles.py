@@ -168,3 +168,16 @@ def test_law_name_with_a_capital_after_va_is_one_law(rules):
     assert set(refs) == {"Luật Khoa học và Công nghệ", "Luật Phòng cháy và Chữa cháy năm 2001",
                          "Luật Thanh niên", "Luật Trẻ em", "Luật phòng, chống mua bán người",
                          "Luật Trợ giúp pháp lý"}
+
+
+def test_signature_block_inside_a_table_cell(rules):
+    body = _HEAD + "KẾ HOẠCH\nPhòng chống X năm 2026\n\nI. MỤC ĐÍCH\n\n1. Bảo vệ rừng.\n\n"
+    one_cell = "| Nơi nhận: - Như trên; - Lưu: VT. | KT. CHỦ TỊCH PHÓ CHỦ TỊCH (Đã ký) Nguyễn Văn An |\n"
+    plan, _ = _run(body + one_cell, rules)
+    assert (plan.signing_mode, plan.signer_title, plan.signer_name) == ("KT.", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")
+    assert plan.recipients == ("Như trên", "Lưu: VT")
+    rows = ("| Nơi nhận: | KT. CHỦ TỊCH |\n| - Như trên; | PHÓ CHỦ TỊCH |\n| - Lưu: VT. | |\n"
+            "| | Nguyễn Văn An |\n")
+    plan, _ = _run(body + rows, rules)
+    assert (plan.signing_mode, plan.signer_title, plan.signer_name) == ("KT.", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")
+    assert plan.recipients == ("Như trên", "Lưu: VT")
