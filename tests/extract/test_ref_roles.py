@@ -174,10 +174,12 @@ def test_signature_block_inside_a_table_cell(rules):
     body = _HEAD + "KẾ HOẠCH\nPhòng chống X năm 2026\n\nI. MỤC ĐÍCH\n\n1. Bảo vệ rừng.\n\n"
     one_cell = "| Nơi nhận: - Như trên; - Lưu: VT. | KT. CHỦ TỊCH PHÓ CHỦ TỊCH (Đã ký) Nguyễn Văn An |\n"
     plan, _ = _run(body + one_cell, rules)
-    assert (plan.signing_mode, plan.signer_title, plan.signer_name) == ("KT.", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")
+    assert (plan.signing_mode, plan.signer_title, plan.signer_name) == (
+        "KT.", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")
     assert plan.recipients == ("Như trên", "Lưu: VT")
     rows = ("| Nơi nhận: | KT. CHỦ TỊCH |\n| - Như trên; | PHÓ CHỦ TỊCH |\n| - Lưu: VT. | |\n"
             "| | Nguyễn Văn An |\n")
     plan, _ = _run(body + rows, rules)
-    assert (plan.signing_mode, plan.signer_title, plan.signer_name) == ("KT.", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")
+    assert (plan.signing_mode, plan.signer_title, plan.signer_name) == (
+        "KT.", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")
     assert plan.recipients == ("Như trên", "Lưu: VT")
