@@ -150,5 +150,8 @@ def settle_roles(cites: list, seg: Segmented, flat: str, plan: PlanInfo, rules: 
     if not own:
         return
     for x in promoted:
-        if not topic_pairs(_approved_name(x, flat, c), c) & own:
-            x.role = "legal_basis"  # a programme the plan is not about
+        # a decision approving a programme the plan is not about is basis (a cited plan keeps
+        # its promotion: plans carry out plans of other topics, `Kế hoạch số 283/KH-UBND về ...`)
+        if c.approves_in.search(flat, x.desc_span[0], x.desc_span[1]) \
+                and not topic_pairs(_approved_name(x, flat, c), c) & own:
+            x.role = "legal_basis"

@@ -358,6 +358,8 @@ def _trailing_issuers(cites: list[_Cite], flat: str, c: RefRules, rules: Rules) 
         m = c.trailing_issuer.search(flat, x.desc_span[0], x.desc_span[1])
         if not m or _names_a_document(flat[x.desc_span[0]:m.start()], c):
             continue  # `của X` may be the issuer of a document the description names
+        if not c.issuer_head.match(flat, m.start("rest")):
+            continue  # `ý kiến thống nhất của Thành viên ...`: not a body that issues documents
         issuer, end = read_issuer(flat, m.start("rest"), c, rules)
         if issuer and not flat[end:x.desc_span[1]].strip(" ,.;"):
             x.issuer = issuer

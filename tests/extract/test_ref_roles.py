@@ -183,3 +183,13 @@ def test_signature_block_inside_a_table_cell(rules):
     assert (plan.signing_mode, plan.signer_title, plan.signer_name) == (
         "KT.", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")
     assert plan.recipients == ("Như trên", "Lưu: VT")
+
+
+def test_cited_plan_off_topic_keeps_its_promotion_and_trailing_non_body(rules):
+    text = (_HEAD + "KẾ HOẠCH\nTHỰC HIỆN LỘ TRÌNH ĐỔI MỚI CÔNG NGHỆ NĂM 2026\n\n"
+            "Căn cứ Kế hoạch số 283/KH-UBND ngày 24/9/2025 của Ủy ban nhân dân tỉnh về chuyển đổi số; "
+            "Tờ trình số 9512/TTr-SNN ngày 23/10/2025 và ý kiến thống nhất của Thành viên Ủy ban nhân "
+            "dân tỉnh;\n\nI. MỤC ĐÍCH\n\n1. A.\n")
+    _plan, refs = _run(text, rules)
+    assert refs["283/KH-UBND"].role == "implements"
+    assert refs["9512/TTr-SNN"].issuer is None
