@@ -133,6 +133,7 @@ def _compile(rules: Rules) -> FrontmatterRules:
         body_level[canon] = spec.get("level", "unknown")
         for a in [canon, *spec.get("aliases", [])]:
             body_alias[body_key(a)] = canon
+            body_alias[loose_key(a)] = canon  # as a scan's OCR may spell it (`ƯBND`)
     pattern_levels = {w: lvl for lvl, ws in fm.get("issuer_patterns", {}).items() for w in ws}
     # `Sở Y tế`, `Bộ Công an`: the pattern word and the words of the name, up to the place
     patterned = _alt(pattern_levels)
@@ -142,8 +143,10 @@ def _compile(rules: Rules) -> FrontmatterRules:
     place = rf"(?:\s*\((?:\p{{Lu}}+)\))?(?:\s+(?P<level>{level_words})(?:\s+(?P<name>{_NAME}))?)?"
     heads = _alt(fm.get("author_heads", []), "i")
     verbs = _alt(fm.get("author_verbs", []), "i")
-    upper_fixed = _alt([a.upper() for canon, spec in bodies.items()
-                        for a in [canon, *spec.get("aliases", [])]])
+    # the header's fixed bodies with OCR's changed diacritics tolerated (`ƯBND`, `ỦY BAN NHÂN DẦN`)
+    fixed_upper = sorted({a.upper() for canon, spec in bodies.items()
+                          for a in [canon, *spec.get("aliases", [])]}, key=len, reverse=True)
+    upper_fixed = "(?:" + "|".join(loose(a) for a in fixed_upper) + ")"
     upper_patterned = _alt([w.upper() for w in pattern_levels])
     upper_levels = _alt([w.upper() for w in levels])
     # a patterned body's name runs to the place level word or the end of its line

@@ -193,3 +193,11 @@ def test_cited_plan_off_topic_keeps_its_promotion_and_trailing_non_body(rules):
     _plan, refs = _run(text, rules)
     assert refs["283/KH-UBND"].role == "implements"
     assert refs["9512/TTr-SNN"].issuer is None
+
+
+def test_ocr_misread_body_in_the_header(rules):
+    text = ("ƯBND TỈNH LẠNG SƠN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 12/KH-UBND\nLạng Sơn, ngày 02 tháng 3 năm 2026\nKẾ HOẠCH\nPhòng chống X năm 2026\n\n"
+            "Căn cứ Luật A;\n\nI. MỤC ĐÍCH\n\n1. A.\n")
+    plan, _ = _run(text, rules)
+    assert (plan.issuer, plan.issuer_level) == ("Ủy ban nhân dân tỉnh Lạng Sơn", "province")
