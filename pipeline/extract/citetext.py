@@ -195,6 +195,12 @@ def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | N
                 break
             continue
         if taken and _starts(bare_words, i, c.issuer_stop) and not _name_goes_on(flat, toks, i, c):
+            if bare_words[i] == "và" and i + 1 < len(toks) and c.issuer_head.match(flat, toks[i + 1][0]):
+                # `của Bộ trưởng Bộ Quốc phòng và Bộ trưởng Bộ Công an quy định ...`: a joint
+                # issuer; the first body is kept, the second read past (it is not the title)
+                _second, end2 = read_issuer(flat, toks[i + 1][0], c, rules)
+                if _second:
+                    end = end2
             break
         term = c.issuer_term.match(flat, toks[i][0]) if taken else None
         if term:

@@ -201,3 +201,12 @@ def test_ocr_misread_body_in_the_header(rules):
             "Căn cứ Luật A;\n\nI. MỤC ĐÍCH\n\n1. A.\n")
     plan, _ = _run(text, rules)
     assert (plan.issuer, plan.issuer_level) == ("Ủy ban nhân dân tỉnh Lạng Sơn", "province")
+
+
+def test_joint_issuer_is_not_the_title(rules):
+    text = (_HEAD + "KẾ HOẠCH\nTuyển quân năm 2026\n\nCăn cứ Thông tư liên tịch số 50/2016/TTLT-BQP-BCA ngày "
+            "15/4/2016 của Bộ trưởng Bộ Quốc phòng và Bộ trưởng Bộ Công an quy định tiêu chuẩn chính trị;"
+            "\n\nI. MỤC ĐÍCH\n\n1. A.\n")
+    _plan, refs = _run(text, rules)
+    t = refs["50/2016/TTLT-BQP-BCA"]
+    assert t.issuer == "Bộ trưởng Bộ Quốc phòng" and t.title == "quy định tiêu chuẩn chính trị"
