@@ -206,6 +206,15 @@ class RefRoles(Strict):
     norm_kinds: list[RefKind] = []
     not_parents: KindWords | None = None  # dispatches and notices: never a plan's parent
     negations: Words = []  # `chưa ban hành` approves nothing
+    amends: Words = []  # `sửa đổi, bổ sung ... Thông tư số X`: X is basis too
+    carried_out_as_basis: list[RefKind] = []  # `Thực hiện Thông tư ...`: basis, not a parent
+    instruments: list[RefKind] = []  # beside a parent the title names, carried out = basis
+    topic_lead: Words = []  # words before a programme's topic
+    topic_ends: Words = []  # words that end it (place, period)
+    topic_tail: Words = []  # words it does not end on
+    programme_title_match: Annotated[float, Field(ge=0, le=1)] = 0.5
+    alias_share: Annotated[float, Field(ge=0, le=1)] = 0.7  # a titled programme = an approved one
+    alias_min_pairs: Annotated[int, Field(ge=1)] = 3
 
 
 class ReferencesFile(Strict):
@@ -219,6 +228,7 @@ class ReferencesFile(Strict):
     title_stop: Words = []
     comma_joins: Words = []
     issuer_stop: Words = []
+    issuer_terms: Words = []  # `khóa XX` after a body: its term, not its name
     short_name_words: Words = []
 
 

@@ -144,7 +144,11 @@ def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None
                 break  # `Luật A và Luật B`: B is read on its own
             if nxt[:1].isupper() and is_law:
                 inner_caps = any(t[:1].isupper() for t in taken[1:])
-                if not inner_caps:
+                # `Luật Phòng, chống X và Trợ giúp pháp lý`: a whole name before `và` makes the
+                # capital a second law's; a short one goes on (`Luật Khoa học và Công nghệ`,
+                # `Luật Phòng cháy và Chữa cháy`): a second law would repeat `Luật`
+                whole = len(taken) >= 3 or any(t.endswith(",") for t in taken)
+                if not inner_caps and whole:
                     more = toks[i + 1][0]
                     break
             elif not has_period and not nxt[:1].isupper() and not _PERIOD_START.match(nxt) \
@@ -191,9 +195,22 @@ def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | N
                 break
             continue
         if taken and _starts(bare_words, i, c.issuer_stop) and not _name_goes_on(flat, toks, i, c):
+            if bare_words[i] == "và" and i + 1 < len(toks) and c.issuer_head.match(flat, toks[i + 1][0]):
+                # `của Bộ trưởng Bộ Quốc phòng và Bộ trưởng Bộ Công an quy định ...`: a joint
+                # issuer; the first body is kept, the second read past (it is not the title)
+                _second, end2 = read_issuer(flat, toks[i + 1][0], c, rules)
+                if _second:
+                    end = end2
+            break
+        term = c.issuer_term.match(flat, toks[i][0]) if taken else None
+        if term:
+            end = term.end()  # `Tỉnh ủy khóa XX`: the term read past, not named
             break
         if w.startswith("(") or (re.match(r"^\d", w) and not (taken and _BODY_NUMBER.match(w))):
             break
+        if len(taken) >= 2 and c.kind_start.match(flat, toks[i][0]) \
+                and not (i + 2 < len(toks) and words[i + 2].lower() == "và"):
+            break  # `của Văn phòng Chính phủ Kết luận ...`: a document's kind ends the body
         taken.append(w.rstrip(",;.:"))
         end = hi if not w.endswith((",", ";", ".", ":")) else hi - 1
         if w.endswith((",", ";", ".", ":")):

@@ -24,14 +24,17 @@ _WS = r"[\s*_]+"
 _WS0 = r"[\s*_]*"
 
 # `ngày 04 tháng 3 năm 2021`; day and month may be blank or dotted (`ngày ... tháng ...`).
+# A scan's OCR may leave a letter or two in a day or month it could not read (`ngàyẠẠ
+# tháng ĩ năm 2016`): the part is blank then.
+_JUNK = r"(?:[^\s\d]{1,2}(?=\s))"
 DATE_WORDS = (
-    rf"(?:[Nn]gày{_WS0}(?P<wd>\d{{1,2}})?[\s.…_*]*?)"
-    rf"{_WS0}[Tt]háng{_WS0}(?P<wm>\d{{1,2}})?[\s.…_*]*?"
+    rf"(?:[Nn]gày{_WS0}(?:(?P<wd>\d{{1,2}})|{_JUNK})?[\s.…_*]*?)"
+    rf"{_WS0}[Tt]háng{_WS0}(?:(?P<wm>\d{{1,2}})|{_JUNK})?[\s.…_*]*?"
     rf"{_WS0}[Nn]ăm{_WS}(?P<wy>\d{{4}})"
 )
-# `08/4/2026`, `17/03/2003`, `31-12-2015`, `07.01.2026`
+# `08/4/2026`, `17/03/2003`, `31-12-2015`, `07.01.2026`; a year typeset in two (`16/7/20 21`)
 DATE_NUMERIC = (r"(?<![\d/])(?P<nd>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<nm>\d{1,2})\s*(?P=sep)\s*"
-                r"(?P<ny>\d{4})(?!\d)")
+                r"(?P<ny>\d{4}|(?:19|20) \d\d)(?!\d)")
 DATE_ANY = rf"(?:{DATE_WORDS}|{DATE_NUMERIC})"
 DATE_RE = re.compile(DATE_ANY)
 
@@ -39,6 +42,7 @@ DATE_RE = re.compile(DATE_ANY)
 def _make(year: str | None, month: str | None, day: str | None) -> dt.date | None:
     if not (year and month and day):
         return None
+    year = year.replace(" ", "")
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:  # 31/02, a typo: no date rather than a wrong one

@@ -21,6 +21,10 @@ slash removed. Party documents join number and symbol with a hyphen.
     ('71/NQ-CP', '27/NQ-TW')
     >>> parse_doc_number("68/KH-UBND - Hà Nội").doc_ref, parse_doc_number("66.2/2025/NQ-CP").number
     ('68/KH-UBND', '66.2')
+    >>> parse_doc_number("số 125/QĐ - UBND ngày").doc_ref, parse_doc_number("68/KH-UBND - HÀ NỘI").doc_ref
+    ('125/QĐ-UBND', '68/KH-UBND')
+    >>> parse_doc_number("Nghị quyết số 37-NQ/TW NQ/TW ngày").doc_ref
+    '37-NQ/TW'
     >>> parse_doc_number("số 2582/QĐ-ƯBND ngày").doc_ref, parse_doc_number("01-NQ/TƯ").doc_ref
     ('2582/QĐ-UBND', '01-NQ/TƯ')
 """
@@ -39,9 +43,10 @@ __all__ = ["DocNumber", "DOC_NUMBER", "PARTY_NUMBER", "DOC_NUMBER_RE", "parse_do
 # A stray space on one side of a hyphen or slash is typing, not an end (`27/NQ- TW`,
 # `71/NQ -CP`) when an upper-case code follows that ends there. Scans read `UBND` as `ƯBND`:
 # an `Ư` before another capital inside a code is a misread `U` (a code's own `Ư`, as in `TƯ`,
-# ends it).
+# ends it). A hyphen spaced on both sides after the kind code is typing too (`QĐ - UBND`).
 _OCR_U = re.compile(r"Ư(?=[A-ZĐ])")
-_SYM = (r"[A-ZĐ][A-Za-zĐđ0-9]*(?:(?:[-/]|[ \t][-/]|[-/][ \t](?=[A-ZĐƯ]))(?:[A-ZĐƯ][A-ZĐƯ0-9]{0,5}(?![^\W_])"
+_SYM = (r"[A-ZĐ][A-Za-zĐđ0-9]*(?:[ \t]-[ \t](?=[A-ZĐƯ])[A-ZĐƯ][A-ZĐƯ0-9]{0,5}(?![^\W_]))?"
+        r"(?:(?:[-/]|[ \t][-/]|[-/][ \t](?=[A-ZĐƯ]))(?:[A-ZĐƯ][A-ZĐƯ0-9]{0,5}(?![^\W_])"
         r"|(?<=[A-Za-zĐđ0-9][-/])[A-Za-zĐđ0-9]+))*(?:\([A-ZĐ][A-Za-zĐđ0-9]*\))?")
 # State documents: `68/KH-UBND`, `68 /KH-UBND`, `162/2025/NĐ-CP`, `/KH-UBND` (blank number).
 DOC_NUMBER = (
@@ -51,7 +56,9 @@ DOC_NUMBER = (
 # Party documents: `132-KL/TW`, `36-CT/TW`, `05-NQ/TW`, `19-CT/TU`
 # (`10-CTr/TU`, `459-KHHĐ/TU`: the kind part may have lower-case letters as in state symbols)
 # (a stray space on one side of the hyphen is typing: `30- CT/TU`)
-PARTY_NUMBER = r"(?P<pnum>\d{1,6})(?:-[ \t]?|[ \t]-)(?P<psym>[A-ZĐ][A-Za-zĐđ]{0,4}/[A-ZĐ][A-Za-zĐđƯ0-9]*)"
+# (the symbol typed twice, `37-NQ/TW NQ/TW`, is read once)
+PARTY_NUMBER = (r"(?P<pnum>\d{1,6})(?:-[ \t]?|[ \t]-)(?P<psym>[A-ZĐ][A-Za-zĐđ]{0,4}/[A-ZĐ][A-Za-zĐđƯ0-9]*)"
+                r"(?:[ \t]+(?P=psym)(?![\w/-]))?")
 DOC_NUMBER_RE = re.compile(rf"(?<![\w/]){PARTY_NUMBER}|(?<![\w/-]){DOC_NUMBER}")
 
 

@@ -4,7 +4,9 @@ which reads markup, table bars and line breaks as spaces without moving any offs
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import regex as re
 
@@ -13,7 +15,7 @@ from .dates import DATE_WORDS
 from .docnumbers import DOC_NUMBER
 from .patterns import words_alternation as _alt
 
-__all__ = ['FrontmatterRules', 'fm_rules', 'flatten', 'squash', 'body_key']
+__all__ = ['FrontmatterRules', 'fm_rules', 'flatten', 'squash', 'body_key', 'loose', 'loose_key']
 
 
 # Characters the cleaner may leave that are never part of a value: markup and table bars.
@@ -46,10 +48,12 @@ def squash(s: str) -> str:
 
 @dataclass(frozen=True)
 class FrontmatterRules:
-    kind_by_word: dict
+    kind_by_word: dict  # the kind line as `loose_key` reads it -> kind
     kind_by_symbol: dict
     kind_line: re.Pattern
+    inline_title: re.Pattern  # `... KẾ HOẠCH PHÒNG CHỐNG THIÊN TAI NĂM 2014 Căn cứ ...` on one line
     number: re.Pattern
+    number_label: re.Pattern  # `Số:` opening a line, whatever the number (OCR may garble it)
     date_line: re.Pattern
     motto: re.Pattern
     body_alias: dict  # folded alias -> canonical
@@ -61,6 +65,8 @@ class FrontmatterRules:
     coverage: re.Pattern
     mode_line: re.Pattern
     person: re.Pattern
+    inline_mode: re.Pattern  # `KT.` inside a line: a signing mode
+    title_at_end: re.Pattern | None  # a known signer title ending a run of capitals
     recipients_label: re.Pattern
     signer_label: re.Pattern
     issuer_label: re.Pattern
@@ -75,12 +81,50 @@ class FrontmatterRules:
     attached_kinds: frozenset  # kinds of the plan such a decision attaches
 
 
+@cache
+def _letter_groups() -> dict[str, str]:
+    """Each Latin letter (Vietnamese ones included) -> the letters of the same base and case:
+    `Ế` -> `EÈÉẺẼẸÊỀẾỂỄỆ`; `Đ` goes with `D`."""
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for cp in [*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1EA0, 0x1F00)]:
+        ch = chr(cp)
+        if not ch.isalpha():
+            continue
+        base = unicodedata.normalize("NFD", ch.replace("Đ", "D").replace("đ", "d"))[0]
+        if not ("a" <= base.lower() <= "z"):
+            continue
+        groups.setdefault((base.lower(), ch.isupper()), []).append(ch)
+    out = {}
+    for members in groups.values():
+        for ch in members:
+            out[ch] = "".join(sorted(set(members)))
+    return out
+
+
+def loose(phrase: str) -> str:
+    """A pattern for PHRASE that lets OCR change its diacritics (`KÉ HOẠCH`, `CHỦ NGHỈA`):
+    each letter matches any letter of its base and case; spaces as in `words_alternation`."""
+    groups = _letter_groups()
+    parts = []
+    for word in phrase.split():
+        parts.append("".join(f"[{re.escape(groups[ch])}]" if ch in groups else re.escape(ch)
+                             for ch in word))
+    return r"\s+".join(parts)
+
+
+def loose_key(s: str) -> str:
+    """The key `loose` compares by: no diacritics, no spaces, upper case."""
+    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in s if ch.isalnum() and not unicodedata.combining(ch)).upper()
+
+
 def _compile(rules: Rules) -> FrontmatterRules:
     fm = rules["frontmatter"]
     kinds = fm["doc_kinds"]
-    kind_by_word = {w.upper(): k for k, spec in kinds.items() for w in spec.get("words", [])}
+    kind_by_word = {loose_key(w): k for k, spec in kinds.items() for w in spec.get("words", [])}
     kind_by_symbol = {s.upper(): k for k, spec in kinds.items() for s in spec.get("symbols", [])}
     labels = fm.get("labels", {})
+    kind_words = "|".join(loose(w.upper()) for spec in kinds.values() for w in spec.get("words", []))
     levels = fm.get("place_levels", {})
     level_words = _alt(levels, "i")
     bodies = fm.get("issuer_bodies", {})
@@ -89,6 +133,7 @@ def _compile(rules: Rules) -> FrontmatterRules:
         body_level[canon] = spec.get("level", "unknown")
         for a in [canon, *spec.get("aliases", [])]:
             body_alias[body_key(a)] = canon
+            body_alias[loose_key(a)] = canon  # as a scan's OCR may spell it (`ƯBND`)
     pattern_levels = {w: lvl for lvl, ws in fm.get("issuer_patterns", {}).items() for w in ws}
     # `Sở Y tế`, `Bộ Công an`: the pattern word and the words of the name, up to the place
     patterned = _alt(pattern_levels)
@@ -98,8 +143,10 @@ def _compile(rules: Rules) -> FrontmatterRules:
     place = rf"(?:\s*\((?:\p{{Lu}}+)\))?(?:\s+(?P<level>{level_words})(?:\s+(?P<name>{_NAME}))?)?"
     heads = _alt(fm.get("author_heads", []), "i")
     verbs = _alt(fm.get("author_verbs", []), "i")
-    upper_fixed = _alt([a.upper() for canon, spec in bodies.items()
-                        for a in [canon, *spec.get("aliases", [])]])
+    # the header's fixed bodies with OCR's changed diacritics tolerated (`ƯBND`, `ỦY BAN NHÂN DẦN`)
+    fixed_upper = sorted({a.upper() for canon, spec in bodies.items()
+                          for a in [canon, *spec.get("aliases", [])]}, key=len, reverse=True)
+    upper_fixed = "(?:" + "|".join(loose(a) for a in fixed_upper) + ")"
     upper_patterned = _alt([w.upper() for w in pattern_levels])
     upper_levels = _alt([w.upper() for w in levels])
     # a patterned body's name runs to the place level word or the end of its line
@@ -111,12 +158,18 @@ def _compile(rules: Rules) -> FrontmatterRules:
     return FrontmatterRules(
         kind_by_word=kind_by_word,
         kind_by_symbol=kind_by_symbol,
-        kind_line=re.compile(rf"^\s*{_alt(kind_by_word)}\s*$"),
-        number=re.compile(rf"(?<![\p{{L}}]){_alt(labels.get('number', ['Số']))}\s*[:|]\s*"
+        # in upper case, as the header writes it; OCR's changed diacritics tolerated (`KÉ HOẠCH`)
+        kind_line=re.compile(rf"^\s*(?:{kind_words})\s*$"),
+        # a header flattened into one line: the kind word, the title in capitals, the opener
+        inline_title=re.compile(rf"(?<![\p{{L}}])(?P<kind>{kind_words})[ \t]+(?P<title>[\p{{Lu}}\d]"
+                                rf"[\p{{Lu}}\p{{M}}\d,;.:/()“”\"\-–— \t]*?)[ \t]+"
+                                rf"(?={_alt(fm.get('preamble_openers', []))}(?![\p{{L}}]))"),
+        number=re.compile(rf"(?<![\p{{L}}]){_alt(labels.get('number', ['Số']), 'i')}\s*[:|]\s*"
                           rf"(?:{DOC_NUMBER}|(?P<blank>/))"),
+        number_label=re.compile(rf"^\s*{_alt(labels.get('number', ['Số']), 'i')}\s*[:|]"),
         date_line=re.compile(rf"(?<![\p{{L}}\p{{M}}/-])(?P<place>{_date_place(level_words)})[*_]*[ \t]*,"
                              rf"[ \t\n]*{DATE_WORDS}"),
-        motto=re.compile(_alt(fm.get("national_header", []), "i")),
+        motto=re.compile(rf"(?i:{'|'.join(loose(w) for w in fm.get('national_header', []))})"),
         body_alias=body_alias,
         body_level=body_level,
         body_mixed=re.compile(rf"{body}{place}"),
@@ -127,6 +180,9 @@ def _compile(rules: Rules) -> FrontmatterRules:
         place_phrase=re.compile(rf"(?P<level>{level_words})\s+(?P<name>{_NAME})"),
         coverage=re.compile(rf"{_alt(fm.get('coverage_words', []), 'i')}\s+(?P<level>{level_words})"
                             rf"\s+(?P<name>{_NAME})"),
+        inline_mode=re.compile(rf"(?<![\p{{L}}])(?P<mode>{modes})\.\s*"),
+        title_at_end=re.compile(rf"(?<![\p{{L}}]){_alt([t.upper() for t in fm['signer_titles']])}\s*$")
+        if fm.get("signer_titles") else None,
         mode_line=re.compile(rf"^(?P<mode>{modes})\.\s*(?P<rest>\S.*)$"),
         # a name alone on its line; a footnote the cleaner joined to it (`Hồ Thị Thảo [1] Xã ...`)
         # is not part of it

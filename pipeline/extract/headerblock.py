@@ -10,7 +10,7 @@ import regex as re
 
 from ..records import Segmented
 from ..rules import Rules
-from .fm_rules import FrontmatterRules, flatten, fm_rules, squash
+from .fm_rules import FrontmatterRules, flatten, fm_rules, loose_key, squash
 
 __all__ = ['Header', 'text_lines', 'front_bounds', 'find_title', 'is_upper', 'plan_period', 'title_span']
 
@@ -52,7 +52,8 @@ def front_bounds(seg: Segmented, rules: Rules) -> tuple[int, int]:
             prev = text.rfind("\n", 0, line_start - 1) + 1
             content = text[prev:line_start].strip(" \t\n*#|-")
             # the number line may sit between the issuer block and the motto
-            if content and not content.isupper() and not c.number.match(flatten(content)):
+            if content and not content.isupper() and not c.number.match(flatten(content)) \
+                    and not c.number_label.match(content):
                 break
             line_start = prev
             if content:
@@ -84,7 +85,7 @@ class Header:
 
 
 def _kind_of(line: str, c: FrontmatterRules) -> str | None:
-    return c.kind_by_word.get(" ".join(line.split()).upper()) if c.kind_line.match(line) else None
+    return c.kind_by_word.get(loose_key(line)) if c.kind_line.match(line) else None
 
 
 def find_title(text: str, doc_start: int, front_end: int, c: FrontmatterRules, after: int) -> Header:
@@ -121,7 +122,7 @@ def find_title(text: str, doc_start: int, front_end: int, c: FrontmatterRules, a
                 h.preamble_start = lo
                 break
         if start_idx is None:
-            return h
+            return _inline_title(text, doc_start, front_end, c, h)
     picked: list[tuple[int, int, str]] = []
     upper = None
     for lo, hi, line in lines[start_idx:]:
@@ -157,6 +158,20 @@ def find_title(text: str, doc_start: int, front_end: int, c: FrontmatterRules, a
         h.title_span = (picked[0][0], picked[-1][1])
         rest = [lo for lo, _hi, _l in lines if lo > picked[-1][1]]
         h.preamble_start = rest[0] if rest else picked[-1][1]
+    return h
+
+
+def _inline_title(text: str, doc_start: int, front_end: int, c: FrontmatterRules, h: Header) -> Header:
+    """A header flattened into one line (`ỦY BAN NHÂN DÂN ... KẾ HOẠCH PHÒNG CHỐNG THIÊN TAI NĂM
+    2014 Căn cứ Luật ...`): the kind word, then the title in capitals up to the preamble's opener."""
+    m = c.inline_title.search(text, doc_start, front_end)
+    if m is None or (h.preamble_start is not None and m.start() > h.preamble_start):
+        return h
+    h.kind = c.kind_by_word.get(loose_key(m["kind"]))
+    h.kind_end = m.end("kind")
+    h.title = squash(m["title"]) or None
+    h.title_span = (m.start("title"), m.end("title"))
+    h.preamble_start = m.end()
     return h
 
 

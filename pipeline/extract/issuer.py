@@ -9,7 +9,7 @@ import regex as re
 
 from ..rules import Rules
 from .admin_units import admin_units
-from .fm_rules import FrontmatterRules, body_key, fm_rules
+from .fm_rules import FrontmatterRules, body_key, fm_rules, loose_key
 from .headerblock import Header
 from .places import Place, parse_place, place_level
 
@@ -20,7 +20,7 @@ def canonical_body(body: str, rules: Rules) -> str:
     """`UBND` → `Ủy ban nhân dân`; `SỞ Y TẾ` → `Sở Y tế` (first letters of the pattern kept)."""
     c = fm_rules(rules)
     text = " ".join(body.split())
-    canon = c.body_alias.get(body_key(text))
+    canon = c.body_alias.get(body_key(text)) or c.body_alias.get(loose_key(text))
     if canon:
         return canon
     for word in sorted(c.pattern_levels, key=len, reverse=True):

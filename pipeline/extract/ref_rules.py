@@ -26,6 +26,8 @@ class RefRules:
     date_shared: re.Pattern
     amended: re.Pattern | None
     of_issuer: re.Pattern
+    trailing_issuer: re.Pattern
+    issuer_term: re.Pattern  # `khóa XX`, `nhiệm kỳ 2020 - 2025` after a body
     trigger_end: re.Pattern
     trigger_role: dict
     own_committees: dict  # place level word -> the party committee of such a place
@@ -46,6 +48,28 @@ class RefRules:
     issuer_head: re.Pattern  # the words that open a body: a second issuer after `và`
     kind_start: re.Pattern
     short_name: re.Pattern | None = None
+    # roles settled over the whole preamble (ref_roles.py)
+    heading_trigger: re.Pattern | None = None  # a section heading that opens a `Căn cứ` clause
+    item_lead: re.Pattern | None = None  # a list item's marker before its citation
+    line_trigger: re.Pattern | None = None  # a preamble paragraph's opener
+    amends_cue: re.Pattern | None = None  # `sửa đổi, bổ sung`: what a cited norm does to another
+    programme_kinds: frozenset = frozenset()
+    carried_out_as_basis: frozenset = frozenset()
+    instruments: frozenset = frozenset()
+    approves_in: re.Pattern | None = None
+    programme_start: re.Pattern | None = None  # a name that opens with a programme word
+    topic_lead: re.Pattern | None = None
+    topic_end: re.Pattern | None = None
+    title_programme: re.Pattern | None = None
+    title_match: float = 0.5
+    topic_tail: frozenset = frozenset()  # words a topic does not end on (`đến` before a cut year)
+    alias_share: float = 0.7  # a titled programme is an approved one spelt otherwise ...
+    alias_min_pairs: int = 3  # ... when it shares this many topic word pairs
+
+
+def _alt_never(words, flags: str = "") -> str:
+    """An alternation of WORDS, or a pattern that never matches when there are none."""
+    return _alt(words, flags) if words else "(?!)"
 
 
 def _compile(rules: Rules) -> RefRules:
@@ -63,6 +87,8 @@ def _compile(rules: Rules) -> RefRules:
     triggers = _alt(trigger_role, "i")
     programme = _alt(roles.get("programme_words", []))
     approves = _alt(roles.get("approves", []), "i")
+    lead = _alt([*roles.get("approves", []), *trigger_role, *roles.get("programme_words", []),
+                 *roles.get("topic_lead", [])])
     return RefRules(
         # `Quyết định số 33/QĐ-TTg`, `Kết luận số 132-KL/TW`, `Luật số 53/2024/QH15`, `số 68/KH-UBND`
         numbered=re.compile(
@@ -79,7 +105,12 @@ def _compile(rules: Rules) -> RefRules:
         date_shared=re.compile(rf"\s*(?:,|\s(?:và|,))\s*(?:số\s*)?\d[\w.]*\s*[-/][\w./-]*"
                                rf"\s*,?\s*(?:[Nn]gày\s*)?(?P<date>{DATE_ANY})"),
         amended=re.compile(rf"(?i:{_alt(r.get('amendment_cues', []))})") if r.get("amendment_cues") else None,
-        of_issuer=re.compile(r"\s*,?\s*(?:của|do)\s+"),
+        # `Của` too: a title wrapped before it starts its line with a capital
+        of_issuer=re.compile(r"\s*,?\s*(?i:của|do)\s+"),
+        # `... ban hành Quy định X của UBND thành phố Hà Nội;`: the issuer after the description
+        issuer_term=re.compile(rf"\s*,?\s*(?i:{_alt_never(r.get('issuer_terms', []))})\s+"
+                               r"(?:[IVXLC]+|\d{1,4}(?:\s*[-–]\s*\d{4})?)(?![\p{L}\d])"),
+        trailing_issuer=re.compile(r"\s(?:của|do)\s+(?=\p{Lu})(?!.*\s(?:của|do)\s)(?P<rest>.+)$"),
         # a citation is governed by the clause opener right before it (or by none)
         trigger_end=re.compile(rf"(?:^|[.;:,]|\n)[\s*_|]*(?P<trig>{triggers})?[\s*_|]*(?:các\s+)?$"),
         trigger_role=trigger_role,
@@ -103,6 +134,25 @@ def _compile(rules: Rules) -> RefRules:
         not_parent_symbols={w.upper() for w in roles.get("not_parents", {}).get("symbols", [])},
         abbr_def=re.compile(r"\((?P<abbr>\p{Lu}{2,8})\)"),
         kind_start=re.compile(rf"{words}|{_alt(titled)}"),
+        heading_trigger=re.compile(rf"^[\s*_#|]*(?P<trig>{_alt_never(roles.get('legal_basis', []), 'i')})"
+                                   rf"(?![\p{{L}}])"),
+        amends_cue=re.compile(rf"(?i:{_alt_never(roles.get('amends', []))})"),
+        line_trigger=re.compile(rf"^[\s*_#|]*(?P<trig>{triggers})(?![\p{{L}}])"),
+        item_lead=re.compile(r"[\s*_|#]*(?:(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]+)\s*[.)]|[-–+•])?[\s*_|]*"),
+        programme_kinds=frozenset(k for w in roles.get("programme_words", [])
+                                  if (k := kind_by_word.get(w.lower())) and k != "other"),
+        carried_out_as_basis=frozenset(roles.get("carried_out_as_basis", [])),
+        instruments=frozenset(roles.get("instruments", [])),
+        programme_start=re.compile(rf"^\s*(?i:{programme})(?![\p{{L}}])"),
+        approves_in=re.compile(rf"(?<![\p{{L}}]){approves}\s+(?=(?i:{programme}))"),
+        topic_lead=re.compile(rf"^[\s“”\"'(,:]*(?:(?i:{lead}))?(?![\p{{L}}])[\s“”\"']*"),
+        topic_end=re.compile(rf"(?<![\p{{L}}])(?i:{_alt_never(roles.get('topic_ends', []))})(?![\p{{L}}])"),
+        title_programme=re.compile(rf"(?i:{_alt_never(roles.get('implements', []))})\s+"
+                                   rf"(?i:{programme})\s+(?P<name>.+)"),
+        topic_tail=frozenset(w.lower() for w in roles.get("topic_tail", [])),
+        title_match=float(roles.get("programme_title_match", 0.5)),
+        alias_share=float(roles.get("alias_share", 0.7)),
+        alias_min_pairs=int(roles.get("alias_min_pairs", 3)),
         short_name=(re.compile(rf"\(\s*(?i:{_alt(r['short_name_words'])})\b")
                     if r.get("short_name_words") else None),
     )

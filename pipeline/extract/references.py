@@ -30,6 +30,8 @@ from .docnumbers import number_from_match, symbol_prefix
 from .fm_rules import flatten
 from .fm_rules import fm_rules as _fm_rules
 from .headerblock import front_bounds, title_span
+from .ref_issuers import fuller_issuer, own_place, province_body, trailing_issuers, written_province
+from .ref_roles import settle_roles, topic_pairs, topic_words
 from .ref_rules import RefRules, ref_rules
 from .signature import last_match as _last
 
@@ -254,6 +256,31 @@ def _not_a_parent(kind_word: str | None, symbol: str, c: RefRules) -> bool:
     return symbol_prefix(symbol).upper() in c.not_parent_symbols
 
 
+def _approved_alike(cite: _Cite, approved: dict, c: RefRules) -> tuple | None:
+    """The alias of an approved programme that a programme named by its title is, spelt
+    otherwise (`Chương trình phòng, chống X tỉnh Quảng Bình` for the approved `Chương trình
+    quốc gia phòng, chống X`; `Việt Nam` for `ViệtNam`): its topic's word pairs lie
+    (almost) within the alias's."""
+    if cite.key[0] != "title" or not cite.title or not c.programme_start.match(cite.title):
+        return None  # only a programme (a law of the same topic is another document)
+    mine = topic_pairs(cite.title, c)
+    if len(mine) < c.alias_min_pairs:
+        return None
+    best, score = None, 0.0
+    joined = "".join(topic_words(cite.title, c))
+    for key, owner in approved.items():
+        if owner is cite or key[0] != "title":
+            continue
+        if joined and joined == "".join(topic_words(key[1], c)):
+            return key  # the same words, joined otherwise (`ViệtNam`)
+        theirs = topic_pairs(key[1], c)
+        shared = len(mine & theirs)
+        share = shared / min(len(mine), len(theirs)) if theirs else 0.0
+        if shared >= c.alias_min_pairs and share >= c.alias_share and share > score:
+            best, score = key, share
+    return best
+
+
 def _amendment_spans(flat: str, start: int, end: int, c: RefRules) -> list[tuple[int, int]]:
     """Where a clause says how a cited document was amended (`..., được sửa đổi, bổ sung tại
     Luật ...`) up to the clause's end: the amending documents are the same document (contract)."""
@@ -266,7 +293,7 @@ def _amendment_spans(flat: str, start: int, end: int, c: RefRules) -> list[tuple
     return spans
 
 
-def _merge(cites: list[_Cite]) -> list[_Cite]:
+def _merge(cites: list[_Cite], c: RefRules | None = None) -> list[_Cite]:
     """One row per document: numbers by number and symbol, titles by name (and year)."""
     cites = sorted(cites, key=lambda x: x.start)
     alias: dict[tuple, _Cite] = {}
@@ -275,6 +302,10 @@ def _merge(cites: list[_Cite]) -> list[_Cite]:
     approved = {a: cite for cite in cites for a in cite.aliases}
     for cite in cites:
         target = alias.get(cite.key)
+        if target is None and cite.key not in approved and c is not None:
+            cite_key = _approved_alike(cite, approved, c)
+            if cite_key is not None:
+                cite.key = cite_key
         if target is None and cite.key in approved and approved[cite.key] is not cite:
             owner = approved[cite.key]
             if owner not in merged:  # its decision comes later: it takes this row's place
@@ -309,7 +340,7 @@ def _merge(cites: list[_Cite]) -> list[_Cite]:
         if target.title and " ".join(target.title.split()[:3]).isupper():
             target.title = None  # read from a title in capitals, running on past it
         target.date = target.date or cite.date
-        target.issuer = target.issuer or cite.issuer
+        target.issuer = fuller_issuer(target.issuer, cite.issuer)
         target.title = target.title or cite.title
         if cite.year and not target.year:
             target.year = cite.year
@@ -317,30 +348,16 @@ def _merge(cites: list[_Cite]) -> list[_Cite]:
     return merged
 
 
-def _own_place(issuer: str | None, plan: PlanInfo, c: RefRules) -> str | None:
-    """`UBND tỉnh`, `Ban Thường vụ Tỉnh ủy` in a plan of tỉnh Bắc Ninh are Bắc Ninh's bodies:
-    the issuer with the place name the plan's own locality gives."""
-    if not issuer or not plan.locality:
-        return issuer
-    level, _, name = plan.locality.partition(" ")
-    if plan.locality.lower().startswith("thành phố "):
-        level, name = "thành phố", plan.locality[len("thành phố "):]
-    if not name:
-        return issuer
-    low = issuer.lower()
-    if low.endswith(" " + level):
-        return issuer[: len(issuer) - len(level)] + plan.locality
-    committee = c.own_committees.get(level)
-    if committee and low.endswith(committee) and plan.province:
-        return f"{issuer} {plan.province}"
-    return issuer
-
-
 def find_references(seg: Segmented, *, rules: Rules, plan: PlanInfo) -> Iterator[Reference]:
     """Every document the plan cites, once each, in the order of first citation."""
     c = ref_rules(rules)
-    for cite in _merge(_cites(seg, rules, plan)):
-        cite.issuer = _own_place(cite.issuer, plan, c)
+    cites = _cites(seg, rules, plan)
+    flat = flatten(seg.doc.text)
+    trailing_issuers(cites, flat, c, rules)
+    settle_roles(cites, seg, flat, plan, rules, c)
+    province = written_province(flat, rules) if plan.issuer_level in ("district", "commune") else None
+    for cite in _merge(cites, c):
+        cite.issuer = province_body(own_place(cite.issuer, plan, c), plan, province, c)
         ident = f"{seg.doc.doc_id}:{cite.key}:{cite.start}"
         yield Reference(
             doc_id=seg.doc.doc_id,

@@ -22,6 +22,9 @@ def signature(text: str, flat: str, front_end: int, close: int | None, c: Frontm
     later = [i for i in modes if close is not None and lines[i][0] >= close - 300]
     first = later[0] if later else modes[0]
     mode = c.mode_line.match(lines[first][2])["mode"] + "."
+    one = _one_line(" ".join(lines[first][2].split()), c)
+    if one is not None:
+        return one
     block: list[str] = []
     name = None
     for _lo, _hi, line in lines[first + 1:first + 12]:
@@ -42,7 +45,7 @@ def signature(text: str, flat: str, front_end: int, close: int | None, c: Frontm
             continue
         gm = _GLUED.match(line)
         if gm and is_upper(gm["title"]):  # `PHÓ CHỦ TỊCHSơn Thị Ánh Hồng`: a lost line break
-            block.append(gm["title"].strip())
+            block.append(_own_title(gm["title"].strip(), c))
             name = gm["name"]
             break
         if line.strip("()[]").lower() in ("đã ký", "ký", "đã ký và đóng dấu", "ký, đóng dấu"):
@@ -50,6 +53,31 @@ def signature(text: str, flat: str, front_end: int, close: int | None, c: Frontm
         break
     title = block[-1] if (name and block) else None
     return mode, title, name
+
+
+# a whole signature block on one line, as a table cell holds it: `KT. CHỦ TỊCH PHÓ CHỦ TỊCH
+# (Đã ký) Nguyễn Văn An`
+_ONE_LINE = re.compile(r"^(?P<run>[\p{Lu}\s.]+?)\s*(?:\([^)]{0,30}\)\s*)?"
+                       r"(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}*){1,5})$")
+
+
+def _one_line(line: str, c: FrontmatterRules):
+    """(mode, title, name) of a signature block flattened into its mode line, or None."""
+    m = _ONE_LINE.match(line)
+    if not m or not is_upper(m["run"]):
+        return None
+    modes = list(c.inline_mode.finditer(m["run"]))
+    if not modes:
+        return None
+    title = _own_title(m["run"][modes[-1].end():].strip(), c)
+    return modes[-1]["mode"] + ".", title or None, m["name"]
+
+
+def _own_title(run: str, c: FrontmatterRules) -> str:
+    """The signer's own title at the end of a run of capitals whose line breaks were lost
+    (`CHỦ TỊCH PHÓ CHỦ TỊCH` → `PHÓ CHỦ TỊCH`): the longest known title it ends with."""
+    m = c.title_at_end.search(run) if c.title_at_end is not None else None
+    return m.group().strip() if m else run
 
 
 def last_match(it):
@@ -65,13 +93,23 @@ def closing_recipients(text: str, flat: str, start: int,
     if m is None:
         return None, ()
     out: list[str] = []
+    beside = False  # the signature block interleaved with the list (two table columns read row by row)
     for _lo, _hi, line in text_lines(text, m.end(), len(text)):
         line = " ".join(line.split())
         if not line.startswith(("-", "+", "•")):
+            if c.mode_line.match(line) and not out:
+                beside = True
+                continue
+            if beside and c.person.match(line):
+                break  # the signer's name closes the block
+            if beside and is_upper(line):
+                continue
             if out or c.mode_line.match(line):
                 break
             continue
-        item = line.lstrip("-+• ").rstrip(" ;.,").strip(" *")
-        if item:
-            out.append(item)
+        # one entry per line; a copy that lost the line breaks keeps them as `; -`
+        for part in re.split(r"[;.]\s*[-+•]\s+", line):
+            item = part.lstrip("-+• ").rstrip(" ;.,").strip(" *")
+            if item:
+                out.append(item)
     return m.start(), tuple(out)
