@@ -2,8 +2,8 @@
 
 The gazetteer is `rules/agencies.yaml`. The text is cut into tokens (words and punctuation,
 abbreviations such as `UBND` expanded in place, plural words `các` / `những` and dashes left
-out of the stream that is matched), and spaCy's PhraseMatcher, run on a blank Vietnamese
-pipeline over those tokens, finds gazetteer names, generic bodies, vague actors, level words
+out of the stream that is matched), and a word trie over the gazetteer's phrases finds, at
+each position of that stream, gazetteer names, generic bodies, vague actors, level words
 and the phrases to drop. A list of bodies is then read token by token, so that it splits on
 `;`, `,` and `và` without breaking a name that holds a comma (`Sở Văn hóa, Thể thao và Du
 lịch`, `Ủy ban nhân dân xã, phường`).

@@ -1,7 +1,7 @@
 """Role patterns: the clause-level forms that put a body in a role, read over tokens.
 
-The words come from `roles:` in rules/agencies.yaml; RoleWords also compiles the label
-Matcher that role_labels.py runs over the agency token stream. Inside a sentence:
+The words come from `roles:` in rules/agencies.yaml; RoleWords also holds the label patterns
+that role_labels.py reads back from each colon of the agency token stream. Inside a sentence:
 - its subject (at the start, after an opening phrase, or at the start of a later sentence when
   a predicate follows it) -> lead;
 - `Giao X` -> lead (or the role word after X), `Đề nghị X` -> requested, `phối hợp (với) X`
@@ -26,12 +26,9 @@ def _phrases(words) -> tuple[tuple[str, ...], ...]:
 
 
 class RoleWords:
-    """The role words of rules/agencies.yaml as token tuples, and the label Matcher."""
+    """The role words of rules/agencies.yaml as token tuples, and the label patterns."""
 
     def __init__(self, rules: Rules):
-        import spacy
-        from spacy.matcher import Matcher
-
         data = rules["agencies"]
         roles = data.get("roles") or {}
         self.lead = _phrases(roles.get("lead"))
@@ -58,18 +55,6 @@ class RoleWords:
         # `..., do X chủ trì`: where a body that a role word follows may start inside a sentence
         self.clause_openers = frozenset([",", ";", "("]) | frozenset(
             fold(w) for w in roles.get("clause_openers") or [])
-        nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
-        self.nlp = nlp
-        self.matcher = Matcher(nlp.vocab)
-        for kind in ("lead", "coordinate", "any", "head"):
-            pats = []
-            for w in _phrases(roles.get("label_" + kind)):
-                for h in heads:
-                    pat = [{"ORTH": t} for t in (*h, *w)]
-                    pat += [{"IS_ALPHA": True, "OP": "?"}] * _LABEL_FILLER
-                    pats.append([*pat, {"ORTH": ":"}])
-            if pats:
-                self.matcher.add(kind, pats)
         # the same patterns as token tuples, by their last word: role_labels reads them back
         # from each colon, so only the few colons of a text are looked at
         self.label_ends: dict[str, list[tuple[tuple[str, ...], str]]] = {}
