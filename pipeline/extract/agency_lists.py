@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..rules import Rules
 from .agency_tokens import DASHES, Tok, gazetteer, text_index
@@ -48,13 +49,17 @@ class AgencyText:
         self.text = text
         self.g = g = gazetteer(rules)
         # tokens and matches do not depend on the place name: shared by every AgencyText of TEXT
-        self.toks, self.full, self.s, self.starts, self.best = text_index(text, rules, g)
+        self.toks, self.full, self.s, self.starts, self.best, self.norms = text_index(text, rules, g)
+        self._n = len(self.s)
         self.own = fold(own_place).split() if own_place else None
         self._level_words = g.level_words
+        # parse_list's answers: the same list is read again from several places (a heading
+        # both as a task region and for its assignments); per text, so bounded by its length
+        self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
 
     # -- helpers on stream positions --
     def norm(self, k: int) -> str:
-        return self.s[k].norm if 0 <= k < len(self.s) else ""
+        return self.norms[k] if 0 <= k < self._n else ""
 
     def at(self, k: int, kind: str) -> tuple[int, int] | None:
         b = self.best.get(k)
@@ -117,6 +122,14 @@ class AgencyText:
         `Đề nghị` makes the body after it and every later body of the list `requested`.
         Returns the mentions, the position reached and whether every item was recognized.
         """
+        key = (k, end, bounded, requested)
+        hit = self._lists.get(key)
+        if hit is None:
+            hit = self._lists[key] = self._parse_list(k, end, bounded, requested)
+        return list(hit[0]), hit[1], hit[2]
+
+    def _parse_list(self, k: int, end: int, bounded: bool, requested: bool
+                    ) -> tuple[list[AgencyMention], int, bool]:
         out: list[AgencyMention] = []
         clean = True
         first = True
@@ -397,9 +410,14 @@ def _render(toks: Sequence[Tok]) -> str:
 _LIEN_QUAN = re.compile(r"\bcó liên quan\b")
 
 
+_DASH = re.compile(r"\s*[‐-―−–—-]\s*")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
 def tidy_name(name: str) -> str:
     name = retone(name)
-    name = re.sub(r"\s*[‐-―−–—-]\s*", " - ", name)
-    name = re.sub(r"\s+", " ", name).strip(" ,;:.")
+    name = _DASH.sub(" - ", name)
+    name = _SPACES.sub(" ", name).strip(" ,;:.")
     name = _LIEN_QUAN.sub("liên quan", name)
     return name[:1].upper() + name[1:]

@@ -247,7 +247,8 @@ _INDEX_CACHE = 16  # texts whose token index is kept (a plan's text is asked for
 
 
 def text_index(text: str, rules: Rules, g: Gazetteer):
-    """(tokens, full index of each stream token, stream, stream starts, matches by position)."""
+    """(tokens, full index of each stream token, stream, stream starts, matches by position,
+    folded words of the stream)."""
     cache: OrderedDict = rules.compiled("agencies.index", lambda _r: OrderedDict())
     hit = cache.get(text)
     if hit is not None:
@@ -260,8 +261,8 @@ def text_index(text: str, rules: Rules, g: Gazetteer):
     full = [i for i, n in enumerate(norms) if n not in left_out]
     s = list(map(toks.__getitem__, full))
     starts = [t.start for t in s]
-    # best[k][kind] = (end, entry) of the longest match of KIND at stream position k
-    out = (toks, full, s, starts, _matches(list(map(norms.__getitem__, full)), g))
+    words = list(map(norms.__getitem__, full))
+    out = (toks, full, s, starts, _matches(words, g), words)
     cache[text] = out
     if len(cache) > _INDEX_CACHE:
         cache.popitem(last=False)
