@@ -147,6 +147,22 @@ def _members(ax: AgencyText, j: int, ke: int, words: RoleWords) -> list[AgencyMe
     return ax.parse_list(k, close, bounded=False)[0]
 
 
+def _after_norm(norms: list[str], start: int, ke: int, word: str) -> list[int]:
+    """The positions k in (start, ke) whose previous word is WORD."""
+    out = []
+    find = norms.index
+    j = start
+    stop = min(ke - 1, len(norms))
+    while j < stop:
+        try:
+            j = find(word, j, stop)
+        except ValueError:
+            break
+        out.append(j + 1)
+        j += 1
+    return out
+
+
 def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
                  ) -> tuple[list[tuple[AgencyMention, str]], list[AgencyMention]]:
     """Roles named in the sentences of one task or intro: [(mention, role)], and the subject."""
@@ -182,8 +198,9 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # later sentences: a subject followed by a role word or a predicate
-    for k in range(start + 1, ke):
-        if ax.norm(k - 1) != "." or ax.norm(k) in (".", ",") or k in inside:
+    norms = ax.norms
+    for k in _after_norm(norms, start, ke, "."):
+        if ax.norm(k) in (".", ",") or k in inside:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
         if mentions and not mentions[0].requested and (role_after(ax, j, words) or ax.at(j, "PRED")):
@@ -201,8 +218,10 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
+    openers = words.clause_openers
     for k in range(start, ke):
-        if k in inside or ax.norm(k - 1) not in words.clause_openers or ax.body_at(k, ke) is None:
+        if (k in inside or (norms[k - 1] if 0 < k <= len(norms) else "") not in openers
+                or ax.body_at(k, ke) is None):
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
         role = role_after(ax, j, words) if mentions else None
