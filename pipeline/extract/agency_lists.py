@@ -39,6 +39,7 @@ _LEVEL_JOIN = {",", "và", "/"}
 _LOWER_MAX = 6  # lower-case words inside an unknown body's name
 _NAME_END = frozenset({",", ";", ":", ")", "(", ".", "và", "/"})
 _CLAUSE_MAX = 10  # words of a relative clause kept in a generic body's name
+_BODY_RANK = (("AG", 2), ("VAGUE", 1), ("GEN", 0))  # a body's kinds, the better first at equal length
 _CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm", "tại", "khi", "trong"}
 
 
@@ -89,14 +90,17 @@ class AgencyText:
         """The body (or vague actor) that starts at K: (kind, end, entry) or None."""
         if k >= end:
             return None
+        here = self.best.get(k)
+        if not here:  # no phrase starts at K
+            return None
         cands = []
-        for kind in ("AG", "VAGUE", "GEN"):
-            m = self.at(k, kind)
+        for kind, rank in _BODY_RANK:
+            m = here.get(kind)
             if m and m[0] <= end:
-                cands.append((m[0], {"AG": 2, "VAGUE": 1, "GEN": 0}[kind], kind, m[1]))
+                cands.append((m[0], rank, kind, m[1]))
         if cands:
             b, _, kind, idx = max(cands)
-            if kind == "GEN" and " ".join(t.norm for t in self.s[k:b]) in self.g.weak:
+            if kind == "GEN" and " ".join(self.norms[k:b]) in self.g.weak:
                 # `tổ chức` is also a verb: a body only after các / với / a comma
                 prev = self.full[k] - 1
                 pn = self.toks[prev].norm if prev >= 0 else ""
@@ -105,7 +109,7 @@ class AgencyText:
                 if not self.plural_before(k) and self.at(b, "PRED"):  # `, tổ chức triển khai thực hiện`
                     return None
             return (kind, b, idx)
-        m = self.at(k, "HEAD")
+        m = here.get("HEAD")
         # an unknown body is a head word and a name: `Báo Lạng Sơn`, not `Báo cáo`
         if m and m[0] < end and self.s[k].cap and self.s[m[0]].cap and not self.s[m[0]].nl:
             return ("HEAD", m[0], m[1])
