@@ -2,8 +2,8 @@
 
 The gazetteer is `rules/agencies.yaml`. The text is cut into tokens (words and punctuation,
 abbreviations such as `UBND` expanded in place, plural words `các` / `những` and dashes left
-out of the stream that is matched), and spaCy's PhraseMatcher, run on a blank Vietnamese
-pipeline over those tokens, finds gazetteer names, generic bodies, vague actors, level words
+out of the stream that is matched), and a word trie over the gazetteer's phrases finds, at
+each position of that stream, gazetteer names, generic bodies, vague actors, level words
 and the phrases to drop. A list of bodies is then read token by token, so that it splits on
 `;`, `,` and `và` without breaking a name that holds a comma (`Sở Văn hóa, Thể thao và Du
 lịch`, `Ủy ban nhân dân xã, phường`).
@@ -21,7 +21,8 @@ lịch`, `Ủy ban nhân dân xã, phường`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from ..rules import Rules
 from .agency_lists import AgencyMention, AgencyText, tidy_name
@@ -65,8 +66,26 @@ def find_agencies(text: str, *, rules: Rules, own_place: str | None = None) -> I
         k = max(j, k + 1)
 
 
+_STRING_CACHE = 2048  # short strings whose answer is kept, per question (cells and names recur)
+
+
+def _by_string(rules: Rules, question: str, key: tuple, answer: Callable[[], Any]) -> Any:
+    """ANSWER() for KEY, kept on the Rules object (bounded: emptied when full)."""
+    cache: dict = rules.compiled("agencies.strings." + question, lambda _r: {})
+    hit = cache.get(key, cache)
+    if hit is cache:
+        if len(cache) >= _STRING_CACHE:
+            cache.clear()
+        hit = cache[key] = answer()
+    return hit
+
+
 def canonical_agency(raw: str, *, rules: Rules, own_place: str | None = None) -> str:
     """The canonical name of one body as written (request word and duty phrase dropped)."""
+    return _by_string(rules, "canonical", (raw, own_place), lambda: _canonical(raw, rules, own_place))
+
+
+def _canonical(raw: str, rules: Rules, own_place: str | None) -> str:
     ax = AgencyText(raw, rules, own_place)
     mentions, _, _ = ax.parse_list(0, len(ax.s), bounded=True)
     if mentions:
@@ -76,12 +95,19 @@ def canonical_agency(raw: str, *, rules: Rules, own_place: str | None = None) ->
 
 def split_agencies(raw: str, *, rules: Rules, own_place: str | None = None) -> list[AgencyMention]:
     """The bodies of a list as written (`Công an xã; phòng Văn hóa - Xã hội; các thôn`)."""
-    ax = AgencyText(raw, rules, own_place)
-    return ax.parse_list(0, len(ax.s), bounded=True)[0]
+    def answer() -> tuple[AgencyMention, ...]:
+        ax = AgencyText(raw, rules, own_place)
+        return tuple(ax.parse_list(0, len(ax.s), bounded=True)[0])
+
+    return list(_by_string(rules, "split", (raw, own_place), answer))
 
 
 def is_known_agency(name: str, rules: Rules) -> bool:
     """True when NAME is a gazetteer body or a generic one (else: flag UNKNOWN_AGENCY)."""
+    return _by_string(rules, "known", (name,), lambda: _is_known(name, rules))
+
+
+def _is_known(name: str, rules: Rules) -> bool:
     ax = AgencyText(name, rules)
     if not ax.s:
         return False

@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..rules import Rules
 from .agency_tokens import DASHES, Tok, gazetteer, text_index
@@ -38,6 +39,7 @@ _LEVEL_JOIN = {",", "và", "/"}
 _LOWER_MAX = 6  # lower-case words inside an unknown body's name
 _NAME_END = frozenset({",", ";", ":", ")", "(", ".", "và", "/"})
 _CLAUSE_MAX = 10  # words of a relative clause kept in a generic body's name
+_BODY_RANK = (("AG", 2), ("VAGUE", 1), ("GEN", 0))  # a body's kinds, the better first at equal length
 _CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm", "tại", "khi", "trong"}
 
 
@@ -48,13 +50,17 @@ class AgencyText:
         self.text = text
         self.g = g = gazetteer(rules)
         # tokens and matches do not depend on the place name: shared by every AgencyText of TEXT
-        self.toks, self.full, self.s, self.starts, self.best = text_index(text, rules, g)
+        self.toks, self.full, self.s, self.starts, self.best, self.norms = text_index(text, rules, g)
+        self._n = len(self.s)
         self.own = fold(own_place).split() if own_place else None
         self._level_words = g.level_words
+        # parse_list's answers: the same list is read again from several places (a heading
+        # both as a task region and for its assignments); per text, so bounded by its length
+        self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
 
     # -- helpers on stream positions --
     def norm(self, k: int) -> str:
-        return self.s[k].norm if 0 <= k < len(self.s) else ""
+        return self.norms[k] if 0 <= k < self._n else ""
 
     def at(self, k: int, kind: str) -> tuple[int, int] | None:
         b = self.best.get(k)
@@ -84,14 +90,17 @@ class AgencyText:
         """The body (or vague actor) that starts at K: (kind, end, entry) or None."""
         if k >= end:
             return None
+        here = self.best.get(k)
+        if not here:  # no phrase starts at K
+            return None
         cands = []
-        for kind in ("AG", "VAGUE", "GEN"):
-            m = self.at(k, kind)
+        for kind, rank in _BODY_RANK:
+            m = here.get(kind)
             if m and m[0] <= end:
-                cands.append((m[0], {"AG": 2, "VAGUE": 1, "GEN": 0}[kind], kind, m[1]))
+                cands.append((m[0], rank, kind, m[1]))
         if cands:
             b, _, kind, idx = max(cands)
-            if kind == "GEN" and " ".join(t.norm for t in self.s[k:b]) in self.g.weak:
+            if kind == "GEN" and " ".join(self.norms[k:b]) in self.g.weak:
                 # `tổ chức` is also a verb: a body only after các / với / a comma
                 prev = self.full[k] - 1
                 pn = self.toks[prev].norm if prev >= 0 else ""
@@ -100,7 +109,7 @@ class AgencyText:
                 if not self.plural_before(k) and self.at(b, "PRED"):  # `, tổ chức triển khai thực hiện`
                     return None
             return (kind, b, idx)
-        m = self.at(k, "HEAD")
+        m = here.get("HEAD")
         # an unknown body is a head word and a name: `Báo Lạng Sơn`, not `Báo cáo`
         if m and m[0] < end and self.s[k].cap and self.s[m[0]].cap and not self.s[m[0]].nl:
             return ("HEAD", m[0], m[1])
@@ -117,6 +126,14 @@ class AgencyText:
         `Đề nghị` makes the body after it and every later body of the list `requested`.
         Returns the mentions, the position reached and whether every item was recognized.
         """
+        key = (k, end, bounded, requested)
+        hit = self._lists.get(key)
+        if hit is None:
+            hit = self._lists[key] = self._parse_list(k, end, bounded, requested)
+        return list(hit[0]), hit[1], hit[2]
+
+    def _parse_list(self, k: int, end: int, bounded: bool, requested: bool
+                    ) -> tuple[list[AgencyMention], int, bool]:
         out: list[AgencyMention] = []
         clean = True
         first = True
@@ -397,9 +414,14 @@ def _render(toks: Sequence[Tok]) -> str:
 _LIEN_QUAN = re.compile(r"\bcó liên quan\b")
 
 
+_DASH = re.compile(r"\s*[‐-―−–—-]\s*")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
 def tidy_name(name: str) -> str:
     name = retone(name)
-    name = re.sub(r"\s*[‐-―−–—-]\s*", " - ", name)
-    name = re.sub(r"\s+", " ", name).strip(" ,;:.")
+    name = _DASH.sub(" - ", name)
+    name = _SPACES.sub(" ", name).strip(" ,;:.")
     name = _LIEN_QUAN.sub("liên quan", name)
     return name[:1].upper() + name[1:]

@@ -2,9 +2,9 @@
 
 The text is cut into tokens (words and punctuation, abbreviations such as `UBND` expanded in
 place); plural words `các` / `những` and dashes are left out of the stream that is matched.
-spaCy's PhraseMatcher, run on a blank Vietnamese pipeline over those tokens (the stock
-Vietnamese tokenizer wants pyvi; tokens are made here, so the plain one will do), finds
-gazetteer names, generic bodies, vague actors, level words and the phrases to drop.
+A word trie over the folded phrases (the gazetteer compiled once per Rules) finds, at each
+position of that stream, gazetteer names, generic bodies, vague actors, level words and the
+phrases to drop.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ DASHES = set("-‐‑‒–—―−")
 
 @dataclass
 class Gazetteer:
-    nlp: object
-    matcher: object
+    # phrase trie: word -> child node; a node's None key holds the entries ending there
+    trie: dict
     entries: list[tuple[str, str, str]]  # (kind, canonical name, level)
     abbrev: dict[tuple[str, ...], tuple[str, ...]]
     abbrev_max: int
@@ -63,17 +63,12 @@ def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
 
 
 def _build(rules: Rules) -> Gazetteer:
-    import spacy
-    from spacy.matcher import PhraseMatcher
-
     data = rules["agencies"]
-    # the stock Vietnamese tokenizer wants pyvi; tokens are made here, so the plain one will do
-    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     abbrev: dict[tuple[str, ...], tuple[str, ...]] = {}
     for short, full in (data.get("abbreviations") or {}).items():
         abbrev[tuple(t for t, _, _ in _raw_tokens(str(short)))] = tuple(str(full).split())
     g = Gazetteer(
-        nlp=nlp, matcher=PhraseMatcher(nlp.vocab), entries=[], abbrev=abbrev,
+        trie={}, entries=[], abbrev=abbrev,
         abbrev_max=max((len(k) for k in abbrev), default=1), abbrev_first=frozenset(k[0] for k in abbrev),
         plural=frozenset(fold(w) for w in data.get("plural_words") or ["các", "những"]),
         weak=frozenset(fold(w) for w in (data.get("generic") or {}).get("weak") or []),
@@ -106,15 +101,15 @@ def _build(rules: Rules) -> Gazetteer:
     for kind, name, level, phrases in groups:
         idx = len(g.entries)
         g.entries.append((kind, name, level))
-        docs = []
         seen = set()
         for p in phrases:
             norms = tuple(t.norm for t in _stream(tokenize(str(p), g), g))
             if norms and norms not in seen:
                 seen.add(norms)
-                docs.append(make_doc(nlp, norms))
-        if docs:
-            g.matcher.add(str(idx), docs)
+                node = g.trie
+                for w in norms:
+                    node = node.setdefault(w, {})
+                node.setdefault(None, []).append(idx)
         if kind == "AG":
             fixed.append(name)
     g.fixed_words = tuple(fixed)
@@ -131,12 +126,6 @@ def _build(rules: Rules) -> Gazetteer:
     g.tail_heads = tuple(sorted({h for h, _ in g.by_tail}, key=len, reverse=True))
     g.level_words = frozenset(fold(w).split()[-1] for w in data.get("levels") or [])
     return g
-
-
-def make_doc(nlp, norms: Sequence[str]):
-    from spacy.tokens import Doc
-
-    return Doc(nlp.vocab, words=list(norms), spaces=[True] * len(norms))
 
 
 def gazetteer(rules: Rules) -> Gazetteer:
@@ -222,13 +211,44 @@ def _stream(toks: Sequence[Tok], g: Gazetteer) -> list[Tok]:
     return [t for t in toks if t.norm not in g.plural and t.norm != "-"]
 
 
+def _matches(words: list[str], g: Gazetteer) -> dict[int, dict[str, tuple[int, int]]]:
+    """best[k][kind] = (end, entry) of the longest phrase of KIND at stream position k; of two
+    entries of one kind with the same phrase, the first in the rules."""
+    best: dict[int, dict[str, tuple[int, int]]] = {}
+    trie = g.trie
+    entries = g.entries
+    n = len(words)
+    for a in compress(range(n), map(trie.__contains__, words)):  # where a phrase may start
+        node = trie[words[a]]
+        b = a + 1
+        while True:
+            ends = node.get(None)
+            if ends is not None:
+                at = best.get(a)
+                if at is None:
+                    at = best[a] = {}
+                for idx in ends:
+                    kind = entries[idx][0]
+                    cur = at.get(kind)
+                    if cur is None or b > cur[0]:  # longer phrases come later: they win
+                        at[kind] = (b, idx)
+            if b >= n:
+                break
+            node = node.get(words[b])
+            if node is None:
+                break
+            b += 1
+    return best
+
+
 # --- the text index ---------------------------------------------------------------------
 
 _INDEX_CACHE = 16  # texts whose token index is kept (a plan's text is asked for several times)
 
 
 def text_index(text: str, rules: Rules, g: Gazetteer):
-    """(tokens, full index of each stream token, stream, stream starts, matches by position)."""
+    """(tokens, full index of each stream token, stream, stream starts, matches by position,
+    folded words of the stream)."""
     cache: OrderedDict = rules.compiled("agencies.index", lambda _r: OrderedDict())
     hit = cache.get(text)
     if hit is not None:
@@ -241,22 +261,8 @@ def text_index(text: str, rules: Rules, g: Gazetteer):
     full = [i for i, n in enumerate(norms) if n not in left_out]
     s = list(map(toks.__getitem__, full))
     starts = [t.start for t in s]
-    # best[k][kind] = (end, entry) of the longest match of KIND at stream position k
-    best: dict[int, dict[str, tuple[int, int]]] = {}
-    if s:
-        doc = make_doc(g.nlp, list(map(norms.__getitem__, full)))
-        strings = g.nlp.vocab.strings
-        entries = g.entries
-        for key, a, b in g.matcher(doc):
-            idx = int(strings[key])
-            kind = entries[idx][0]
-            at = best.get(a)
-            if at is None:
-                at = best[a] = {}
-            cur = at.get(kind)
-            if cur is None or b > cur[0]:
-                at[kind] = (b, idx)
-    out = (toks, full, s, starts, best)
+    words = list(map(norms.__getitem__, full))
+    out = (toks, full, s, starts, _matches(words, g), words)
     cache[text] = out
     if len(cache) > _INDEX_CACHE:
         cache.popitem(last=False)

@@ -1,6 +1,6 @@
 """Role labels: `Cơ quan chủ trì:`, `Đơn vị chủ trì tham mưu thực hiện:`, `(Trách nhiệm: ...)`,
-`Phân công:`, found by spaCy's token Matcher (built in role_patterns.RoleWords from the
-`roles: labels:` words of rules/agencies.yaml) wherever a label may stand: at the start of a
+`Phân công:`, read back from each colon with the label patterns of role_patterns.RoleWords
+(made from the `roles: labels:` words of rules/agencies.yaml) wherever a label may stand: at the start of a
 line, after `(`, `;`, `,` or a full stop. What a label names runs to the next label, the
 closing parenthesis, the end of its paragraph or a new item.
 """

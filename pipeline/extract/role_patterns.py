@@ -1,7 +1,7 @@
 """Role patterns: the clause-level forms that put a body in a role, read over tokens.
 
-The words come from `roles:` in rules/agencies.yaml; RoleWords also compiles the label
-Matcher that role_labels.py runs over the agency token stream. Inside a sentence:
+The words come from `roles:` in rules/agencies.yaml; RoleWords also holds the label patterns
+that role_labels.py reads back from each colon of the agency token stream. Inside a sentence:
 - its subject (at the start, after an opening phrase, or at the start of a later sentence when
   a predicate follows it) -> lead;
 - `Giao X` -> lead (or the role word after X), `Đề nghị X` -> requested, `phối hợp (với) X`
@@ -26,12 +26,9 @@ def _phrases(words) -> tuple[tuple[str, ...], ...]:
 
 
 class RoleWords:
-    """The role words of rules/agencies.yaml as token tuples, and the label Matcher."""
+    """The role words of rules/agencies.yaml as token tuples, and the label patterns."""
 
     def __init__(self, rules: Rules):
-        import spacy
-        from spacy.matcher import Matcher
-
         data = rules["agencies"]
         roles = data.get("roles") or {}
         self.lead = _phrases(roles.get("lead"))
@@ -58,18 +55,6 @@ class RoleWords:
         # `..., do X chủ trì`: where a body that a role word follows may start inside a sentence
         self.clause_openers = frozenset([",", ";", "("]) | frozenset(
             fold(w) for w in roles.get("clause_openers") or [])
-        nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
-        self.nlp = nlp
-        self.matcher = Matcher(nlp.vocab)
-        for kind in ("lead", "coordinate", "any", "head"):
-            pats = []
-            for w in _phrases(roles.get("label_" + kind)):
-                for h in heads:
-                    pat = [{"ORTH": t} for t in (*h, *w)]
-                    pat += [{"IS_ALPHA": True, "OP": "?"}] * _LABEL_FILLER
-                    pats.append([*pat, {"ORTH": ":"}])
-            if pats:
-                self.matcher.add(kind, pats)
         # the same patterns as token tuples, by their last word: role_labels reads them back
         # from each colon, so only the few colons of a text are looked at
         self.label_ends: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -162,6 +147,22 @@ def _members(ax: AgencyText, j: int, ke: int, words: RoleWords) -> list[AgencyMe
     return ax.parse_list(k, close, bounded=False)[0]
 
 
+def _after_norm(norms: list[str], start: int, ke: int, word: str) -> list[int]:
+    """The positions k in (start, ke) whose previous word is WORD."""
+    out = []
+    find = norms.index
+    j = start
+    stop = min(ke - 1, len(norms))
+    while j < stop:
+        try:
+            j = find(word, j, stop)
+        except ValueError:
+            break
+        out.append(j + 1)
+        j += 1
+    return out
+
+
 def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
                  ) -> tuple[list[tuple[AgencyMention, str]], list[AgencyMention]]:
     """Roles named in the sentences of one task or intro: [(mention, role)], and the subject."""
@@ -197,8 +198,9 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # later sentences: a subject followed by a role word or a predicate
-    for k in range(start + 1, ke):
-        if ax.norm(k - 1) != "." or ax.norm(k) in (".", ",") or k in inside:
+    norms = ax.norms
+    for k in _after_norm(norms, start, ke, "."):
+        if ax.norm(k) in (".", ",") or k in inside:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
         if mentions and not mentions[0].requested and (role_after(ax, j, words) or ax.at(j, "PRED")):
@@ -216,8 +218,10 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
+    openers = words.clause_openers
     for k in range(start, ke):
-        if k in inside or ax.norm(k - 1) not in words.clause_openers or ax.body_at(k, ke) is None:
+        if (k in inside or (norms[k - 1] if 0 < k <= len(norms) else "") not in openers
+                or ax.body_at(k, ke) is None):
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
         role = role_after(ax, j, words) if mentions else None

@@ -59,8 +59,9 @@ def label_scopes(labels: Sequence[Label], sections: Sequence[Section], tasks: Se
                 out.append(LabelScope(lab, (t,), False))
                 continue
             s = _deepest(sections, pos)
-            if s is not None and _under(ordered, s):
-                out.append(LabelScope(lab, tuple(_under(ordered, s)), False))
+            under = _under(ordered, s) if s is not None else []
+            if under:
+                out.append(LabelScope(lab, tuple(under), False))
             continue
         if group is not None and group[0] == n_before:  # the next line of the same group
             out.append(LabelScope(lab, group[1], group[2]))

@@ -129,3 +129,49 @@ def test_border_guard_and_military_command_keep_their_level(rules):
 def test_telecom_branches_are_separate_bodies(rules):
     ms = names(find_agencies("Viễn thông Quảng Trị, Viettel Quảng Trị và các doanh nghiệp viễn thông", rules=rules))
     assert ms == ["Viễn thông Quảng Trị", "Viettel Quảng Trị", "Doanh nghiệp viễn thông"]
+
+
+def _tiny_gazetteer(phrases):
+    """A gazetteer of (kind, words) phrases, for the phrase finder alone."""
+    from pipeline.extract.agency_tokens import Gazetteer
+
+    g = Gazetteer(trie={}, entries=[], abbrev={}, abbrev_max=1, plural=frozenset(), weak=frozenset(),
+                  request=(), order=(), fixed_words=())
+    for kind, words in phrases:
+        node = g.trie
+        for w in words.split():
+            node = node.setdefault(w, {})
+        node.setdefault(None, []).append(len(g.entries))
+        g.entries.append((kind, words, ""))
+    return g
+
+
+def test_phrase_finder_keeps_the_longest_phrase_of_each_kind():
+    from pipeline.extract.agency_tokens import _matches
+
+    g = _tiny_gazetteer([("GEN", "sở"), ("AG", "sở y tế"), ("AG", "sở y"), ("HEAD", "sở"),
+                         ("LEVEL", "tỉnh"), ("AG", "sở y tế tỉnh")])
+    best = _matches("giao sở y tế tỉnh sở y".split(), g)
+    assert best[1] == {"GEN": (2, 0), "HEAD": (2, 3), "AG": (5, 5)}
+    assert best[4] == {"LEVEL": (5, 4)}
+    assert best[5] == {"GEN": (6, 0), "HEAD": (6, 3), "AG": (7, 2)}  # cut short by the end
+    assert 0 not in best and 2 not in best
+
+
+def test_phrase_finder_gives_a_shared_phrase_to_the_first_entry():
+    from pipeline.extract.agency_tokens import _matches
+
+    g = _tiny_gazetteer([("AG", "công an"), ("AG", "công an")])
+    assert _matches(["công", "an"], g) == {0: {"AG": (2, 0)}}
+
+
+def test_kept_answers_are_not_shared_lists(rules):
+    first = split_agencies("Công an xã; Trạm Y tế", rules=rules)
+    first.clear()
+    assert names(split_agencies("Công an xã; Trạm Y tế", rules=rules)) == ["Công an xã", "Trạm Y tế"]
+    from pipeline.extract.agencies import agency_text
+
+    ax = agency_text("Giao Công an xã, Trạm Y tế chủ trì.", rules)
+    got, _, _ = ax.parse_list(1, len(ax.s), bounded=False)
+    got.clear()
+    assert names(ax.parse_list(1, len(ax.s), bounded=False)[0]) == ["Công an xã", "Trạm Y tế"]
