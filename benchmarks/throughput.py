@@ -116,6 +116,7 @@ def floor_pass(path: Path) -> int:
 
 def warm(tmp: Path, k: int, profile: bool) -> None:
     """K new plans through the per-document stages in this process, CPU time, vs the floor."""
+    from pipeline.executors import settle_collector
     from pipeline.process import process_file
     from pipeline.rules import load_rules
     from pipeline.write import rows_of, to_table
@@ -127,6 +128,7 @@ def warm(tmp: Path, k: int, profile: bool) -> None:
     for f in files[:20]:  # warm up: models, matchers and imports load here, not in the figures
         rows_of(process_file(f, rules=rules))
     files = files[20:]
+    settle_collector()  # as a worker does after its warm-up
 
     def stages(f: Path) -> None:
         for name, rows in rows_of(process_file(f, rules=rules)).items():

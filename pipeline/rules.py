@@ -50,8 +50,8 @@ class Rules:
             raise KeyError(f"no rule file {stem}.yaml in {self.dir}") from None
 
     def __reduce__(self):
-        # Sent to another process (a Dask worker) without what was compiled here: spaCy
-        # matchers and regexes are rebuilt there, on first use.
+        # Sent to another process (a Dask worker) without what was compiled here: phrase
+        # tables and regexes are rebuilt there, on first use.
         return (Rules, (self.dir, self.data, self.mandates))
 
     def compiled(self, key: str, build: Callable[[Rules], Any]) -> Any:
