@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -292,7 +293,9 @@ def write_duckdb(out_dir: Path) -> Path:
     path = out_dir / DUCKDB_NAME
     tmp = out_dir / f".{DUCKDB_NAME}.tmp-{os.getpid()}"
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    # one thread, capped memory: the copy streams (a store's tables outgrow memory)
+    con = duckdb.connect(str(tmp), config={"threads": 1, "memory_limit": "512MB",
+                                           "temp_directory": str(out_dir / ".duckdb.tmp")})
     try:
         for name in TABLES:
             pq_path = out_dir / f"{name}.parquet"
@@ -304,4 +307,5 @@ def write_duckdb(out_dir: Path) -> Path:
         con.close()
     os.replace(tmp, path)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(out_dir / ".duckdb.tmp", ignore_errors=True)
     return path
