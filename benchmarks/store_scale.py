@@ -11,6 +11,7 @@ own (peak RSS = that child's ru_maxrss):
     consolidate   Store(OUT).consolidate()                       (OUT/<table>.parquet from the parts)
     crossdoc      crossdoc.finish(OUT)                           (link, compare, flags, DuckDB, xlsx, report)
     +1 plan       one more copy committed, consolidate + finish  (the incremental run)
+    again         consolidate + finish with nothing new          (a run that changes nothing)
 
     python benchmarks/store_scale.py                    # 100 1000 10000
     python benchmarks/store_scale.py --sizes 100 1000 --code /work/main   # another checkout's pipeline
@@ -184,13 +185,13 @@ from pathlib import Path
 out, step = Path(sys.argv[1]), sys.argv[2]
 t0 = time.monotonic()
 from pipeline.store import Store
-if step in ("consolidate", "plus1"):
+if step in ("consolidate", "plus1", "again"):
     s = Store(out)
     try:
         s.consolidate()
     finally:
         s.close()
-if step in ("crossdoc", "plus1"):
+if step in ("crossdoc", "plus1", "again"):
     from pipeline.crossdoc import finish
     finish(out)
 print(json.dumps({"s": time.monotonic() - t0,
@@ -231,11 +232,11 @@ def main(argv: list[str] | None = None) -> int:
         part = add_copies(out, template, names, fp, 0, copies, 1)
         plans = copies * len(names)
         print(f"{plans:>8} {'(build)':>12} {time.monotonic() - t0:>9.1f}")
-        for step in ("consolidate", "crossdoc", "plus1"):
+        for step in ("consolidate", "crossdoc", "plus1", "again"):
             if step == "plus1":
                 add_copies(out, template, names, fp, copies, 1, part)
             r = measure(out, step, args.code)
-            per = len(names) if step == "plus1" else plans
+            per = len(names) if step in ("plus1", "again") else plans
             print(f"{plans:>8} {step:>12} {r['s']:>9.2f} {1000 * r['s'] / per:>9.2f} {r['mb']:>9.0f}"
                   + (f"  {r['error']}" if "error" in r else ""), flush=True)
             peaks.setdefault(step, []).append(r["mb"])

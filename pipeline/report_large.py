@@ -48,12 +48,12 @@ def _failed(rows: list[dict]) -> list[dict]:
 
 
 def render_large(out_dir: Path, *, rules: Rules | None = None, generated: dt.datetime | None = None,
-                 top: int = TOP_PLANS) -> str:
+                 top: int | None = None) -> str:
     """The bounded page (see the module's docstring); writes OUT/report_plans.parquet too."""
     out_dir = Path(out_dir)
     with PlanFigures(out_dir) as pf:
         pf.write_summary(out_dir / SUMMARY_NAME)
-        ids = pf.top_plans(top)
+        ids = pf.top_plans(TOP_PLANS if top is None else top)
         totals = pf.totals()
         missing = pf.top_missing()
         groups = pf.groups()

@@ -26,6 +26,10 @@ SUMMARY_COLUMNS = ("doc_id", "file", "locality", "issuer_level", "province", "do
                    "n_tasks", "missing", "partial", "covered", "errors", "warnings", "infos", "ocr")
 
 
+# a path's file name as report._name gives it (Path(p).name, or p when that is empty)
+_NAME = "coalesce(nullif(regexp_extract(coalesce({0}, ''), '([^/]*)/*$', 1), ''), coalesce({0}, ''))"
+
+
 def _lit(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -82,8 +86,7 @@ class PlanFigures:
                      count(*) FILTER (severity = 'info') AS infos
               FROM {flags} GROUP BY doc_id)
         SELECT p.doc_id,
-               coalesce(nullif(regexp_extract(coalesce(d.sp, ''), '([^/]*)/*$', 1), ''),
-                        coalesce(d.sp, '')) AS file,
+               {_NAME.format('d.sp')} AS file,
                coalesce(nullif(p.locality, ''), nullif(p.issuer, ''), '') AS locality,
                coalesce(nullif(p.issuer_level, ''), 'unknown') AS issuer_level,
                coalesce(p.province, '') AS province,
@@ -149,7 +152,9 @@ class PlanFigures:
         n_all, n_unread = self.con.execute(
             f"SELECT count(*), count(*) FILTER (duplicate_of IS NULL) {where}").fetchone()
         rows = self.rows(f"SELECT source_path, source_format, status, error, duplicate_of {where} "
-                         f"ORDER BY duplicate_of IS NOT NULL, status, source_path LIMIT {int(n)}")
+                         f"ORDER BY CASE WHEN duplicate_of IS NOT NULL THEN 'duplicate' "
+                         f"ELSE coalesce(status, '') END, {_NAME.format('source_path')}, file_row_number "
+                         f"LIMIT {int(n)}")
         return n_all, n_unread, rows
 
     def count(self, table: str) -> int:
