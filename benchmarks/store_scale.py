@@ -191,11 +191,16 @@ if step in ("consolidate", "plus1", "again"):
         s.consolidate()
     finally:
         s.close()
+parts = {}
 if step in ("crossdoc", "plus1", "again"):
-    from pipeline.crossdoc import finish
-    finish(out)
+    from pipeline.crossdoc import publish, update
+    t1 = time.monotonic()
+    parts["update"] = update(out).line()
+    t2 = time.monotonic()
+    publish(out)
+    parts["split"] = f"consolidate {t1 - t0:.1f}s update {t2 - t1:.1f}s publish {time.monotonic() - t2:.1f}s"
 print(json.dumps({"s": time.monotonic() - t0,
-                  "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **parts}))
 """
 
 
@@ -205,7 +210,10 @@ def measure(out: Path, step: str, code: Path) -> dict:
                        text=True, check=False)
     if r.returncode:
         return {"s": float("nan"), "mb": float("nan"), "error": r.stderr.strip().splitlines()[-1:]}
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    if r.stderr.strip():  # an export that could not be written, say
+        out["stderr"] = r.stderr.strip().splitlines()[-3:]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
             per = len(names) if step in ("plus1", "again") else plans
             print(f"{plans:>8} {step:>12} {r['s']:>9.2f} {1000 * r['s'] / per:>9.2f} {r['mb']:>9.0f}"
                   + (f"  {r['error']}" if "error" in r else ""), flush=True)
+            for key in ("split", "update", "stderr"):
+                if key in r:
+                    print(f"{'':>22}{key}: {r[key]}", flush=True)
             peaks.setdefault(step, []).append(r["mb"])
         if not args.keep:
             shutil.rmtree(out, ignore_errors=True)
