@@ -5,11 +5,12 @@ Both files copy the whole store, so writing them on every run made an incrementa
 O(store). Each is now written with a signature of the tables it copies (OUT/.exports.json):
 a run whose tables did not change since the file was written leaves the file alone.
 
-The workbook is written automatically up to XLSX_AUTO_PLANS plans. A larger store gets none
-(a stale one from when the store was smaller is removed, so no one reads old figures) and the
-report says how to ask for it: `kehoach export xlsx --out OUT` (or `python -m
-pipeline.exports_publish OUT`), which writes it whatever the size — sheets longer than
-exports.SHEET_ROWS rows point to Parquet / DuckDB instead.
+The workbook and the DuckDB file are written automatically up to XLSX_AUTO_PLANS /
+DUCKDB_AUTO_PLANS plans. A larger store gets neither (a stale one from when the store was
+smaller is removed, so no one reads old figures) and the report says how to ask for them:
+`kehoach export xlsx --out OUT` / `kehoach export duckdb --out OUT` (or `python -m
+pipeline.exports_publish xlsx OUT`), which write them whatever the size — sheets longer than
+exports.SHEET_ROWS rows point to Parquet / DuckDB instead. DuckDB reads OUT/*.parquet as they are.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from pathlib import Path
 from .exports import DUCKDB_NAME, XLSX_NAME, XLSX_TABLES, write_duckdb, write_xlsx_from
 from .schema import TABLES
 
-__all__ = ["publish_exports", "export_xlsx", "signature", "XLSX_AUTO_PLANS", "STATE_NAME", "main"]
+__all__ = ["publish_exports", "export_xlsx", "export_duckdb", "signature", "XLSX_AUTO_PLANS",
+           "DUCKDB_AUTO_PLANS", "STATE_NAME", "main"]
 
 XLSX_AUTO_PLANS = 5_000  # above this many plans the workbook is written on request only
+DUCKDB_AUTO_PLANS = 5_000  # and the DuckDB file
 STATE_NAME = ".exports.json"
 # tables whose bytes are hashed; `documents` (the store's text, GBs at 10⁵ plans) is compared by
 # size and mtime: consolidate() leaves its file untouched when no document changed
@@ -100,12 +103,19 @@ def export_xlsx(out_dir: Path, *, force: bool = False) -> Path | None:
     return path
 
 
-def export_duckdb(out_dir: Path) -> Path:
-    """The DuckDB file if its tables changed since it was written."""
+def export_duckdb(out_dir: Path, *, force: bool = False) -> Path | None:
+    """The DuckDB file if its tables changed since it was written (FORCE: anyway, at any size);
+    None when the store is over DUCKDB_AUTO_PLANS plans and FORCE is not given (the file would
+    copy the whole store, its text included, on every run: DuckDB reads OUT/*.parquet directly)."""
     out_dir = Path(out_dir)
     state = _state(out_dir)
+    if not force and _plans(out_dir) > DUCKDB_AUTO_PLANS:
+        if state.pop("duckdb", None) is not None or (out_dir / DUCKDB_NAME).exists():
+            (out_dir / DUCKDB_NAME).unlink(missing_ok=True)
+            _save(out_dir, state)
+        return None
     sig = signature(out_dir, TABLES)
-    if _fresh(out_dir, "duckdb", DUCKDB_NAME, sig, state):
+    if not force and _fresh(out_dir, "duckdb", DUCKDB_NAME, sig, state):
         return out_dir / DUCKDB_NAME
     path = write_duckdb(out_dir)
     state["duckdb"] = sig
@@ -126,14 +136,16 @@ def publish_exports(out_dir: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.exports_publish",
-                                 description="write OUT/kehoach.xlsx whatever the store's size")
+                                 description="write OUT/kehoach.xlsx or OUT/kehoach.duckdb whatever "
+                                             "the store's size")
+    ap.add_argument("format", choices=("xlsx", "duckdb"))
     ap.add_argument("out_dir")
     args = ap.parse_args(argv)
     out = Path(args.out_dir)
     if not (out / "plans.parquet").exists():
         print(f"export: no store in {out}", file=sys.stderr)
         return 2
-    print(export_xlsx(out, force=True))
+    print((export_xlsx if args.format == "xlsx" else export_duckdb)(out, force=True))
     return 0
 
 

@@ -24,7 +24,7 @@ __all__ = ["render_large", "plan_count", "FULL_PLANS", "TOP_PLANS"]
 FULL_PLANS = 5_000  # up to this many plans the page lists every plan (a few MB)
 TOP_PLANS = 500  # plans shown in full on a larger store's page
 FAILED_SHOWN = 500
-XLSX_HINT = "kehoach export xlsx --out <thư mục kết quả>"
+XLSX_HINT = "kehoach export xlsx --out <thư mục kết quả> (tệp DuckDB: kehoach export duckdb)"
 
 
 def plan_count(out_dir: Path) -> int:

@@ -129,3 +129,12 @@ def test_gaps_sheet_query_equals_the_python_gap_rows(out):
     new = [r for batch in gap_batches(out, COVERAGE_CODES) for r in batch]
     assert len(old) > 10 and new == old
     assert any(r[11] for r in new) and any(r[10] for r in new)  # evidence cut by DuckDB, task paths
+
+
+def test_large_store_gets_its_duckdb_file_on_request(out, rules, monkeypatch):
+    calls = _count_writes(monkeypatch)
+    monkeypatch.setattr(exports_publish, "DUCKDB_AUTO_PLANS", 2)
+    publish(out, rules=rules)
+    assert calls["duckdb"] == 0 and not (out / "kehoach.duckdb").exists()
+    assert cli_main(["export", "duckdb", "--out", str(out)]) == 0
+    assert calls["duckdb"] == 1 and (out / "kehoach.duckdb").exists()
