@@ -11,6 +11,7 @@ own (peak RSS = that child's ru_maxrss):
     consolidate   Store(OUT).consolidate()                       (OUT/<table>.parquet from the parts)
     crossdoc      crossdoc.finish(OUT)                           (link, compare, flags, DuckDB, xlsx, report)
     +1 plan       one more copy committed, consolidate + finish  (the incremental run)
+    again         consolidate + finish with nothing new          (a run that changes nothing)
 
     python benchmarks/store_scale.py                    # 100 1000 10000
     python benchmarks/store_scale.py --sizes 100 1000 --code /work/main   # another checkout's pipeline
@@ -184,17 +185,22 @@ from pathlib import Path
 out, step = Path(sys.argv[1]), sys.argv[2]
 t0 = time.monotonic()
 from pipeline.store import Store
-if step in ("consolidate", "plus1"):
+if step in ("consolidate", "plus1", "again"):
     s = Store(out)
     try:
         s.consolidate()
     finally:
         s.close()
-if step in ("crossdoc", "plus1"):
-    from pipeline.crossdoc import finish
-    finish(out)
+parts = {}
+if step in ("crossdoc", "plus1", "again"):
+    from pipeline.crossdoc import publish, update
+    t1 = time.monotonic()
+    parts["update"] = update(out).line()
+    t2 = time.monotonic()
+    publish(out)
+    parts["split"] = f"consolidate {t1 - t0:.1f}s update {t2 - t1:.1f}s publish {time.monotonic() - t2:.1f}s"
 print(json.dumps({"s": time.monotonic() - t0,
-                  "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **parts}))
 """
 
 
@@ -204,7 +210,10 @@ def measure(out: Path, step: str, code: Path) -> dict:
                        text=True, check=False)
     if r.returncode:
         return {"s": float("nan"), "mb": float("nan"), "error": r.stderr.strip().splitlines()[-1:]}
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    if r.stderr.strip():  # an export that could not be written, say
+        out["stderr"] = r.stderr.strip().splitlines()[-3:]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,13 +240,16 @@ def main(argv: list[str] | None = None) -> int:
         part = add_copies(out, template, names, fp, 0, copies, 1)
         plans = copies * len(names)
         print(f"{plans:>8} {'(build)':>12} {time.monotonic() - t0:>9.1f}")
-        for step in ("consolidate", "crossdoc", "plus1"):
+        for step in ("consolidate", "crossdoc", "plus1", "again"):
             if step == "plus1":
                 add_copies(out, template, names, fp, copies, 1, part)
             r = measure(out, step, args.code)
-            per = len(names) if step == "plus1" else plans
+            per = len(names) if step in ("plus1", "again") else plans
             print(f"{plans:>8} {step:>12} {r['s']:>9.2f} {1000 * r['s'] / per:>9.2f} {r['mb']:>9.0f}"
                   + (f"  {r['error']}" if "error" in r else ""), flush=True)
+            for key in ("split", "update", "stderr"):
+                if key in r:
+                    print(f"{'':>22}{key}: {r[key]}", flush=True)
             peaks.setdefault(step, []).append(r["mb"])
         if not args.keep:
             shutil.rmtree(out, ignore_errors=True)

@@ -86,7 +86,16 @@ def main(argv: list[str] | None = None) -> int:
     p_show.add_argument("--out", default="outputs",
                         help="the store whose flags and coverage to show (default: outputs)")
     p_show.add_argument("--rules", default=None)
+    p_exp = sub.add_parser("export", help="write the workbook (xlsx) or the DuckDB file (duckdb) "
+                                          "on request: stores over 5,000 plans do not get them "
+                                          "automatically")
+    p_exp.add_argument("format", choices=("xlsx", "duckdb"))
+    p_exp.add_argument("--out", default="outputs", help="the store (default: outputs)")
     args = ap.parse_args(argv)
+    if args.command == "export":
+        from .exports_publish import main as export_main
+
+        return export_main([args.format, args.out])
     try:
         rules = Rules.resolve(args.rules)
     except ValueError as exc:

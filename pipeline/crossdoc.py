@@ -8,7 +8,8 @@ across runs), links every plan to its parent (`plan_links`), checks each plan ag
 mandates (`coverage`), measures how much of it is its own (`localization`) and what changed
 from its predecessor (`plan_changes`), adds the flags that need other plans to the ones the
 workers found (`flags`), writes them, a DuckDB file holding every table (`kehoach.duckdb`),
-an Excel workbook (`kehoach.xlsx`) and the self-contained `report.html`, whose path it returns.
+an Excel workbook (`kehoach.xlsx`, up to exports_publish.XLSX_AUTO_PLANS plans) and the
+self-contained `report.html`, whose path it returns.
 
 `update` does the first part incrementally and out of core (`crossdoc_update`): only plans
 that are new, gone, or whose links or predecessor change are done again; the rest is kept
@@ -18,14 +19,14 @@ in OUT/.crossdoc. `publish` does the second.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
 from .compare import NO_MANDATES
 from .crossdoc_update import CrossDocStats, update
-from .exports import DUCKDB_NAME, XLSX_NAME, write_duckdb, write_xlsx_from
+from .exports import write_duckdb
+from .exports_publish import publish_exports
 from .flags import make_flag
 from .link import AMBIGUOUS
 from .report import render_from
@@ -67,14 +68,8 @@ def publish(out_dir: Path, *, rules: Rules | None = None) -> Path:
     """The DuckDB file, the workbook and report.html from the tables in OUT_DIR; the report's path."""
     rules = Rules.resolve(rules)
     out_dir = Path(out_dir)
-    try:
-        write_duckdb(out_dir)
-    except Exception as exc:  # a locked database must not cost the run its report
-        print(f"kehoach: could not write {out_dir / DUCKDB_NAME}: {exc}", file=sys.stderr)
-    try:  # both read OUT_DIR's Parquet files in bounded memory (no clean_text loaded)
-        write_xlsx_from(out_dir, out_dir / XLSX_NAME)
-    except Exception as exc:  # nor a workbook open in Excel (locked on Windows)
-        print(f"kehoach: could not write {out_dir / XLSX_NAME}: {exc}", file=sys.stderr)
+    # each written only when its tables changed; the workbook only up to a size (exports_publish)
+    publish_exports(out_dir)
     report = out_dir / REPORT_NAME
     tmp = report.with_name(f".{report.name}.tmp-{os.getpid()}")
     tmp.write_text(render_from(out_dir, rules=rules), encoding="utf-8")

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .exports_gaps import gap_batches
 from .link import as_rows
 from .report import LEVEL_VI
 from .schema import TABLES
@@ -182,7 +184,7 @@ def write_xlsx_from(out_dir: Path, path: Path | None = None) -> Path:
     """The workbook read from OUT_DIR's Parquet files: each table's sheet streamed batch by batch
     (XlsxWriter's constant_memory mode writes each row as it comes); a table of more than
     SHEET_ROWS rows gets a sheet that says where to read it instead. The gaps sheet reads only
-    the columns it needs, and the text of the documents that have a gap."""
+    the columns it needs, and only the passages it quotes."""
     import pyarrow.parquet as pq
     import xlsxwriter
 
@@ -195,8 +197,10 @@ def write_xlsx_from(out_dir: Path, path: Path | None = None) -> Path:
            "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
            "datetime": wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})}
     try:
-        _sheet(wb, GAPS_SHEET, [c for c, _ in GAP_COLUMNS], gap_rows(_gap_tables(out_dir)), fmt,
-               [GAP_KINDS.get(c, "string") for c, _ in GAP_COLUMNS], widths=[w for _, w in GAP_COLUMNS])
+        # the gaps sheet from one DuckDB query, streamed (exports_gaps): no table held in memory
+        _sheet_stream(wb, GAPS_SHEET, [c for c, _ in GAP_COLUMNS], gap_batches(out_dir, COVERAGE_CODES),
+                      fmt, [GAP_KINDS.get(c, "string") for c, _ in GAP_COLUMNS],
+                      widths=[w for _, w in GAP_COLUMNS])
         for name in XLSX_TABLES:
             cols = [c for c in TABLES[name] if c not in NOT_IN_EXCEL.get(name, ())]
             f = out_dir / f"{name}.parquet"
@@ -217,57 +221,19 @@ def write_xlsx_from(out_dir: Path, path: Path | None = None) -> Path:
     return path
 
 
-def _gap_tables(out_dir: Path) -> dict[str, list[dict]]:
-    """What gap_rows reads, from disk: the gaps' rows, and the text of their documents only."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    def read(name, columns=None, keep=None):
-        f = out_dir / f"{name}.parquet"
-        if not f.exists():
-            return None
-        have = pq.ParquetFile(f).schema_arrow.names
-        t = pq.read_table(f, columns=[c for c in columns if c in have] if columns else None)
-        return t.filter(keep(t)) if keep is not None and t.num_rows else t
-
-    cov = read("coverage", keep=lambda t: pc.is_in(t["status"], pa_strings(("missing", "partial"))))
-    flags = read("flags", keep=lambda t: pc.invert(pc.is_in(t["code"], pa_strings(COVERAGE_CODES))))
-    wanted = set()
-    for t, key in ((cov, "child_doc_id"), (flags, "doc_id")):
-        if t is not None:
-            wanted.update(t[key].to_pylist())
-    docs = read("documents", ["doc_id", "source_path"])
-    texts = read("documents", ["doc_id", "clean_text"],
-                 keep=lambda t: pc.is_in(t["doc_id"], pa_strings(wanted)))
-    out = {"coverage": cov.to_pylist() if cov is not None else [],
-           "flags": flags.to_pylist() if flags is not None else [],
-           "plans": (read("plans") or pa_empty()).to_pylist(),
-           "tasks": (read("tasks", ["task_id", "path", "char_start", "char_end"]) or pa_empty()).to_pylist()}
-    text = dict(zip(texts["doc_id"].to_pylist(), texts["clean_text"].to_pylist(), strict=True)) \
-        if texts is not None else {}
-    out["documents"] = [{**d, "clean_text": text.get(d["doc_id"])}
-                        for d in (docs.to_pylist() if docs is not None else [])]
-    return out
-
-
-def pa_strings(values) -> Any:
-    import pyarrow as pa
-    return pa.array(sorted(values), pa.string())
-
-
-def pa_empty() -> Any:
-    import pyarrow as pa
-    return pa.table({})
-
-
-def _sheet_stream(wb, name: str, header: Sequence[str], rows, fmt: dict, kinds: Sequence[str]) -> None:
-    """_sheet for rows that come in batches: widths from the first batch, rows written as read."""
+def _sheet_stream(wb, name: str, header: Sequence[str], rows, fmt: dict, kinds: Sequence[str],
+                  widths: Sequence[int] | None = None) -> None:
+    """_sheet for rows that come in batches: widths from the first batch (or WIDTHS), rows written
+    as read."""
     ws = wb.add_worksheet(name)
     ws.write_row(0, 0, header, fmt["head"])
     writers = _writers(ws, fmt, kinds)
+    if widths is not None:
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, w)
     i = 0
     for k, batch in enumerate(rows):
-        if k == 0:
+        if k == 0 and widths is None:
             for j, w in enumerate(_widths(header, batch)):
                 ws.set_column(j, j, w)
         for r in batch:
@@ -277,7 +243,7 @@ def _sheet_stream(wb, name: str, header: Sequence[str], rows, fmt: dict, kinds: 
             for j, v in enumerate(r):
                 if v is not None and v != "":
                     writers[j](i, j, v)
-    if i == 0:
+    if i == 0 and widths is None:
         for j, w in enumerate(_widths(header, [])):
             ws.set_column(j, j, w)
     ws.freeze_panes(1, 0)
@@ -292,7 +258,9 @@ def write_duckdb(out_dir: Path) -> Path:
     path = out_dir / DUCKDB_NAME
     tmp = out_dir / f".{DUCKDB_NAME}.tmp-{os.getpid()}"
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    # one thread, capped memory: the copy streams (a store's tables outgrow memory)
+    con = duckdb.connect(str(tmp), config={"threads": 1, "memory_limit": "512MB",
+                                           "temp_directory": str(out_dir / ".duckdb.tmp")})
     try:
         for name in TABLES:
             pq_path = out_dir / f"{name}.parquet"
@@ -304,4 +272,5 @@ def write_duckdb(out_dir: Path) -> Path:
         con.close()
     os.replace(tmp, path)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(out_dir / ".duckdb.tmp", ignore_errors=True)
     return path

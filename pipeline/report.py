@@ -41,7 +41,8 @@ from .link import as_rows, normalize
 from .rules import Rules
 from .schema import PIPELINE_VERSION
 
-__all__ = ["render", "render_from", "report_data", "duplicate_groups", "screenshot", "find_chromium"]
+__all__ = ["render", "render_from", "page_html", "report_data", "duplicate_groups", "screenshot",
+           "find_chromium"]
 
 LEVEL_VI = {"national": "Trung ương", "ministry": "Bộ, ngành", "province": "Tỉnh",
             "province_dept": "Sở, ngành tỉnh", "district": "Huyện", "commune": "Xã, phường",
@@ -247,10 +248,13 @@ def render(tables: Mapping[str, Any], *, rules: Rules | None = None,
            generated: dt.datetime | None = None, spans: Mapping | None = None,
            n_tasks: Mapping[str, int] | None = None) -> str:
     """The report page for the tables of a store (DataFrames or lists of rows)."""
-    data = json.dumps(report_data(tables, rules=rules, generated=generated, spans=spans,
-                                  n_tasks=n_tasks),
-                      ensure_ascii=False,
-                      separators=(",", ":"), default=str)
+    return page_html(report_data(tables, rules=rules, generated=generated, spans=spans,
+                                 n_tasks=n_tasks), tables)
+
+
+def page_html(data: dict, tables: Mapping[str, Any]) -> str:
+    """The page: the template with DATA embedded, and the localization / change tables of TABLES."""
+    data = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
     # inside <script>, "</script" would end the element: no "<" at all (JSON reads \u003c as "<")
     data = data.replace("<", "\\u003c")
     page = _template()
@@ -266,9 +270,13 @@ def render(tables: Mapping[str, Any], *, rules: Rules | None = None,
 def render_from(out_dir: Path, *, rules: Rules | None = None,
                 generated: dt.datetime | None = None) -> str:
     """The report page read from OUT_DIR's Parquet files: the columns the page shows, never the
-    documents' full text (the evidence passages are cut out of it by DuckDB)."""
+    documents' full text (the evidence passages are cut out of it by DuckDB). A store of more
+    than report_large.FULL_PLANS plans gets the bounded page (report_large.render_large)."""
     from .report_io import read_report_tables
+    from .report_large import FULL_PLANS, plan_count, render_large
 
+    if plan_count(Path(out_dir)) > FULL_PLANS:
+        return render_large(Path(out_dir), rules=rules, generated=generated)
     tables, extra = read_report_tables(Path(out_dir))
     return render(tables, rules=rules, generated=generated, **extra)
 

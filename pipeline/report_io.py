@@ -8,8 +8,10 @@ never loaded. Tasks come back only when a coverage row names them (counts come f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .schema import TABLES
@@ -33,45 +35,59 @@ def _lit(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def read_report_tables(out_dir: Path, *, memory_mb: int = 512) -> tuple[dict, dict]:
-    """(tables as lists of rows, {(doc_id, start, end): clean_text[start:end]} for the evidence)."""
+def read_report_tables(out_dir: Path, *, memory_mb: int = 512,
+                       doc_ids: Sequence[str] | None = None) -> tuple[dict, dict]:
+    """(tables as lists of rows, {(doc_id, start, end): clean_text[start:end]} for the evidence).
+
+    DOC_IDS, if given, keeps only those plans' rows (the page of a large store shows a few)."""
     import duckdb
 
-    tables: dict[str, list[dict]] = {}
-    for name, skip in READ.items():
-        f = _path(out_dir, name)
-        if f is None:
-            tables[name] = []
-            continue
-        have = pq.ParquetFile(f).schema_arrow.names
-        cols = [c for c in TABLES[name] if c in have and c not in skip]
-        tables[name] = pq.read_table(f, columns=cols).to_pylist()
     con = duckdb.connect(config={"threads": 1, "memory_limit": f"{memory_mb}MB",
                                  "temp_directory": str(out_dir / ".report.tmp")})
     try:
         con.execute("SET enable_progress_bar = false")
+        tables: dict[str, list[dict]] = {}
+        if doc_ids is not None:
+            con.register("shown", pa.table({"id": pa.array(sorted(set(doc_ids)), pa.string())}))
+        for name, skip in READ.items():
+            f = _path(out_dir, name)
+            if f is None:
+                tables[name] = []
+                continue
+            have = pq.ParquetFile(f).schema_arrow.names
+            cols = [c for c in TABLES[name] if c in have and c not in skip]
+            if doc_ids is None:
+                tables[name] = pq.read_table(f, columns=cols).to_pylist()
+                continue
+            key = "child_doc_id" if name in ("plan_links", "coverage") else "doc_id"
+            cur = con.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} "
+                              f"FROM read_parquet({_lit(f)}, file_row_number=true) "
+                              f"WHERE {key} IN (SELECT id FROM shown) ORDER BY file_row_number")
+            tables[name] = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
         tasks_f, cov_f = _path(out_dir, "tasks"), _path(out_dir, "coverage")
         counts, tasks = {}, []
         if tasks_f is not None:
-            counts = dict(con.execute(f"SELECT doc_id, count(*) FROM read_parquet({_lit(tasks_f)}) "
-                                      "GROUP BY doc_id").fetchall())
+            only = " WHERE {} IN (SELECT id FROM shown)" if doc_ids is not None else ""
+            counts = dict(con.execute(f"SELECT doc_id, count(*) FROM read_parquet({_lit(tasks_f)})"
+                                      f"{only.format('doc_id')} GROUP BY doc_id").fetchall())
             if cov_f is not None:
                 cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
                 cur = con.execute(
                     f"SELECT DISTINCT {cols}, left(t.text, {TASK_TEXT}) AS text "
                     f"FROM read_parquet({_lit(tasks_f)}) t JOIN (SELECT DISTINCT unnest("
-                    f"child_task_ids[1:{TASKS_SHOWN}]) AS task_id FROM read_parquet({_lit(cov_f)})) c "
+                    f"child_task_ids[1:{TASKS_SHOWN}]) AS task_id FROM read_parquet({_lit(cov_f)})"
+                    f"{only.format('child_doc_id')}) c "
                     "USING (task_id)")
                 names = [d[0] for d in cur.description]
                 tasks = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         tables["tasks"] = tasks
-        spans = _spans(con, out_dir)
+        spans = _spans(con, out_dir, doc_ids is not None)
     finally:
         con.close()
     return tables, {"spans": spans, "n_tasks": counts}
 
 
-def _spans(con, out_dir: Path) -> dict:
+def _spans(con, out_dir: Path, shown: bool = False) -> dict:
     """The passages the page quotes: flags' spans and the first task of partial coverage rows."""
     docs = _path(out_dir, "documents")
     if docs is None:
@@ -79,14 +95,16 @@ def _spans(con, out_dir: Path) -> dict:
     wanted = []
     if (f := _path(out_dir, "flags")) is not None:
         wanted.append(f"SELECT doc_id, char_start AS a, char_end AS b FROM read_parquet({_lit(f)}) "
-                      "WHERE char_start IS NOT NULL AND char_end IS NOT NULL")
+                      "WHERE char_start IS NOT NULL AND char_end IS NOT NULL"
+                      + (" AND doc_id IN (SELECT id FROM shown)" if shown else ""))
     cov, tasks = _path(out_dir, "coverage"), _path(out_dir, "tasks")
     if cov is not None and tasks is not None:
         wanted.append(
             f"SELECT c.child_doc_id AS doc_id, t.char_start AS a, t.char_end AS b "
             f"FROM read_parquet({_lit(cov)}) c JOIN read_parquet({_lit(tasks)}) t "
             "ON t.task_id = c.child_task_ids[1] "
-            "WHERE c.status = 'partial' AND t.char_start IS NOT NULL AND t.char_end IS NOT NULL")
+            "WHERE c.status = 'partial' AND t.char_start IS NOT NULL AND t.char_end IS NOT NULL"
+            + (" AND c.child_doc_id IN (SELECT id FROM shown)" if shown else ""))
     if not wanted:
         return {}
     # DuckDB's substring counts characters (code points), as Python's slices do

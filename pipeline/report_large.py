@@ -1,0 +1,70 @@
+"""report.html for a store too large for one page: the store's figures, a few plans in full.
+
+Above FULL_PLANS plans the page would hold every plan's rows (10⁵ plans: hundreds of MB of
+JSON, built in memory). Instead the page shows the store's totals and the mandates most often
+missing (DuckDB group-bys), the TOP_PLANS plans with most problems in full detail, the first
+FAILED_SHOWN files that were not read, and points to OUT/report_plans.parquet, one row per plan
+with the figures the plan table shows (written by DuckDB, never held in Python).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from .report import _name, page_html, report_data
+from .report_io import read_report_tables
+from .report_plans import SUMMARY_NAME, PlanFigures
+from .rules import Rules
+
+__all__ = ["render_large", "plan_count", "FULL_PLANS", "TOP_PLANS"]
+
+FULL_PLANS = 5_000  # up to this many plans the page lists every plan (a few MB)
+TOP_PLANS = 500  # plans shown in full on a larger store's page
+FAILED_SHOWN = 500
+XLSX_HINT = "kehoach export xlsx --out <thư mục kết quả> (tệp DuckDB: kehoach export duckdb)"
+
+
+def plan_count(out_dir: Path) -> int:
+    """Plans in the store, from the Parquet footer (no row read)."""
+    f = Path(out_dir) / "plans.parquet"
+    return pq.ParquetFile(f).metadata.num_rows if f.exists() else 0
+
+
+def _failed(rows: list[dict]) -> list[dict]:
+    """The unread files as report_data lists them."""
+    out = []
+    for d in rows:
+        dup = d.get("duplicate_of")
+        reason = (f"trùng với {_name(dup)}" if dup
+                  else d.get("error") or ("không nhận ra là một văn bản kế hoạch" if d.get("status") == "ok"
+                                          else ""))
+        out.append({"f": _name(d.get("source_path")), "path": d.get("source_path") or "",
+                    "fmt": d.get("source_format") or "", "error": reason,
+                    "status": "duplicate" if dup else d.get("status") or ""})
+    return out
+
+
+def render_large(out_dir: Path, *, rules: Rules | None = None, generated: dt.datetime | None = None,
+                 top: int | None = None) -> str:
+    """The bounded page (see the module's docstring); writes OUT/report_plans.parquet too."""
+    out_dir = Path(out_dir)
+    with PlanFigures(out_dir) as pf:
+        pf.write_summary(out_dir / SUMMARY_NAME)
+        ids = pf.top_plans(TOP_PLANS if top is None else top)
+        totals = pf.totals()
+        missing = pf.top_missing()
+        groups = pf.groups()
+        n_listed, n_unread, unread = pf.unread(FAILED_SHOWN)
+        n_docs = pf.count("documents")
+    tables, extra = read_report_tables(out_dir, doc_ids=ids)
+    data = report_data(tables, rules=rules, generated=generated, **extra)
+    data.update(top=missing, groups=groups, n_docs=n_docs, failed=_failed(unread),
+                totals={"read": totals["plans"], "gaps": totals["gaps"], "warned": totals["warned"],
+                        "ocr": totals["ocr"], "unread": n_unread},
+                bounded={"shown": len(data["plans"]), "total": totals["plans"], "file": SUMMARY_NAME,
+                         "failed": n_listed,
+                         "xlsx": XLSX_HINT})
+    return page_html(data, tables)
