@@ -73,6 +73,17 @@ def _name(path: str | None) -> str:
     return Path(str(path or "")).name or str(path or "")
 
 
+def unread_row(d: dict) -> dict:
+    """How the report lists a documents row that gave no plan: why, in Vietnamese."""
+    dup = d.get("duplicate_of")  # the path whose bytes this file repeats: read once, for both
+    reason = (f"trùng với {_name(dup)}" if dup
+              else d.get("error") or ("không nhận ra là một văn bản kế hoạch" if d.get("status") == "ok"
+                                      else ""))
+    return {"f": _name(d.get("source_path")), "path": d.get("source_path") or "",
+            "fmt": d.get("source_format") or "", "error": reason,
+            "status": "duplicate" if dup else d.get("status") or ""}
+
+
 class _Strings:
     """A table of the strings that repeat across plans (mandates, groups, messages): each once."""
 
@@ -218,12 +229,7 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
         dup = d.get("duplicate_of")  # the path whose bytes this file repeats: read once, for both
         if d.get("status") == "ok" and d["doc_id"] in planned and not dup:
             continue
-        reason = (f"trùng với {_name(dup)}" if dup
-                  else d.get("error") or ("không nhận ra là một văn bản kế hoạch" if d.get("status") == "ok"
-                                          else ""))
-        failed.append({"f": _name(d.get("source_path")), "path": d.get("source_path") or "",
-                       "fmt": d.get("source_format") or "", "error": reason,
-                       "status": "duplicate" if dup else d.get("status") or ""})
+        failed.append(unread_row(d))
     failed.sort(key=lambda d: (d["status"], d["f"]))
     top = sorted(([m, g, len(ids)] for (m, g), ids in missing_by.items()), key=lambda x: -x[2])[:10]
     groups: list[str] = []

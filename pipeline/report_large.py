@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from .report import _name, page_html, report_data
+from .report import page_html, report_data, unread_row
 from .report_io import read_report_tables
 from .report_plans import SUMMARY_NAME, PlanFigures
 from .rules import Rules
@@ -33,20 +33,6 @@ def plan_count(out_dir: Path) -> int:
     return pq.ParquetFile(f).metadata.num_rows if f.exists() else 0
 
 
-def _failed(rows: list[dict]) -> list[dict]:
-    """The unread files as report_data lists them."""
-    out = []
-    for d in rows:
-        dup = d.get("duplicate_of")
-        reason = (f"trùng với {_name(dup)}" if dup
-                  else d.get("error") or ("không nhận ra là một văn bản kế hoạch" if d.get("status") == "ok"
-                                          else ""))
-        out.append({"f": _name(d.get("source_path")), "path": d.get("source_path") or "",
-                    "fmt": d.get("source_format") or "", "error": reason,
-                    "status": "duplicate" if dup else d.get("status") or ""})
-    return out
-
-
 def render_large(out_dir: Path, *, rules: Rules | None = None, generated: dt.datetime | None = None,
                  top: int | None = None) -> str:
     """The bounded page (see the module's docstring); writes OUT/report_plans.parquet too."""
@@ -61,7 +47,7 @@ def render_large(out_dir: Path, *, rules: Rules | None = None, generated: dt.dat
         n_docs = pf.count("documents")
     tables, extra = read_report_tables(out_dir, doc_ids=ids)
     data = report_data(tables, rules=rules, generated=generated, **extra)
-    data.update(top=missing, groups=groups, n_docs=n_docs, failed=_failed(unread),
+    data.update(top=missing, groups=groups, n_docs=n_docs, failed=[unread_row(d) for d in unread],
                 totals={"read": totals["plans"], "gaps": totals["gaps"], "warned": totals["warned"],
                         "ocr": totals["ocr"], "unread": n_unread},
                 bounded={"shown": len(data["plans"]), "total": totals["plans"], "file": SUMMARY_NAME,
