@@ -20,8 +20,6 @@ import unicodedata
 import regex as re
 
 from ..records import PlanInfo, Segmented
-from ..rules import Rules
-from .headerblock import front_bounds
 from .ref_rules import RefRules
 
 __all__ = ["settle_roles", "topic_words", "topic_pairs", "pair_overlap"]
@@ -85,11 +83,11 @@ def _basis_sections(seg: Segmented, c: RefRules) -> list[tuple[int, int, str]]:
     return out
 
 
-def settle_roles(cites: list, seg: Segmented, flat: str, plan: PlanInfo, rules: Rules,
+def settle_roles(cites: list, seg: Segmented, flat: str, front_end: int, plan: PlanInfo,
                  c: RefRules) -> None:
-    """Adjust the roles of CITES in place (see the module's doc)."""
+    """Adjust the roles of CITES in place (see the module's doc); FRONT_END: where the front
+    matter ends (headerblock.front_bounds)."""
     text = seg.doc.text
-    _, front_end = front_bounds(seg, rules)
     for x in cites:
         # `Căn cứ Luật A ngày ...; Luật B ...; Luật C năm 2018;`: a law further down the list
         # is governed by the paragraph's opener, as the first one is

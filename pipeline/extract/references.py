@@ -99,12 +99,13 @@ def _body_role(text: str, start: int, kind: str, c: RefRules) -> str:
     return "legal_basis" if kind in c.norm_kinds else "mentions"
 
 
-def _cites(seg: Segmented, rules: Rules, plan: PlanInfo) -> list[_Cite]:
+def _cites(seg: Segmented, rules: Rules, plan: PlanInfo, flat: str,
+           bounds: tuple[int, int]) -> list[_Cite]:
+    """Every citation of the plan's text (FLAT: it flattened; BOUNDS: its front_bounds)."""
     text = seg.doc.text
-    flat = flatten(text)
     c = ref_rules(rules)
     fm = _fm_rules(rules)
-    doc_start, front_end = front_bounds(seg, rules)
+    doc_start, front_end = bounds
     end = seg.body_end if 0 < seg.body_end < len(text) else len(text)
     rec = _last(fm.recipients_label.finditer(flat, front_end))
     if rec is not None and rec.start() < end:
@@ -351,10 +352,11 @@ def _merge(cites: list[_Cite], c: RefRules | None = None) -> list[_Cite]:
 def find_references(seg: Segmented, *, rules: Rules, plan: PlanInfo) -> Iterator[Reference]:
     """Every document the plan cites, once each, in the order of first citation."""
     c = ref_rules(rules)
-    cites = _cites(seg, rules, plan)
     flat = flatten(seg.doc.text)
+    bounds = front_bounds(seg, rules)
+    cites = _cites(seg, rules, plan, flat, bounds)
     trailing_issuers(cites, flat, c, rules)
-    settle_roles(cites, seg, flat, plan, rules, c)
+    settle_roles(cites, seg, flat, bounds[1], plan, c)
     province = written_province(flat, rules) if plan.issuer_level in ("district", "commune") else None
     for cite in _merge(cites, c):
         cite.issuer = province_body(own_place(cite.issuer, plan, c), plan, province, c)
