@@ -21,12 +21,18 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["StoreReader", "source", "write_batches", "quote"]
+__all__ = ["StoreReader", "source", "write_batches", "quote", "plan_count"]
 
 
 def source(out_dir: Path, table: str) -> Path:
     """Where a consolidated contract table of the store is (one Parquet file per table)."""
     return Path(out_dir) / f"{table}.parquet"
+
+
+def plan_count(out_dir: Path) -> int:
+    """Plans in the store, from the Parquet footer (no row read)."""
+    f = source(out_dir, "plans")
+    return pq.ParquetFile(f).metadata.num_rows if f.exists() else 0
 
 
 def quote(path: Path | str) -> str:

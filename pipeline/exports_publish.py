@@ -22,6 +22,7 @@ import os
 import sys
 from pathlib import Path
 
+from .crossdoc_io import plan_count
 from .exports import DUCKDB_NAME, XLSX_NAME, XLSX_TABLES, write_duckdb, write_xlsx_from
 from .schema import TABLES
 
@@ -72,55 +73,39 @@ def _save(out_dir: Path, state: dict) -> None:
     os.replace(tmp, f)
 
 
-def _plans(out_dir: Path) -> int:
-    import pyarrow.parquet as pq
-
-    f = Path(out_dir) / "plans.parquet"
-    return pq.ParquetFile(f).metadata.num_rows if f.exists() else 0
-
-
-def _fresh(out_dir: Path, key: str, name: str, sig: dict, state: dict) -> bool:
-    return (Path(out_dir) / name).exists() and state.get(key) == sig
+def _export(out_dir: Path, key: str, name: str, tables, limit: int, write, force: bool) -> Path | None:
+    """NAME of OUT_DIR written by WRITE(out_dir) if TABLES changed since it was (FORCE: anyway, at
+    any size); None, and a stale copy removed, when the store has more than LIMIT plans and FORCE
+    is not given. KEY: its entry in OUT/.exports.json."""
+    out_dir = Path(out_dir)
+    path = out_dir / name
+    state = _state(out_dir)
+    if not force and plan_count(out_dir) > limit:
+        if state.pop(key, None) is not None or path.exists():
+            path.unlink(missing_ok=True)  # figures of a smaller store: gone rather than stale
+            _save(out_dir, state)
+        return None
+    sig = signature(out_dir, tables)
+    if not force and path.exists() and state.get(key) == sig:
+        return path
+    write(out_dir)
+    state[key] = sig
+    _save(out_dir, state)
+    return path
 
 
 def export_xlsx(out_dir: Path, *, force: bool = False) -> Path | None:
     """The workbook if its tables changed since it was written (FORCE: write it anyway, at any
     size); None when the store is over XLSX_AUTO_PLANS plans and FORCE is not given."""
-    out_dir = Path(out_dir)
-    path = out_dir / XLSX_NAME
-    state = _state(out_dir)
-    if not force and _plans(out_dir) > XLSX_AUTO_PLANS:
-        if state.pop("xlsx", None) is not None or path.exists():
-            path.unlink(missing_ok=True)  # figures of a smaller store: gone rather than stale
-            _save(out_dir, state)
-        return None
-    sig = signature(out_dir, (*XLSX_TABLES, "documents"))
-    if not force and _fresh(out_dir, "xlsx", XLSX_NAME, sig, state):
-        return path
-    write_xlsx_from(out_dir, path)
-    state["xlsx"] = sig
-    _save(out_dir, state)
-    return path
+    return _export(out_dir, "xlsx", XLSX_NAME, (*XLSX_TABLES, "documents"), XLSX_AUTO_PLANS,
+                   lambda out: write_xlsx_from(out, out / XLSX_NAME), force)
 
 
 def export_duckdb(out_dir: Path, *, force: bool = False) -> Path | None:
     """The DuckDB file if its tables changed since it was written (FORCE: anyway, at any size);
     None when the store is over DUCKDB_AUTO_PLANS plans and FORCE is not given (the file would
     copy the whole store, its text included, on every run: DuckDB reads OUT/*.parquet directly)."""
-    out_dir = Path(out_dir)
-    state = _state(out_dir)
-    if not force and _plans(out_dir) > DUCKDB_AUTO_PLANS:
-        if state.pop("duckdb", None) is not None or (out_dir / DUCKDB_NAME).exists():
-            (out_dir / DUCKDB_NAME).unlink(missing_ok=True)
-            _save(out_dir, state)
-        return None
-    sig = signature(out_dir, TABLES)
-    if not force and _fresh(out_dir, "duckdb", DUCKDB_NAME, sig, state):
-        return out_dir / DUCKDB_NAME
-    path = write_duckdb(out_dir)
-    state["duckdb"] = sig
-    _save(out_dir, state)
-    return path
+    return _export(out_dir, "duckdb", DUCKDB_NAME, TABLES, DUCKDB_AUTO_PLANS, write_duckdb, force)
 
 
 def publish_exports(out_dir: Path) -> None:

@@ -278,8 +278,9 @@ def render_from(out_dir: Path, *, rules: Rules | None = None,
     """The report page read from OUT_DIR's Parquet files: the columns the page shows, never the
     documents' full text (the evidence passages are cut out of it by DuckDB). A store of more
     than report_large.FULL_PLANS plans gets the bounded page (report_large.render_large)."""
+    from .crossdoc_io import plan_count
     from .report_io import read_report_tables
-    from .report_large import FULL_PLANS, plan_count, render_large
+    from .report_large import FULL_PLANS, render_large
 
     if plan_count(Path(out_dir)) > FULL_PLANS:
         return render_large(Path(out_dir), rules=rules, generated=generated)

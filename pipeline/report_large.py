@@ -12,25 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from .report import page_html, report_data, unread_row
 from .report_io import read_report_tables
 from .report_plans import SUMMARY_NAME, PlanFigures
 from .rules import Rules
 
-__all__ = ["render_large", "plan_count", "FULL_PLANS", "TOP_PLANS"]
+__all__ = ["render_large", "FULL_PLANS", "TOP_PLANS"]
 
 FULL_PLANS = 5_000  # up to this many plans the page lists every plan (a few MB)
 TOP_PLANS = 500  # plans shown in full on a larger store's page
 FAILED_SHOWN = 500
 XLSX_HINT = "kehoach export xlsx --out <thư mục kết quả> (tệp DuckDB: kehoach export duckdb)"
-
-
-def plan_count(out_dir: Path) -> int:
-    """Plans in the store, from the Parquet footer (no row read)."""
-    f = Path(out_dir) / "plans.parquet"
-    return pq.ParquetFile(f).metadata.num_rows if f.exists() else 0
 
 
 def render_large(out_dir: Path, *, rules: Rules | None = None, generated: dt.datetime | None = None,
