@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["StoreReader", "source", "write_batches", "quote", "plan_count"]
+__all__ = ["StoreReader", "source", "write_batches", "quote", "plan_count", "capped_connection"]
 
 
 def source(out_dir: Path, table: str) -> Path:
@@ -39,16 +39,24 @@ def quote(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def capped_connection(spill_dir: Path, *, memory_mb: int = 512, threads: int = 1,
+                      **config) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection on THREADS threads under MEMORY_MB, spilling what does not
+    fit to SPILL_DIR, without a progress bar: how every reader of the store queries it."""
+    con = duckdb.connect(config={"threads": threads, "memory_limit": f"{memory_mb}MB",
+                                 "temp_directory": str(spill_dir), **config})
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 class StoreReader:
     """One DuckDB connection over OUT_DIR's Parquet tables (and any Parquet file named)."""
 
     def __init__(self, out_dir: Path, *, threads: int = 1, memory_mb: int = 512) -> None:
         self.out_dir = Path(out_dir)
         # what does not fit in MEMORY_MB spills to OUT/.crossdoc.tmp (DuckDB removes its files)
-        self.con = duckdb.connect(config={"threads": threads, "memory_limit": f"{memory_mb}MB",
-                                          "temp_directory": str(self.out_dir / ".crossdoc.tmp"),
-                                          "preserve_insertion_order": False})  # rows carry their order
-        self.con.execute("SET enable_progress_bar = false")
+        self.con = capped_connection(self.out_dir / ".crossdoc.tmp", memory_mb=memory_mb, threads=threads,
+                                     preserve_insertion_order=False)  # rows carry their order
         self._n = 0
         self._cols: dict[str, set[str]] = {}
         self.staged: dict[str, tuple[Path, set[str]]] = {}  # name -> (folder, columns)

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
-
+from .crossdoc_io import capped_connection, quote
 from .report import LEVEL_VI
 
 __all__ = ["gap_batches"]
@@ -22,10 +21,6 @@ SNIPPET = 300  # characters of evidence, as exports._snippet
 KIND_VI = {"missing": "Thiếu nhiệm vụ được giao", "partial": "Nhiệm vụ được giao mới có một phần",
            "error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
 GAP_ORDER = ("missing", "partial", "error", "warning", "info")
-
-
-def _lit(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _snippet(raw: str | None) -> str:
@@ -41,14 +36,14 @@ def _sql(out: Path, coverage_codes) -> str | None:
     codes = ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(coverage_codes)) or "''"
     items = []
     if f["coverage"].exists():
-        tasks = (f"(SELECT task_id, path, char_start, char_end FROM read_parquet({_lit(f['tasks'])}))"
+        tasks = (f"(SELECT task_id, path, char_start, char_end FROM read_parquet({quote(f['tasks'])}))"
                  if f["tasks"].exists() else
                  "(SELECT NULL::VARCHAR task_id, NULL::VARCHAR path, NULL::BIGINT char_start, "
                  "NULL::BIGINT char_end LIMIT 0)")
         items.append(f"""
         cov AS (SELECT file_row_number AS rn, child_doc_id AS doc_id, status, mandate_group, mandate_text,
                        child_task_ids
-                FROM read_parquet({_lit(f['coverage'])}, file_row_number=true)
+                FROM read_parquet({quote(f['coverage'])}, file_row_number=true)
                 WHERE status IN ('missing', 'partial')),
         ct AS (SELECT rn, unnest(child_task_ids) AS task_id, generate_subscripts(child_task_ids, 1) AS pos
                FROM cov),
@@ -71,7 +66,7 @@ def _sql(out: Path, coverage_codes) -> str | None:
                    CASE WHEN severity IN ('error', 'warning', 'info') THEN severity ELSE 'info' END AS kind,
                    code, '' AS grp, message AS content, coalesce(path, '') AS path,
                    char_start AS a, char_end AS b
-            FROM read_parquet({_lit(f['flags'])}, file_row_number=true)
+            FROM read_parquet({quote(f['flags'])}, file_row_number=true)
             WHERE code NOT IN ({codes}))""")
     if not items:
         return None
@@ -81,11 +76,11 @@ def _sql(out: Path, coverage_codes) -> str | None:
     return f"""
     WITH {','.join(items)},
     it AS ({union}),
-    last AS (SELECT doc_id, max(file_row_number) AS r FROM read_parquet({_lit(f['documents'])},
+    last AS (SELECT doc_id, max(file_row_number) AS r FROM read_parquet({quote(f['documents'])},
              file_row_number=true) GROUP BY doc_id),
     doc AS (SELECT d.doc_id, d.source_path,
                    CASE WHEN d.doc_id IN (SELECT doc_id FROM it) THEN d.clean_text END AS clean_text
-            FROM read_parquet({_lit(f['documents'])}, file_row_number=true) d
+            FROM read_parquet({quote(f['documents'])}, file_row_number=true) d
             JOIN last ON last.doc_id = d.doc_id AND last.r = d.file_row_number),
     ev AS (SELECT it.*, CASE WHEN it.a IS NOT NULL AND it.b IS NOT NULL AND it.b > it.a
                              THEN substring(doc.clean_text, it.a + 1, it.b - it.a) END AS raw,
@@ -94,7 +89,7 @@ def _sql(out: Path, coverage_codes) -> str | None:
     SELECT regexp_extract(coalesce(pd.sp, ''), '([^/]*)/*$', 1) AS name,
            p.locality, p.issuer, p.issuer_level, p.province, p.doc_ref, p.issue_date,
            ev.kind, ev.code, ev.grp, ev.content, ev.path, ev.raw, p.doc_id
-    FROM read_parquet({_lit(f['plans'])}, file_row_number=true) p
+    FROM read_parquet({quote(f['plans'])}, file_row_number=true) p
     JOIN ev USING (doc_id)
     LEFT JOIN (SELECT doc_id, source_path AS sp FROM doc) pd USING (doc_id)
     ORDER BY name, p.doc_id, p.file_row_number, ev.rank, ev.src, ev.rn"""
@@ -106,10 +101,8 @@ def gap_batches(out_dir: Path, coverage_codes, *, memory_mb: int = 512) -> Itera
     sql = _sql(out, coverage_codes)
     if sql is None:
         return
-    con = duckdb.connect(config={"threads": 1, "memory_limit": f"{memory_mb}MB",
-                                 "temp_directory": str(out / ".gaps.tmp")})
+    con = capped_connection(out / ".gaps.tmp", memory_mb=memory_mb)
     try:
-        con.execute("SET enable_progress_bar = false")
         cur = con.execute(sql)
         while rows := cur.fetchmany(BATCH):
             yield [[name, loc or iss or "", LEVEL_VI.get(lvl, lvl or ""), prov or "", ref or "", date,

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .crossdoc_io import capped_connection, quote
 from .schema import TABLES
 
 __all__ = ["read_report_tables"]
@@ -31,21 +32,13 @@ def _path(out_dir: Path, table: str) -> Path | None:
     return f if f.exists() else None
 
 
-def _lit(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def read_report_tables(out_dir: Path, *, memory_mb: int = 512,
                        doc_ids: Sequence[str] | None = None) -> tuple[dict, dict]:
     """(tables as lists of rows, {(doc_id, start, end): clean_text[start:end]} for the evidence).
 
     DOC_IDS, if given, keeps only those plans' rows (the page of a large store shows a few)."""
-    import duckdb
-
-    con = duckdb.connect(config={"threads": 1, "memory_limit": f"{memory_mb}MB",
-                                 "temp_directory": str(out_dir / ".report.tmp")})
+    con = capped_connection(out_dir / ".report.tmp", memory_mb=memory_mb)
     try:
-        con.execute("SET enable_progress_bar = false")
         tables: dict[str, list[dict]] = {}
         if doc_ids is not None:
             con.register("shown", pa.table({"id": pa.array(sorted(set(doc_ids)), pa.string())}))
@@ -61,21 +54,21 @@ def read_report_tables(out_dir: Path, *, memory_mb: int = 512,
                 continue
             key = "child_doc_id" if name in ("plan_links", "coverage") else "doc_id"
             cur = con.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} "
-                              f"FROM read_parquet({_lit(f)}, file_row_number=true) "
+                              f"FROM read_parquet({quote(f)}, file_row_number=true) "
                               f"WHERE {key} IN (SELECT id FROM shown) ORDER BY file_row_number")
             tables[name] = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
         tasks_f, cov_f = _path(out_dir, "tasks"), _path(out_dir, "coverage")
         counts, tasks = {}, []
         if tasks_f is not None:
             only = " WHERE {} IN (SELECT id FROM shown)" if doc_ids is not None else ""
-            counts = dict(con.execute(f"SELECT doc_id, count(*) FROM read_parquet({_lit(tasks_f)})"
+            counts = dict(con.execute(f"SELECT doc_id, count(*) FROM read_parquet({quote(tasks_f)})"
                                       f"{only.format('doc_id')} GROUP BY doc_id").fetchall())
             if cov_f is not None:
                 cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
                 cur = con.execute(
                     f"SELECT DISTINCT {cols}, left(t.text, {TASK_TEXT}) AS text "
-                    f"FROM read_parquet({_lit(tasks_f)}) t JOIN (SELECT DISTINCT unnest("
-                    f"child_task_ids[1:{TASKS_SHOWN}]) AS task_id FROM read_parquet({_lit(cov_f)})"
+                    f"FROM read_parquet({quote(tasks_f)}) t JOIN (SELECT DISTINCT unnest("
+                    f"child_task_ids[1:{TASKS_SHOWN}]) AS task_id FROM read_parquet({quote(cov_f)})"
                     f"{only.format('child_doc_id')}) c "
                     "USING (task_id)")
                 names = [d[0] for d in cur.description]
@@ -94,14 +87,14 @@ def _spans(con, out_dir: Path, shown: bool = False) -> dict:
         return {}
     wanted = []
     if (f := _path(out_dir, "flags")) is not None:
-        wanted.append(f"SELECT doc_id, char_start AS a, char_end AS b FROM read_parquet({_lit(f)}) "
+        wanted.append(f"SELECT doc_id, char_start AS a, char_end AS b FROM read_parquet({quote(f)}) "
                       "WHERE char_start IS NOT NULL AND char_end IS NOT NULL"
                       + (" AND doc_id IN (SELECT id FROM shown)" if shown else ""))
     cov, tasks = _path(out_dir, "coverage"), _path(out_dir, "tasks")
     if cov is not None and tasks is not None:
         wanted.append(
             f"SELECT c.child_doc_id AS doc_id, t.char_start AS a, t.char_end AS b "
-            f"FROM read_parquet({_lit(cov)}) c JOIN read_parquet({_lit(tasks)}) t "
+            f"FROM read_parquet({quote(cov)}) c JOIN read_parquet({quote(tasks)}) t "
             "ON t.task_id = c.child_task_ids[1] "
             "WHERE c.status = 'partial' AND t.char_start IS NOT NULL AND t.char_end IS NOT NULL"
             + (" AND c.child_doc_id IN (SELECT id FROM shown)" if shown else ""))
@@ -111,5 +104,5 @@ def _spans(con, out_dir: Path, shown: bool = False) -> dict:
     rows = con.execute(
         f"WITH s AS (SELECT DISTINCT * FROM ({' UNION ALL '.join(wanted)})) "
         f"SELECT DISTINCT s.doc_id, s.a, s.b, substring(d.clean_text, s.a + 1, s.b - s.a) "
-        f"FROM s JOIN read_parquet({_lit(docs)}) d USING (doc_id)").fetchall()
+        f"FROM s JOIN read_parquet({quote(docs)}) d USING (doc_id)").fetchall()
     return {(d, a, b): t for d, a, b, t in rows}

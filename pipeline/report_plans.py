@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
+from .crossdoc_io import capped_connection, quote
 
 __all__ = ["PlanFigures", "SUMMARY_NAME", "SUMMARY_COLUMNS"]
 
@@ -30,19 +30,13 @@ SUMMARY_COLUMNS = ("doc_id", "file", "locality", "issuer_level", "province", "do
 _NAME = "coalesce(nullif(regexp_extract(coalesce({0}, ''), '([^/]*)/*$', 1), ''), coalesce({0}, ''))"
 
 
-def _lit(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 class PlanFigures:
     """One capped DuckDB connection over the tables the report counts."""
 
     def __init__(self, out_dir: Path, *, memory_mb: int = 512) -> None:
         self.out_dir = Path(out_dir)
         self._tmp = self.out_dir / ".report.tmp"
-        self.con = duckdb.connect(config={"threads": 1, "memory_limit": f"{memory_mb}MB",
-                                          "temp_directory": str(self._tmp)})
-        self.con.execute("SET enable_progress_bar = false")
+        self.con = capped_connection(self._tmp, memory_mb=memory_mb)
 
     def __enter__(self) -> PlanFigures:
         return self
@@ -55,7 +49,7 @@ class PlanFigures:
         """A table's rows (only COLUMNS), or no rows of those columns when the file is missing."""
         f = self.out_dir / f"{table}.parquet"
         if f.exists():
-            return f"(SELECT {columns}, file_row_number FROM read_parquet({_lit(f)}, file_row_number=true))"
+            return f"(SELECT {columns}, file_row_number FROM read_parquet({quote(f)}, file_row_number=true))"
         cols = ", ".join(f"NULL::VARCHAR AS {c.strip()}" for c in columns.split(","))
         return f"(SELECT {cols}, 0::BIGINT AS file_row_number LIMIT 0)"
 
@@ -105,7 +99,7 @@ class PlanFigures:
         """report_plans.parquet written by DuckDB (no row passes through Python); its path."""
         path = Path(path)
         tmp = path.with_name(f".{path.name}.tmp")
-        self.con.execute(f"COPY ({self.summary_sql()}) TO {_lit(tmp)} (FORMAT parquet)")
+        self.con.execute(f"COPY ({self.summary_sql()}) TO {quote(tmp)} (FORMAT parquet)")
         tmp.replace(path)
         return path
 
