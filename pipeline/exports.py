@@ -25,9 +25,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .exports_gaps import gap_batches
+from .exports_gaps import GAP_ORDER, KIND_VI, SNIPPET, gap_batches
 from .link import as_rows
-from .report import LEVEL_VI
+from .report import LEVEL_VI, snippet
 from .schema import TABLES
 
 __all__ = ["write_xlsx", "write_xlsx_from", "write_duckdb", "gap_rows", "XLSX_NAME", "XLSX_TABLES",
@@ -41,9 +41,6 @@ CELL_MAX = 32_767  # characters an Excel cell holds
 ROWS_MAX = 1_048_575  # rows of a sheet under its header
 NOT_IN_EXCEL = {"documents": {"clean_text"}}
 XLSX_TABLES = tuple(t for t in TABLES if t != "sections")
-KIND_VI = {"missing": "Thiếu nhiệm vụ được giao", "partial": "Nhiệm vụ được giao mới có một phần",
-           "error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
-GAP_ORDER = ("missing", "partial", "error", "warning", "info")
 # flags that restate a coverage row: the coverage row carries the mandate and its group
 COVERAGE_CODES = {"MISSING_MANDATED_TASK", "PARTIAL_MANDATED_TASK", "MISSING_TASK_GROUP"}
 GAP_COLUMNS = [("Tệp", 28), ("Địa bàn", 20), ("Cấp", 11), ("Tỉnh", 14), ("Số, ký hiệu", 16),
@@ -53,13 +50,6 @@ GAP_COLUMNS = [("Tệp", 28), ("Địa bàn", 20), ("Cấp", 11), ("Tỉnh", 14)
 GAP_KINDS = {"Ngày ban hành": "date"}
 SHEET_ROWS = 200_000  # a table longer than this gets a sheet pointing to Parquet / DuckDB
 BATCH = 5_000  # rows read from Parquet at a time when a sheet is streamed
-
-
-def _snippet(text: str, start: Any, end: Any, n: int = 300) -> str:
-    if not text or start is None or end is None:
-        return ""
-    s = " ".join(text[int(start):int(end)].split())
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def gap_rows(tables: Mapping[str, Any]) -> list[list[Any]]:
@@ -74,7 +64,8 @@ def gap_rows(tables: Mapping[str, Any]) -> list[list[Any]]:
             continue
         text = (docs.get(c["child_doc_id"]) or {}).get("clean_text") or ""
         tids = [t for t in c.get("child_task_ids") or [] if t in tasks]
-        ev = _snippet(text, tasks[tids[0]].get("char_start"), tasks[tids[0]].get("char_end")) if tids else ""
+        first = tasks[tids[0]] if tids else {}
+        ev = snippet(text, first.get("char_start"), first.get("char_end"), SNIPPET) if tids else ""
         path = ", ".join(str(tasks[t].get("path")) for t in tids[:3])
         items[c["child_doc_id"]].append((GAP_ORDER.index(c["status"]), [
             KIND_VI[c["status"]], "", c.get("mandate_group") or "", c["mandate_text"], path, ev]))
@@ -85,7 +76,7 @@ def gap_rows(tables: Mapping[str, Any]) -> list[list[Any]]:
         sev = f["severity"] if f["severity"] in GAP_ORDER else "info"
         items[f["doc_id"]].append((GAP_ORDER.index(sev), [
             KIND_VI[sev], f["code"], "", f["message"], f.get("path") or "",
-            _snippet(text, f.get("char_start"), f.get("char_end"))]))
+            snippet(text, f.get("char_start"), f.get("char_end"), SNIPPET)]))
     out = []
     plans = sorted(rows["plans"], key=lambda p: (Path(str((docs.get(p["doc_id"]) or {}).get("source_path")
                                                             or "")).name, p["doc_id"]))

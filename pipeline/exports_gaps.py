@@ -12,20 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .crossdoc_io import capped_connection, quote
-from .report import LEVEL_VI
+from .report import LEVEL_VI, snippet
 
-__all__ = ["gap_batches"]
+__all__ = ["gap_batches", "GAP_ORDER", "KIND_VI", "SNIPPET"]
 
 BATCH = 5_000
-SNIPPET = 300  # characters of evidence, as exports._snippet
+SNIPPET = 300  # characters of evidence a row quotes
 KIND_VI = {"missing": "Thiếu nhiệm vụ được giao", "partial": "Nhiệm vụ được giao mới có một phần",
            "error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
 GAP_ORDER = ("missing", "partial", "error", "warning", "info")
-
-
-def _snippet(raw: str | None) -> str:
-    s = " ".join((raw or "").split())
-    return s if len(s) <= SNIPPET else s[: SNIPPET - 1] + "…"
 
 
 def _sql(out: Path, coverage_codes) -> str | None:
@@ -106,7 +101,8 @@ def gap_batches(out_dir: Path, coverage_codes, *, memory_mb: int = 512) -> Itera
         cur = con.execute(sql)
         while rows := cur.fetchmany(BATCH):
             yield [[name, loc or iss or "", LEVEL_VI.get(lvl, lvl or ""), prov or "", ref or "", date,
-                    KIND_VI[kind], code or "", grp, content, path, _snippet(raw), "", did]
+                    KIND_VI[kind], code or "", grp, content, path,
+                    snippet(raw, 0, len(raw or ""), SNIPPET), "", did]
                    for name, loc, iss, lvl, prov, ref, date, kind, code, grp, content, path, raw, did in rows]
     finally:
         con.close()

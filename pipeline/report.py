@@ -41,7 +41,7 @@ from .link import as_rows, normalize
 from .rules import Rules
 from .schema import PIPELINE_VERSION
 
-__all__ = ["render", "render_from", "page_html", "report_data", "duplicate_groups", "screenshot",
+__all__ = ["render", "render_from", "page_html", "report_data", "snippet", "duplicate_groups", "screenshot",
            "find_chromium"]
 
 LEVEL_VI = {"national": "Trung ương", "ministry": "Bộ, ngành", "province": "Tỉnh",
@@ -62,7 +62,8 @@ def _date(v: Any) -> str | None:
     return v.isoformat() if isinstance(v, dt.date) else None
 
 
-def _snippet(text: str, start: Any, end: Any, n: int) -> str:
+def snippet(text: str, start: Any, end: Any, n: int) -> str:
+    """text[start:end] on one line, cut to N characters (an ellipsis ends a cut one)."""
     if n <= 0 or not text or start is None or end is None:
         return ""
     s = " ".join(text[int(start):int(end)].split())
@@ -182,10 +183,10 @@ def report_data(tables: Mapping[str, Any], *, rules: Rules | None = None,
         text = texts.get(did, "")
         if spans is not None:
             def snip(_text, a, b, n, did=did):
-                return _snippet(spans.get((did, a, b)) or "", 0 if a is not None else None,
+                return snippet(spans.get((did, a, b)) or "", 0 if a is not None else None,
                                 None if b is None or a is None else b - a, n)
         else:
-            snip = _snippet
+            snip = snippet
         flags = sorted(by[did]["flags"], key=lambda f: (rank(f["severity"], f["code"]),
                                                         f.get("char_start") or 0))
         fl = [[S(f["code"]), f["severity"], S(f["message"]), f.get("path") or "",
