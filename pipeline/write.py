@@ -8,9 +8,7 @@ through `to_table` (see `pipeline.batch`).
 from __future__ import annotations
 
 import dataclasses
-import operator
 import os
-import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -59,33 +57,8 @@ def _value(v):
     return v
 
 
-_PLAIN = re.compile(r"^(?:str|int|float|bool|(?:dt\.)?date|(?:dt\.)?datetime)(?: \| None)?$")
-
-
-@cache
-def _row_maker(cls: type, table: str):
-    """A function from a CLS record to its TABLE row: every column read by one attrgetter, and
-    only the fields whose declared type is not a plain scalar passed through `_value`."""
-    cols = _columns_of(cls, table)
-    declared = {f.name: str(f.type) for f in dataclasses.fields(cls)}
-    nested = tuple(i for i, c in enumerate(cols) if not _PLAIN.match(declared[c]))
-    if not cols:
-        return lambda record: {}
-    get = operator.attrgetter(*cols)
-    one = len(cols) == 1
-
-    def make(record) -> dict:
-        values = (get(record),) if one else get(record)
-        if nested:
-            values = list(values)
-            for i in nested:
-                values[i] = _value(values[i])
-        return dict(zip(cols, values, strict=True))
-    return make
-
-
 def _record_row(record, table: str) -> dict:
-    return _row_maker(type(record), table)(record)
+    return {k: _value(getattr(record, k)) for k in _columns_of(type(record), table)}
 
 
 def rows_of(result: DocResult) -> dict[str, list[dict]]:
