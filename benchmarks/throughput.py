@@ -163,6 +163,7 @@ def warm(tmp: Path, k: int, profile: bool) -> None:
 
         out = io.StringIO()
         pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
+        prof.dump_stats(str(Path(tempfile.gettempdir()) / "kehoach-warm.prof"))
         print(out.getvalue())
 
 

@@ -8,6 +8,7 @@ through `to_table` (see `pipeline.batch`).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import os
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -45,9 +46,15 @@ def _columns_of(cls: type, table: str) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls) if f.name in cols)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None), datetime.date, datetime.datetime})
+
+
 def _value(v):
     # rows are read from the fields directly (dataclasses.asdict deep-copies every record, a
-    # sizeable share of the per-document time); only a nested record needs converting
+    # sizeable share of the per-document time); only a nested record needs converting, and
+    # most values are plain (checked first: is_dataclass on each cost ~4 % of a plan's time)
+    if type(v) in _PLAIN:
+        return v
     if isinstance(v, tuple | list):
         if any(dataclasses.is_dataclass(x) for x in v):
             return [dataclasses.asdict(x) if dataclasses.is_dataclass(x) else x for x in v]

@@ -18,6 +18,10 @@ __all__ = ['RefRules', 'ref_rules']
 @dataclass(frozen=True)
 class RefRules:
     numbered: re.Pattern
+    # every citation holds a number and the start of its symbol, with only kind words, `số`,
+    # spaces and `:` before them: where `numbered` is searched from (`anchored_finditer`)
+    numbered_anchor: re.Pattern
+    numbered_lead_in_end: re.Pattern
     titled: re.Pattern
     titled_spec: dict
     kind_by_word: dict
@@ -67,11 +71,6 @@ class RefRules:
     alias_min_pairs: int = 3  # ... when it shares this many topic word pairs
 
 
-def _alt_never(words, flags: str = "") -> str:
-    """An alternation of WORDS, or a pattern that never matches when there are none."""
-    return _alt(words, flags) if words else "(?!)"
-
-
 def _compile(rules: Rules) -> RefRules:
     r = rules["references"]
     kinds = r["ref_kinds"]
@@ -96,6 +95,10 @@ def _compile(rules: Rules) -> RefRules:
             rf"(?:(?P<kind>(?i:{words}))(?:(?:\s+\p{{Ll}}[\p{{L}}\p{{M}}]*){{1,3}}\s+số\s*:?\s*"
             rf"|\s+(?:(?i:số)\s*:?\s*)?)|(?<![\p{{L}}\d/-])(?:(?i:số)\s+)?)"
             rf"(?:(?<![\w/-]){PARTY_NUMBER}|(?<![\w/-])(?={{1}}){DOC_NUMBER})".replace("{1}", r"\d")),
+        # the number's end and its symbol's start (a date, `12/3/2025`, is none)
+        numbered_anchor=re.compile(r"\d(?:\.\d{1,3})?[a-z]?[ \t]*/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?[A-ZĐ]"
+                                   r"|\d(?:-[ \t]?|[ \t]-)[A-ZĐ][A-Za-zĐđ]{0,4}/"),
+        numbered_lead_in_end=re.compile(r"(?r)[^\p{L}\p{M}\s:.\d]"),
         titled=re.compile(rf"(?<![\p{{L}}])(?P<kind>{_alt(titled)})\s+(?=\S)"),
         titled_spec=titled,
         kind_by_word=kind_by_word,
@@ -108,7 +111,7 @@ def _compile(rules: Rules) -> RefRules:
         # `Của` too: a title wrapped before it starts its line with a capital
         of_issuer=re.compile(r"\s*,?\s*(?i:của|do)\s+"),
         # `... ban hành Quy định X của UBND thành phố Hà Nội;`: the issuer after the description
-        issuer_term=re.compile(rf"\s*,?\s*(?i:{_alt_never(r.get('issuer_terms', []))})\s+"
+        issuer_term=re.compile(rf"\s*,?\s*(?i:{_alt(r.get('issuer_terms', []))})\s+"
                                r"(?:[IVXLC]+|\d{1,4}(?:\s*[-–]\s*\d{4})?)(?![\p{L}\d])"),
         trailing_issuer=re.compile(r"\s(?:của|do)\s+(?=\p{Lu})(?!.*\s(?:của|do)\s)(?P<rest>.+)$"),
         # a citation is governed by the clause opener right before it (or by none)
@@ -134,9 +137,9 @@ def _compile(rules: Rules) -> RefRules:
         not_parent_symbols={w.upper() for w in roles.get("not_parents", {}).get("symbols", [])},
         abbr_def=re.compile(r"\((?P<abbr>\p{Lu}{2,8})\)"),
         kind_start=re.compile(rf"{words}|{_alt(titled)}"),
-        heading_trigger=re.compile(rf"^[\s*_#|]*(?P<trig>{_alt_never(roles.get('legal_basis', []), 'i')})"
+        heading_trigger=re.compile(rf"^[\s*_#|]*(?P<trig>{_alt(roles.get('legal_basis', []), 'i')})"
                                    rf"(?![\p{{L}}])"),
-        amends_cue=re.compile(rf"(?i:{_alt_never(roles.get('amends', []))})"),
+        amends_cue=re.compile(rf"(?i:{_alt(roles.get('amends', []))})"),
         line_trigger=re.compile(rf"^[\s*_#|]*(?P<trig>{triggers})(?![\p{{L}}])"),
         item_lead=re.compile(r"[\s*_|#]*(?:(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]+)\s*[.)]|[-–+•])?[\s*_|]*"),
         programme_kinds=frozenset(k for w in roles.get("programme_words", [])
@@ -146,8 +149,8 @@ def _compile(rules: Rules) -> RefRules:
         programme_start=re.compile(rf"^\s*(?i:{programme})(?![\p{{L}}])"),
         approves_in=re.compile(rf"(?<![\p{{L}}]){approves}\s+(?=(?i:{programme}))"),
         topic_lead=re.compile(rf"^[\s“”\"'(,:]*(?:(?i:{lead}))?(?![\p{{L}}])[\s“”\"']*"),
-        topic_end=re.compile(rf"(?<![\p{{L}}])(?i:{_alt_never(roles.get('topic_ends', []))})(?![\p{{L}}])"),
-        title_programme=re.compile(rf"(?i:{_alt_never(roles.get('implements', []))})\s+"
+        topic_end=re.compile(rf"(?<![\p{{L}}])(?i:{_alt(roles.get('topic_ends', []))})(?![\p{{L}}])"),
+        title_programme=re.compile(rf"(?i:{_alt(roles.get('implements', []))})\s+"
                                    rf"(?i:{programme})\s+(?P<name>.+)"),
         topic_tail=frozenset(w.lower() for w in roles.get("topic_tail", [])),
         title_match=float(roles.get("programme_title_match", 0.5)),

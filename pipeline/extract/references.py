@@ -30,6 +30,7 @@ from .docnumbers import number_from_match, symbol_prefix
 from .fm_rules import flatten
 from .fm_rules import fm_rules as _fm_rules
 from .headerblock import front_bounds, title_span
+from .patterns import anchored_finditer
 from .ref_issuers import fuller_issuer, own_place, province_body, trailing_issuers, written_province
 from .ref_roles import settle_roles, topic_pairs, topic_words
 from .ref_rules import RefRules, ref_rules
@@ -122,7 +123,8 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo, flat: str,
     def amends(pos: int) -> bool:
         return any(lo <= pos < hi for lo, hi in amending)
 
-    for m in c.numbered.finditer(flat, doc_start, end):
+    for m in anchored_finditer(c.numbered, c.numbered_anchor, c.numbered_lead_in_end, flat,
+                               doc_start, end):
         number, symbol, doc_ref = number_from_match(m)
         if not number or not symbol or amends(m.start()):
             continue
