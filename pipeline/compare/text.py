@@ -145,23 +145,21 @@ def _prepare(text: str, cfg: TextConfig, extra_abbr: tuple[tuple[str, str], ...]
 
 
 _LETTERS = re.compile(r"\w", re.UNICODE)
+_MARKS = re.compile(r"[,;.:]")
 
 
 def terms(text: str, stop: frozenset[str]) -> Counter:
-    """Weighted terms of prepared text: syllables, and each word of several syllables once more."""
-    if wordmemo.current() is not None:  # every text through the memo, so it learns whose it is
-        return _terms_of(text, stop)
-    return Counter(_terms(text, stop))
+    """Weighted terms of prepared text: syllables, and each word of several syllables once more.
+    (Shared: do not change the Counter returned.)"""
+    # the words through `words` every time (with a memo in use, it learns whose they are);
+    # the counting, the same for a parent's mandates whichever child is compared, kept
+    return _terms_of(words(_MARKS.sub(" ", text)), stop)
 
 
 @lru_cache(maxsize=50000)
-def _terms(text: str, stop: frozenset[str]) -> Counter:
-    return _terms_of(text, stop)
-
-
-def _terms_of(text: str, stop: frozenset[str]) -> Counter:
+def _terms_of(ws: tuple[str, ...], stop: frozenset[str]) -> Counter:
     out: Counter = Counter()
-    for word in words(re.sub(r"[,;.:]", " ", text)):
+    for word in ws:
         syl = [s for s in word.split() if _LETTERS.search(s) and not s.isdigit()]
         if not syl:
             continue
