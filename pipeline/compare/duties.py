@@ -42,6 +42,7 @@ class Duty:
 class DutyLexicon:
     phrases: Mapping[tuple[str, ...], tuple[str, str]]  # syllables -> (kind, action class)
     longest: int
+    starts: Mapping[str, int]  # first syllable -> the longest phrase it opens
 
     @classmethod
     def from_spec(cls, spec: Mapping) -> DutyLexicon:
@@ -55,11 +56,18 @@ class DutyLexicon:
         for cls_name, verbs in (spec.get("actions") or {}).items():
             for v in verbs:
                 phrases[tuple(fold(str(v)).split())] = ("action", str(cls_name))
-        return cls(phrases, max((len(k) for k in phrases), default=1))
+        starts: dict[str, int] = {}
+        for k in phrases:
+            starts[k[0]] = max(starts.get(k[0], 0), len(k))
+        return cls(phrases, max((len(k) for k in phrases), default=1), starts)
 
     def match(self, toks: list[str], i: int) -> tuple[int, str, str]:
         """(length, kind, class) of the longest phrase at toks[i], or (1, 'word', '')."""
-        for n in range(min(self.longest, len(toks) - i), 0, -1):
+        # most words open no phrase: one lookup instead of one per phrase length
+        longest = self.starts.get(toks[i])
+        if longest is None:
+            return 1, "word", ""
+        for n in range(min(longest, len(toks) - i), 0, -1):
             hit = self.phrases.get(tuple(toks[i:i + n]))
             if hit:
                 return n, hit[0], hit[1]
