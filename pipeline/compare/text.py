@@ -27,6 +27,7 @@ class TextConfig:
     synonyms: re.Pattern | None  # every alternative phrase, longest first, in one pattern
     heads: Mapping[str, str]  # alternative phrase -> the phrase it stands for
     labels: tuple[re.Pattern, ...] = ()
+    abbr_written: tuple[str, ...] = ()  # each abbreviation as written (abbr's patterns need it)
 
 
 def fold(s: str) -> str:
@@ -37,9 +38,8 @@ def fold(s: str) -> str:
 
 def text_config(rules: Rules) -> TextConfig:
     spec = rules["compare"]
-    abbr = tuple(
-        (re.compile(r"(?<![\w-])" + re.escape(k) + r"(?![\w-])"), str(v))
-        for k, v in sorted((spec.get("abbreviations") or {}).items(), key=lambda kv: -len(kv[0])))
+    written = sorted((spec.get("abbreviations") or {}).items(), key=lambda kv: -len(kv[0]))
+    abbr = tuple((re.compile(r"(?<![\w-])" + re.escape(k) + r"(?![\w-])"), str(v)) for k, v in written)
     stop = frozenset(fold(s) for s in spec.get("stopwords") or [])
     syn = []
     for group in spec.get("synonyms") or []:
@@ -50,7 +50,7 @@ def text_config(rules: Rules) -> TextConfig:
     labels = tuple(re.compile(p) for p in spec.get("field_labels") or ())
     alts = (re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a, _ in syn) + r")(?![\w])")
             if syn else None)
-    return TextConfig(abbr, stop, alts, dict(syn), labels)
+    return TextConfig(abbr, stop, alts, dict(syn), labels, tuple(k for k, _ in written))
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +120,6 @@ def abbreviations_in(text: str) -> dict[str, str]:
 
 
 _PUNCT = re.compile(r"[^\w\s,;.:]+")
-_SPACES = re.compile(r"\s+")
 
 
 def prepare(text: str, cfg: TextConfig, extra_abbr: Mapping[str, str] = ()) -> str:
@@ -132,8 +131,9 @@ def prepare(text: str, cfg: TextConfig, extra_abbr: Mapping[str, str] = ()) -> s
 def _prepare(text: str, cfg: TextConfig, extra_abbr: tuple[tuple[str, str], ...]) -> str:
     for k, v in extra_abbr:
         text = re.sub(r"(?<![\w-])" + re.escape(k) + r"(?![\w-])", v, text)
-    for pat, v in cfg.abbr:
-        text = pat.sub(v, text)
+    for written, (pat, v) in zip(cfg.abbr_written, cfg.abbr, strict=True):
+        if written in text:  # most texts hold none: a substring test, not a regex scan each
+            text = pat.sub(v, text)
     text = _DASHES.sub("-", fold(text))
     for pat in cfg.labels:
         text = pat.sub(" ", text)
@@ -141,7 +141,7 @@ def _prepare(text: str, cfg: TextConfig, extra_abbr: tuple[tuple[str, str], ...]
     text = re.sub(r"(\d)[.,](\d)", r"\1\2", text)  # 1.000 is a number, not a boundary
     if cfg.synonyms is not None:
         text = cfg.synonyms.sub(lambda m: cfg.heads[m.group(0)], text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # as _SPACES would: split() and \s agree on white space
 
 
 _LETTERS = re.compile(r"\w", re.UNICODE)
