@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import fold
+from .text import TEXTS_KEPT, fold
 
 __all__ = ["Duty", "DutyLexicon", "duties"]
 
@@ -82,7 +82,7 @@ def duties(prepared: str, lex: DutyLexicon) -> tuple[Duty, ...]:
     return _duties(prepared, lex)
 
 
-@lru_cache(maxsize=50000)
+@lru_cache(maxsize=TEXTS_KEPT)
 def _duties(prepared: str, lex: DutyLexicon) -> tuple[Duty, ...]:
     out: list[Duty] = []
     for clause in _CLAUSE.split(prepared):

@@ -17,7 +17,12 @@ from ..link import _DASHES, _TONE_FIX, _TONE_RE
 from ..rules import Rules
 from . import wordmemo
 
-__all__ = ["TextConfig", "text_config", "fold", "words", "abbreviations_in", "prepare", "terms"]
+# texts whose words, prepared form, duties and terms are kept in this process: a parent's mandates
+# recur for every child compared (they stay), a child's tasks come once; 50,000 kept Counters and
+# strings grew the first cross-document run of a large store by some hundreds of MB
+TEXTS_KEPT = 4096
+
+__all__ = ["TEXTS_KEPT", "TextConfig", "text_config", "fold", "words", "abbreviations_in", "prepare", "terms"]
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one per Rules, a cache key
@@ -77,7 +82,7 @@ def words(text: str) -> tuple[str, ...]:
     return got
 
 
-@lru_cache(maxsize=50000)
+@lru_cache(maxsize=TEXTS_KEPT)
 def _cached_words(text: str) -> tuple[str, ...]:
     return _segment(text)
 
@@ -127,7 +132,7 @@ def prepare(text: str, cfg: TextConfig, extra_abbr: Mapping[str, str] = ()) -> s
     return _prepare(text, cfg, tuple(sorted(dict(extra_abbr).items())))
 
 
-@lru_cache(maxsize=50000)
+@lru_cache(maxsize=TEXTS_KEPT)
 def _prepare(text: str, cfg: TextConfig, extra_abbr: tuple[tuple[str, str], ...]) -> str:
     for k, v in extra_abbr:
         text = re.sub(r"(?<![\w-])" + re.escape(k) + r"(?![\w-])", v, text)
@@ -156,7 +161,7 @@ def terms(text: str, stop: frozenset[str]) -> Counter:
     return _terms_of(words(_MARKS.sub(" ", text)), stop)
 
 
-@lru_cache(maxsize=50000)
+@lru_cache(maxsize=TEXTS_KEPT)
 def _terms_of(ws: tuple[str, ...], stop: frozenset[str]) -> Counter:
     out: Counter = Counter()
     for word in ws:
