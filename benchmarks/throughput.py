@@ -163,8 +163,10 @@ def warm(tmp: Path, k: int, profile: bool) -> None:
 
         out = io.StringIO()
         pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
-        prof.dump_stats(str(Path(tempfile.gettempdir()) / "kehoach-warm.prof"))
+        saved = Path(tempfile.gettempdir()) / "kehoach-warm.prof"
+        prof.dump_stats(str(saved))
         print(out.getvalue())
+        print(f"the whole profile: {saved} (python -m pstats)")
 
 
 def crossdoc(tmp: Path, sizes: list[int], workers: int) -> None:
@@ -232,7 +234,8 @@ def main() -> None:
     ap.add_argument("--tmp", default=None, help="scratch folder (default: a temp dir, removed)")
     ap.add_argument("--warm", type=int, default=100,
                     help="new plans through the stages in one warm process (0: skip)")
-    ap.add_argument("--profile", action="store_true", help="with --warm: the cProfile of the warm pass")
+    ap.add_argument("--profile", action="store_true",
+                    help="with --warm: the cProfile of the warm pass (also saved to TMPDIR/kehoach-warm.prof)")
     ap.add_argument("--crossdoc", default="", help="store sizes for the cross-document stages, e.g. 100,1000")
     args = ap.parse_args()
     n = max(0, min(args.n, 2000))
