@@ -41,7 +41,6 @@ class Duty:
 @dataclass(frozen=True, eq=False)  # hashed by identity: one per Rules, a cache key
 class DutyLexicon:
     phrases: Mapping[tuple[str, ...], tuple[str, str]]  # syllables -> (kind, action class)
-    longest: int
     starts: Mapping[str, int]  # first syllable -> the longest phrase it opens
 
     @classmethod
@@ -59,7 +58,7 @@ class DutyLexicon:
         starts: dict[str, int] = {}
         for k in phrases:
             starts[k[0]] = max(starts.get(k[0], 0), len(k))
-        return cls(phrases, max((len(k) for k in phrases), default=1), starts)
+        return cls(phrases, starts)
 
     def match(self, toks: list[str], i: int) -> tuple[int, str, str]:
         """(length, kind, class) of the longest phrase at toks[i], or (1, 'word', '')."""

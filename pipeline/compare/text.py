@@ -146,7 +146,7 @@ def _prepare(text: str, cfg: TextConfig, extra_abbr: tuple[tuple[str, str], ...]
     text = re.sub(r"(\d)[.,](\d)", r"\1\2", text)  # 1.000 is a number, not a boundary
     if cfg.synonyms is not None:
         text = cfg.synonyms.sub(lambda m: cfg.heads[m.group(0)], text)
-    return " ".join(text.split())  # as _SPACES would: split() and \s agree on white space
+    return " ".join(text.split())  # runs of \s as one space: split() and \s agree on white space
 
 
 _LETTERS = re.compile(r"\w", re.UNICODE)
