@@ -235,7 +235,8 @@ def main() -> None:
     ap.add_argument("--warm", type=int, default=100,
                     help="new plans through the stages in one warm process (0: skip)")
     ap.add_argument("--profile", action="store_true",
-                    help="with --warm: the cProfile of the warm pass (also saved to TMPDIR/kehoach-warm.prof)")
+                    help="with --warm: the cProfile of the warm pass "
+                         "(also saved to TMPDIR/kehoach-warm.prof)")
     ap.add_argument("--crossdoc", default="", help="store sizes for the cross-document stages, e.g. 100,1000")
     args = ap.parse_args()
     n = max(0, min(args.n, 2000))
