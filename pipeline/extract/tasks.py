@@ -99,7 +99,10 @@ def strip_marker(text: str, start: int, end: int, *, rules: Rules | None = None)
 
 
 def one_line(s: str) -> str:
-    return " ".join(_MARKUP.sub(" ", s).split())  # split() and \s agree on what is white space
+    # _MARKUP needs one of these characters: without them its pass would change nothing
+    if "*" in s or "_" in s or "#" in s or "`" in s or "\\" in s:
+        s = _MARKUP.sub(" ", s)
+    return " ".join(s.split())  # split() and \s agree on what is white space
 
 
 def children_map(sections: Sequence[Section]) -> dict[str | None, list[Section]]:

@@ -19,7 +19,9 @@ default theme (`other`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..rules import Rules
 from .agencies import agency_fixed_words
@@ -54,6 +56,7 @@ class _Themes:
     phrase_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
     name_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
     headings: dict[str, dict[str, float]] = field(default_factory=dict)  # see _heading_scores
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)  # see theme_scores
 
 
 def _syllables_of(text: str) -> Key:
@@ -94,48 +97,53 @@ def _lengths(keys) -> dict[str, tuple[int, ...]]:
     return {first: tuple(sorted(ls, reverse=True)) for first, ls in out.items()}
 
 
-def _tokens(head: str, th: _Themes) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
-    """Folded syllables of HEAD (agency names masked, longest first), which were capitalized,
-    and the span of each in HEAD."""
+def _syllables(head: str, th: _Themes) -> tuple[str, list[str], list[tuple[int, int]]]:
+    """The folded HEAD (document numbers blanked), its syllables with agency names masked
+    (longest first) and the (start, length) of each masked name among the syllables."""
     folded = fold(head)
     if "/" in folded:  # a document number: blank it out, keeping the length
         folded = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), folded)
-    same = len(folded) == len(head)  # else the spans are those of the folded text
-    found = list(_SYLLABLE.finditer(folded))
-    words = [m.group() for m in found]
-    all_spans = [m.span() for m in found]
-    all_caps = [head[s].isupper() for s, _ in all_spans] if same else [False] * len(found)
+    words = _SYLLABLE.findall(folded)
     name_lens, names = th.name_lens, th.names
     n = len(words)
-    # the agency names, longest first at each place: (start, length)
+    # the agency names, longest first at each place: (start, length); only a syllable that
+    # opens a name can start one
     masked: list[tuple[int, int]] = []
-    i = 0
-    while i < n:
-        for L in name_lens.get(words[i], ()):
+    pos = 0
+    for i in [i for i, w in enumerate(words) if w in name_lens]:
+        if i < pos:
+            continue  # inside a name just masked
+        for L in name_lens[words[i]]:
             if L <= n - i and tuple(words[i:i + L]) in names:
                 masked.append((i, L))
-                i += L
+                pos = i + L
                 break
-        else:
-            i += 1
     if not masked:
-        return words, all_caps, all_spans
+        return folded, words, masked
     sylls: list[str] = []
-    caps: list[bool] = []
-    spans: list[tuple[int, int]] = []
     pos = 0
     for i, L in masked:
         sylls += words[pos:i]
-        caps += all_caps[pos:i]
-        spans += all_spans[pos:i]
         sylls.append(_MASK)
-        caps.append(False)
-        spans.append((all_spans[i][0], all_spans[i + L - 1][1]))
         pos = i + L
     sylls += words[pos:]
-    caps += all_caps[pos:]
+    return folded, sylls, masked
+
+
+def _spans(folded: str, masked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The span of each syllable of `_syllables` in the folded text (a masked name: from its
+    first syllable to its last)."""
+    all_spans = [m.span() for m in _SYLLABLE.finditer(folded)]
+    if not masked:
+        return all_spans
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for i, L in masked:
+        spans += all_spans[pos:i]
+        spans.append((all_spans[i][0], all_spans[i + L - 1][1]))
+        pos = i + L
     spans += all_spans[pos:]
-    return sylls, caps, spans
+    return spans
 
 
 def _hits(sylls: list[str], th: _Themes) -> list[tuple[int, int]]:
@@ -143,23 +151,36 @@ def _hits(sylls: list[str], th: _Themes) -> list[tuple[int, int]]:
     out = []
     n = len(sylls)
     lens, phrases = th.phrase_lens, th.phrases
-    for i in range(n):
-        for L in lens.get(sylls[i], ()):
+    for i in [i for i, w in enumerate(sylls) if w in lens]:  # only a phrase's first syllable opens one
+        for L in lens[sylls[i]]:
             if L <= n - i and tuple(sylls[i:i + L]) in phrases:
                 out.append((i, L))
     return out
 
 
-def _crossed(sylls: list[str], caps: list[bool], i: int, words: frozenset[Key], width: int = 4) -> bool:
+def _crossed(sylls: list[str], caps: Callable[[int], bool], i: int, words: frozenset[Key],
+             width: int = 4, pairs: frozenset[Key] | None = None) -> bool:
     """Might a word run across the place before syllable I? (a word of the dictionary, or a
-    name: capitals on both sides, as in `Ban Chỉ đạo`)"""
-    if 0 < i < len(sylls) and caps[i - 1] and caps[i]:
+    name: capitals on both sides, as in `Ban Chỉ đạo`; CAPS(i): was syllable i capitalized).
+    PAIRS: the neighbouring syllables
+    of the dictionary's words (a word across I holds syllables I-1 and I side by side)."""
+    if not 0 < i < len(sylls):
+        return False  # no syllable on one side: nothing runs across
+    if caps(i - 1) and caps(i):
         return True
+    if pairs is not None and (sylls[i - 1], sylls[i]) not in pairs:
+        return False
     for a in range(max(0, i - width + 1), i):
         for b in range(i + 1, min(len(sylls), a + width) + 1):
             if tuple(sylls[a:b]) in words:
                 return True
     return False
+
+
+@lru_cache(maxsize=4)
+def _pairs(words: frozenset[Key]) -> frozenset[Key]:
+    """Every two neighbouring syllables of a word of WORDS."""
+    return frozenset(k[j:j + 2] for k in words for j in range(len(k) - 1))
 
 
 _WINDOW = 5  # syllables segmented on each side of a doubtful phrase (the CRF reads two)
@@ -178,15 +199,50 @@ def _whole_words(head: str, spans: list[tuple[int, int]], i: int, L: int, th: _T
 def theme_scores(text: str, *, rules: Rules) -> dict[str, float]:
     """Score of each theme for TEXT (only themes with a hit)."""
     th: _Themes = rules.compiled("themes.ngrams", _build)
-    # the opening of a task carries its theme; the rest tells little more
+    # a task's text is asked again (its theme, then the flags of its plan): answered once
+    # (the opening of a task carries its theme; the rest tells little more)
     head = text[:_MAX_CHARS]
-    sylls, caps, spans = _tokens(head, th)
-    words = dictionary_words()
+    got = th.scores.get(head)
+    if got is None:
+        if len(th.scores) > 4096:
+            th.scores.clear()
+        got = th.scores[head] = _scores(head, th)
+    return dict(got)
+
+
+def _scores(head: str, th: _Themes) -> dict[str, float]:
+    folded, sylls, masked = _syllables(head, th)
     scores: dict[str, float] = {}
+    hits = _hits(sylls, th)
+    if not hits:
+        return scores
+    spans = _spans(folded, masked)
+    # asked only at the edges of phrases found; a masked name is not capitalized, and where
+    # folding changed the length the positions are not the text's: nothing is
+    same = len(folded) == len(head)
+    names = set()
+    shift = 0
+    for i, L in masked:
+        names.add(i - shift)
+        shift += L - 1
+
+    def caps(i: int) -> bool:
+        return same and i not in names and head[spans[i][0]].isupper()
+
+    words = dictionary_words()
+    pairs = _pairs(words) if words else None
+    crossed: dict[int, bool] = {}  # by place: the end of one phrase is often the start of another
+
+    def across(i: int) -> bool:
+        got = crossed.get(i)
+        if got is None:
+            got = crossed[i] = _crossed(sylls, caps, i, words, pairs=pairs)
+        return got
+
     seen: set[tuple[Key, str]] = set()
-    for i, L in _hits(sylls, th):
+    for i, L in hits:
         key = tuple(sylls[i:i + L])
-        if ((not words or _crossed(sylls, caps, i, words) or _crossed(sylls, caps, i + L, words))
+        if ((not words or across(i) or across(i + L))
                 and not _whole_words(head, spans, i, L, th)):
             continue  # a word runs across the phrase (`kỷ luật` across `luật`)
         for theme, w in th.phrases[key]:
@@ -195,6 +251,16 @@ def theme_scores(text: str, *, rules: Rules) -> dict[str, float]:
             seen.add((key, theme))
             scores[theme] = scores.get(theme, 0.0) + w * (th.lead_weight if i < _OPENING else 1.0)
     return scores
+
+
+def _best(order: tuple[str, ...], scores: dict[str, float]) -> str:
+    """The theme of ORDER with the highest score (absent: 0), the first of ORDER on a tie."""
+    if all(v >= 0.0 for v in scores.values()):  # then the top score is a theme's of SCORES or 0
+        top = max(scores.values(), default=0.0)
+        for t in order:
+            if scores.get(t, 0.0) == top:
+                return t
+    return max(order, key=lambda t: (scores.get(t, 0.0), -order.index(t)))
 
 
 def _heading_scores(heading: str, rules: Rules, th: _Themes) -> dict[str, float]:
@@ -216,9 +282,9 @@ def theme_of(text: str, *, rules: Rules, context: str = "") -> str:
         nearest = context.split(" | ")[0]
         ctx = _heading_scores(nearest, rules, th) if nearest else {}
         if ctx:
-            best = max(th.order, key=lambda t: (ctx.get(t, 0.0), -th.order.index(t)))
+            best = _best(th.order, ctx)
             if ctx.get(best, 0.0) > 0:
                 scores[best] = scores.get(best, 0.0) + th.section_weight
     if not scores:
         return th.default
-    return max(th.order, key=lambda t: (scores.get(t, 0.0), -th.order.index(t)))
+    return _best(th.order, scores)

@@ -28,7 +28,9 @@ _PLAIN_NAME = re.compile(r"^[\w ,\-]+$", re.UNICODE)
 
 
 _TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook, tilde, dot below
-_TONED_PAIR = re.compile(r"(?<![qQ])([oO]|(?<![gG])[uU])([^\W\d_])(?=[^\w]|$)", re.UNICODE)
+# o or u (not after q; u not after g) and the letter that ends the syllable after it; the o/u
+# comes first and the look-behinds after it, so the engine can skip to the next o/u
+_TONED_PAIR = re.compile(r"([oOuU])(?<![qQ].)(?<![gG][uU])([^\W\d_])(?=[^\w]|$)", re.UNICODE)
 
 
 def retone(s: str) -> str:
