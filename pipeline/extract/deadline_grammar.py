@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..rules import Rules
+from .openings import openings_for
 from .targets import phrase_alt, phrase_re
 
 __all__ = ["Grammar", "grammar", "Scan", "MASK"]
 
 MASK = "\x00"  # stands in for text an earlier pass took; no pattern matches it
+_SHORT = 2000  # characters of a text scanned whole rather than by its opening words
 
 
 @dataclass(frozen=True)
@@ -37,63 +39,6 @@ class Grammar:
     period_op: re.Pattern
     horizon_before: re.Pattern
     date_line_before: re.Pattern
-    # where a word that can open due_day, due_month, event, periodic, report or every stands
-    # (None: a rule fragment too complex to read its first words; those passes scan all)
-    heads: re.Pattern | None = None
-
-
-_LITERAL_FRAGMENT = re.compile(r"[^\W\d_]+|[ ()?:|]")
-
-
-def _first_words(fragment: str) -> list[str] | None:
-    """The letters every match of a rules FRAGMENT starts with (`trước`, `chậm` for
-    `trước|chậm nhất(?: là)?`), or None when the fragment is more than words, spaces,
-    groups and `?`: then nothing is assumed about where it matches.
-
-    >>> _first_words("trước|chậm nhất(?: là)?|thời hạn(?: hoàn thành| thực hiện)?:?")
-    ['trước', 'chậm', 'thời']
-    >>> _first_words("quý?|năm"), _first_words("(?:tính )?từ ngày"), _first_words("năm [0-9]")
-    (['qu', 'năm'], None, None)
-    """
-    if not fragment or "".join(_LITERAL_FRAGMENT.findall(fragment)) != fragment:
-        return None
-    alts: list[str] = []
-    depth, cur = 0, ""
-    for ch in fragment:  # split on the top-level `|`
-        if ch == "|" and depth == 0:
-            alts.append(cur)
-            cur = ""
-            continue
-        depth += (ch == "(") - (ch == ")")
-        cur += ch
-    alts.append(cur)
-    out = []
-    for a in alts:
-        n = 0
-        while n < len(a) and a[n].isalpha():
-            n += 1
-        if n < len(a) and a[n] == "?":  # `nhất?`: the last letter is optional
-            n -= 1
-        if n <= 0:
-            return None
-        out.append(a[:n])
-    return out
-
-
-def _heads(p: dict[str, str], flags: int) -> re.Pattern | None:
-    words: list[str] = []
-    for key in ("due_verb", "due", "due_in", "event_word", "periodic", "report", "every"):
-        frag = p.get(key, "ngày" if key == "event_word" else None)
-        if frag is None:  # not given: its pattern is `(?!)` and opens nothing
-            continue
-        w = _first_words(str(frag))
-        if w is None:
-            return None
-        words += w
-    if not words:
-        return None
-    alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?=(?:{alt}))", flags)
 
 
 def _build(rules: Rules) -> Grammar:
@@ -168,7 +113,6 @@ def _build(rules: Rules) -> Grammar:
         period_op=re.compile(rf"(?<!\w)(?:{p.get('period_op', '(?!)')})\s+$", flags),
         horizon_before=re.compile(rf"(?<!\w)(?:{p.get('horizon', '(?!)')})\s+$", flags),
         date_line_before=re.compile(r"(?<!\w)(?:ngày|tháng)[\s\d]*$", flags),
-        heads=_heads(data.get("patterns") or {}, flags),
     )
 
 
@@ -182,36 +126,19 @@ class Scan:
     def __init__(self, text: str) -> None:
         self.text = text
         self.masked = text
-        self._heads: list[int] | None = None
-        self._ends: set[int] = set()  # where a taken span ends
+        # a plan's text: each pass is tried only where its opening words stand (a cell's
+        # few words are scanned whole)
+        self.openings = openings_for(text) if len(text) > _SHORT else None
 
-    def finditer(self, pat: re.Pattern, heads: re.Pattern | None) -> Iterator[re.Match]:
-        """`pat.finditer(self.masked)`, for a PAT that opens with "no word character before"
-        and then a word that HEADS finds: PAT is tried only where such a word stands (a few
-        hundred places) instead of at every character. Blanking never makes a word appear,
-        and it only frees the "no word character before" right after a taken span, so those
-        ends are tried too."""
-        if heads is None:
-            yield from pat.finditer(self.masked)
-            return
-        if self._heads is None:
-            self._heads = [m.start() for m in heads.finditer(self.text)]
-        starts = sorted(self._ends.union(self._heads)) if self._ends else self._heads
-        masked = self.masked
-        match = pat.match
-        cur = 0
-        for p in starts:
-            if p < cur:
-                continue
-            m = match(masked, p)
-            if m is not None and m.end() > p:
-                yield m
-                cur = m.end()
+    def finditer(self, pat: re.Pattern) -> Iterator[re.Match]:
+        """`pat.finditer(self.masked)`."""
+        if self.openings is None:
+            return pat.finditer(self.masked)
+        return self.openings.finditer(pat, self.masked)
 
     def take(self, spans: list[tuple[int, int]]) -> None:
         if not spans:
             return
-        self._ends.update(e for s, e in spans if s < e)
         if len(spans) <= 8:  # a few: slicing the string beats a list of every character
             masked = self.masked
             for s, e in spans:

@@ -102,7 +102,7 @@ def _plan_period(scan: Scan, g: Grammar, period: tuple[int | None, int] | None) 
     else:
         patterns = [g.period_range] + ([g.period_year] if period[0] == period[1] else [])
     for pat in patterns:
-        for m in pat.finditer(text):
+        for m in scan.finditer(pat):
             key = (None, int(m.group("y2"))) if pat is g.period_until else _period_key(m)
             if key != period:
                 continue
@@ -166,11 +166,11 @@ def get_deadline_annotations(
     scan.take(taken)
 
     # reporting windows say what a report covers: understood, and never a deadline
-    scan.take([m.span() for m in g.window.finditer(scan.masked)])
+    scan.take([m.span() for m in scan.finditer(g.window)])
 
     # `định kỳ trước ngày 01/6 và 15/11 hằng năm`: one schedule, as often as it has days
     taken = []
-    for m in g.periodic_dates.finditer(scan.masked):
+    for m in scan.finditer(g.periodic_dates):
         days = list(_DAY_MONTH.finditer(text, m.start("dates"), m.end("dates")))
         found.append(DeadlineAnnotation("recurring", m.start(), m.end(),
                                         recurrence=_PER_YEAR.get(len(days))))
@@ -181,7 +181,7 @@ def get_deadline_annotations(
     scan.take(taken)
 
     taken = []
-    for m in scan.finditer(g.due_day, g.heads):
+    for m in scan.finditer(g.due_day):
         d, mo, y = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (
             m.group("d2"), m.group("m2"), m.group("y2"))
         if not (m.group("ngay") or y):  # `trước 17/6` alone is too loose; `trước 30/6/2026` is a date
@@ -194,7 +194,7 @@ def get_deadline_annotations(
     scan.take(taken)
 
     taken = []
-    for m in scan.finditer(g.due_month, g.heads):
+    for m in scan.finditer(g.due_month):
         before_start = re.match(r"trước", m.group("op"), re.IGNORECASE) is not None
         if m.group("mm"):
             y = int(m.group("my")) if m.group("my") else year
@@ -218,7 +218,7 @@ def get_deadline_annotations(
 
     taken = []
     event_ends: list[int] = []
-    for m in scan.finditer(g.event, g.heads):
+    for m in scan.finditer(g.event):
         d, mo = (m.group("d"), m.group("m")) if m.group("d") else (m.group("d3"), m.group("m3"))
         if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
             continue
@@ -232,8 +232,7 @@ def get_deadline_annotations(
 
     for pat in (g.periodic, g.report, g.times_per):
         taken = []
-        # `02 lần/ngày` opens with a number, which the head words do not find
-        for m in scan.finditer(pat, g.heads if pat is not g.times_per else None):
+        for m in scan.finditer(pat):
             found.append(DeadlineAnnotation("recurring", m.start(), m.end(),
                                             recurrence=_recurrence(g, m.group("freq"))))
             taken.append(m.span())
@@ -241,7 +240,7 @@ def get_deadline_annotations(
 
     targets = target_spans(text, rules)
     taken = []
-    for m in scan.finditer(g.every, g.heads):
+    for m in scan.finditer(g.every):
         s = m.start()
         # `“Ngày ... 30/7” hằng năm`: the annual day already says it is yearly
         if any(0 <= s - e <= 6 and not text[e:s].strip(" \t\n”\"’)*_") for e in event_ends):
@@ -260,7 +259,7 @@ def get_deadline_annotations(
 
     # `năm 2025 và các năm tiếp theo`, `2026 trở đi`, `từ 01/7/2025`: open at the end
     taken = []
-    for v in sorted(open_periods(scan.masked, rules), key=lambda v: v.start):
+    for v in sorted(open_periods(scan.masked, rules, scan.openings), key=lambda v: v.start):
         if taken and v.start < taken[-1][1]:
             continue  # `từ năm 2026 trở đi`: read once
         found.append(_from_value(v))
@@ -273,7 +272,7 @@ def get_deadline_annotations(
         period = (own.year_start, own.year_end)
     for pat in (g.period_range, g.period_year):
         taken = []
-        for m in pat.finditer(scan.masked):
+        for m in scan.finditer(pat):
             before = scan.masked[max(0, m.start() - 40) : m.start()]
             if not g.period_op.search(before) or g.horizon_before.search(before):
                 continue

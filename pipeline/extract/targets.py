@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..records import PlanInfo, Section, Segmented, Target, Task
 from ..rules import Rules
 from .locate import section_locator, task_locator
+from .openings import openings_for
 
 __all__ = [
     "TargetAnnotation", "get_target_annotations", "target_spans", "find_targets", "phrase_re", "phrase_alt",
@@ -38,12 +39,16 @@ def phrase_alt(phrases: Iterable[str]) -> str:
 
 # Where a clause ends: a sentence or clause mark, or a new line that opens an item or a heading.
 # A bare new line is not a boundary: PDF text wraps lines (and leaves blank lines) mid-sentence.
+# (Every alternative opens with one literal character and looks behind only after it — `**`
+# then spaces and the line's end — so the engine skips to those characters instead of trying
+# every position.)
 _BOUNDARY = re.compile(
-    r"[;!?…]|\.(?![\d.])|:(?=\s)|(?<=\*\*)[ \t]*\n"
+    r";|!|\?|…|\.(?![\d.])|:(?=\s)| (?<=\*\* )[ \t]*\n|\t(?<=\*\*\t)[ \t]*\n|\n(?<=\*\*\n)"
     r"|\n(?=[ \t]*(?:[-+•*]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[IVXLC]+\.\s|#))"
 )
-_SENTENCE_END = re.compile(r"[;!?…]|\.(?![\d.])|\n(?=[ \t]*(?:[-+•*]\s|\d+(?:\.\d+)*[.)]\s|#))")
+_SENTENCE_END = re.compile(r";|!|\?|…|\.(?![\d.])|\n(?=[ \t]*(?:[-+•*]\s|\d+(?:\.\d+)*[.)]\s|#))")
 _WINDOW = 400  # how far back a clause start is looked for
+_SHORT = 2000  # characters of a text scanned whole rather than where a year's words stand
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +239,8 @@ def _year(text: str, g: _Grammar, sent_start: int, lead: int, end: int,
     `năm 2020 đạt 100%`), else the first stated after it (`... 90% trong năm 2026`).
     YEARS: the year matches of the whole text, YEARS[FIRST] the first from LEAD on."""
     best = None
-    for m in g.year.finditer(text, sent_start, lead):
+    for m in openings_for(text).finditer(g.year, text, sent_start, lead) if len(text) > _SHORT \
+            else g.year.finditer(text, sent_start, lead):
         if g.horizon.search(text, max(0, m.start() - 20), m.start()):
             continue
         if g.baseline.search(text, max(0, m.start() - 20), m.start()):
@@ -283,7 +289,7 @@ def _annotate(text: str, rules: Rules) -> Iterator[TargetAnnotation]:
     g = _grammar(rules)
     cands = _candidates(text, g)
     clause_end = _clause_ends(text)
-    years = list(g.year.finditer(text))
+    years = list(openings_for(text).finditer(g.year) if len(text) > _SHORT else g.year.finditer(text))
     year_starts = [m.start() for m in years]
     found: list[list] = []
     prev_end = 0

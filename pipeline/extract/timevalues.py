@@ -26,11 +26,13 @@ import re
 from dataclasses import dataclass
 
 from ..rules import Rules
+from .openings import Openings, openings_for
 from .targets import phrase_re
 
 __all__ = ["TimeValue", "read_time_value", "time_fields", "states_no_time", "open_periods"]
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_SHORT = 2000  # characters of a text scanned whole rather than by its opening words
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +166,11 @@ def time_fields(text: str, rules: Rules, start: int = 0, end: int | None = None)
     """(label start, value start, value end) of each time label line in TEXT[start:end]
     (`- Thời gian thực hiện: Tháng 12/2025.`); the value runs to the end of its line."""
     v = _values(rules)
-    for m in v.label.finditer(text, start, len(text) if end is None else end):
+    end = len(text) if end is None else end
+    # a plan's text is asked often (each task's label lines): read where a label word stands
+    found = openings_for(text).finditer(v.label, text, start, end) if len(text) > _SHORT \
+        else v.label.finditer(text, start, end)
+    for m in found:
         yield m.start(), m.start("value"), m.end("value")
 
 
@@ -176,12 +182,13 @@ def states_no_time(value: str, rules: Rules) -> int:
     return m.end() if m else 0
 
 
-def open_periods(text: str, rules: Rules):
+def open_periods(text: str, rules: Rules, openings: Openings | None = None):
     """Open periods in running text (`năm 2025 và các năm tiếp theo`, `2026 trở đi`, `từ
-    01/7/2025`): the two open forms of a value, found anywhere."""
+    01/7/2025`): the two open forms of a value, found anywhere. OPENINGS: those of the
+    text TEXT is (or is a masked copy of), to try only where a form can open."""
     forms = dict(_values(rules).forms)
     for name in ("open_years", "open_from"):
-        for m in forms[name].finditer(text):
+        for m in (openings.finditer(forms[name], text) if openings else forms[name].finditer(text)):
             found = _value(name, m, None, 0)
             if found:
                 yield found

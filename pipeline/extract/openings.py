@@ -1,0 +1,232 @@
+"""Where a case-insensitive pattern can match in a text, found by the words it opens with.
+
+Python's regex engine can skip ahead to a literal or a set of first characters, but not when
+the pattern opens with a look-behind (`(?<!\\w)`) or ignores case: then it tries every
+position of the text, and a plan's grammar scans its whole text a dozen times that way.
+Every match of `(?<!\\w)(?:trước|chậm nhất) ...` opens with `trước` or `chậm` in some case,
+so the text is lower-cased once, those words are found with `str.find`, and the pattern is
+tried there only. The matches are the pattern's own (`match` at each place, in order, as
+`finditer` would find them); when the words a pattern opens with cannot be read from it,
+or the text holds a character whose lower case the engine reads otherwise (`ſ` matches `s`
+ignoring case; `İ` lower-cases to two characters), the whole text is scanned as before.
+
+    starts = Openings(text)
+    for m in starts.finditer(pattern):          # == pattern.finditer(text)
+    for m in starts.finditer(pattern, masked):  # a copy of text with spans blanked to \\x00
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from bisect import bisect_left
+from collections.abc import Iterator
+from functools import lru_cache
+
+__all__ = ["Openings", "openings_for", "openings_of"]
+
+_LONGEST = 5  # characters of an opening kept: enough to find few places
+_MOST = 64  # openings per pattern; more are cut shorter (still openings)
+_BLANK = "\x00"  # what a masked copy of the text holds where spans were taken
+
+
+def _walk(seq: list, acc: str, C) -> set[str] | None:
+    """The lower-case strings every match of SEQ (a parsed pattern) opens with, after ACC;
+    None when a match may open otherwise (a class, a digit, nothing at all)."""
+    if len(acc) >= _LONGEST or not seq:
+        return {acc} if acc else None
+    op, av = seq[0]
+    rest = seq[1:]
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):  # takes no character
+        return _walk(rest, acc, C)
+    if op is C.LITERAL:
+        ch = chr(av).lower()
+        if len(ch) != 1:
+            return {acc} if acc else None
+        return _walk(rest, acc + ch, C)
+    if op is C.IN and av and all(o is C.LITERAL for o, _ in av):  # `[ýí]`
+        out: set[str] = set()
+        for _, v in av:
+            got = _walk([(C.LITERAL, v)] + rest, acc, C)
+            if got is None:
+                return None
+            out |= got
+        return out
+    if op is C.SUBPATTERN:
+        return _walk(list(av[-1].data) + rest, acc, C)
+    if op is C.ATOMIC_GROUP:
+        return _walk(list(av.data) + rest, acc, C)
+    if op is C.BRANCH:
+        out = set()
+        for alt in av[1]:
+            got = _walk(list(alt.data) + rest, acc, C)
+            if got is None:
+                return None
+            out |= got
+        return out
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, hi, item = av
+        # once: the item then the rest; more: the item (its opening is the match's)
+        first = _walk(list(item.data) + (rest if hi == 1 else []), acc, C)
+        if lo > 0:
+            return first
+        skipped = _walk(rest, acc, C)
+        if first is None or skipped is None:
+            return None
+        return first | skipped
+    return {acc} if acc else None
+
+
+@lru_cache(maxsize=512)
+def openings_of(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """The lower-case strings every match of PATTERN opens with, or None."""
+    if not isinstance(pattern.pattern, str):
+        return None
+    try:  # the engine's own parser (private, so any surprise means: scan everything)
+        from re import _constants as C
+        from re import _parser
+
+        found = _walk(list(_parser.parse(pattern.pattern, pattern.flags).data), "", C)
+    except Exception:
+        return None
+    if not found:
+        return None
+    if len(found) > _MOST:
+        found = {s[:3] for s in found}
+        if len(found) > _MOST:
+            return None
+    # a shorter opening covers the longer ones it begins
+    kept = sorted(s for s in found if not any(o != s and s.startswith(o) for o in found))
+    if any(_BLANK in s for s in kept):
+        return None
+    return tuple(kept)
+
+
+# ---- characters the engine matches ignoring case that lower() would not turn into the same
+
+
+@lru_cache(maxsize=1)
+def _every_character() -> str:
+    import array
+
+    codes = array.array("I", range(0xD800))
+    codes.extend(range(0xE000, 0x110000))
+    return codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+
+
+_SAME_IGNORING_CASE: dict[str, frozenset[str]] = {}
+
+
+def _same_ignoring_case(chars: frozenset[str]) -> None:
+    """Fill _SAME_IGNORING_CASE for CHARS: every character the engine matches to each,
+    ignoring case (found by asking the engine about every character once)."""
+    new = [c for c in chars if c not in _SAME_IGNORING_CASE]
+    if not new:
+        return
+    some = set(re.findall("[" + "".join(re.escape(c) for c in new) + "]", _every_character(), re.IGNORECASE))
+    for c in new:
+        one = re.compile(re.escape(c), re.IGNORECASE)
+        _SAME_IGNORING_CASE[c] = frozenset(ch for ch in some if one.fullmatch(ch))
+
+
+@lru_cache(maxsize=256)
+def _unsafe(chars: frozenset[str]) -> re.Pattern | None | bool:
+    """The characters that, in a text, would hide an opening from `text.lower()` (`ſ`, `ı`,
+    `İ`): a pattern to look for them; None when there are none; False when two of CHARS
+    are the same ignoring case (then lower-casing cannot tell the openings apart)."""
+    _same_ignoring_case(chars)
+    bad: set[str] = set()
+    for c in chars:
+        same = _SAME_IGNORING_CASE[c]
+        if same & (chars - {c}):
+            return False
+        bad |= {ch for ch in same if ch.lower() != c}
+    if "σ" in chars or "ς" in chars:
+        bad.add("Σ")  # lower() reads it as final or not by what follows it
+    if not bad:
+        return None
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(bad)) + "]")
+
+
+class Openings:
+    """The places of one text where patterns can start (see the module's doc)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._low: str | None = None
+        self._at: dict[str, list[int]] = {}
+        self._starts: dict[re.Pattern, list[int] | None] = {}
+        self._clean: dict[re.Pattern | None, bool] = {}
+
+    def _positions(self, opening: str) -> list[int]:
+        got = self._at.get(opening)
+        if got is None:
+            find = self._low.find
+            got = []
+            p = find(opening)
+            while p >= 0:
+                got.append(p)
+                p = find(opening, p + 1)
+            self._at[opening] = got
+        return got
+
+    def starts(self, pattern: re.Pattern) -> list[int] | None:
+        """Where PATTERN can match in the text, in order (a superset); None: anywhere."""
+        if pattern in self._starts:
+            return self._starts[pattern]
+        got = None
+        opens = openings_of(pattern)
+        if opens is not None:
+            unsafe = _unsafe(frozenset("".join(opens)))
+            if unsafe is not False and self._can_lower(unsafe):
+                places: set[int] = set()
+                for o in opens:
+                    places.update(self._positions(o))
+                got = sorted(places)
+        self._starts[pattern] = got
+        return got
+
+    def _can_lower(self, unsafe: re.Pattern | None) -> bool:
+        ok = self._clean.get(unsafe)
+        if ok is None:
+            if self._low is None:
+                self._low = self.text.lower()
+            ok = len(self._low) == len(self.text) and (unsafe is None or unsafe.search(self.text) is None)
+            self._clean[unsafe] = ok
+        return ok
+
+    def finditer(self, pattern: re.Pattern, s: str | None = None, pos: int = 0,
+                 endpos: int | None = None) -> Iterator[re.Match]:
+        """`pattern.finditer(s, pos, endpos)`; S is the text or a copy of it with spans
+        blanked to \\x00 (no opening holds one, so it only ever has fewer of them)."""
+        s = self.text if s is None else s
+        end = len(s) if endpos is None else endpos
+        starts = self.starts(pattern)
+        if starts is None:
+            yield from pattern.finditer(s, pos, end)
+            return
+        match = pattern.match
+        cur = pos
+        for i in range(bisect_left(starts, pos), len(starts)):
+            p = starts[i]
+            if p < cur:
+                continue
+            if p >= end:
+                break
+            m = match(s, p, end)
+            if m is not None:
+                yield m
+                cur = m.end()
+
+
+_RECENT: dict[str, Openings] = {}
+
+
+def openings_for(text: str) -> Openings:
+    """The Openings of TEXT, shared by the extractors that read the same plan (a few kept)."""
+    got = _RECENT.get(text)
+    if got is None:
+        if len(_RECENT) >= 4:
+            _RECENT.clear()
+        got = _RECENT[text] = Openings(text)
+    return got
