@@ -3,6 +3,7 @@ the author named in the preamble or closing, the place the title covers; canonic
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex as re
@@ -62,6 +63,41 @@ def _spelled_as_in_text(body: str, flat: str, start: int) -> str:
     return body
 
 
+# the author opens its clause: the look-behind `c.author` opens with, and what it reads
+_CLAUSE_OPENS = r"(?<=(?:^|[.;:,!?)\]])[ \t\n*_|]*)"
+_CLAUSE_SPACE = " \t\n*_|"
+_MARK_RUN = re.compile(r"[.;:,!?)\]][ \t\n*_|]*")
+
+
+def _clause_opens(flat: str, start: int, end: int) -> Iterator[int]:
+    """The places in [START, END) where a clause opens: after the text's start or a clause
+    mark, and only spaces and markup between, in order."""
+    q = start
+    while q > 0 and flat[q - 1] in _CLAUSE_SPACE:
+        q -= 1
+    if q == 0:  # the text's start, then spaces up to START
+        p = start
+        while p < end:
+            yield p
+            if flat[p] not in _CLAUSE_SPACE:
+                break
+            p += 1
+    for m in _MARK_RUN.finditer(flat, max(q - 1, 0), end):
+        yield from range(max(m.start() + 1, start), min(m.end() + 1, end))
+
+
+def _first_author(author, flat: str, start: int, end: int):
+    """`next(author.finditer(flat, start, end), None)`, trying only where a clause opens (the
+    look-behind the pattern opens with allows nothing else; a long body is read ~3x faster)."""
+    if not author.pattern.startswith(_CLAUSE_OPENS):
+        return next(author.finditer(flat, start, end), None)
+    for p in _clause_opens(flat, start, end):
+        m = author.match(flat, p, end)
+        if m:
+            return m
+    return None
+
+
 @dataclass
 class _Cand:
     body: str | None
@@ -91,10 +127,10 @@ def issuer_candidates(text, flat, doc_start, h: Header, front_end, close, c, rul
             yield _Cand(None, parse_place(level, m["name"]))
     pre_start = h.preamble_start or (h.title_span[1] if h.title_span else doc_start)
     for region in ((pre_start, front_end), (front_end, close or len(text))):
-        for m in c.author.finditer(flat, *region):
+        m = _first_author(c.author, flat, *region)
+        if m:
             place = parse_place(m["level"], m["name"]) if m["level"] else None
             yield _Cand(canonical_body(m["body"], rules), place)
-            break
     if h.title_span:
         for m in c.coverage.finditer(flat, *h.title_span):
             yield _Cand(None, parse_place(m["level"], m["name"]))
