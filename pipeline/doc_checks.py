@@ -257,14 +257,19 @@ def outdated_laws(plan: dict, text: str, rules: Rules) -> list[Flag]:
     if pat is None or not text:
         return []
     cfg = rules.compiled("compare.config", build_config)
-    own = abbreviations_in(text)
+    own = None  # the plan's own abbreviations: read once a law is cited
     seen: dict[str, list[tuple[int, re.Match]]] = defaultdict(list)
     for m in pat.finditer(text):
         name = m.group("name")
+        if own is None:
+            own = abbreviations_in(text)
+        # (each pattern needs its abbreviation as written: most names hold none)
         for k, v in own.items():
-            name = re.sub(rf"\b{re.escape(k)}\b", v, name)
-        for r, v in cfg.abbr:
-            name = r.sub(v, name)
+            if k in name:
+                name = re.sub(rf"\b{re.escape(k)}\b", v, name)
+        for written, (r, v) in zip(cfg.text.abbr_written, cfg.abbr, strict=True):
+            if written in name:
+                name = r.sub(v, name)
         key = normalize(m.group("kind") + " " + name)
         seen[key].append((int(m.group("year")), m))
     out = []
