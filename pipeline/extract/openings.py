@@ -80,8 +80,8 @@ def _walk(seq: list, acc: str, C) -> set[str] | None:
 @lru_cache(maxsize=512)
 def openings_of(pattern: re.Pattern) -> tuple[str, ...] | None:
     """The lower-case strings every match of PATTERN opens with, or None."""
-    if not isinstance(pattern.pattern, str):
-        return None
+    if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
+        return None  # the `regex` module's syntax is not the parser's below
     try:  # the engine's own parser (private, so any surprise means: scan everything)
         from re import _constants as C
         from re import _parser
@@ -219,14 +219,7 @@ class Openings:
                 cur = m.end()
 
 
-_RECENT: dict[str, Openings] = {}
-
-
+@lru_cache(maxsize=4)
 def openings_for(text: str) -> Openings:
     """The Openings of TEXT, shared by the extractors that read the same plan (a few kept)."""
-    got = _RECENT.get(text)
-    if got is None:
-        if len(_RECENT) >= 4:
-            _RECENT.clear()
-        got = _RECENT[text] = Openings(text)
-    return got
+    return Openings(text)
