@@ -167,7 +167,7 @@ def run(inputs: Iterable[str | Path], out_dir: str | Path, *, rules: None | Path
         # link, compare, the cross-document flags and the report read them and write
         # plan_links, coverage, flags and report.html (still under the store's lock).
         crossdoc_started = time.monotonic()
-        summary.report = finish(out_dir, rules=rules, mapper=ex.map)
+        summary.report = finish(out_dir, rules=rules, mapper=ex.map, mapper_shares_disk=ex.shares_disk)
         summary.seconds_crossdoc = time.monotonic() - crossdoc_started
     finally:
         if ex is not None:

@@ -55,12 +55,14 @@ def ambiguous_flags(links, rules: Rules) -> list:
             for ln in links if ln.method == AMBIGUOUS]
 
 
-def finish(out_dir: Path, *, rules: Rules | None = None, mapper=map) -> Path:
+def finish(out_dir: Path, *, rules: Rules | None = None, mapper=map,
+           mapper_shares_disk: bool = False) -> Path:
     """Link, compare, flag (incrementally), then write the DuckDB file, the workbook and the report.
 
-    MAPPER spreads the comparison of groups of plans (an executor's `map`; see executors)."""
+    MAPPER spreads the comparison of groups of plans (an executor's `map`; see executors), on
+    processes that see OUT_DIR when MAPPER_SHARES_DISK (they then read their groups themselves)."""
     rules = Rules.resolve(rules)
-    update(out_dir, rules=rules, mapper=mapper)
+    update(out_dir, rules=rules, mapper=mapper, mapper_shares_disk=mapper_shares_disk)
     return publish(out_dir, rules=rules)
 
 

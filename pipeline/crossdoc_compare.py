@@ -4,20 +4,24 @@
     update_changes(ctx, issuers, gone)   plan_changes of the issuers a plan came to or left
 
 Both read only the rows of the plans at hand (and their parents or predecessors) through
-`ctx.reader`, and add what they find to `ctx.state`.
+`ctx.reader`, and add what they find to `ctx.state`. The groups of plans are compared by
+`ctx.mapper`; processes that share the disk are handed where their group is (`GroupQuery`) and
+read it themselves, others get the rows (`Group`).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .compare.changes import pair_changes, successions
 from .compare.store import Store, compare_plan
 from .compare.wordmemo import WordMemo, using
 from .crossdoc_io import StoreReader
-from .crossdoc_state import State
+from .crossdoc_state import State, grouped_rows
 from .docflags import DOC_CODES, document_flags
 from .flags import coverage_flags, link_flags, make_flag
 from .link import AMBIGUOUS
@@ -25,12 +29,13 @@ from .records import PlanLink
 from .rules import Rules
 from .write import records_to_rows
 
-__all__ = ["Context", "Group", "GroupResult", "compare_chunks", "read_group", "compare_group",
-           "update_changes", "staged", "TASK_COLS", "CHUNK"]
+__all__ = ["Context", "Group", "GroupResult", "GroupQuery", "compare_chunks", "read_group", "read_query",
+           "compare_group", "compare_query", "update_changes", "staged", "TASK_COLS", "CHUNK"]
 
 TASK_COLS = ("doc_id", "task_id", "path", "text", "theme", "char_start")
 PAIR_PLANS = 4000  # plans of whole issuers paired at a time (their plans rows only)
 CHUNK = 200  # plans whose rows are in memory at once
+QUERY_MEMORY_MB = 128  # DuckDB's cap in a process that reads its own group (see GroupQuery)
 
 
 @dataclass
@@ -45,6 +50,7 @@ class Context:
     new: set[str] = field(default_factory=set)  # plans new in this run
     index_now: str = ""  # the DuckDB view of the plan index after this run
     mapper: object = map  # how groups are compared (see compare_chunks)
+    mapper_shares_disk: bool = False  # its processes can read the store's files themselves
 
 
 def _add_seconds(ctx: Context, step: str, t0: float) -> None:
@@ -75,10 +81,30 @@ class GroupResult:
     compared: int
 
 
+@dataclass(frozen=True)
+class GroupQuery:
+    """Where the rows of one staged chunk of plans are: a process on the same disk reads its
+    group itself (`read_query`), so the parent neither reads nor holds nor pickles the rows."""
+
+    out_dir: str
+    staged: dict  # the run's StoreReader.staged: name -> (file, columns)
+    part: int
+    ids: tuple[str, ...]
+    new: tuple[str, ...]  # those new in this run
+    words: str | None  # FROM clause of the state's segmentations (None: not usable)
+
+
 def compare_chunks(ctx: Context, chunks: list[list[str]], mapper=map) -> int:
     """Compare every chunk of plans; how many plans. The groups are read one at a time, compared
     by MAPPER(compare_group, groups) (the builtin map; an executor's lazy map would spread them),
-    and written as they come back."""
+    and written as they come back. When the chunks are staged and MAPPER's processes share this
+    disk (`ctx.mapper_shares_disk`), each process reads its own group (`compare_query`)."""
+
+    def queries():
+        words = ctx.state.scan("words") if ctx.state.ok("words") else None
+        for k, ids in enumerate(chunks):
+            yield GroupQuery(str(ctx.reader.out_dir), dict(ctx.reader.staged), k, tuple(ids),
+                             tuple(i for i in ids if i in ctx.new), words)
 
     def groups():
         for k, ids in enumerate(chunks):
@@ -90,7 +116,10 @@ def compare_chunks(ctx: Context, chunks: list[list[str]], mapper=map) -> int:
 
     n = 0
     t0, read0 = time.perf_counter(), ctx.stats.seconds.get("read", 0.0)
-    results = mapper(functools.partial(compare_group, rules=ctx.rules), groups())
+    if ctx.mapper_shares_disk and len(chunks) > 1 and ctx.reader.staged:
+        results = mapper(functools.partial(compare_query, rules=ctx.rules), queries())
+    else:
+        results = mapper(functools.partial(compare_group, rules=ctx.rules), groups())
     for ids, res in zip(chunks, results, strict=True):
         for name in ("coverage", "localization", "xflags"):
             ctx.state.drop(name, ids)
@@ -112,6 +141,31 @@ def read_group(ctx: Context, ids: list[str]) -> Group:
     r = ctx.reader
     staged = r.part is not None and "links" in r.staged
     rows = r.rows("links", ids, key="child_doc_id") if staged else ctx.state.added("links", ids)
+    return _read(r, ids, {i for i in ids if i in ctx.new}, rows, lambda docs: ctx.state.rows("words", docs))
+
+
+def read_query(q: GroupQuery) -> Group:
+    """The group of Q read by this process, from the files the run staged (see GroupQuery)."""
+    out = Path(q.out_dir)
+    r = StoreReader(out, memory_mb=QUERY_MEMORY_MB, spill_dir=out / ".crossdoc.tmp" / f"query-{os.getpid()}")
+    try:
+        r.attach(q.staged, q.part)
+        rows = r.rows("links", q.ids, key="child_doc_id") if "links" in q.staged else {}
+
+        def words(docs: set[str]) -> dict[str, list[dict]]:
+            return grouped_rows(r, "words", q.words, "file_row_number", docs) if q.words else {}
+
+        return _read(r, list(q.ids), set(q.new), rows, words)
+    finally:
+        r.close()
+
+
+def compare_query(q: GroupQuery, rules: Rules) -> GroupResult:
+    return compare_group(read_query(q), rules)
+
+
+def _read(r: StoreReader, ids: list[str], new_ids: set[str], rows: dict[str, list[dict]], words) -> Group:
+    """The Group of IDS from READER R, their LINKS rows, and WORDS(docs): their segmentations."""
     links = {d: [_as_link(x) for x in rs] for d, rs in rows.items()}
     parents = {ln.parent_doc_id for i in ids for ln in links.get(i, []) if ln.resolved and ln.parent_doc_id}
     docs = set(ids) | parents
@@ -124,14 +178,14 @@ def read_group(ctx: Context, ids: list[str]) -> Group:
     order = {d: i for i, d in enumerate(ids)}
     store = Store(sorted((p for rs in plans.values() for p in rs), key=lambda p: order[p["doc_id"]]),
                   by_doc, texts)
-    new = [i for i in ids if i in ctx.new]
+    new = [i for i in ids if i in new_ids]
     flag_now: list[str] = []
     if new:  # plans whose rows came without one document's flags (a store not written by workers)
         codes = ", ".join(f"'{c}'" for c in sorted(DOC_CODES))
         have = set(r.rows("flags", new, ["doc_id", "code"], where=f"t.code IN ({codes})"))
         flag_now = [i for i in new if i not in have and i in plans]
-    words = [x for rs in ctx.state.rows("words", docs | {""}).values() for x in rs]
-    return Group(store, links, words, flag_now, r.rows("deadlines", flag_now))
+    return Group(store, links, [x for rs in words(docs | {""}).values() for x in rs], flag_now,
+                 r.rows("deadlines", flag_now))
 
 
 def compare_group(group: Group, rules: Rules) -> GroupResult:

@@ -21,7 +21,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["StoreReader", "source", "write_batches", "quote", "plan_count", "capped_connection"]
+__all__ = ["StoreReader", "source", "write_batches", "quote", "plan_count", "capped_connection",
+           "DUCKDB_MEMORY_MB"]
+
+# DuckDB's memory cap in every process that queries the store: sorts, joins and group-bys spill
+# to disk beyond it, so a process's peak does not grow with the store (at 10^4 plans, 512 MB and
+# 128 MB took the same time; 256 keeps room for the larger group-bys)
+DUCKDB_MEMORY_MB = 256
 
 
 def source(out_dir: Path, table: str) -> Path:
@@ -39,7 +45,7 @@ def quote(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def capped_connection(spill_dir: Path, *, memory_mb: int = 512, threads: int = 1,
+def capped_connection(spill_dir: Path, *, memory_mb: int = DUCKDB_MEMORY_MB, threads: int = 1,
                       **config) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection on THREADS threads under MEMORY_MB, spilling what does not
     fit to SPILL_DIR, without a progress bar: how every reader of the store queries it."""
@@ -52,10 +58,13 @@ def capped_connection(spill_dir: Path, *, memory_mb: int = 512, threads: int = 1
 class StoreReader:
     """One DuckDB connection over OUT_DIR's Parquet tables (and any Parquet file named)."""
 
-    def __init__(self, out_dir: Path, *, threads: int = 1, memory_mb: int = 512) -> None:
+    def __init__(self, out_dir: Path, *, threads: int = 1, memory_mb: int = DUCKDB_MEMORY_MB,
+                 spill_dir: Path | None = None) -> None:
         self.out_dir = Path(out_dir)
-        # what does not fit in MEMORY_MB spills to OUT/.crossdoc.tmp (DuckDB removes its files)
-        self.con = capped_connection(self.out_dir / ".crossdoc.tmp", memory_mb=memory_mb, threads=threads,
+        # what does not fit in MEMORY_MB spills to SPILL_DIR, by default OUT/.crossdoc.tmp (a
+        # second reader of the same store at once needs its own)
+        self.spill_dir = Path(spill_dir) if spill_dir is not None else self.out_dir / ".crossdoc.tmp"
+        self.con = capped_connection(self.spill_dir, memory_mb=memory_mb, threads=threads,
                                      preserve_insertion_order=False)  # rows carry their order
         self._n = 0
         self._cols: dict[str, set[str]] = {}
@@ -66,7 +75,7 @@ class StoreReader:
     def close(self) -> None:
         self.unstage()
         self.con.close()
-        shutil.rmtree(self.out_dir / ".crossdoc.tmp", ignore_errors=True)  # DuckDB's spill, if any
+        shutil.rmtree(self.spill_dir, ignore_errors=True)  # DuckDB's spill, if any
 
     def has(self, table: str) -> bool:
         return source(self.out_dir, table).exists()
@@ -140,6 +149,12 @@ class StoreReader:
 
     def use_part(self, part: int | None) -> None:
         self.part = part
+
+    def attach(self, staged: dict[str, tuple[Path, set[str]]], part: int) -> None:
+        """Read part PART of files another reader of this store staged (its `staged`): a process
+        on the same disk reads its own chunk. They stay the staging reader's to remove."""
+        self.unstage()
+        self.staged, self.part = dict(staged), part
 
     def unstage(self) -> None:
         if self._stage_dir is not None:

@@ -34,7 +34,7 @@ from .compare.wordmemo import segmenter_version
 from .crossdoc_io import StoreReader, quote, write_batches
 from .schema import arrow_schema
 
-__all__ = ["State", "STATE_DIR", "SCHEMAS", "KEYS", "publish_tables"]
+__all__ = ["State", "STATE_DIR", "SCHEMAS", "KEYS", "publish_tables", "grouped_rows"]
 
 STATE_DIR = ".crossdoc"
 FORMAT = 1  # of this folder; a state of another format is not used
@@ -121,19 +121,7 @@ class State:
 
     def _grouped(self, name: str, src: str, order: str, ids: Iterable[str],
                  key: str) -> dict[str, list[dict]]:
-        """Rows of NAME read from SRC whose KEY is one of IDS, in ORDER, grouped by KEY."""
-        ids = set(ids)
-        if not ids:
-            return {}
-        reg = self.reader.register(ids)
-        cols = ", ".join(f'"{c}"' for c in SCHEMAS[name].names)
-        t = self.reader.arrow(f'SELECT {cols} FROM {src} WHERE "{key}" IN (SELECT id FROM {reg}) '
-                              f"ORDER BY {order}")
-        self.reader.con.unregister(reg)
-        out: dict[str, list[dict]] = {}
-        for r in t.to_pylist():
-            out.setdefault(r[key], []).append(r)
-        return out
+        return grouped_rows(self.reader, name, src, order, ids, key)
 
     def drop(self, name: str, ids: Iterable[str]) -> None:
         """Leave the old rows of IDS out of NAME in the new state."""
@@ -192,6 +180,23 @@ class State:
 
     def abandon(self) -> None:
         shutil.rmtree(self.new_dir, ignore_errors=True)
+
+
+def grouped_rows(reader: StoreReader, name: str, src: str, order: str, ids: Iterable[str],
+                 key: str | None = None) -> dict[str, list[dict]]:
+    """Rows of the state table NAME read from SRC (a FROM clause with ORDER's columns) whose KEY
+    is one of IDS, in ORDER, grouped by KEY."""
+    ids, key = set(ids), key or KEYS[name]
+    if not ids:
+        return {}
+    reg = reader.register(ids)
+    cols = ", ".join(f'"{c}"' for c in SCHEMAS[name].names)
+    t = reader.arrow(f'SELECT {cols} FROM {src} WHERE "{key}" IN (SELECT id FROM {reg}) ORDER BY {order}')
+    reader.con.unregister(reg)
+    out: dict[str, list[dict]] = {}
+    for r in t.to_pylist():
+        out.setdefault(r[key], []).append(r)
+    return out
 
 
 def _duck(t: pa.DataType) -> str:

@@ -86,11 +86,13 @@ def crossdoc_fingerprint(rules: Rules) -> str:
     return h.hexdigest()[:16]
 
 
-def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False, mapper=map) -> CrossDocStats:
+def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False, mapper=map,
+           mapper_shares_disk: bool = False) -> CrossDocStats:
     """Bring the cross-document tables of OUT_DIR up to date with its plans; see the module doc.
 
     MAPPER(fn, groups) compares the groups of plans (`crossdoc_compare.compare_group`: plain data
-    in and out, picklable); the builtin map by default, an executor's lazy map to spread them."""
+    in and out, picklable); the builtin map by default, an executor's lazy map to spread them.
+    MAPPER_SHARES_DISK: its processes see OUT_DIR, so each reads its own group."""
     rules = Rules.resolve(rules)
     out_dir = Path(out_dir)
     reader = StoreReader(out_dir)
@@ -98,7 +100,8 @@ def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False, map
         state = State(out_dir, reader, crossdoc_fingerprint(rules), fresh=full)
         try:
             with using(WordMemo()) as memo:
-                ctx = Context(reader, state, rules, memo, CrossDocStats(full=not state.valid), mapper=mapper)
+                ctx = Context(reader, state, rules, memo, CrossDocStats(full=not state.valid), mapper=mapper,
+                              mapper_shares_disk=mapper_shares_disk)
                 stats = _Run(ctx).run()
         except BaseException:
             state.abandon()

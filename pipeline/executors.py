@@ -126,6 +126,7 @@ class InProcess:
     """No workers: run each job here (`--workers 0`; no time limit). For debugging."""
 
     slots = 1
+    shares_disk = False  # map runs here: the parent reads the groups as it always does
 
     def __init__(self, rules: Rules, task: Task | None = None) -> None:
         self.rules, self.task = rules, task
@@ -251,6 +252,8 @@ def _mp_context():
 
 class LocalPool:
     """N worker processes; a file over `timeout` seconds gets its worker killed."""
+
+    shares_disk = True  # map's processes read the store's files themselves
 
     def __init__(self, workers: int, rules: Rules, *, timeout: float | None = None,
                  task: Task | None = None, max_memory_mb: int | None = None) -> None:
@@ -406,6 +409,8 @@ class DaskExecutor:
     Workers need kehoach installed. The time limit is enforced by abandoning the task
     (Dask cannot kill a running task): its file gets the timed-out error row either way.
     """
+
+    shares_disk = False  # no shared disk: everything a task needs travels with it
 
     def __init__(self, scheduler, rules: Rules, *, timeout: float | None = None,
                  task: Task | None = None) -> None:

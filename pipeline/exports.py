@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .crossdoc_io import DUCKDB_MEMORY_MB
 from .exports_gaps import GAP_ORDER, KIND_VI, SNIPPET, gap_batches
 from .link import as_rows
 from .report import LEVEL_VI, snippet
@@ -250,7 +251,7 @@ def write_duckdb(out_dir: Path) -> Path:
     tmp = out_dir / f".{DUCKDB_NAME}.tmp-{os.getpid()}"
     tmp.unlink(missing_ok=True)
     # one thread, capped memory: the copy streams (a store's tables outgrow memory)
-    con = duckdb.connect(str(tmp), config={"threads": 1, "memory_limit": "512MB",
+    con = duckdb.connect(str(tmp), config={"threads": 1, "memory_limit": f"{DUCKDB_MEMORY_MB}MB",
                                            "temp_directory": str(out_dir / ".duckdb.tmp")})
     try:
         for name in TABLES:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .crossdoc_io import capped_connection, quote
+from .crossdoc_io import DUCKDB_MEMORY_MB, capped_connection, quote
 from .report import LEVEL_VI, snippet
 
 __all__ = ["gap_batches", "GAP_ORDER", "KIND_VI", "SNIPPET"]
@@ -90,7 +90,7 @@ def _sql(out: Path, coverage_codes) -> str | None:
     ORDER BY name, p.doc_id, p.file_row_number, ev.rank, ev.src, ev.rn"""
 
 
-def gap_batches(out_dir: Path, coverage_codes, *, memory_mb: int = 512) -> Iterator[list[list]]:
+def gap_batches(out_dir: Path, coverage_codes, *, memory_mb: int = DUCKDB_MEMORY_MB) -> Iterator[list[list]]:
     """The gaps sheet's rows (exports.GAP_COLUMNS), BATCH at a time."""
     out = Path(out_dir)
     sql = _sql(out, coverage_codes)

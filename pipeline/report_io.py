@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .crossdoc_io import capped_connection, quote
+from .crossdoc_io import DUCKDB_MEMORY_MB, capped_connection, quote
 from .schema import TABLES
 
 __all__ = ["read_report_tables"]
@@ -32,7 +32,7 @@ def _path(out_dir: Path, table: str) -> Path | None:
     return f if f.exists() else None
 
 
-def read_report_tables(out_dir: Path, *, memory_mb: int = 512,
+def read_report_tables(out_dir: Path, *, memory_mb: int = DUCKDB_MEMORY_MB,
                        doc_ids: Sequence[str] | None = None) -> tuple[dict, dict]:
     """(tables as lists of rows, {(doc_id, start, end): clean_text[start:end]} for the evidence).
 
@@ -100,9 +100,16 @@ def _spans(con, out_dir: Path, shown: bool = False) -> dict:
             + (" AND c.child_doc_id IN (SELECT id FROM shown)" if shown else ""))
     if not wanted:
         return {}
-    # DuckDB's substring counts characters (code points), as Python's slices do
-    rows = con.execute(
-        f"WITH s AS (SELECT DISTINCT * FROM ({' UNION ALL '.join(wanted)})) "
-        f"SELECT DISTINCT s.doc_id, s.a, s.b, substring(d.clean_text, s.a + 1, s.b - s.a) "
-        f"FROM s JOIN read_parquet({quote(docs)}) d USING (doc_id)").fetchall()
-    return {(d, a, b): t for d, a, b, t in rows}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for d, a, b in con.execute(f"SELECT DISTINCT * FROM ({' UNION ALL '.join(wanted)})").fetchall():
+        spans.setdefault(d, []).append((a, b))
+    # the texts streamed a few at a time and cut here: a join would hold every text at once
+    con.register("spanned", pa.table({"id": pa.array(sorted(spans), pa.string())}))
+    out = {}
+    reader = con.sql(f"SELECT doc_id, clean_text FROM read_parquet({quote(docs)}) "
+                     "WHERE doc_id IN (SELECT id FROM spanned)").to_arrow_reader(64)
+    for batch in reader:
+        for d, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True):
+            for a, b in spans.get(d, ()):
+                out[(d, a, b)] = (text or "")[a:b]
+    return out

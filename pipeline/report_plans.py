@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .crossdoc_io import capped_connection, quote
+from .crossdoc_io import DUCKDB_MEMORY_MB, capped_connection, quote
 
 __all__ = ["PlanFigures", "SUMMARY_NAME", "SUMMARY_COLUMNS"]
 
@@ -33,7 +33,7 @@ _NAME = "coalesce(nullif(regexp_extract(coalesce({0}, ''), '([^/]*)/*$', 1), '')
 class PlanFigures:
     """One capped DuckDB connection over the tables the report counts."""
 
-    def __init__(self, out_dir: Path, *, memory_mb: int = 512) -> None:
+    def __init__(self, out_dir: Path, *, memory_mb: int = DUCKDB_MEMORY_MB) -> None:
         self.out_dir = Path(out_dir)
         self._tmp = self.out_dir / ".report.tmp"
         self.con = capped_connection(self._tmp, memory_mb=memory_mb)

@@ -213,6 +213,41 @@ def test_the_local_pool_compares_groups_on_its_processes(base, tmp_path, rules, 
         assert sorted(map(repr, _rows(out, table))) == sorted(map(repr, _rows(base, table))), table
 
 
+def test_processes_on_the_same_disk_read_their_own_groups(base, tmp_path, rules):
+    """With a mapper whose processes share the disk, each is handed where its chunk's rows are
+    staged (a GroupQuery, a few ids and paths) and reads them itself: the same tables."""
+    import pickle
+
+    from pipeline.crossdoc_compare import GroupQuery
+
+    handed = []
+
+    def shipped(fn, items):
+        for q in items:
+            handed.append(q)
+            yield pickle.loads(pickle.dumps(fn(pickle.loads(pickle.dumps(q)))))
+
+    out = _copy(base, tmp_path / "a")
+    stats = update(out, rules=rules, full=True, mapper=shipped, mapper_shares_disk=True)
+    assert stats.compared == N
+    assert len(handed) > 1 and all(isinstance(q, GroupQuery) for q in handed)
+    assert sum(len(q.ids) for q in handed) == N
+    assert len(pickle.dumps(handed[0])) < 50_000  # ids and paths, never the rows
+    for table in ("coverage", "localization", "flags", "plan_links"):
+        assert sorted(map(repr, _rows(out, table))) == sorted(map(repr, _rows(base, table))), table
+
+
+def test_the_local_pool_reads_groups_on_its_processes(base, tmp_path, rules):
+    from pipeline import executors
+
+    out = _copy(base, tmp_path / "a")
+    pool = executors.LocalPool(2, rules)
+    update(out, rules=rules, full=True, mapper=pool.map, mapper_shares_disk=pool.shares_disk)
+    for table in ("coverage", "localization", "flags"):
+        assert sorted(map(repr, _rows(out, table))) == sorted(map(repr, _rows(base, table))), table
+    assert not (out / ".crossdoc.tmp").exists()  # the processes' spill folders are gone too
+
+
 def test_the_local_pool_map_keeps_order_and_runs_one_item_here(rules):
     import operator
 
