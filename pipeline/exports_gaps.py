@@ -2,14 +2,18 @@
 
 Same rows, in the same order, as exports.gap_rows over the loaded tables: per plan (by file
 name, then doc_id), its missing and partial mandates, then its flags by severity. DuckDB joins
-coverage, flags, tasks and plans and cuts the evidence passage out of documents.clean_text;
-Python only tidies each passage's whitespace, batch by batch, so no table is held in memory.
+coverage, flags, tasks and plans; each batch's evidence passages are cut out of the texts of
+that batch's plans only (documents.clean_text never goes through a join: under the memory cap
+it would hold every text at once). Python tidies each passage's whitespace, batch by batch, so
+no table is held in memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+
+import pyarrow as pa
 
 from .crossdoc_io import DUCKDB_MEMORY_MB, capped_connection, quote
 from .report import LEVEL_VI, snippet
@@ -73,17 +77,14 @@ def _sql(out: Path, coverage_codes) -> str | None:
     it AS ({union}),
     last AS (SELECT doc_id, max(file_row_number) AS r FROM read_parquet({quote(f['documents'])},
              file_row_number=true) GROUP BY doc_id),
-    doc AS (SELECT d.doc_id, d.source_path,
-                   CASE WHEN d.doc_id IN (SELECT doc_id FROM it) THEN d.clean_text END AS clean_text
+    doc AS (SELECT d.doc_id, d.source_path
             FROM read_parquet({quote(f['documents'])}, file_row_number=true) d
             JOIN last ON last.doc_id = d.doc_id AND last.r = d.file_row_number),
-    ev AS (SELECT it.*, CASE WHEN it.a IS NOT NULL AND it.b IS NOT NULL AND it.b > it.a
-                             THEN substring(doc.clean_text, it.a + 1, it.b - it.a) END AS raw,
-                  doc.source_path AS sp
-           FROM it LEFT JOIN doc USING (doc_id))
+    ev AS (SELECT it.*, it.a IS NOT NULL AND it.b IS NOT NULL AND it.b > it.a AS quoted
+           FROM it)
     SELECT regexp_extract(coalesce(pd.sp, ''), '([^/]*)/*$', 1) AS name,
            p.locality, p.issuer, p.issuer_level, p.province, p.doc_ref, p.issue_date,
-           ev.kind, ev.code, ev.grp, ev.content, ev.path, ev.raw, p.doc_id
+           ev.kind, ev.code, ev.grp, ev.content, ev.path, ev.quoted, ev.a, ev.b, p.doc_id
     FROM read_parquet({quote(f['plans'])}, file_row_number=true) p
     JOIN ev USING (doc_id)
     LEFT JOIN (SELECT doc_id, source_path AS sp FROM doc) pd USING (doc_id)
@@ -97,12 +98,33 @@ def gap_batches(out_dir: Path, coverage_codes, *, memory_mb: int = DUCKDB_MEMORY
     if sql is None:
         return
     con = capped_connection(out / ".gaps.tmp", memory_mb=memory_mb)
+    texts = con.cursor()  # a second result open beside the streamed one
     try:
         cur = con.execute(sql)
         while rows := cur.fetchmany(BATCH):
-            yield [[name, loc or iss or "", LEVEL_VI.get(lvl, lvl or ""), prov or "", ref or "", date,
-                    KIND_VI[kind], code or "", grp, content, path,
-                    snippet(raw, 0, len(raw or ""), SNIPPET), "", did]
-                   for name, loc, iss, lvl, prov, ref, date, kind, code, grp, content, path, raw, did in rows]
+            text = _texts(texts, out / "documents.parquet", {r[-1] for r in rows if r[-4]})
+            out_rows = []
+            for *head, quoted, a, b, did in rows:
+                name, loc, iss, lvl, prov, ref, date, kind, code, grp, content, path = head
+                raw = text.get(did, "")[a:b] if quoted else None
+                out_rows.append([name, loc or iss or "", LEVEL_VI.get(lvl, lvl or ""), prov or "", ref or "",
+                                 date, KIND_VI[kind], code or "", grp, content, path,
+                                 snippet(raw, 0, len(raw or ""), SNIPPET), "", did])
+            yield out_rows
     finally:
+        texts.close()
         con.close()
+
+
+def _texts(con, documents: Path, ids: set[str]) -> dict[str, str]:
+    """clean_text of IDS (of each one's last documents row, as the sheet names its file)."""
+    if not ids:
+        return {}
+    con.register("quoted_ids", pa.table({"id": pa.array(sorted(ids), pa.string())}))
+    rows = con.execute("SELECT doc_id, clean_text FROM "
+                       f"read_parquet({quote(documents)}, file_row_number=true) "
+                       "WHERE doc_id IN (SELECT id FROM quoted_ids) "
+                       "QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY file_row_number DESC) = 1"
+                       ).fetchall()
+    con.unregister("quoted_ids")
+    return {d: t or "" for d, t in rows}
