@@ -242,6 +242,9 @@ def _sheet_stream(wb, name: str, header: Sequence[str], rows, fmt: dict, kinds: 
     ws.autofilter(0, 0, max(1, i), max(0, len(header) - 1))
 
 
+DUCKDB_ROW_GROUP = 8_192  # rows
+
+
 def write_duckdb(out_dir: Path) -> Path:
     """OUT_DIR/kehoach.duckdb holding a copy of every Parquet table of OUT_DIR (no file paths)."""
     import duckdb
@@ -250,10 +253,13 @@ def write_duckdb(out_dir: Path) -> Path:
     path = out_dir / DUCKDB_NAME
     tmp = out_dir / f".{DUCKDB_NAME}.tmp-{os.getpid()}"
     tmp.unlink(missing_ok=True)
-    # one thread, capped memory: the copy streams (a store's tables outgrow memory)
-    con = duckdb.connect(str(tmp), config={"threads": 1, "memory_limit": f"{DUCKDB_MEMORY_MB}MB",
-                                           "temp_directory": str(out_dir / ".duckdb.tmp")})
+    # one thread, capped memory: the copy streams (a store's tables outgrow memory); small row
+    # groups, or a row group of 122,880 documents' texts is held before it is written
+    con = duckdb.connect(config={"threads": 1, "memory_limit": f"{DUCKDB_MEMORY_MB}MB",
+                                 "temp_directory": str(out_dir / ".duckdb.tmp")})
     try:
+        lit = str(tmp).replace("'", "''")
+        con.execute(f"ATTACH '{lit}' AS store (ROW_GROUP_SIZE {DUCKDB_ROW_GROUP}); USE store")
         for name in TABLES:
             pq_path = out_dir / f"{name}.parquet"
             if pq_path.exists():
