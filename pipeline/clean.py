@@ -163,11 +163,11 @@ def _keep_label(m: re.Match, offs: Sequence[int]) -> list[Piece]:
     return [(m.group(1), offs[a:b]), (m.group(2), offs[c:d])]
 
 
-def _join_span(m: re.Match, offs: Sequence[int]) -> list[Piece]:
+def _join_span(m: re.Match, offs: Sequence[int]) -> list[Piece] | None:
     """The line breaks inside one bold / italic run become spaces (not across a blank line)."""
     s, e = m.span()
     if "\n" not in m.group() or _BLANK_LINE_RX.search(m.string, s, e):
-        return [(m.group(), offs[s:e])]
+        return None  # the run stays as it is
     out: list[Piece] = []
     pos = s
     for b in _SPAN_BREAK_RX.finditer(m.string, s, e):
@@ -195,7 +195,8 @@ def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
             text, offs = sub(_SPAN_RX, _join_span, text, offs)
         text, offs = sub(_LABEL_EM_RX, _keep_label, text, offs)
         text, offs = sub(_SPACED_EM_RX, keep(1), text, offs)
-        text, offs = sub(_STRONG_RX, "", text, offs)
+        if "**" in text or "__" in text:  # (every match holds one of them)
+            text, offs = sub(_STRONG_RX, "", text, offs)
         if "\\" in text:
             text, offs = sub(_ESCAPE_RX, keep(1), text, offs)
         text, offs = sub(_EMPHASIS_RX, keep(1), text, offs)

@@ -43,34 +43,43 @@ class _OldTones:
                 yield m
 
 
-def sub(rx: re.Pattern, repl: Callable[[re.Match, Sequence[int]], list[Piece]] | str,
+def sub(rx: re.Pattern, repl: Callable[[re.Match, Sequence[int]], list[Piece] | None] | str,
         text: str, offs: list[int]) -> tuple[str, list[int]]:
     """re.sub that also rewrites the per-character offset list.
 
     `repl` is a literal (every inserted character maps to the match start) or a function
-    returning pieces (text, offsets).
+    returning pieces (text, offsets), or None where the match stays as it is.
     """
     out: list[str] = []
     oo: list[int] = []
-    pos = 0
-    for m in rx.finditer(text):
-        s, e = m.span()
-        out.append(text[pos:s])
-        oo.extend(offs[pos:s])
-        if isinstance(repl, str):
-            if repl:
+    pos = 0  # text before this index is in out
+    if isinstance(repl, str):
+        n = len(repl)
+        for m in rx.finditer(text):
+            s, e = m.span()
+            out.append(text[pos:s])
+            oo += offs[pos:s]
+            if n:
                 at = offs[s] if s < len(offs) else (offs[-1] if offs else 0)
                 out.append(repl)
-                oo.extend([at] * len(repl))
-        else:
-            for piece, po in repl(m, offs):
+                oo += [at] * n
+            pos = e
+    else:
+        for m in rx.finditer(text):
+            pieces = repl(m, offs)
+            if pieces is None:  # unchanged: copied with the text after it
+                continue
+            s, e = m.span()
+            out.append(text[pos:s])
+            oo += offs[pos:s]
+            for piece, po in pieces:
                 out.append(piece)
-                oo.extend(po)
-        pos = e
-    if pos == 0 and not out:
+                oo += po
+            pos = e
+    if not out:  # nothing replaced
         return text, offs
     out.append(text[pos:])
-    oo.extend(offs[pos:])
+    oo += offs[pos:]
     return "".join(out), oo
 
 
