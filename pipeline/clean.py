@@ -40,7 +40,7 @@ from .records import CleanDoc, RawDoc
 from .reflow import ReflowRules, reflow
 from .rules import Rules, load_rules
 from .tables import TableRules, format_tables, restore_pipes, table_rules
-from .textmap import Piece, keep, nfc, retone, split_lines, strip_line, sub
+from .textmap import Piece, keep, nfc, retone, sub
 
 _ODD_SPACE_RX = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u000b]")
 _ZERO_WIDTH_RX = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -208,16 +208,22 @@ def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
     return text, offs
 
 
-def _drop_chrome(lines: list[tuple[str, list[int]]], cr: _CleanRules) -> list[tuple[str, list[int], bool]]:
-    """Drop chrome, page numbers, decoration; returns (line, offsets, hard_break_before)."""
-    out: list[tuple[str, list[int], bool]] = []
+def _drop_chrome(text: str, cr: _CleanRules) -> list[tuple[str, int, bool]]:
+    """The lines of TEXT without chrome, page numbers, decoration, each stripped of spaces:
+    (line, index of its first character in TEXT, hard_break_before); a blank line is ''."""
+    out: list[tuple[str, int, bool]] = []
     hard = False
-    for s, o in lines:
-        s, o = strip_line(s, o)
+    pos = 0
+    for part in text.split("\n"):
+        a = pos
+        pos += len(part) + 1
+        s = part.lstrip(" ")
+        a += len(part) - len(s)
+        s = s.rstrip(" ")
         if not s:
-            out.append(("", [], False))
+            out.append(("", a, False))
             continue
-        if _MARKUP_ONLY_RX.fullmatch(s):  # `** **`, `* *`: empty emphasis a converter left
+        if s[0] in "*_" and _MARKUP_ONLY_RX.fullmatch(s):  # `** **`, `* *`: empty emphasis a converter left
             continue
         if s == _CELL_EDGE:
             hard = True
@@ -230,7 +236,7 @@ def _drop_chrome(lines: list[tuple[str, list[int]]], cr: _CleanRules) -> list[tu
             or (cr.running is not None and cr.running.fullmatch(s))
         ):
             continue
-        out.append((s, o, hard))
+        out.append((s, a, hard))
         hard = False
     return out
 
@@ -276,8 +282,7 @@ def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[
         text, offs = format_tables(text, offs, cr.tables)
     text, offs = _tables(text, offs, cr)
     text, offs = _markup(text, offs)
-    lines = _drop_chrome(split_lines(text, offs), cr)
-    text, offs = reflow(lines, cr.reflow)
+    text, offs = reflow(_drop_chrome(text, cr), offs, cr.reflow)
     text, offs = _markup(text, offs)  # emphasis that spanned a line break
     if "  " in text:
         text, offs = sub(_MULTI_SPACE_RX, " ", text, offs)

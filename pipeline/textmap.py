@@ -128,21 +128,3 @@ def _retone_match(m: re.Match, offs: Sequence[int]) -> list[Piece]:
 def retone(text: str, offs: list[int]) -> tuple[str, list[int]]:
     """Old-style tone placement to the new: `hoá` → `hóa`, `Uỷ` → `Ủy` (`quý` stays)."""
     return sub(_OldTones, _retone_match, text, offs)
-
-
-def split_lines(text: str, offs: list[int]) -> list[tuple[str, list[int]]]:
-    lines = []
-    pos = 0
-    for part in text.split("\n"):
-        lines.append((part, offs[pos:pos + len(part)]))
-        pos += len(part) + 1
-    return lines
-
-
-def strip_line(s: str, o: list[int]) -> tuple[str, list[int]]:
-    a = len(s) - len(s.lstrip(" "))
-    b = len(s.rstrip(" "))
-    if b <= a:
-        return "", []
-    return s[a:b], o[a:b]
-
