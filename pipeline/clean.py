@@ -303,11 +303,13 @@ def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, tuple[int
     out, offs = _clean_once(text, offs, cr)
     # Reflow can open new joins once markup is gone: run to a fixed point so that cleaning
     # a cleaned text changes nothing.
+    # (every offset _clean_once writes is one of those it is given, picked by its place in the
+    # text alone: given OUT's raw offsets, it returns its result's, as composing the maps would)
     for _ in range(3):
-        again, offs2 = _clean_once(out, list(range(len(out))), cr)
+        again, offs2 = _clean_once(out, offs, cr)
         if again == out:
             break
-        out, offs = again, [offs[i] for i in offs2]
+        out, offs = again, offs2
     return out, tuple(offs)
 
 
