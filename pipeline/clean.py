@@ -40,10 +40,12 @@ from .records import CleanDoc, RawDoc
 from .reflow import ReflowRules, reflow
 from .rules import Rules, load_rules
 from .tables import TableRules, format_tables, restore_pipes, table_rules
-from .textmap import Piece, keep, nfc, retone, sub
+from .textmap import LinesWith, Piece, SpacedChar, keep, nfc, retone, sub
 
 _ODD_SPACE_RX = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u000b]")
 _ZERO_WIDTH_RX = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+# (one scan for both: most texts hold neither)
+_ODD_OR_ZERO_WIDTH_RX = re.compile(f"[{_ODD_SPACE_RX.pattern[1:-1]}{_ZERO_WIDTH_RX.pattern[1:-1]}]")
 
 # --- markup ---------------------------------------------------------------------------
 _MD_HEADING_RX = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
@@ -68,8 +70,9 @@ _BLANK_LINE_RX = re.compile(r"\n[ \t]*\n")
 _MARKUP_ONLY_RX = re.compile(r"[*_ ]+")
 # a star left at the end of a line when `***` closed a bold run and opened an italic one
 _TRAILING_STAR_RX = re.compile(r"\*(?<=[^\s*\\]\*)\**[ \t]*$", re.M)
-_TABLE_SEP_ROW_RX = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
-_PIPE_RX = re.compile(r"[ \t]*\|[ \t]*")
+_TABLE_SEP_ROW_RX = LinesWith(re.compile(
+    r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M), "---")
+_PIPE_RX = SpacedChar("|")
 _MULTI_SPACE_RX = re.compile(r" {2,}")
 _PAGE_BREAK_RX = re.compile(r"[ \t]*\f[ \t]*")
 _CELL_EDGE = "\x1f"  # stands for a table cell edge between passes: lines never join across it
@@ -191,16 +194,20 @@ def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
             text, offs = sub(_MD_HEADING_RX, "", text, offs)
         if "^{" in text:
             text, offs = sub(_SUPERSCRIPT_RX, _superscript, text, offs)
-        if "*\n" in text or "\n*" in text or "*" in text and "\n" in text:
+        # (each pattern below holds the character it is skipped without)
+        if "*" in text and "\n" in text:
             text, offs = sub(_SPAN_RX, _join_span, text, offs)
-        text, offs = sub(_LABEL_EM_RX, _keep_label, text, offs)
-        text, offs = sub(_SPACED_EM_RX, keep(1), text, offs)
-        if "**" in text or "__" in text:  # (every match holds one of them)
+        if "*" in text:
+            text, offs = sub(_LABEL_EM_RX, _keep_label, text, offs)
+            text, offs = sub(_SPACED_EM_RX, keep(1), text, offs)
+        if "**" in text or "__" in text:
             text, offs = sub(_STRONG_RX, "", text, offs)
         if "\\" in text:
             text, offs = sub(_ESCAPE_RX, keep(1), text, offs)
-        text, offs = sub(_EMPHASIS_RX, keep(1), text, offs)
-        text, offs = sub(_UNDERSCORE_EM_RX, keep(1), text, offs)
+        if "*" in text:
+            text, offs = sub(_EMPHASIS_RX, keep(1), text, offs)
+        if "_" in text:
+            text, offs = sub(_UNDERSCORE_EM_RX, keep(1), text, offs)
         if "*" in text:
             text, offs = sub(_TRAILING_STAR_RX, "", text, offs)
         if text == before:
@@ -271,8 +278,9 @@ def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[
     if "\r" in text:
         text, offs = sub(re.compile(r"\r\n?"), "\n", text, offs)
     text, offs = nfc(text, offs)
-    text, offs = sub(_ZERO_WIDTH_RX, "", text, offs)
-    text, offs = sub(_ODD_SPACE_RX, " ", text, offs)
+    if _ODD_OR_ZERO_WIDTH_RX.search(text):
+        text, offs = sub(_ZERO_WIDTH_RX, "", text, offs)
+        text, offs = sub(_ODD_SPACE_RX, " ", text, offs)
     text, offs = retone(text, offs)
     if "\f" in text:
         text, offs = sub(_PAGE_BREAK_RX, "\n\f\n", text, offs)

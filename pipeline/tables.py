@@ -21,6 +21,7 @@ where it holds a table row.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -255,11 +256,16 @@ def format_tables(text: str, offs: list[int], tr: TableRules) -> tuple[str, list
         keep = [i for i, c in enumerate(text) if c != PIPE]
         text, offs = "".join(text[i] for i in keep), [offs[i] for i in keep]
     lines = _lines(text)
+    starts = [a for a, _ in lines]
     out: list[str] = []
     oo: list[int] = []
     pos = 0  # text before this offset is already in out
     i = 0
     while i < len(lines):
+        bar = text.find("|", lines[i][0])  # (a table starts on a line with a bar: go to the next)
+        if bar < 0:
+            break
+        i = bisect_right(starts, bar) - 1
         a, b = lines[i]
         s = text[a:b]
         found = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
 
 # A piece of output text with the raw offset of each of its characters.
 Piece = tuple[str, Sequence[int]]
@@ -43,7 +44,53 @@ class _OldTones:
                 yield m
 
 
-def sub(rx: re.Pattern, repl: Callable[[re.Match, Sequence[int]], list[Piece] | None] | str,
+class Finder(Protocol):
+    """What `sub` reads matches from: a compiled pattern, or a faster finder of its matches."""
+
+    def finditer(self, text: str) -> Iterator[re.Match]: ...
+
+
+class SpacedChar:
+    """The matches of `[ \t]*C[ \t]*` for a literal character C, found from each C: the
+    pattern opens with optional spaces, so the regex engine would try it at every character."""
+
+    def __init__(self, char: str) -> None:
+        self.char = char
+        self.rx = re.compile(rf"[ \t]*{re.escape(char)}[ \t]*")
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        pos = 0
+        while (i := text.find(self.char, pos)) >= 0:
+            s = i
+            while s > pos and text[s - 1] in " \t":  # (the spaces before it, back to the last match)
+                s -= 1
+            m = self.rx.match(text, s)
+            assert m is not None
+            yield m
+            pos = m.end()
+
+
+class LinesWith:
+    """The matches of RX, a whole-line pattern (`^...$`, re.M, no line break inside), that
+    every match holds NEEDLE in: RX is tried only at the start of each line holding NEEDLE."""
+
+    def __init__(self, rx: re.Pattern, needle: str) -> None:
+        self.rx = rx
+        self.needle = needle
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        pos = 0
+        while (i := text.find(self.needle, pos)) >= 0:
+            m = self.rx.match(text, text.rfind("\n", 0, i) + 1)
+            if m is not None:
+                yield m
+            nl = text.find("\n", i)
+            if nl < 0:
+                return
+            pos = nl + 1
+
+
+def sub(rx: Finder, repl: Callable[[re.Match, Sequence[int]], list[Piece] | None] | str,
         text: str, offs: list[int]) -> tuple[str, list[int]]:
     """re.sub that also rewrites the per-character offset list.
 
