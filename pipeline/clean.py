@@ -192,7 +192,7 @@ def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
         if "#" in text:
             text, offs = sub(_MD_HEADING_ONLY_RX, "", text, offs)
             text, offs = sub(_MD_HEADING_RX, "", text, offs)
-        if "^{" in text:
+        if "^" in text and "^{" in text:  # (a one-character look first: much the faster)
             text, offs = sub(_SUPERSCRIPT_RX, _superscript, text, offs)
         # (each pattern below holds the character it is skipped without)
         if "*" in text and "\n" in text:
@@ -200,7 +200,7 @@ def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
         if "*" in text:
             text, offs = sub(_LABEL_EM_RX, _keep_label, text, offs)
             text, offs = sub(_SPACED_EM_RX, keep(1), text, offs)
-        if "**" in text or "__" in text:
+        if "*" in text and "**" in text or "_" in text and "__" in text:
             text, offs = sub(_STRONG_RX, "", text, offs)
         if "\\" in text:
             text, offs = sub(_ESCAPE_RX, keep(1), text, offs)

@@ -25,6 +25,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from operator import add
 
 from .rules import Rules, load_rules
 
@@ -163,11 +165,10 @@ _Spans = list[tuple[int, int]]
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for part in text.split("\n"):
-        out.append((pos, pos + len(part)))
-        pos += len(part) + 1
-    return out
+    """(start, end) of each line, the line break left out."""
+    lens = [len(part) for part in text.split("\n")]
+    starts = [0, *accumulate(n + 1 for n in lens)]
+    return list(zip(starts, map(add, starts, lens), strict=False))  # (starts has one more)
 
 
 def _flattened(text: str, lines, i: int) -> tuple[int, list[list[_Spans]]] | None:

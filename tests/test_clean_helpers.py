@@ -156,3 +156,15 @@ _PLANISH = st.lists(st.sampled_from([
 def test_clean_text_offsets_equal_composed_maps(text):
     rules = load_rules()
     assert clean_mod.clean_text(text, rules=rules) == _composed_clean_text(text, rules)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_MARKUPISH)
+def test_table_lines_are_the_line_spans(text):
+    from pipeline.tables import _lines
+
+    spans, pos = [], 0
+    for part in text.split("\n"):
+        spans.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    assert _lines(text) == spans
