@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 _BULLET_RX = re.compile(r"[-+•–—]\s")
 _YEAR_RANGE_RX = re.compile(r"^[-–]\s*\d{4}\b")
@@ -55,21 +56,15 @@ def ends_with_stop(s: str, stops: tuple[str, ...]) -> bool:
     """S ends with one of STOPS, then only closing quotes, brackets and markup (a line break
     after them too, as a `$` would allow). A scan from the end: the pattern it stands for
     (`[.!?][closers]*$`) is tried at every place of the line by a search."""
-    if s.endswith("\n"):
-        return s.rstrip(_CLOSERS).endswith(stops) or s[:-1].rstrip(_CLOSERS).endswith(stops)
-    return s.rstrip(_CLOSERS).endswith(stops)
+    return s.rstrip(_CLOSERS).endswith(stops) or (
+        s[-1:] == "\n" and s[:-1].rstrip(_CLOSERS).endswith(stops))
 
 
 _SENTENCE_STOPS = (".", "!", "?")  # (`./.`, the closing of an official text, ends with `.`)
 _CLAUSE_STOPS = (";", ":")
-
-
-def _sentence_end(s: str) -> bool:
-    return ends_with_stop(s, _SENTENCE_STOPS)
-
-
-def _clause_end(s: str) -> bool:
-    return ends_with_stop(s, _CLAUSE_STOPS)
+_STOPS = _SENTENCE_STOPS + _CLAUSE_STOPS
+_sentence_end = partial(ends_with_stop, stops=_SENTENCE_STOPS)
+_clause_end = partial(ends_with_stop, stops=_CLAUSE_STOPS)
 
 
 def _is_caps(s: str) -> bool:
@@ -153,7 +148,7 @@ def _blank_separated(lines: list[tuple[str, int, bool]]) -> bool:
     for (s, _, _), (nxt, _, hard) in zip(lines, lines[1:], strict=False):
         if not s or hard:
             continue
-        if _sentence_end(s) or _clause_end(s):
+        if ends_with_stop(s, _STOPS):  # a sentence's or a clause's end
             ends += 1
             ends_blank += not nxt
         else:
