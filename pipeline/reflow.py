@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 _BULLET_RX = re.compile(r"[-+•–—]\s")
-_SENTENCE_END_RX = re.compile(r"(?:[.!?]|\./\.)[\"'”’)\]*_]*$")
-_CLAUSE_END_RX = re.compile(r"[;:][\"'”’)\]*_]*$")
 _YEAR_RANGE_RX = re.compile(r"^[-–]\s*\d{4}\b")
-_LEADING_PUNCT_RX = re.compile(r"^[\"'“”‘’(\[*_…]+")
+_CLOSERS = "\"'”’)]*_"  # what may follow a sentence's or a clause's last stop
+_LEADING_PUNCT = "\"'“”‘’([*_…"  # what may come before a line's first letter
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,22 @@ def _tight_marker(s: str, cr: ReflowRules) -> bool:
 
 
 def _first_letter(s: str) -> str:
-    s = _LEADING_PUNCT_RX.sub("", s)
-    return s[:1]
+    return s.lstrip(_LEADING_PUNCT)[:1]
+
+
+def ends_with_stop(s: str, stops: tuple[str, ...]) -> bool:
+    """S ends with one of STOPS, then only closing quotes, brackets and markup (a line break
+    after them too, as a `$` would allow). A scan from the end: the pattern it stands for
+    (`[.!?][closers]*$`) is tried at every place of the line by a search."""
+    return s.rstrip(_CLOSERS).endswith(stops) or (
+        s[-1:] == "\n" and s[:-1].rstrip(_CLOSERS).endswith(stops))
+
+
+_SENTENCE_STOPS = (".", "!", "?")  # (`./.`, the closing of an official text, ends with `.`)
+_CLAUSE_STOPS = (";", ":")
+_STOPS = _SENTENCE_STOPS + _CLAUSE_STOPS
+_sentence_end = partial(ends_with_stop, stops=_SENTENCE_STOPS)
+_clause_end = partial(ends_with_stop, stops=_CLAUSE_STOPS)
 
 
 def _is_caps(s: str) -> bool:
@@ -58,7 +72,7 @@ def _is_caps(s: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _wrap_width(lines: list[tuple[str, list[int], bool]]) -> int | None:
+def _wrap_width(lines: list[tuple[str, int, bool]]) -> int | None:
     """The fixed width a hard-wrapped (PDF) text is broken at, or None when it is not."""
     lens = sorted(len(s) for s, _, _ in lines if len(s) >= 15)
     if len(lens) < 8:
@@ -80,7 +94,7 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
         return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
     if cr.item_start.match(nxt) or _closing(cr, nxt) or _tight_marker(nxt, cr):
         return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
-    if _SENTENCE_END_RX.search(buf):
+    if _sentence_end(buf):
         return False
     first = _first_letter(nxt)
     if not first:
@@ -90,7 +104,7 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     # a one-line numbered heading ("2. Công an xã") is not continued by a capitalised line;
     # a bullet line is a paragraph, and goes on where the text says so
     heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not _BULLET_RX.match(buf)
-    clause_end = _CLAUSE_END_RX.search(buf) is not None
+    clause_end = _clause_end(buf)
     if first.islower():
         return True
     if first.isdigit():
@@ -127,14 +141,14 @@ def _ends_with_word(low: str, words: Sequence[str]) -> bool:
     return any(low.endswith(" " + w) or low == w for w in words)
 
 
-def _blank_separated(lines: list[tuple[str, list[int], bool]]) -> bool:
+def _blank_separated(lines: list[tuple[str, int, bool]]) -> bool:
     """Paragraphs are separated by blank lines and wrapped inside (a converted web page):
     most lines that end a sentence are followed by a blank line, most that do not are not."""
     ends = ends_blank = wraps = wraps_blank = 0
     for (s, _, _), (nxt, _, hard) in zip(lines, lines[1:], strict=False):
         if not s or hard:
             continue
-        if _SENTENCE_END_RX.search(s) or _CLAUSE_END_RX.search(s):
+        if ends_with_stop(s, _STOPS):  # a sentence's or a clause's end
             ends += 1
             ends_blank += not nxt
         else:
@@ -157,9 +171,9 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
             cr.item_start.match(nxt) or _tight_marker(nxt, cr))
     if _joins(buf, buf_lines, last, nxt, width, cr):
         return True
-    if _closing(cr, nxt) or _closing(cr, buf) or _SENTENCE_END_RX.search(buf):
+    if _closing(cr, nxt) or _closing(cr, buf) or _sentence_end(buf):
         return False
-    if _CLAUSE_END_RX.search(buf):  # `- Giai đoạn 48-72 giờ:` / `Tổ chức bếp ăn ...`: a label and its text
+    if _clause_end(buf):  # `- Giai đoạn 48-72 giờ:` / `Tổ chức bếp ăn ...`: a label and its text
         return buf.rstrip("*_ ").endswith(":") and not (
             cr.item_start.match(nxt) or _tight_marker(nxt, cr) or _is_caps(nxt))
     heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not _BULLET_RX.match(buf)
@@ -176,50 +190,42 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
         and not (cr.sentence_start is not None and cr.sentence_start.match(nxt))
 
 
-def reflow(lines: list[tuple[str, list[int], bool]], cr: ReflowRules) -> tuple[str, list[int]]:
+def reflow(lines: list[tuple[str, int, bool]], offs: Sequence[int], cr: ReflowRules) -> tuple[str, list[int]]:
+    """LINES (text, index of its first character in OFFS, hard break before) as paragraphs."""
     width = _wrap_width(lines)
     paragraphs = _blank_separated(lines)
     out: list[str] = []
     oo: list[int] = []
-    buf: list[str] = []
-    bo: list[int] = []
-    para = ""  # "".join(buf), kept up to date (joining it again per line is quadratic)
+    para = ""  # the open paragraph, kept up to date (joining it again per line is quadratic)
     buf_lines = 0
     last = ""
     blank = False  # a blank line since the last text line
     nl_at = 0  # raw offset of the line break before the current line
-
-    def flush() -> None:
-        out.append("".join(buf))
-        oo.extend(bo)
-
-    for s, o, hard in lines:
+    # (a paragraph goes straight to OUT: nothing changes it once a line is in)
+    for s, a, hard in lines:
         if not s:
             blank = True
             continue
         # only the paragraph's ends matter to a join: looking at them keeps reflow linear
         view = para if len(para) <= 2 * _TAIL else para[:_TAIL] + " " + para[-_TAIL:]
-        if buf and not hard and (
+        b = a + len(s)
+        if buf_lines and not hard and (
             _joins_paragraph(view, buf_lines, last, s, width, cr, blank) if paragraphs
             else _joins(view, buf_lines, last, s, width, cr, blank)
         ):
-            buf.append(" ")
-            bo.append(nl_at)
-            buf.append(s)
-            bo.extend(o)
+            out.append(" ")
+            oo.append(nl_at)
             para += " " + s
             buf_lines += 1
         else:
-            if buf:
-                flush()
+            if buf_lines:
                 sep = "\n\n" if blank else "\n"
                 out.append(sep)
-                oo.extend([nl_at] * len(sep))
-            buf, bo, buf_lines, para = [s], list(o), 1, s
+                oo += [nl_at] * len(sep)
+            buf_lines, para = 1, s
+        out.append(s)
+        oo += offs[a:b]
         last = s
         blank = False
-        nl_at = o[-1] if o else nl_at
-    if buf:
-        flush()
+        nl_at = offs[b - 1]
     return "".join(out), oo
-

@@ -29,10 +29,15 @@ _LABEL_MAX_WORDS = 8  # `Giai đoạn khẩn cấp (0-48 giờ):` before the ite
 _LABEL_RX = re.compile(r"^([^:;.]{1,80}?):\s*")
 
 
+_MARKUP_CHARS = "*#_`\\"
+
+
 def norm(s: str) -> str:
     s = unicodedata.normalize("NFC", s).lower()
-    s = re.sub(r"[*#_`\\]", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
+    for ch in _MARKUP_CHARS:  # (each to a space; a replace is skipped where none stands)
+        if ch in s:
+            s = s.replace(ch, " ")
+    return " ".join(s.split())  # (split's white space is the `\s` of re)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,8 @@ def kind_rules(rules: Rules) -> KindRules:
 def kind_of(heading: str, parent_kind: str | None, parent_is_part: bool, bullet: bool,
             kr: KindRules) -> str:
     """The kind a section's heading words give it (PARENT_KIND None for a top-level one)."""
+    if bullet and parent_kind is not None and not parent_is_part:
+        return parent_kind  # a bullet item inherits (the words are not read: see below)
     h = norm(heading)
     if parent_kind is None or parent_is_part:
         if kr.word_rx is None:

@@ -227,6 +227,8 @@ def _appendix_node(lines: list[re.Match], i: int, appendices: list[int], start: 
 def _kinds_from_items(nodes: list[_Node], kr: KindRules) -> None:
     """A section whose heading words gave no kind takes `tasks` when most of its items act."""
     for node in nodes:
+        if not node.children:
+            continue  # (nothing below it to take a kind from, whatever its words)
         if names_other(node.heading, kr):
             continue  # named a description (`Phương pháp`): neither it nor its items act
         if node.kind_label != kr.default_kind or not node.children:

@@ -21,9 +21,12 @@ where it holds a table row.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from operator import add
 
 from .rules import Rules, load_rules
 
@@ -162,11 +165,10 @@ _Spans = list[tuple[int, int]]
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for part in text.split("\n"):
-        out.append((pos, pos + len(part)))
-        pos += len(part) + 1
-    return out
+    """(start, end) of each line, the line break left out."""
+    lens = [len(part) for part in text.split("\n")]
+    starts = [0, *accumulate(n + 1 for n in lens)]
+    return list(zip(starts, map(add, starts, lens), strict=False))  # (starts has one more)
 
 
 def _flattened(text: str, lines, i: int) -> tuple[int, list[list[_Spans]]] | None:
@@ -255,11 +257,16 @@ def format_tables(text: str, offs: list[int], tr: TableRules) -> tuple[str, list
         keep = [i for i, c in enumerate(text) if c != PIPE]
         text, offs = "".join(text[i] for i in keep), [offs[i] for i in keep]
     lines = _lines(text)
+    starts = [a for a, _ in lines]
     out: list[str] = []
     oo: list[int] = []
     pos = 0  # text before this offset is already in out
     i = 0
     while i < len(lines):
+        bar = text.find("|", lines[i][0])  # (a table starts on a line with a bar: go to the next)
+        if bar < 0:
+            break
+        i = bisect_right(starts, bar) - 1
         a, b = lines[i]
         s = text[a:b]
         found = None

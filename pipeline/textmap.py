@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
 
 # A piece of output text with the raw offset of each of its characters.
 Piece = tuple[str, Sequence[int]]
@@ -43,34 +44,89 @@ class _OldTones:
                 yield m
 
 
-def sub(rx: re.Pattern, repl: Callable[[re.Match, Sequence[int]], list[Piece]] | str,
+class Finder(Protocol):
+    """What `sub` reads matches from: a compiled pattern, or a faster finder of its matches."""
+
+    def finditer(self, text: str) -> Iterator[re.Match]: ...
+
+
+class SpacedChar:
+    """The matches of `[ \t]*C[ \t]*` for a literal character C, found from each C: the
+    pattern opens with optional spaces, so the regex engine would try it at every character."""
+
+    def __init__(self, char: str) -> None:
+        self.char = char
+        self.rx = re.compile(rf"[ \t]*{re.escape(char)}[ \t]*")
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        pos = 0
+        while (i := text.find(self.char, pos)) >= 0:
+            s = i
+            while s > pos and text[s - 1] in " \t":  # (the spaces before it, back to the last match)
+                s -= 1
+            m = self.rx.match(text, s)
+            assert m is not None
+            yield m
+            pos = m.end()
+
+
+class LinesWith:
+    """The matches of RX, a whole-line pattern (`^...$`, re.M, no line break inside), that
+    every match holds NEEDLE in: RX is tried only at the start of each line holding NEEDLE."""
+
+    def __init__(self, rx: re.Pattern, needle: str) -> None:
+        self.rx = rx
+        self.needle = needle
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        pos = 0
+        while (i := text.find(self.needle, pos)) >= 0:
+            m = self.rx.match(text, text.rfind("\n", 0, i) + 1)
+            if m is not None:
+                yield m
+            nl = text.find("\n", i)
+            if nl < 0:
+                return
+            pos = nl + 1
+
+
+def sub(rx: Finder, repl: Callable[[re.Match, Sequence[int]], list[Piece] | None] | str,
         text: str, offs: list[int]) -> tuple[str, list[int]]:
     """re.sub that also rewrites the per-character offset list.
 
     `repl` is a literal (every inserted character maps to the match start) or a function
-    returning pieces (text, offsets).
+    returning pieces (text, offsets), or None where the match stays as it is.
     """
     out: list[str] = []
     oo: list[int] = []
-    pos = 0
-    for m in rx.finditer(text):
-        s, e = m.span()
-        out.append(text[pos:s])
-        oo.extend(offs[pos:s])
-        if isinstance(repl, str):
-            if repl:
+    pos = 0  # text before this index is in out
+    if isinstance(repl, str):
+        n = len(repl)
+        for m in rx.finditer(text):
+            s, e = m.span()
+            out.append(text[pos:s])
+            oo += offs[pos:s]
+            if n:
                 at = offs[s] if s < len(offs) else (offs[-1] if offs else 0)
                 out.append(repl)
-                oo.extend([at] * len(repl))
-        else:
-            for piece, po in repl(m, offs):
+                oo += [at] * n
+            pos = e
+    else:
+        for m in rx.finditer(text):
+            pieces = repl(m, offs)
+            if pieces is None:  # unchanged: copied with the text after it
+                continue
+            s, e = m.span()
+            out.append(text[pos:s])
+            oo += offs[pos:s]
+            for piece, po in pieces:
                 out.append(piece)
-                oo.extend(po)
-        pos = e
-    if pos == 0 and not out:
+                oo += po
+            pos = e
+    if not out:  # nothing replaced
         return text, offs
     out.append(text[pos:])
-    oo.extend(offs[pos:])
+    oo += offs[pos:]
     return "".join(out), oo
 
 
@@ -119,21 +175,3 @@ def _retone_match(m: re.Match, offs: Sequence[int]) -> list[Piece]:
 def retone(text: str, offs: list[int]) -> tuple[str, list[int]]:
     """Old-style tone placement to the new: `hoá` → `hóa`, `Uỷ` → `Ủy` (`quý` stays)."""
     return sub(_OldTones, _retone_match, text, offs)
-
-
-def split_lines(text: str, offs: list[int]) -> list[tuple[str, list[int]]]:
-    lines = []
-    pos = 0
-    for part in text.split("\n"):
-        lines.append((part, offs[pos:pos + len(part)]))
-        pos += len(part) + 1
-    return lines
-
-
-def strip_line(s: str, o: list[int]) -> tuple[str, list[int]]:
-    a = len(s) - len(s.lstrip(" "))
-    b = len(s.rstrip(" "))
-    if b <= a:
-        return "", []
-    return s[a:b], o[a:b]
-

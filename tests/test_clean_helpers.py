@@ -1,0 +1,170 @@
+"""The clean stage's fast helpers agree with the plain patterns and loops they replace."""
+
+import importlib
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.reflow import ends_with_stop
+from pipeline.rules import load_rules
+from pipeline.section_kinds import norm
+from pipeline.tables import format_tables, restore_pipes, table_rules
+from pipeline.textmap import LinesWith, SpacedChar, keep, sub
+
+clean_mod = importlib.import_module("pipeline.clean")
+
+# texts made of the characters the patterns care about
+_MARKUPISH = st.text(alphabet=list(" \t\n|-:*_#.;!?)\"”aAó1đ\\^{}"), max_size=60)
+
+
+def _spans(matches):
+    return [m.span() for m in matches]
+
+
+# --- finders (textmap) -------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKUPISH)
+def test_spaced_char_finds_what_the_pattern_finds(text):
+    assert _spans(SpacedChar("|").finditer(text)) == _spans(re.finditer(r"[ \t]*\|[ \t]*", text))
+
+
+def test_spaced_char_takes_the_spaces_on_both_sides():
+    assert _spans(SpacedChar("|").finditer("a |\tb|| c")) == [(1, 4), (5, 6), (6, 8)]
+
+
+_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKUPISH)
+def test_lines_with_finds_what_the_pattern_finds(text):
+    assert _spans(LinesWith(_SEP, "---").finditer(text)) == _spans(_SEP.finditer(text))
+
+
+def test_lines_with_tries_each_line_holding_the_needle():
+    text = "| a | b |\n|---|:---:|\nx --- y\n ---- \n"
+    assert [m.group() for m in LinesWith(_SEP, "---").finditer(text)] == ["|---|:---:|", " ---- "]
+
+
+# --- sub ---------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(_MARKUPISH)
+def test_sub_none_keeps_the_match_as_returning_it_would(text):
+    rx = re.compile(r"\*[^*\n]*\*")
+    offs = list(range(100, 100 + len(text)))
+
+    def same(m, o):
+        return [(m.group(), o[m.start():m.end()])]
+
+    def unchanged(m, o):
+        return None
+
+    assert sub(rx, unchanged, text, offs) == sub(rx, same, text, offs)
+    new_text, new_offs = sub(rx, keep(0), text, offs)
+    assert new_text == text and new_offs == offs
+
+
+def test_sub_keeps_offsets_of_what_stays():
+    text, offs = sub(re.compile(r"\*"), "", "a*b*c", [10, 11, 12, 13, 14])
+    assert (text, offs) == ("abc", [10, 12, 14])
+
+
+# --- reflow's line ends ------------------------------------------------------------------
+
+_SENTENCE_END_RX = re.compile(r"(?:[.!?]|\./\.)[\"'”’)\]*_]*$")
+_CLAUSE_END_RX = re.compile(r"[;:][\"'”’)\]*_]*$")
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MARKUPISH)
+def test_ends_with_stop_is_the_end_pattern(text):
+    assert ends_with_stop(text, (".", "!", "?")) == bool(_SENTENCE_END_RX.search(text))
+    assert ends_with_stop(text, (";", ":")) == bool(_CLAUSE_END_RX.search(text))
+
+
+def test_ends_with_stop_reads_past_closing_marks():
+    assert ends_with_stop("Thực hiện ./.", (".",))
+    assert ends_with_stop("(xem mục III).”**", (".",))
+    assert not ends_with_stop("Nhiệm vụ: a", (":",))
+
+
+# --- section kinds' norm -----------------------------------------------------------------
+
+
+def _old_norm(s):
+    s = unicodedata.normalize("NFC", s).lower()
+    s = re.sub(r"[*#_`\\]", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*" \t\n\u00a0\u2003\x1f*#_`\\aĐó", "o\u0301"]), max_size=40).map("".join))
+def test_norm_is_the_regex_norm(text):
+    assert norm(text) == _old_norm(text)
+
+
+def test_norm_fixture():
+    assert norm("  **II. NHIỆM VỤ**\u00a0 CHỦ_YẾU ") == "ii. nhiệm vụ chủ yếu"
+
+
+# --- tables ------------------------------------------------------------------------------
+
+
+def test_format_tables_finds_a_table_after_lines_without_bars():
+    tr = table_rules(load_rules())
+    text = ("Mở đầu\nkhông có bảng\n\n| STT | Nội dung | Cơ quan chủ trì |\n|---|---|---|\n"
+            "| 1 | Tổ chức tập huấn | Sở Tư pháp |\nSau bảng | lẻ\n")
+    out, offs = format_tables(text, list(range(len(text))), tr)
+    rows = [ln for ln in restore_pipes(out).split("\n") if ln.startswith("|")]
+    assert rows == ["| STT | Nội dung | Cơ quan chủ trì |", "| 1 | Tổ chức tập huấn | Sở Tư pháp |"]
+    assert len(offs) == len(out)
+    i = out.index("Tổ chức")
+    assert text[offs[i]:offs[i] + 7] == "Tổ chức"
+
+
+# --- the fixed point of clean_text -------------------------------------------------------
+
+
+def _composed_clean_text(text, rules):
+    """clean_text as it was: each further pass on fresh offsets, the maps composed after."""
+    cr = rules.compiled("clean", clean_mod._build)
+    out, offs = clean_mod._clean_once(text, list(range(len(text))), cr)
+    for _ in range(3):
+        again, offs2 = clean_mod._clean_once(out, list(range(len(out))), cr)
+        if again == out:
+            break
+        out, offs = again, [offs[i] for i in offs2]
+    return out, tuple(offs)
+
+
+_PLANISH = st.lists(st.sampled_from([
+    "I. MỤC TIÊU", "1. Tổ chức", "**Nhiệm", "vụ**", "*a) Sở", "Tư pháp*", "- chủ trì;", "phối hợp",
+    "", "", "| STT | Nội dung | Cơ quan chủ trì |", "|---|---|---|", "| 1 | Tập huấn | Sở Y tế |",
+    "Trang 2", "-----", "   thuỷ lợi  ", "\\* Phân công:", "#", "## II. NHIỆM", "^{1}", "hoá",
+    "|", "ỦY", "BAN NHÂN DÂN", "Khánh", "Hòa, ngày 17 tháng 08 năm 2024",
+]), max_size=25).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_PLANISH)
+def test_clean_text_offsets_equal_composed_maps(text):
+    rules = load_rules()
+    assert clean_mod.clean_text(text, rules=rules) == _composed_clean_text(text, rules)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_MARKUPISH)
+def test_table_lines_are_the_line_spans(text):
+    from pipeline.tables import _lines
+
+    spans, pos = [], 0
+    for part in text.split("\n"):
+        spans.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    assert _lines(text) == spans
