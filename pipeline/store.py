@@ -251,23 +251,59 @@ class Store:
             if self._unchanged(table, sig, done):
                 counts[table] = done[table]["rows"]
                 continue
-            ranks, parts, rows = [], [], []
-            for part in sorted(by_part):
-                keys = self._read_keys(table, part, [DOC_KEY[table]])
-                if keys is None:
-                    continue
-                ids = keys.column(0).to_numpy(zero_copy_only=False)
-                # int32 index: 10⁵ plans make ~8M rows in sections; three int64 columns were 190 MB
-                r = np.fromiter((rank.get(d, -1) if d in by_part[part] else -1 for d in ids),
-                                np.int32, len(ids))
-                keep = np.nonzero(r >= 0)[0].astype(np.int32)
-                ranks.append(r[keep])
-                parts.append(np.full(len(keep), part, np.int32))
-                rows.append(keep)
-            # documents in output order, each keeping the order of its rows
-            counts[table] = self._emit(table, ranks, parts, rows)
+            order = self._part_order(table, by_part, rank)
+            if order is not None:
+                # the usual store: each part's rows are one stretch of the output, in the part's
+                # order, so the parts are written whole one after the other (no index of the table)
+                runs = ((part, rows if isinstance(rows, np.ndarray) else np.arange(rows, dtype=np.int32))
+                        for part, rows in order)
+                counts[table] = self._write_runs(table, runs)
+            else:
+                ranks, parts, rows = [], [], []
+                for part in sorted(by_part):
+                    kept = self._kept_rows(table, part, by_part[part], rank)
+                    if kept is None:
+                        continue
+                    ranks.append(kept[0])
+                    parts.append(np.full(len(kept[1]), part, np.int32))
+                    rows.append(kept[1])
+                # documents in output order, each keeping the order of its rows
+                counts[table] = self._emit(table, ranks, parts, rows)
             self._mark(table, sig, counts[table], done)
         return counts
+
+    def _kept_rows(self, table: str, part: int, ids_here: set[str],
+                   rank: dict[str, int]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(output rank, row) of the rows of PART's file of TABLE that belong to a live parse."""
+        keys = self._read_keys(table, part, [DOC_KEY[table]])
+        if keys is None:
+            return None
+        ids = keys.column(0).to_numpy(zero_copy_only=False)
+        # int32 index: 10⁵ plans make ~8M rows in sections; three int64 columns were 190 MB
+        r = np.fromiter((rank.get(d, -1) if d in ids_here else -1 for d in ids), np.int32, len(ids))
+        keep = np.nonzero(r >= 0)[0].astype(np.int32)
+        return r[keep], keep
+
+    def _part_order(self, table: str, by_part: dict[int, set[str]],
+                    rank: dict[str, int]) -> list[tuple[int, np.ndarray | int]] | None:
+        """[(part, its live rows: their indexes, or how many when all are)] in output order when
+        each part's live rows of TABLE are in output order and the parts' stretches do not
+        overlap (chunks of a run hold consecutive files, but finish in any order); else None.
+        One part's keys in memory at a time (and the rows kept of parts that drop some)."""
+        spans = []
+        for part in sorted(by_part):
+            kept = self._kept_rows(table, part, by_part[part], rank)
+            if kept is None or not len(kept[0]):
+                continue
+            r, rows = kept
+            if len(r) > 1 and bool((np.diff(r) < 0).any()):
+                return None
+            whole = rows[-1] == len(rows) - 1  # rows rise: the last is n - 1 only when all are kept
+            spans.append((int(r[0]), int(r[-1]), part, len(rows) if whole else rows))
+        spans.sort(key=lambda s: s[0])
+        if any(b[0] <= a[1] for a, b in zip(spans, spans[1:], strict=False)):
+            return None
+        return [(part, rows) for _, _, part, rows in spans]
 
     def _has_part(self, table: str, part: int) -> bool:
         return (self.parts / table / f"part-{part:06d}.parquet").exists()
@@ -319,16 +355,22 @@ class Store:
 
     def _emit(self, table: str, ranks, parts, rows, fix=None) -> int:
         """Write TABLE's rows sorted by (rank, part, row), reading parts as runs need them."""
-        path = self.out_dir / f"{table}.parquet"
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        schema = arrow_schema(table)
-        size = ROW_GROUP.get(table, ROW_GROUP_DEFAULT)
         r, p, j = (np.concatenate(a) if a else np.zeros(0, np.int32) for a in (ranks, parts, rows))
         order = np.lexsort((j, p, r))
         del r
         p, j = p[order], j[order]
         del order
         cuts = np.flatnonzero(np.diff(p)) + 1  # runs of consecutive rows from one part
+        runs = ((int(run_p[0]), run_j)
+                for run_p, run_j in zip(np.split(p, cuts), np.split(j, cuts), strict=True) if len(run_p))
+        return self._write_runs(table, runs, fix)
+
+    def _write_runs(self, table: str, runs, fix=None) -> int:
+        """Write TABLE from RUNS, (part, rows of its file), in order, into bounded row groups."""
+        path = self.out_dir / f"{table}.parquet"
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        schema = arrow_schema(table)
+        size = ROW_GROUP.get(table, ROW_GROUP_DEFAULT)
         cache: OrderedDict[int, pa.Table] = OrderedDict()
         buf: list[pa.Table] = []
         held = written = 0
@@ -340,10 +382,9 @@ class Store:
                     w.write_table(fix(t, written) if fix else t, row_group_size=size)
                     written += t.num_rows
                 buf, held = [], 0
-            for run_p, run_j in zip(np.split(p, cuts), np.split(j, cuts), strict=True):
-                if not len(run_p):
+            for part, run_j in runs:
+                if not len(run_j):
                     continue
-                part = int(run_p[0])
                 t = cache.pop(part, None)
                 if t is None:
                     t = self._read_part(table, part)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from test_batch import light, make_folder
@@ -78,3 +79,66 @@ def test_consolidation_in_row_groups_in_order_and_not_rewritten_unchanged(tmp_pa
     finally:
         store.close()
     assert pq.read_table(out / "documents.parquet").column("source_path").to_pylist() == paths
+
+
+def test_consolidation_by_stretches_of_parts_equals_the_sorted_index(tmp_path, rules, monkeypatch):
+    """Parts whose rows are stretches of the output are written whole, one after the other; the
+    tables are those the sorted index of every row gives (forced here), over two runs, a file
+    changed in place and a duplicate."""
+    from test_batch import plan
+
+    from pipeline.schema import TABLES
+
+    folder = tmp_path / "in"
+    make_folder(folder, 6)
+    (folder / "009.txt").write_text((folder / "001.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    run([folder], out, rules=rules, workers=0, progress=False, chunk_size=2)
+    (folder / "002.txt").write_text(plan(2, "- Rà soát hộ nghèo năm 2027."), encoding="utf-8")
+    run([folder], out, rules=rules, workers=0, progress=False, chunk_size=2)
+    orders = []
+    real = Store._part_order
+    monkeypatch.setattr(Store, "_part_order", lambda self, *a: orders.append(real(self, *a)) or orders[-1])
+    names = [t for t in TABLES if (out / f"{t}.parquet").exists()]
+    for t in names:
+        (out / f"{t}.parquet").unlink()
+    store = Store(out)
+    try:
+        store.consolidate()
+    finally:
+        store.close()
+    assert orders and all(o is not None for o in orders)  # every table went by stretches
+    by_stretches = {t: pq.read_table(out / f"{t}.parquet") for t in names}
+    monkeypatch.setattr(Store, "_part_order", lambda self, *a: None)
+    for t in names:
+        (out / f"{t}.parquet").unlink()
+    store = Store(out)
+    try:
+        store.consolidate()
+    finally:
+        store.close()
+    for t in names:
+        assert pq.read_table(out / f"{t}.parquet").equals(by_stretches[t]), t
+    assert by_stretches["tasks"].num_rows > 0
+
+
+def test_part_order_refuses_overlapping_or_falling_parts(tmp_path):
+    store = Store(tmp_path / "out")
+    try:
+        ranks = {1: [0, 0, 1], 2: [2, 3], 3: [4]}
+        def kept(r):
+            return np.array(r, np.int32), np.arange(len(r), dtype=np.int32)
+
+        rows = {p: kept(r) for p, r in ranks.items()}
+        store._kept_rows = lambda table, part, ids, rank: rows[part]
+        assert store._part_order("tasks", {3: set(), 1: set(), 2: set()}, {}) == [(1, 3), (2, 2), (3, 1)]
+        rows[2] = (np.array([2, 3], np.int32), np.array([0, 2], np.int32))  # a row dropped: named
+        assert [(p, list(r) if isinstance(r, np.ndarray) else r)
+                for p, r in store._part_order("tasks", {1: set(), 2: set(), 3: set()}, {})] == \
+            [(1, 3), (2, [0, 2]), (3, 1)]
+        rows[3] = kept([1])  # inside part 1's stretch
+        assert store._part_order("tasks", {1: set(), 2: set(), 3: set()}, {}) is None
+        rows[3] = kept([6, 5])  # falling
+        assert store._part_order("tasks", {1: set(), 2: set(), 3: set()}, {}) is None
+    finally:
+        store.close()
