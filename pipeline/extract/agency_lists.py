@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..rules import Rules
-from .agency_tokens import DASHES, Tok, gazetteer, text_index
+from .agency_tokens import DASHES, TextIndex, Tok, gazetteer, text_index
 from .wordseg import fold, retone
 
 # --- records ----------------------------------------------------------------------------
@@ -46,17 +46,27 @@ _CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm
 class AgencyText:
     """A text's token stream with every gazetteer match, built once per text."""
 
-    def __init__(self, text: str, rules: Rules, own_place: str | None = None):
+    def __init__(self, text: str, rules: Rules, own_place: str | None = None, *,
+                 index: TextIndex | None = None):
         self.text = text
+        self.rules = rules
         self.g = g = gazetteer(rules)
-        # tokens and matches do not depend on the place name: shared by every AgencyText of TEXT
-        self.toks, self.full, self.s, self.starts, self.best, self.norms = text_index(text, rules, g)
+        # tokens and matches do not depend on the place name: INDEX, when given, is TEXT's
+        # index read by another AgencyText (see with_place)
+        self.ix = ix = index if index is not None else text_index(text, g)
+        self.toks, self.full, self.s, self.starts, self.best, self.norms = (
+            ix.toks, ix.full, ix.s, ix.starts, ix.best, ix.norms)
         self._n = len(self.s)
         self.own = fold(own_place).split() if own_place else None
         self._level_words = g.level_words
         # parse_list's answers: the same list is read again from several places (a heading
         # both as a task region and for its assignments); per text, so bounded by its length
         self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
+
+    def with_place(self, own_place: str | None) -> AgencyText:
+        """The same text read for a plan of OWN_PLACE (its name dropped from bodies' names):
+        the token index is shared, not built again."""
+        return AgencyText(self.text, self.rules, own_place, index=self.ix)
 
     # -- helpers on stream positions --
     def norm(self, k: int) -> str:

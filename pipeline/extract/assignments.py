@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 
 from ..records import Assignment, PlanInfo, Section, Segmented, Task
 from ..rules import Rules
-from .agencies import AgencyMention, AgencyText, agency_text
+from .agencies import AgencyMention, AgencyText
 from .role_labels import Label, at_line_start, find_labels, read_label
 from .role_patterns import (
     RoleWords,
@@ -119,7 +119,7 @@ def _after_list(ax: AgencyText, last: AgencyMention, ke: int) -> int:
 
 
 def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: RoleWords, rules: Rules,
-                    own: str | None) -> tuple[list[tuple[AgencyMention, str]], bool]:
+                    own: str | None, placeless: AgencyText) -> tuple[list[tuple[AgencyMention, str]], bool]:
     """A heading that names bodies: `2. Công an xã`, `1. Sở Tài chính (cơ quan chủ trì):`,
     also when the heading line was wrapped inside the name (`5. Sở\\nKhoa học và Công nghệ:`)."""
     hs = strip_marker(text, s.char_start, end)
@@ -136,7 +136,7 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
             k += 1
         if role is not None and (ax.norm(k + 1) in (":", ".", "") or at_line_start(ax, k + 1)):
             return [(m, "lead" if role == "standing" else role) for m in mentions], role == "lead"
-    if is_agency_heading(text, hs, he, rules=rules, own_place=own):
+    if is_agency_heading(text, hs, he, rules=rules, own_place=own, agencies=placeless):
         mentions, _, _ = ax.parse_list(ks, _trim_colon(ax, ks, ke), bounded=True)
         return [(m, "lead") for m in mentions], False
     if mentions and not clean:
@@ -156,12 +156,15 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
 
 
 def find_assignments(
-    seg: Segmented, tasks: Sequence[Task], *, rules: Rules, plan: PlanInfo
+    seg: Segmented, tasks: Sequence[Task], *, rules: Rules, plan: PlanInfo, agencies: AgencyText | None = None
 ) -> Iterator[Assignment]:
-    """Every assignment of the plan: label, heading, intro, sentence and closing forms."""
+    """Every assignment of the plan: label, heading, intro, sentence and closing forms.
+    AGENCIES: the document's agency index without a place name (the extract step's, shared
+    with the tasks; built here when not given)."""
     text = seg.doc.text
     own = own_place_of(plan)
-    ax = agency_text(text, rules, own)
+    placeless = agencies if agencies is not None else AgencyText(text, rules)
+    ax = placeless.with_place(own)
     words = role_words(rules)
     col = _Collector(seg.doc.doc_id)
     sections = seg.sections
@@ -182,7 +185,7 @@ def find_assignments(
         top = s.marker_type in ("roman", "part") and s.level == 1
         found, plan_lead = [], False
         if not (top and children):
-            found, plan_lead = _agency_heading(ax, text, s, end, words, rules, own)
+            found, plan_lead = _agency_heading(ax, text, s, end, words, rules, own, placeless)
         if plan_lead:  # `1. Sở Tài chính (cơ quan chủ trì)`: the lead of the whole plan too
             plan_leads.update((s.section_id, m.char_start) for m, r in found if r == "lead")
         if children:
