@@ -80,11 +80,14 @@ class AgencyText:
         return all(self.norm(k + j) == w for j, w in enumerate(words))
 
     def any_words(self, k: int, options: Sequence[tuple[str, ...]]) -> int:
-        first = self.norm(k)
+        """The length of the first of OPTIONS (token tuples) that stands at K, else 0."""
+        if not 0 <= k < self._n:  # no word here (words are never empty)
+            return 0
+        norms = self.norms
+        first = norms[k]
         for w in options:
-            if w[0] != first:
-                continue
-            if self.words_at(k, w):
+            # a slice past the end is short: it cannot equal W
+            if w[0] == first and (len(w) == 1 or tuple(norms[k:k + len(w)]) == w):
                 return len(w)
         return 0
 

@@ -118,6 +118,14 @@ def _after_list(ax: AgencyText, last: AgencyMention, ke: int) -> int:
     return k
 
 
+def _find(norms: list[str], word: str, start: int, stop: int) -> int | None:
+    """The first position of WORD in norms[start:stop], or None."""
+    try:
+        return norms.index(word, start, stop) if 0 <= start < stop else None
+    except ValueError:
+        return None
+
+
 def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: RoleWords, rules: Rules,
                     own: str | None, placeless: AgencyText) -> tuple[list[tuple[AgencyMention, str]], bool]:
     """A heading that names bodies: `2. Công an xã`, `1. Sở Tài chính (cơ quan chủ trì):`,
@@ -143,7 +151,7 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
         return [], False
     if not mentions or ax.norm(j) not in (":", "("):
         # a list with unknown bodies, up to a colon that closes the heading's first lines
-        colon = next((k for k in range(ks, min(ax.index(end), ks + _HEADING_MAX)) if ax.norm(k) == ":"), None)
+        colon = _find(ax.norms, ":", ks, min(ax.index(end), ks + _HEADING_MAX))
         if colon is None:
             return [], False
         listed, k, _ = ax.parse_list(ks, colon, bounded=True)
