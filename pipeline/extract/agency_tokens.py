@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
-from operator import not_
+from operator import itemgetter, not_
 from typing import NamedTuple
 
 from ..rules import Rules
@@ -244,6 +244,9 @@ def _matches(words: list[str], g: Gazetteer) -> dict[int, dict[str, tuple[int, i
 # --- the text index ---------------------------------------------------------------------
 
 
+_NORM, _START = itemgetter(0), itemgetter(2)  # Tok.norm, Tok.start
+
+
 @dataclass(frozen=True, slots=True)
 class TextIndex:
     """A text's tokens and gazetteer matches. Built once per document (the extract step) and
@@ -261,9 +264,10 @@ def text_index(text: str, g: Gazetteer) -> TextIndex:
     """The token index of TEXT (see TextIndex)."""
     toks = tokenize(text, g)
     left_out = g.plural | {"-"}
-    norms = [t.norm for t in toks]
+    # (fields read by itemgetter: a named tuple's attribute is a slower Python-level property)
+    norms = list(map(_NORM, toks))
     full = list(compress(range(len(norms)), map(not_, map(left_out.__contains__, norms))))
     s = list(map(toks.__getitem__, full))
-    starts = [t.start for t in s]
+    starts = list(map(_START, s))
     words = list(map(norms.__getitem__, full))
     return TextIndex(toks, full, s, starts, _matches(words, g), words)
