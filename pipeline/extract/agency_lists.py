@@ -59,6 +59,7 @@ class AgencyText:
         self._n = len(self.s)
         self.own = fold(own_place).split() if own_place else None
         self._level_words = g.level_words
+        self._tail_firsts = frozenset(h[0] if h else "" for h in g.tail_heads)  # ("": an empty head)
         # parse_list's answers: the same list is read again from several places (a heading
         # both as a task region and for its assignments); per text, so bounded by its length
         self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
@@ -235,7 +236,11 @@ class AgencyText:
             j = pl
         if bounded:  # the rest up to the next separator belongs to this body
             stop = j
-            while stop < end and not self.at(stop, "DROP") and not self.at(stop, "PRED"):
+            best = self.best
+            while stop < end:
+                here = best.get(stop)  # (a phrase that ends the body starts here)
+                if here and ("DROP" in here or "PRED" in here):
+                    break
                 nk = self.norm(stop)
                 if nk in (";", ":", "."):
                     break
@@ -279,6 +284,8 @@ class AgencyText:
         Thể thao và Du lịch` -> Sở Xây dựng, Sở Tài chính, Sở Văn hóa, Thể thao và Du lịch."""
         g = self.g
         nk = self.norm(k)  # the first word filters the heads before any is compared whole
+        if nk not in self._tail_firsts and "" not in self._tail_firsts:
+            return None
         head = next((h for h in g.tail_heads if (not h or h[0] == nk) and self.words_at(k, h)
                      and self.norm(k + len(h)) == ":"), None)
         if head is None:
