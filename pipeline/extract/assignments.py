@@ -126,11 +126,27 @@ def _find(norms: list[str], word: str, start: int, stop: int) -> int | None:
         return None
 
 
+class _MarkerEnds:
+    """strip_marker over one text, each (start, end) read once: a section's heading is read
+    for its own list and again for the intro under it."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._known: dict[tuple[int, int], int] = {}
+
+    def after(self, start: int, end: int) -> int:
+        got = self._known.get((start, end))
+        if got is None:
+            got = self._known[(start, end)] = strip_marker(self.text, start, end)
+        return got
+
+
 def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: RoleWords, rules: Rules,
-                    own: str | None, placeless: AgencyText) -> tuple[list[tuple[AgencyMention, str]], bool]:
+                    own: str | None, placeless: AgencyText, markers: _MarkerEnds
+                    ) -> tuple[list[tuple[AgencyMention, str]], bool]:
     """A heading that names bodies: `2. Công an xã`, `1. Sở Tài chính (cơ quan chủ trì):`,
     also when the heading line was wrapped inside the name (`5. Sở\\nKhoa học và Công nghệ:`)."""
-    hs = strip_marker(text, s.char_start, end)
+    hs = markers.after(s.char_start, end)
     he = max(min(s.heading_end, end), hs)
     ks, ke = _span(ax, hs, he)
     ks = _skip_marker(ax, ks, ke)
@@ -181,6 +197,7 @@ def find_assignments(
     ordered = sorted(tasks, key=lambda t: t.char_start)
     bs, be = _span(ax, seg.body_start, seg.body_end)
     labels = find_labels(ax, bs, be, words)
+    markers = _MarkerEnds(text)
 
     # what each section says about the tasks under it: agency heading, intro line
     inherited: dict[str, list[tuple[AgencyMention, str]]] = {}
@@ -193,11 +210,11 @@ def find_assignments(
         top = s.marker_type in ("roman", "part") and s.level == 1
         found, plan_lead = [], False
         if not (top and children):
-            found, plan_lead = _agency_heading(ax, text, s, end, words, rules, own, placeless)
+            found, plan_lead = _agency_heading(ax, text, s, end, words, rules, own, placeless, markers)
         if plan_lead:  # `1. Sở Tài chính (cơ quan chủ trì)`: the lead of the whole plan too
             plan_leads.update((s.section_id, m.char_start) for m, r in found if r == "lead")
         if children:
-            hs = strip_marker(text, s.char_start, end)
+            hs = markers.after(s.char_start, end)
             he = max(min(s.heading_end, end), hs)
             if not found and not top:  # a heading that is a sentence: `1. Giao Sở Y tế chủ trì ...`
                 ks, ke = _span(ax, hs, he)
@@ -229,7 +246,7 @@ def find_assignments(
         s = by_id.get(t.section_id)
         if s is not None and s.path == t.path and t.section_id not in inherited:
             # also from the item's marker: a heading line wrapped mid-sentence belongs to it
-            ms = ax.index(strip_marker(text, s.char_start, t.char_end))
+            ms = ax.index(markers.after(s.char_start, t.char_end))
             if ms < ks:
                 found += read_clauses(ax, ms, ke, words)[0]
         for m, role in found:
