@@ -130,8 +130,8 @@ class AgencyText:
         return None
 
     # -- reading a list of bodies --
-    def parse_list(self, k: int, end: int, *, bounded: bool, requested: bool = False
-                   ) -> tuple[list[AgencyMention], int, bool]:
+    def parse_list(self, k: int, end: int, *, bounded: bool, requested: bool = False,
+                   clean_only: bool = False) -> tuple[list[AgencyMention], int, bool]:
         """Read the bodies listed from stream position K (up to END).
 
         bounded: the span is known to be a list (a `Cơ quan chủ trì:` line, an agency
@@ -139,14 +139,16 @@ class AgencyText:
         Otherwise reading stops at the first word that cannot start or continue a body.
         `Đề nghị` makes the body after it and every later body of the list `requested`.
         Returns the mentions, the position reached and whether every item was recognized.
+        clean_only: reading stops at the first item not recognized (for a caller that only
+        wants a list every item of which is: the mentions and position are then partial).
         """
-        key = (k, end, bounded, requested)
+        key = (k, end, bounded, requested, clean_only)
         hit = self._lists.get(key)
         if hit is None:
-            hit = self._lists[key] = self._parse_list(k, end, bounded, requested)
+            hit = self._lists[key] = self._parse_list(k, end, bounded, requested, clean_only)
         return list(hit[0]), hit[1], hit[2]
 
-    def _parse_list(self, k: int, end: int, bounded: bool, requested: bool
+    def _parse_list(self, k: int, end: int, bounded: bool, requested: bool, clean_only: bool = False
                     ) -> tuple[list[AgencyMention], int, bool]:
         out: list[AgencyMention] = []
         clean = True
@@ -192,6 +194,8 @@ class AgencyText:
             if m is not None:
                 clean = clean and body is not None
                 out.append(m)
+                if clean_only and not clean:
+                    break
             if not self._continues(k, end, bounded):
                 break
         return out, k, clean

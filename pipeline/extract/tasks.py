@@ -126,7 +126,7 @@ def is_agency_heading(text: str, start: int, end: int, *, rules: Rules, own_plac
         ke -= 1
     if ks >= ke:
         return False
-    mentions, k, clean = ax.parse_list(ks, ke, bounded=True)
+    mentions, k, clean = ax.parse_list(ks, ke, bounded=True, clean_only=True)
     # every item opens with a body, and a name not in the gazetteer stays short
     return (bool(mentions) and clean and k >= ke
             and all(m.known or len(m.agency.split()) <= _UNKNOWN_HEADING_WORDS for m in mentions))

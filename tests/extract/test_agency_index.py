@@ -118,3 +118,17 @@ def test_find_gives_the_first_place_in_range_or_none():
     assert _find(norms, ":", 2, 4) == 3
     assert _find(norms, ":", 2, 3) is None
     assert _find(norms, ":", 3, 3) is None
+
+
+def test_clean_only_stops_at_the_first_unknown_item(rules):
+    text = "Tổ chức tuyên truyền, Công an xã; Trạm Y tế"
+    ax = AgencyText(text, rules)
+    full, k_full, clean_full = ax.parse_list(0, len(ax.s), bounded=True)
+    part, k_part, clean_part = ax.parse_list(0, len(ax.s), bounded=True, clean_only=True)
+    assert not clean_full and not clean_part
+    assert [m.agency for m in full] == ["Tổ chức tuyên truyền", "Công an xã", "Trạm Y tế"]
+    assert [m.agency for m in part] == ["Tổ chức tuyên truyền"] and k_part < k_full
+    # a list every item of which is known reads the same either way
+    known = AgencyText("Công an xã; Trạm Y tế", rules)
+    n = len(known.s)
+    assert known.parse_list(0, n, bounded=True, clean_only=True) == known.parse_list(0, n, bounded=True)
