@@ -221,10 +221,10 @@ def _matches(words: list[str], g: Gazetteer) -> dict[int, dict[str, tuple[int, i
     for a in compress(range(n), map(trie.__contains__, words)):  # where a phrase may start
         node = trie[words[a]]
         b = a + 1
+        at = None  # best[a], made at the first phrase that ends (each A is walked once)
         while True:
             ends = node.get(None)
             if ends is not None:
-                at = best.get(a)
                 if at is None:
                     at = best[a] = {}
                 for idx in ends:
