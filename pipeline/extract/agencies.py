@@ -29,7 +29,8 @@ from .agency_lists import AgencyMention, AgencyText, tidy_name
 from .agency_tokens import gazetteer
 
 __all__ = ["AgencyMention", "AgencyText", "agency_fixed_words", "agency_text", "canonical_agency",
-           "cell_agencies", "find_agencies", "is_known_agency", "leading_agency", "split_agencies"]
+           "cell_agencies", "document_agencies", "find_agencies", "is_known_agency", "leading_agency",
+           "split_agencies"]
 
 # --- public API -------------------------------------------------------------------------
 
@@ -38,6 +39,16 @@ def agency_text(text: str, rules: Rules, own_place: str | None = None) -> Agency
     """The token index of TEXT, built anew: a caller that reads a text many times keeps it (the
     extract step builds one per document and hands it to tasks and assignments)."""
     return AgencyText(text, rules, own_place)
+
+
+def document_agencies(text: str, rules: Rules, given: AgencyText | None = None) -> AgencyText:
+    """The agency index of a whole document, without a place name: GIVEN (the extract step
+    builds one per document and hands it down) or, when none is given, built here."""
+    if given is None:
+        return AgencyText(text, rules)
+    if given.text is not text and given.text != text:
+        raise ValueError("the agency index given is not the document's text")
+    return given if given.own is None else given.with_place(None)
 
 
 def find_agencies(text: str, *, rules: Rules, own_place: str | None = None) -> Iterator[AgencyMention]:

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 
 from ..records import Assignment, PlanInfo, Section, Segmented, Task
 from ..rules import Rules
-from .agencies import AgencyMention, AgencyText
+from .agencies import AgencyMention, AgencyText, document_agencies
 from .role_labels import Label, at_line_start, find_labels, read_label
 from .role_patterns import (
     RoleWords,
@@ -187,7 +187,7 @@ def find_assignments(
     with the tasks; built here when not given)."""
     text = seg.doc.text
     own = own_place_of(plan)
-    placeless = agencies if agencies is not None else AgencyText(text, rules)
+    placeless = document_agencies(text, rules, agencies)
     ax = placeless.with_place(own)
     words = role_words(rules)
     col = _Collector(seg.doc.doc_id)

@@ -22,7 +22,7 @@ from ..fields import ROLE_KINDS, Field, field_kind, labelled_fields, line_spans
 from ..markers import grammar, is_appendix, text_start
 from ..records import Section, Segmented, Task
 from ..rules import Rules, load_rules
-from .agencies import AgencyText
+from .agencies import AgencyText, document_agencies
 from .themes import theme_of
 from .wordseg import fold
 
@@ -120,7 +120,7 @@ def is_agency_heading(text: str, start: int, end: int, *, rules: Rules, own_plac
     seg = text[start:end].strip().rstrip(":").strip()
     if not seg or len(seg) > 200:
         return False
-    ax = agencies if agencies is not None else AgencyText(text, rules)
+    ax = document_agencies(text, rules, agencies)
     ks, ke = ax.index(start), ax.index(end)
     while ke > ks and ax.norm(ke - 1) in (":", ".", ";"):
         ke -= 1
@@ -137,8 +137,7 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
     """(start, end, agency_headed) of the task text of leaf section S, or None if it has none.
     AGENCIES: the document's agency index (see is_agency_heading)."""
     text = seg.doc.text
-    if agencies is None:
-        agencies = AgencyText(text, rules)
+    agencies = document_agencies(text, rules, agencies)
     end = s.char_end
     blocks = find_blocks(text, s.char_start, end, rules=rules)
     if blocks:
@@ -218,8 +217,7 @@ def find_tasks(seg: Segmented, *, rules: Rules, plan=None, agencies: AgencyText 
     extract step's, shared with the assignments; built here when not given)."""
     kids = children_map(seg.sections)
     text = seg.doc.text
-    if agencies is None:
-        agencies = AgencyText(text, rules)
+    agencies = document_agencies(text, rules, agencies)
     own = own_place_of(plan, rules=rules)
     by_id = {x.section_id: x for x in seg.sections}
     for s in seg.sections:

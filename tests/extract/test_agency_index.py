@@ -132,3 +132,16 @@ def test_clean_only_stops_at_the_first_unknown_item(rules):
     known = AgencyText("Công an xã; Trạm Y tế", rules)
     n = len(known.s)
     assert known.parse_list(0, n, bounded=True, clean_only=True) == known.parse_list(0, n, bounded=True)
+
+
+def test_document_agencies_is_the_placeless_index_of_the_text(rules):
+    from pipeline.extract.agencies import document_agencies
+
+    ax = AgencyText(TEXT, rules)
+    assert document_agencies(TEXT, rules, ax) is ax
+    own = ax.with_place("Nhân Lý")
+    placeless = document_agencies(TEXT, rules, own)
+    assert placeless.own is None and placeless.ix is ax.ix
+    assert document_agencies(TEXT, rules).s == ax.s  # built when not given
+    with pytest.raises(ValueError, match="not the document"):
+        document_agencies("Công an xã", rules, ax)
