@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..rules import Rules
-from .agency_lists import AgencyMention, AgencyText, tidy_name
+from .agency_lists import AgencyMention, AgencyText
+from .agency_names import tidy_name
 from .agency_tokens import gazetteer
 
 __all__ = ["AgencyMention", "AgencyText", "agency_fixed_words", "agency_text", "canonical_agency",

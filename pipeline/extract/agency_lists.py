@@ -9,14 +9,13 @@ no other body follows it.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..rules import Rules
-from .agency_tokens import DASHES, TextIndex, Tok, gazetteer, text_index
-from .wordseg import fold, retone
+from .agency_names import render, tidy_name
+from .agency_tokens import TextIndex, Tok, gazetteer, text_index
+from .wordseg import fold
 
 # --- records ----------------------------------------------------------------------------
 
@@ -261,15 +260,15 @@ class AgencyText:
             toks = s[k:j]
             if own and not extended:
                 toks = toks[: len(toks) - len(place)]
-            agency = _render(toks)
+            agency = render(toks)
         elif kind == "GEN":
-            agency = _render(s[k:name_end] + levels + ([] if own else place))
+            agency = render(s[k:name_end] + levels + ([] if own else place))
         else:
             agency = canon
             if level == "multi" and levels:
-                agency += " " + _render(levels).lower()
+                agency += " " + render(levels).lower()
             if level == "multi" and place and not own:
-                agency += " " + _render(place)
+                agency += " " + render(place)
         known = kind in ("AG", "GEN") and not (extended and kind == "AG")
         generic = kind == "GEN"
         after = j
@@ -416,36 +415,3 @@ class AgencyText:
                 break
             j += 1
         return j
-
-
-def _render(toks: Sequence[Tok]) -> str:
-    out = ""
-    for t in toks:
-        w = t.text
-        if w in DASHES:
-            w = "-"
-        if not out:
-            out = w
-        elif w in (",", ";", ".", ":", ")"):
-            out += w
-        elif out.endswith("("):
-            out += w
-        else:
-            out += " " + w
-    return out
-
-
-_LIEN_QUAN = re.compile(r"\bcó liên quan\b")
-
-
-_DASH = re.compile(r"\s*[‐-―−–—-]\s*")
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=4096)
-def tidy_name(name: str) -> str:
-    name = retone(name)
-    name = _DASH.sub(" - ", name)
-    name = _SPACES.sub(" ", name).strip(" ,;:.")
-    name = _LIEN_QUAN.sub("liên quan", name)
-    return name[:1].upper() + name[1:]

@@ -145,3 +145,11 @@ def test_document_agencies_is_the_placeless_index_of_the_text(rules):
     assert document_agencies(TEXT, rules).s == ax.s  # built when not given
     with pytest.raises(ValueError, match="not the document"):
         document_agencies("Công an xã", rules, ax)
+
+
+def test_render_spaces_words_and_attaches_punctuation(rules):
+    from pipeline.extract.agency_names import render, tidy_name
+
+    ix = text_index("Phòng Văn hóa – Xã hội (xã), Công an", gazetteer(rules))
+    assert render(ix.toks) == "Phòng Văn hóa - Xã hội (xã), Công an"
+    assert tidy_name("phòng Văn hoá-Xã hội, ") == "Phòng Văn hóa - Xã hội"
