@@ -44,3 +44,37 @@ def test_record_rows_are_read_from_the_fields():
                 for k, v in dataclasses.asdict(rec).items() if k in TABLES[table]}
         assert records_to_rows(table, [rec]) == [want]
     assert records_to_rows("plans", [plan])[0]["recipients"] == ["A", "B"]
+
+
+def test_rows_of_one_class_and_of_mixed_classes_are_the_same():
+    from pipeline.records import Flag, Task
+    from pipeline.write import _record_row, records_to_rows
+
+    tasks = [Task(doc_id="d", task_id=f"d:t:{i}", section_id="d:s:1", path=str(i), text="Tập huấn",
+                  theme="capacity", char_start=i, char_end=i + 5) for i in range(3)]
+    rows = records_to_rows("tasks", tasks)
+    assert rows == [_record_row(t, "tasks") for t in tasks]
+    assert list(rows[0]) == list(TABLES["tasks"])  # the columns in the contract's order
+    assert rows[2]["char_start"] == 2 and rows[0] is not rows[1]
+    # records of two classes (a subclass among them): each read by its own fields
+    sub = type("SubTask", (Task,), {})
+    mixed = [tasks[0], sub(**{k: getattr(tasks[1], k) for k in TABLES["tasks"]})]
+    assert records_to_rows("tasks", mixed) == rows[:2]
+    assert records_to_rows("flags", iter([])) == []
+    flag = Flag(doc_id="d", severity="info", code="X", message="m")
+    assert records_to_rows("flags", (flag,)) == [_record_row(flag, "flags")]
+
+
+def test_to_table_empty_and_from_any_mapping():
+    from collections import UserDict
+
+    empty = to_table("coverage", [])
+    assert empty.num_rows == 0 and empty.schema.equals(arrow_schema("coverage"), check_metadata=True)
+    assert to_table("coverage", iter(())) is empty  # (immutable: built once)
+    row = {"doc_id": "a", "severity": "info", "code": "X", "message": "m"}
+    t = to_table("flags", [row, UserDict(row)])
+    assert t.schema.equals(arrow_schema("flags"), check_metadata=True)
+    assert t.column("code").to_pylist() == ["X", "X"]
+    assert t.column("task_id").to_pylist() == [None, None]  # a missing optional column is null
+    with pytest.raises(ValueError, match="oops"):
+        to_table("flags", [row, UserDict(row, oops=1)])

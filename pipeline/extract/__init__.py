@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..records import Extracted, Segmented
 from ..rules import Rules
+from .agencies import AgencyText
 from .assignments import find_assignments
 from .deadlines import find_deadlines
 from .frontmatter import find_plan
@@ -25,14 +26,18 @@ def extract(seg: Segmented, *, rules: Rules) -> Extracted:
     # their columns say who and by when; the text finders leave the table's cells alone
     table = find_table_facts(seg, rules=rules, plan=plan)
     covered = table.covers
-    tasks = tuple(sorted(beside_tables(list(find_tasks(seg, rules=rules)), table, seg.doc.text, rules=rules)
+    # the document's agency index, built once: task regions and assignments both read it
+    agencies = AgencyText(seg.doc.text, rules)
+    tasks = tuple(sorted(beside_tables(list(find_tasks(seg, rules=rules, agencies=agencies)), table,
+                                       seg.doc.text, rules=rules)
                          + list(table.tasks), key=lambda t: t.char_start))
     return Extracted(
         plan=plan,
         references=tuple(find_references(seg, rules=rules, plan=plan)),
         tasks=tasks,
         assignments=tuple(
-            [a for a in find_assignments(seg, tasks, rules=rules, plan=plan) if not covered(a.char_start)]
+            [a for a in find_assignments(seg, tasks, rules=rules, plan=plan, agencies=agencies)
+             if not covered(a.char_start)]
             + list(table.assignments)),
         deadlines=tuple(
             [d for d in find_deadlines(seg, tasks, rules=rules, plan=plan) if not covered(d.char_start)]

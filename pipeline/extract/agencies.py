@@ -25,22 +25,31 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..rules import Rules
-from .agency_lists import AgencyMention, AgencyText, tidy_name
+from .agency_lists import AgencyMention, AgencyText
+from .agency_names import tidy_name
 from .agency_tokens import gazetteer
 
 __all__ = ["AgencyMention", "AgencyText", "agency_fixed_words", "agency_text", "canonical_agency",
-           "cell_agencies", "find_agencies", "is_known_agency", "leading_agency", "split_agencies"]
+           "cell_agencies", "document_agencies", "find_agencies", "is_known_agency", "leading_agency",
+           "split_agencies"]
 
 # --- public API -------------------------------------------------------------------------
 
 
-_TEXTS_KEPT = 32  # whole texts whose index is kept (a plan's text is asked for several times)
-
-
 def agency_text(text: str, rules: Rules, own_place: str | None = None) -> AgencyText:
-    """The token index of TEXT, kept on the Rules object for the few texts used last."""
-    return _by_string(rules, "texts", (text, own_place), lambda: AgencyText(text, rules, own_place),
-                      size=_TEXTS_KEPT)
+    """The token index of TEXT, built anew: a caller that reads a text many times keeps it (the
+    extract step builds one per document and hands it to tasks and assignments)."""
+    return AgencyText(text, rules, own_place)
+
+
+def document_agencies(text: str, rules: Rules, given: AgencyText | None = None) -> AgencyText:
+    """The agency index of a whole document, without a place name: GIVEN (the extract step
+    builds one per document and hands it down) or, when none is given, built here."""
+    if given is None:
+        return AgencyText(text, rules)
+    if given.text is not text and given.text != text:
+        raise ValueError("the agency index given is not the document's text")
+    return given if given.own is None else given.with_place(None)
 
 
 def find_agencies(text: str, *, rules: Rules, own_place: str | None = None) -> Iterator[AgencyMention]:
@@ -66,13 +75,13 @@ def find_agencies(text: str, *, rules: Rules, own_place: str | None = None) -> I
 _STRING_CACHE = 2048  # short strings whose answer is kept, per question (cells and names recur)
 
 
-def _by_string(rules: Rules, question: str, key: tuple, answer: Callable[[], Any],
-               size: int = _STRING_CACHE) -> Any:
-    """ANSWER() for KEY, kept on the Rules object (bounded: emptied when SIZE answers are kept)."""
+def _by_string(rules: Rules, question: str, key: tuple, answer: Callable[[], Any]) -> Any:
+    """ANSWER() for KEY, kept on the Rules object (bounded: emptied when _STRING_CACHE answers
+    are kept)."""
     cache: dict = rules.compiled("agencies.strings." + question, lambda _r: {})
     hit = cache.get(key, cache)
     if hit is cache:
-        if len(cache) >= size:
+        if len(cache) >= _STRING_CACHE:
             cache.clear()
         hit = cache[key] = answer()
     return hit

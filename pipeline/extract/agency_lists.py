@@ -9,14 +9,13 @@ no other body follows it.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..rules import Rules
-from .agency_tokens import DASHES, Tok, gazetteer, text_index
-from .wordseg import fold, retone
+from .agency_names import render, tidy_name
+from .agency_tokens import TextIndex, Tok, gazetteer, text_index
+from .wordseg import fold
 
 # --- records ----------------------------------------------------------------------------
 
@@ -46,17 +45,28 @@ _CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm
 class AgencyText:
     """A text's token stream with every gazetteer match, built once per text."""
 
-    def __init__(self, text: str, rules: Rules, own_place: str | None = None):
+    def __init__(self, text: str, rules: Rules, own_place: str | None = None, *,
+                 index: TextIndex | None = None):
         self.text = text
+        self.rules = rules
         self.g = g = gazetteer(rules)
-        # tokens and matches do not depend on the place name: shared by every AgencyText of TEXT
-        self.toks, self.full, self.s, self.starts, self.best, self.norms = text_index(text, rules, g)
+        # tokens and matches do not depend on the place name: INDEX, when given, is TEXT's
+        # index read by another AgencyText (see with_place)
+        self.ix = ix = index if index is not None else text_index(text, g)
+        self.toks, self.full, self.s, self.starts, self.best, self.norms = (
+            ix.toks, ix.full, ix.s, ix.starts, ix.best, ix.norms)
         self._n = len(self.s)
         self.own = fold(own_place).split() if own_place else None
         self._level_words = g.level_words
+        self._tail_firsts = frozenset(h[0] if h else "" for h in g.tail_heads)  # ("": an empty head)
         # parse_list's answers: the same list is read again from several places (a heading
         # both as a task region and for its assignments); per text, so bounded by its length
         self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
+
+    def with_place(self, own_place: str | None) -> AgencyText:
+        """The same text read for a plan of OWN_PLACE (its name dropped from bodies' names):
+        the token index is shared, not built again."""
+        return AgencyText(self.text, self.rules, own_place, index=self.ix)
 
     # -- helpers on stream positions --
     def norm(self, k: int) -> str:
@@ -70,11 +80,14 @@ class AgencyText:
         return all(self.norm(k + j) == w for j, w in enumerate(words))
 
     def any_words(self, k: int, options: Sequence[tuple[str, ...]]) -> int:
-        first = self.norm(k)
+        """The length of the first of OPTIONS (token tuples) that stands at K, else 0."""
+        if not 0 <= k < self._n:  # no word here (words are never empty)
+            return 0
+        norms = self.norms
+        first = norms[k]
         for w in options:
-            if w[0] != first:
-                continue
-            if self.words_at(k, w):
+            # a slice past the end is short: it cannot equal W
+            if w[0] == first and (len(w) == 1 or tuple(norms[k:k + len(w)]) == w):
                 return len(w)
         return 0
 
@@ -116,8 +129,8 @@ class AgencyText:
         return None
 
     # -- reading a list of bodies --
-    def parse_list(self, k: int, end: int, *, bounded: bool, requested: bool = False
-                   ) -> tuple[list[AgencyMention], int, bool]:
+    def parse_list(self, k: int, end: int, *, bounded: bool, requested: bool = False,
+                   clean_only: bool = False) -> tuple[list[AgencyMention], int, bool]:
         """Read the bodies listed from stream position K (up to END).
 
         bounded: the span is known to be a list (a `Cơ quan chủ trì:` line, an agency
@@ -125,14 +138,16 @@ class AgencyText:
         Otherwise reading stops at the first word that cannot start or continue a body.
         `Đề nghị` makes the body after it and every later body of the list `requested`.
         Returns the mentions, the position reached and whether every item was recognized.
+        clean_only: reading stops at the first item not recognized (for a caller that only
+        wants a list every item of which is: the mentions and position are then partial).
         """
-        key = (k, end, bounded, requested)
+        key = (k, end, bounded, requested, clean_only)
         hit = self._lists.get(key)
         if hit is None:
-            hit = self._lists[key] = self._parse_list(k, end, bounded, requested)
+            hit = self._lists[key] = self._parse_list(k, end, bounded, requested, clean_only)
         return list(hit[0]), hit[1], hit[2]
 
-    def _parse_list(self, k: int, end: int, bounded: bool, requested: bool
+    def _parse_list(self, k: int, end: int, bounded: bool, requested: bool, clean_only: bool = False
                     ) -> tuple[list[AgencyMention], int, bool]:
         out: list[AgencyMention] = []
         clean = True
@@ -178,6 +193,8 @@ class AgencyText:
             if m is not None:
                 clean = clean and body is not None
                 out.append(m)
+                if clean_only and not clean:
+                    break
             if not self._continues(k, end, bounded):
                 break
         return out, k, clean
@@ -222,7 +239,11 @@ class AgencyText:
             j = pl
         if bounded:  # the rest up to the next separator belongs to this body
             stop = j
-            while stop < end and not self.at(stop, "DROP") and not self.at(stop, "PRED"):
+            best = self.best
+            while stop < end:
+                here = best.get(stop)  # (a phrase that ends the body starts here)
+                if here and ("DROP" in here or "PRED" in here):
+                    break
                 nk = self.norm(stop)
                 if nk in (";", ":", "."):
                     break
@@ -239,15 +260,15 @@ class AgencyText:
             toks = s[k:j]
             if own and not extended:
                 toks = toks[: len(toks) - len(place)]
-            agency = _render(toks)
+            agency = render(toks)
         elif kind == "GEN":
-            agency = _render(s[k:name_end] + levels + ([] if own else place))
+            agency = render(s[k:name_end] + levels + ([] if own else place))
         else:
             agency = canon
             if level == "multi" and levels:
-                agency += " " + _render(levels).lower()
+                agency += " " + render(levels).lower()
             if level == "multi" and place and not own:
-                agency += " " + _render(place)
+                agency += " " + render(place)
         known = kind in ("AG", "GEN") and not (extended and kind == "AG")
         generic = kind == "GEN"
         after = j
@@ -266,6 +287,8 @@ class AgencyText:
         Thể thao và Du lịch` -> Sở Xây dựng, Sở Tài chính, Sở Văn hóa, Thể thao và Du lịch."""
         g = self.g
         nk = self.norm(k)  # the first word filters the heads before any is compared whole
+        if nk not in self._tail_firsts and "" not in self._tail_firsts:
+            return None
         head = next((h for h in g.tail_heads if (not h or h[0] == nk) and self.words_at(k, h)
                      and self.norm(k + len(h)) == ":"), None)
         if head is None:
@@ -392,36 +415,3 @@ class AgencyText:
                 break
             j += 1
         return j
-
-
-def _render(toks: Sequence[Tok]) -> str:
-    out = ""
-    for t in toks:
-        w = t.text
-        if w in DASHES:
-            w = "-"
-        if not out:
-            out = w
-        elif w in (",", ";", ".", ":", ")"):
-            out += w
-        elif out.endswith("("):
-            out += w
-        else:
-            out += " " + w
-    return out
-
-
-_LIEN_QUAN = re.compile(r"\bcó liên quan\b")
-
-
-_DASH = re.compile(r"\s*[‐-―−–—-]\s*")
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=4096)
-def tidy_name(name: str) -> str:
-    name = retone(name)
-    name = _DASH.sub(" - ", name)
-    name = _SPACES.sub(" ", name).strip(" ,;:.")
-    name = _LIEN_QUAN.sub("liên quan", name)
-    return name[:1].upper() + name[1:]

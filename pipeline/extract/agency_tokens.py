@@ -10,11 +10,11 @@ phrases to drop.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, repeat
+from operator import itemgetter, not_
 from typing import NamedTuple
 
 from ..rules import Rules
@@ -221,10 +221,10 @@ def _matches(words: list[str], g: Gazetteer) -> dict[int, dict[str, tuple[int, i
     for a in compress(range(n), map(trie.__contains__, words)):  # where a phrase may start
         node = trie[words[a]]
         b = a + 1
+        at = None  # best[a], made at the first phrase that ends (each A is walked once)
         while True:
             ends = node.get(None)
             if ends is not None:
-                at = best.get(a)
                 if at is None:
                     at = best[a] = {}
                 for idx in ends:
@@ -243,27 +243,31 @@ def _matches(words: list[str], g: Gazetteer) -> dict[int, dict[str, tuple[int, i
 
 # --- the text index ---------------------------------------------------------------------
 
-_INDEX_CACHE = 16  # texts whose token index is kept (a plan's text is asked for several times)
+
+_NORM, _START = itemgetter(0), itemgetter(2)  # Tok.norm, Tok.start
 
 
-def text_index(text: str, rules: Rules, g: Gazetteer):
-    """(tokens, full index of each stream token, stream, stream starts, matches by position,
-    folded words of the stream)."""
-    cache: OrderedDict = rules.compiled("agencies.index", lambda _r: OrderedDict())
-    hit = cache.get(text)
-    if hit is not None:
-        cache.move_to_end(text)
-        return hit
+@dataclass(frozen=True, slots=True)
+class TextIndex:
+    """A text's tokens and gazetteer matches. Built once per document (the extract step) and
+    shared by every reader of it: the place name a reader drops does not change them."""
+
+    toks: list[Tok]
+    full: list[int]  # the full-token index of each stream token (to look back at `các`)
+    s: list[Tok]  # the stream: without plural words and dashes
+    starts: list[int]  # char start of each stream token
+    best: dict[int, dict[str, tuple[int, int]]]  # matches by stream position (_matches)
+    norms: list[str]  # folded words of the stream
+
+
+def text_index(text: str, g: Gazetteer) -> TextIndex:
+    """The token index of TEXT (see TextIndex)."""
     toks = tokenize(text, g)
-    # the stream, and the full-token index of each of its tokens (to look back at `các`)
     left_out = g.plural | {"-"}
-    norms = [t.norm for t in toks]
-    full = [i for i, n in enumerate(norms) if n not in left_out]
+    # (fields read by itemgetter: a named tuple's attribute is a slower Python-level property)
+    norms = list(map(_NORM, toks))
+    full = list(compress(range(len(norms)), map(not_, map(left_out.__contains__, norms))))
     s = list(map(toks.__getitem__, full))
-    starts = [t.start for t in s]
+    starts = list(map(_START, s))
     words = list(map(norms.__getitem__, full))
-    out = (toks, full, s, starts, _matches(words, g), words)
-    cache[text] = out
-    if len(cache) > _INDEX_CACHE:
-        cache.popitem(last=False)
-    return out
+    return TextIndex(toks, full, s, starts, _matches(words, g), words)

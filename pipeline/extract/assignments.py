@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 
 from ..records import Assignment, PlanInfo, Section, Segmented, Task
 from ..rules import Rules
-from .agencies import AgencyMention, AgencyText, agency_text
+from .agencies import AgencyMention, AgencyText, document_agencies
 from .role_labels import Label, at_line_start, find_labels, read_label
 from .role_patterns import (
     RoleWords,
@@ -118,11 +118,35 @@ def _after_list(ax: AgencyText, last: AgencyMention, ke: int) -> int:
     return k
 
 
+def _find(norms: list[str], word: str, start: int, stop: int) -> int | None:
+    """The first position of WORD in norms[start:stop], or None."""
+    try:
+        return norms.index(word, start, stop) if 0 <= start < stop else None
+    except ValueError:
+        return None
+
+
+class _MarkerEnds:
+    """strip_marker over one text, each (start, end) read once: a section's heading is read
+    for its own list and again for the intro under it."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._known: dict[tuple[int, int], int] = {}
+
+    def after(self, start: int, end: int) -> int:
+        got = self._known.get((start, end))
+        if got is None:
+            got = self._known[(start, end)] = strip_marker(self.text, start, end)
+        return got
+
+
 def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: RoleWords, rules: Rules,
-                    own: str | None) -> tuple[list[tuple[AgencyMention, str]], bool]:
+                    own: str | None, placeless: AgencyText, markers: _MarkerEnds
+                    ) -> tuple[list[tuple[AgencyMention, str]], bool]:
     """A heading that names bodies: `2. Công an xã`, `1. Sở Tài chính (cơ quan chủ trì):`,
     also when the heading line was wrapped inside the name (`5. Sở\\nKhoa học và Công nghệ:`)."""
-    hs = strip_marker(text, s.char_start, end)
+    hs = markers.after(s.char_start, end)
     he = max(min(s.heading_end, end), hs)
     ks, ke = _span(ax, hs, he)
     ks = _skip_marker(ax, ks, ke)
@@ -136,14 +160,14 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
             k += 1
         if role is not None and (ax.norm(k + 1) in (":", ".", "") or at_line_start(ax, k + 1)):
             return [(m, "lead" if role == "standing" else role) for m in mentions], role == "lead"
-    if is_agency_heading(text, hs, he, rules=rules, own_place=own):
+    if is_agency_heading(text, hs, he, rules=rules, own_place=own, agencies=placeless):
         mentions, _, _ = ax.parse_list(ks, _trim_colon(ax, ks, ke), bounded=True)
         return [(m, "lead") for m in mentions], False
     if mentions and not clean:
         return [], False
     if not mentions or ax.norm(j) not in (":", "("):
         # a list with unknown bodies, up to a colon that closes the heading's first lines
-        colon = next((k for k in range(ks, min(ax.index(end), ks + _HEADING_MAX)) if ax.norm(k) == ":"), None)
+        colon = _find(ax.norms, ":", ks, min(ax.index(end), ks + _HEADING_MAX))
         if colon is None:
             return [], False
         listed, k, _ = ax.parse_list(ks, colon, bounded=True)
@@ -156,12 +180,15 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
 
 
 def find_assignments(
-    seg: Segmented, tasks: Sequence[Task], *, rules: Rules, plan: PlanInfo
+    seg: Segmented, tasks: Sequence[Task], *, rules: Rules, plan: PlanInfo, agencies: AgencyText | None = None
 ) -> Iterator[Assignment]:
-    """Every assignment of the plan: label, heading, intro, sentence and closing forms."""
+    """Every assignment of the plan: label, heading, intro, sentence and closing forms.
+    AGENCIES: the document's agency index without a place name (the extract step's, shared
+    with the tasks; built here when not given)."""
     text = seg.doc.text
     own = own_place_of(plan)
-    ax = agency_text(text, rules, own)
+    placeless = document_agencies(text, rules, agencies)
+    ax = placeless.with_place(own)
     words = role_words(rules)
     col = _Collector(seg.doc.doc_id)
     sections = seg.sections
@@ -170,6 +197,7 @@ def find_assignments(
     ordered = sorted(tasks, key=lambda t: t.char_start)
     bs, be = _span(ax, seg.body_start, seg.body_end)
     labels = find_labels(ax, bs, be, words)
+    markers = _MarkerEnds(text)
 
     # what each section says about the tasks under it: agency heading, intro line
     inherited: dict[str, list[tuple[AgencyMention, str]]] = {}
@@ -182,11 +210,11 @@ def find_assignments(
         top = s.marker_type in ("roman", "part") and s.level == 1
         found, plan_lead = [], False
         if not (top and children):
-            found, plan_lead = _agency_heading(ax, text, s, end, words, rules, own)
+            found, plan_lead = _agency_heading(ax, text, s, end, words, rules, own, placeless, markers)
         if plan_lead:  # `1. Sở Tài chính (cơ quan chủ trì)`: the lead of the whole plan too
             plan_leads.update((s.section_id, m.char_start) for m, r in found if r == "lead")
         if children:
-            hs = strip_marker(text, s.char_start, end)
+            hs = markers.after(s.char_start, end)
             he = max(min(s.heading_end, end), hs)
             if not found and not top:  # a heading that is a sentence: `1. Giao Sở Y tế chủ trì ...`
                 ks, ke = _span(ax, hs, he)
@@ -218,7 +246,7 @@ def find_assignments(
         s = by_id.get(t.section_id)
         if s is not None and s.path == t.path and t.section_id not in inherited:
             # also from the item's marker: a heading line wrapped mid-sentence belongs to it
-            ms = ax.index(strip_marker(text, s.char_start, t.char_end))
+            ms = ax.index(markers.after(s.char_start, t.char_end))
             if ms < ks:
                 found += read_clauses(ax, ms, ke, words)[0]
         for m, role in found:

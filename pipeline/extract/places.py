@@ -4,14 +4,22 @@ and codes a plan's place resolves to."""
 
 from __future__ import annotations
 
+import array
+import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import regex
 
 from ..rules import Rules
 from .admin_units import admin_units
 from .fm_rules import fm_rules
+from .patterns import words_alternation
 
-__all__ = ['Place', 'parse_place', 'province_mentions', 'place_level', 'locate_place']
+__all__ = ['Place', 'parse_place', 'place_phrases', 'province_mentions', 'place_level', 'locate_place']
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +72,9 @@ def parse_place(level_raw: str, name: str | None) -> Place:
 
 def province_mentions(flat: str, rules: Rules) -> Counter:
     """How often each 2025 province (by code) is named in the text (`tỉnh Lạng Sơn`, ...)."""
-    c = fm_rules(rules)
     units = admin_units()
     counts: Counter = Counter()
-    for m in c.place_phrase.finditer(flat):
+    for m in place_phrases(flat, rules):
         lvl = m["level"].lower()
         if lvl not in ("tỉnh", "thành phố"):
             continue
@@ -76,6 +83,71 @@ def province_mentions(flat: str, rules: Rules) -> Counter:
         if prov:
             counts[prov.code] += 1
     return counts
+
+
+def place_phrases(flat: str, rules: Rules) -> Iterator:
+    """`fm_rules(rules).place_phrase.finditer(flat)`, the pattern tried only where a level
+    word opens (the engine, ignoring case, would try it at every character of the text)."""
+    c = fm_rules(rules)
+    opens = _level_openings(rules)
+    if opens is None:
+        return c.place_phrase.finditer(flat)
+    words, odd = opens
+    low = flat.lower()
+    # the lower-cased text has the offsets of the text, and no character the engine matches
+    # to a level word's letter lower-cases to another letter: then every match opens where
+    # a level word's first word stands in LOW
+    if len(low) != len(flat) or (odd is not None and odd.search(flat)):
+        return c.place_phrase.finditer(flat)
+    places: set[int] = set()
+    for w in words:
+        p = low.find(w)
+        while p >= 0:
+            places.add(p)
+            p = low.find(w, p + 1)
+    return _matches_at(c.place_phrase, flat, sorted(places))
+
+
+def _matches_at(pattern, text: str, places: list[int]) -> Iterator:
+    """The matches finditer would give, when every match starts at one of PLACES (sorted)."""
+    cur = 0
+    for p in places:
+        if p < cur:
+            continue
+        m = pattern.match(text, p)
+        if m is not None:
+            yield m
+            cur = max(m.end(), p + 1)
+
+
+def _level_openings(rules: Rules) -> tuple[tuple[str, ...], Any] | None:
+    """The first words (lower case) of the level words the place pattern opens with, and a
+    pattern of the characters that would hide one from `str.lower` (None: there are none);
+    None when the pattern does not open with exactly the level words of the rules."""
+    def build(r: Rules):
+        levels = [str(w) for w in ((r["frontmatter"] or {}).get("place_levels") or {}) if w]
+        if not levels or not fm_rules(r).place_phrase.pattern.startswith(
+                f"(?P<level>{words_alternation(levels, 'i')})"):
+            return None
+        words = tuple(sorted({w.split()[0].lower() for w in levels}))
+        return words, _hidden_by_lower("".join(words))
+    return rules.compiled("places.level_openings", build)
+
+
+@lru_cache(maxsize=16)
+def _hidden_by_lower(letters: str):
+    """A pattern of the characters the `regex` engine matches to one of LETTERS ignoring
+    case whose lower case is another character (None: no such character)."""
+    chars = sorted(set(letters))
+    codes = array.array("I", range(0xD800))
+    codes.extend(range(0xE000, 0x110000))
+    every = codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+    some = set(regex.findall("(?i)[" + "".join(regex.escape(c) for c in chars) + "]", every))
+    odd = set()
+    for c in chars:
+        one = regex.compile("(?i)" + regex.escape(c))
+        odd |= {ch for ch in some if one.fullmatch(ch) and ch.lower() != c}
+    return regex.compile("[" + "".join(regex.escape(c) for c in sorted(odd)) + "]") if odd else None
 
 
 def place_level(place: Place, rules: Rules) -> str:

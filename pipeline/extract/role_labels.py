@@ -8,6 +8,7 @@ closing parenthesis, the end of its paragraph or a new item.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
 from .agencies import AgencyMention, AgencyText
 from .role_patterns import RoleWords, find_words
@@ -81,9 +82,7 @@ def _label_matches(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> dict[i
     s = ax.s
     best: dict[int, tuple[int, str]] = {}
     ends = words.label_ends
-    for c in range(ks, ke):
-        if s[c].norm != ":":
-            continue
+    for c in compress(range(ks, ke), map(":".__eq__, ax.norms[ks:ke])):  # the colons
         e = c
         while True:
             for pat, kind in ends.get(s[e - 1].norm, ()) if e - 1 >= ks else ():

@@ -11,6 +11,7 @@ that role_labels.py reads back from each colon of the agency token stream. Insid
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import compress
 
 from ..rules import Rules
 from .agencies import AgencyMention, AgencyText
@@ -81,17 +82,17 @@ def find_words(ax: AgencyText, k: int, end: int, options) -> Iterator[tuple[int,
     if not options:
         return
     firsts = {w[0] for w in options}  # only where an option's first word stands is it tried
-    s = ax.s
+    norms = ax.norms
     k = max(k, 0)
-    stop = min(end, len(s))
-    while k < stop:
-        if s[k].norm in firsts:
-            n = ax.any_words(k, options)
-            if n and k + n <= end:
-                yield k, k + n
-                k += n
-                continue
-        k += 1
+    stop = min(end, len(norms))
+    after = k  # a match is not looked for inside the one before it
+    for j in compress(range(k, stop), map(firsts.__contains__, norms[k:stop])):
+        if j < after:
+            continue
+        n = ax.any_words(j, options)
+        if n and j + n <= end:
+            yield j, j + n
+            after = j + n
 
 
 def role_after(ax: AgencyText, j: int, words: RoleWords) -> str | None:
@@ -163,6 +164,16 @@ def _after_norm(norms: list[str], start: int, ke: int, word: str) -> list[int]:
     return out
 
 
+def _after_any(norms: list[str], start: int, ke: int, words: frozenset[str]) -> Iterator[int]:
+    """The positions k in [start, ke) whose previous word is one of WORDS (before the first
+    word: "")."""
+    if "" in words or start < 1:  # (outside the text the previous word is "")
+        n = len(norms)
+        yield from (k for k in range(start, ke) if (norms[k - 1] if 0 < k <= n else "") in words)
+        return
+    yield from compress(range(start, ke), map(words.__contains__, norms[start - 1:ke - 1]))
+
+
 def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
                  ) -> tuple[list[tuple[AgencyMention, str]], list[AgencyMention]]:
     """Roles named in the sentences of one task or intro: [(mention, role)], and the subject."""
@@ -218,10 +229,8 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
-    openers = words.clause_openers
-    for k in range(start, ke):
-        if (k in inside or (norms[k - 1] if 0 < k <= len(norms) else "") not in openers
-                or ax.body_at(k, ke) is None):
+    for k in _after_any(norms, start, ke, words.clause_openers):
+        if k in inside or ax.body_at(k, ke) is None:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
         role = role_after(ax, j, words) if mentions else None

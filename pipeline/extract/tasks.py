@@ -22,7 +22,7 @@ from ..fields import ROLE_KINDS, Field, field_kind, labelled_fields, line_spans
 from ..markers import grammar, is_appendix, text_start
 from ..records import Section, Segmented, Task
 from ..rules import Rules, load_rules
-from .agencies import agency_text
+from .agencies import AgencyText, document_agencies
 from .themes import theme_of
 from .wordseg import fold
 
@@ -112,27 +112,32 @@ def children_map(sections: Sequence[Section]) -> dict[str | None, list[Section]]
     return out
 
 
-def is_agency_heading(text: str, start: int, end: int, *, rules: Rules, own_place: str | None = None) -> bool:
-    """True when text[start:end] names bodies and nothing else (`2. Công an xã`)."""
+def is_agency_heading(text: str, start: int, end: int, *, rules: Rules, own_place: str | None = None,
+                      agencies: AgencyText | None = None) -> bool:
+    """True when text[start:end] names bodies and nothing else (`2. Công an xã`). AGENCIES:
+    the document's agency index (AgencyText of TEXT, no place name: place names do not matter
+    here), built here when not given."""
     seg = text[start:end].strip().rstrip(":").strip()
     if not seg or len(seg) > 200:
         return False
-    ax = agency_text(text, rules)  # the document's index, built once (place names do not matter here)
+    ax = document_agencies(text, rules, agencies)
     ks, ke = ax.index(start), ax.index(end)
     while ke > ks and ax.norm(ke - 1) in (":", ".", ";"):
         ke -= 1
     if ks >= ke:
         return False
-    mentions, k, clean = ax.parse_list(ks, ke, bounded=True)
+    mentions, k, clean = ax.parse_list(ks, ke, bounded=True, clean_only=True)
     # every item opens with a body, and a name not in the gazetteer stays short
     return (bool(mentions) and clean and k >= ke
             and all(m.known or len(m.agency.split()) <= _UNKNOWN_HEADING_WORDS for m in mentions))
 
 
-def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_place: str | None = None
-                ) -> tuple[int, int, bool] | None:
-    """(start, end, agency_headed) of the task text of leaf section S, or None if it has none."""
+def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_place: str | None = None,
+                agencies: AgencyText | None = None) -> tuple[int, int, bool] | None:
+    """(start, end, agency_headed) of the task text of leaf section S, or None if it has none.
+    AGENCIES: the document's agency index (see is_agency_heading)."""
     text = seg.doc.text
+    agencies = document_agencies(text, rules, agencies)
     end = s.char_end
     blocks = find_blocks(text, s.char_start, end, rules=rules)
     if blocks:
@@ -150,7 +155,7 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
     agency_headed = False
     flat = one_line(body)  # (asked three times below: read once)
     if flat:
-        if is_agency_heading(text, start, h_end, rules=rules, own_place=own_place):
+        if is_agency_heading(text, start, h_end, rules=rules, own_place=own_place, agencies=agencies):
             start, agency_headed = body_start, True
         elif s.marker_type in ("roman", "part"):
             start = body_start
@@ -164,7 +169,7 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
                 start = body_start  # a title over its paragraph (not a line wrapped mid-sentence)
     elif s.marker_type in ("roman", "part"):
         return None  # a bare top-level heading (or one with only an assignment block)
-    elif is_agency_heading(text, start, h_end, rules=rules, own_place=own_place):
+    elif is_agency_heading(text, start, h_end, rules=rules, own_place=own_place, agencies=agencies):
         return None  # an agency heading with nothing under it
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -206,10 +211,13 @@ def _sentence_openers(rules: Rules) -> tuple[str, ...]:
         fold(w) + " " for w in ((r["headings"] or {}).get("sentence_openers") or [])))
 
 
-def find_tasks(seg: Segmented, *, rules: Rules, plan=None) -> Iterator[Task]:
-    """Every task of the plan, in document order."""
+def find_tasks(seg: Segmented, *, rules: Rules, plan=None, agencies: AgencyText | None = None
+               ) -> Iterator[Task]:
+    """Every task of the plan, in document order. AGENCIES: the document's agency index (the
+    extract step's, shared with the assignments; built here when not given)."""
     kids = children_map(seg.sections)
     text = seg.doc.text
+    agencies = document_agencies(text, rules, agencies)
     own = own_place_of(plan, rules=rules)
     by_id = {x.section_id: x for x in seg.sections}
     for s in seg.sections:
@@ -217,7 +225,7 @@ def find_tasks(seg: Segmented, *, rules: Rules, plan=None) -> Iterator[Task]:
                 or field_kind(s.heading, rules=rules) is not None:
             continue  # (an appendix's rows are the tables extractor's; `2. Thời gian thực hiện: ...`
             # describes the plan, it is no task)
-        region = task_region(seg, s, kids, rules=rules, own_place=own)
+        region = task_region(seg, s, kids, rules=rules, own_place=own, agencies=agencies)
         if region is None:
             continue
         start, end, _ = region

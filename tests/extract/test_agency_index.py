@@ -1,0 +1,155 @@
+# ruff: noqa: E501  (fixture lines are real plan sentences, kept whole)
+"""The document's agency index: built once, shared by task regions and assignments; the
+position finders of role_patterns over it."""
+
+import pytest
+
+from pipeline.extract.agencies import AgencyText
+from pipeline.extract.agency_tokens import TextIndex, gazetteer, text_index
+from pipeline.extract.assignments import _find, find_assignments
+from pipeline.extract.role_patterns import _after_any, find_words
+from pipeline.extract.tasks import find_tasks, is_agency_heading
+from pipeline.rules import load_rules
+
+from ._fixtures import build, plan
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+TEXT = "Giao Công an xã, các Trạm Y tế chủ trì; UBND xã Nhân Lý phối hợp.\n2. Công an xã Nhân Lý"
+
+
+def test_text_index_keeps_the_stream_and_its_offsets(rules):
+    ix = text_index(TEXT, gazetteer(rules))
+    assert isinstance(ix, TextIndex)
+    # `các` is left out of the stream, kept in the tokens (to look back at)
+    assert "các" in [t.norm for t in ix.toks] and "các" not in ix.norms
+    assert ix.norms == [t.norm for t in ix.s]
+    assert ix.starts == [t.start for t in ix.s]
+    assert [ix.toks[f] for f in ix.full] == ix.s
+    # the abbreviation is expanded in place, every word with the offsets of `UBND`
+    at = TEXT.index("UBND")
+    assert [t.text for t in ix.s if t.start == at] == ["Ủy", "ban", "nhân", "dân"]
+    k = ix.norms.index("công")
+    assert ix.best[k]["AG"][0] == k + 2 and ix.best[k + 2]["LEVEL"][0] == k + 3  # Công an | xã
+
+
+def test_with_place_shares_the_index_and_drops_the_place(rules):
+    ax = AgencyText(TEXT, rules)
+    own = ax.with_place("Nhân Lý")
+    assert own.ix is ax.ix and own.s is ax.s
+    k = ax.index(TEXT.index("2. Công") + 3)
+    plain = ax.parse_list(k, len(ax.s), bounded=True)[0]
+    placed = own.parse_list(k, len(own.s), bounded=True)[0]
+    assert [m.agency for m in plain] == ["Công an xã Nhân Lý"]
+    assert [m.agency for m in placed] == ["Công an xã"]
+    # a reader with another place keeps its own answers
+    assert [m.agency for m in ax.parse_list(k, len(ax.s), bounded=True)[0]] == ["Công an xã Nhân Lý"]
+
+
+def test_agency_heading_reads_the_given_index(rules):
+    text = "1. Công an xã\nTổ chức tuần tra."
+    ax = AgencyText(text, rules)
+    assert is_agency_heading(text, 3, 13, rules=rules, agencies=ax)
+    assert is_agency_heading(text, 3, 13, rules=rules)  # built on the spot when not given
+    assert not is_agency_heading(text, 14, len(text), rules=rules, agencies=ax)
+
+
+ORG = """V. TỔ CHỨC THỰC HIỆN
+1. Phòng Văn hóa - Xã hội
+- Tham mưu tổ chức tuyên truyền; phối hợp với Công an xã triển khai.
+2. Công an xã
+Chủ động nắm tình hình, xử lý vi phạm.
+3. Giao Trạm Y tế xã chủ trì tập huấn, báo cáo kết quả về Phòng Văn hóa - Xã hội để tổng hợp.
+"""
+ORG_SPEC = [("V", "organization", "V."), ("V/1", "organization", "1. Phòng"),
+            ("V/1/-1", "organization", "- Tham"), ("V/2", "organization", "2. Công"),
+            ("V/3", "organization", "3. Giao")]
+
+
+def test_one_index_gives_the_rows_of_separate_ones(rules):
+    seg = build(ORG, ORG_SPEC)
+    ax = AgencyText(ORG, rules)
+    tasks = list(find_tasks(seg, rules=rules, agencies=ax))
+    assert tasks == list(find_tasks(seg, rules=rules))
+    shared = list(find_assignments(seg, tasks, rules=rules, plan=plan(), agencies=ax))
+    alone = list(find_assignments(seg, tasks, rules=rules, plan=plan()))
+    assert shared == alone
+    assert ("V/2", "lead", "Công an xã") in {(a.path, a.role, a.agency) for a in shared}
+
+
+class _Ax:
+    """An index stand-in: find_words reads only the folded words and any_words."""
+
+    def __init__(self, words):
+        self.norms = words.split()
+
+    def any_words(self, k, options):
+        for w in options:
+            if tuple(self.norms[k:k + len(w)]) == w:
+                return len(w)
+        return 0
+
+
+def test_find_words_skips_the_words_of_a_match_and_stays_in_range():
+    ax = _Ax("phối hợp phối hợp với sở phối hợp")
+    opts = (("phối", "hợp", "phối"), ("phối", "hợp"))
+    assert list(find_words(ax, 0, 8, opts)) == [(0, 3), (6, 8)]  # (2, 4) starts inside the first
+    assert list(find_words(ax, 1, 7, opts)) == [(2, 4)]  # (6, 8) would end past 7
+    assert list(find_words(ax, -3, 99, ())) == []
+
+
+def test_after_any_gives_the_positions_after_the_words():
+    norms = [",", "sở", "y", "tế", ";", "công", "an"]
+    openers = frozenset({",", ";"})
+    assert list(_after_any(norms, 0, 7, openers)) == [1, 5]
+    assert list(_after_any(norms, 2, 5, openers)) == []
+    assert list(_after_any(norms, 5, 99, openers)) == [5]  # past the end: nothing
+    # before the first word stands "": found only when it is one of the words
+    assert list(_after_any(norms, 0, 2, frozenset({""}))) == [0]
+
+
+def test_find_gives_the_first_place_in_range_or_none():
+    norms = ["a", ":", "b", ":"]
+    assert _find(norms, ":", 0, 4) == 1
+    assert _find(norms, ":", 2, 4) == 3
+    assert _find(norms, ":", 2, 3) is None
+    assert _find(norms, ":", 3, 3) is None
+
+
+def test_clean_only_stops_at_the_first_unknown_item(rules):
+    text = "Tổ chức tuyên truyền, Công an xã; Trạm Y tế"
+    ax = AgencyText(text, rules)
+    full, k_full, clean_full = ax.parse_list(0, len(ax.s), bounded=True)
+    part, k_part, clean_part = ax.parse_list(0, len(ax.s), bounded=True, clean_only=True)
+    assert not clean_full and not clean_part
+    assert [m.agency for m in full] == ["Tổ chức tuyên truyền", "Công an xã", "Trạm Y tế"]
+    assert [m.agency for m in part] == ["Tổ chức tuyên truyền"] and k_part < k_full
+    # a list every item of which is known reads the same either way
+    known = AgencyText("Công an xã; Trạm Y tế", rules)
+    n = len(known.s)
+    assert known.parse_list(0, n, bounded=True, clean_only=True) == known.parse_list(0, n, bounded=True)
+
+
+def test_document_agencies_is_the_placeless_index_of_the_text(rules):
+    from pipeline.extract.agencies import document_agencies
+
+    ax = AgencyText(TEXT, rules)
+    assert document_agencies(TEXT, rules, ax) is ax
+    own = ax.with_place("Nhân Lý")
+    placeless = document_agencies(TEXT, rules, own)
+    assert placeless.own is None and placeless.ix is ax.ix
+    assert document_agencies(TEXT, rules).s == ax.s  # built when not given
+    with pytest.raises(ValueError, match="not the document"):
+        document_agencies("Công an xã", rules, ax)
+
+
+def test_render_spaces_words_and_attaches_punctuation(rules):
+    from pipeline.extract.agency_names import render, tidy_name
+
+    ix = text_index("Phòng Văn hóa – Xã hội (xã), Công an", gazetteer(rules))
+    assert render(ix.toks) == "Phòng Văn hóa - Xã hội (xã), Công an"
+    assert tidy_name("phòng Văn hoá-Xã hội, ") == "Phòng Văn hóa - Xã hội"

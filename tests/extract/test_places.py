@@ -1,0 +1,58 @@
+"""Places: the place phrases of a text, found only where a level word opens, are the ones the
+pattern finds scanning the whole text."""
+
+import pytest
+
+from pipeline.extract.fm_rules import fm_rules
+from pipeline.extract.places import _hidden_by_lower, _level_openings, place_phrases, province_mentions
+from pipeline.rules import Rules, load_rules
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+TEXTS = [
+    "UBND TỈNH LẠNG SƠN và Thành  Phố Hà Nội, thị xã Sơn Tây, THÀNH PHỐ HỒ CHÍ MINH",
+    "xã Tỉnh Lạng Sơn tỉnh Cao Bằng; Phường 3, đặc khu Phú Quốc; xãtỉnh Nghệ An",
+    "hoàn thành tốt; chỉ thị số 5; tỉnh; tỉnh\nBắc Ninh",
+    "İ đứng trước: tỉnh Lạng Sơn (lower() gives two characters)",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_place_phrases_are_the_whole_scans(rules, text):
+    whole = [(m.span(), m["level"], m["name"]) for m in fm_rules(rules).place_phrase.finditer(text)]
+    assert [(m.span(), m["level"], m["name"]) for m in place_phrases(text, rules)] == whole
+
+
+def test_level_openings_are_the_first_words_of_the_levels(rules):
+    words, odd = _level_openings(rules)
+    assert {"tỉnh", "thành", "xã", "thị", "đặc"} <= set(words)
+    assert "phố" not in words  # (only first words: `thành phố` opens with `thành`)
+    assert odd is None  # no character hides a Vietnamese level word from lower()
+
+
+def test_a_letter_hidden_from_lower_is_found():
+    # the Kelvin sign lower-cases to k; the dotted capital I, matched to i ignoring case, does not
+    assert _hidden_by_lower("k") is None
+    odd = _hidden_by_lower("i")
+    assert odd is not None and odd.search("Tİ") is not None
+
+
+def test_province_mentions_count_province_levels_only(rules):
+    counts = province_mentions("tỉnh Lạng Sơn, TỈNH LẠNG SƠN và xã Nhân Lý, tỉnh Hà Nam", rules)
+    assert sorted(counts.values()) == [1, 2]
+
+
+def test_a_level_added_to_the_rules_opens_phrases_too(rules):
+    fm = dict(rules["frontmatter"])
+    fm["place_levels"] = {**fm["place_levels"], "khu vực": "district"}
+    other = Rules(rules.dir, {**rules.data, "frontmatter": fm}, rules.mandates)
+    assert "khu" in _level_openings(other)[0]
+    text = "tại Khu  vực Tây Nguyên và tỉnh Gia Lai"
+    got = [m.group(0) for m in place_phrases(text, other)]
+    assert got == ["Khu  vực Tây Nguyên", "tỉnh Gia Lai"]
+    assert got == [m.group(0) for m in fm_rules(other).place_phrase.finditer(text)]
