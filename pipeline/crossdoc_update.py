@@ -285,11 +285,16 @@ class _Run:
         keys = pa.Table.from_pylist([self._ref_keys(x) for x in refs], schema=SCHEMAS["ref_index"])
         self.reader.con.register("ref_keys", keys)
         cols = ", ".join(f"p_{c} AS {c}" for c in LINK_COLS if c != "doc_id")
+        # a title matches only plans whose number and issuer do not contradict the reference's
+        # (link's own test, done here too: communes' plans repeat their province's title, and
+        # every plan of a title fetched for every reference to it grows with the square of the store)
         plans = self.reader.arrow(
-            f"SELECT doc_id, {cols} FROM {self.ctx.index_now} "
+            f"SELECT doc_id, {cols} FROM {self.ctx.index_now} i "
             "WHERE key IN (SELECT key FROM ref_keys WHERE key <> '') "
             "OR number IN (SELECT number FROM ref_keys WHERE number <> '') "
-            "OR title_n IN (SELECT title_n FROM ref_keys WHERE title_n <> '')").to_pylist()
+            "OR EXISTS (SELECT 1 FROM ref_keys r WHERE r.title_n <> '' AND r.title_n = i.title_n "
+            "AND (r.key = '' OR i.key = '' OR r.key = i.key) "
+            "AND (r.issuer_n = '' OR i.issuer_n = '' OR r.issuer_n = i.issuer_n))").to_pylist()
         out: dict[str, list[PlanLink]] = {}
         for ln in link(plans, refs, rules=self.ctx.rules):
             out.setdefault(ln.child_doc_id, []).append(ln)

@@ -257,3 +257,28 @@ def test_the_local_pool_map_keeps_order_and_runs_one_item_here(rules):
     assert list(pool.map(operator.neg, range(9))) == [-i for i in range(9)]
     assert list(pool.map(operator.neg, [4])) == [-4]
     assert list(executors.LocalPool(1, rules).map(operator.neg, range(3))) == [0, -1, -2]
+
+
+def test_a_title_every_commune_repeats_does_not_fetch_every_plan_of_it(tmp_path, rules, monkeypatch):
+    """Communes copy their province's title: a reference that states a number and an issuer
+    is resolved against plans whose number and issuer do not contradict it, not against every
+    plan of its title (that grew with the square of the store)."""
+    from pipeline import crossdoc_update
+
+    title = "Kế hoạch phòng chống thiên tai năm 2026"
+    plans = []
+    for i in range(100, 400):
+        rows = plan_rows(i, cites=("1/KH-UBND", "Ủy ban nhân dân tỉnh Số 1", title))
+        rows["plans"][0]["title"] = title
+        plans.append(rows)
+    parent = plan_rows(1)
+    parent["plans"][0]["title"] = title
+    out = write_store(tmp_path / "out", [parent, *plans])
+    fetched = []
+    real = crossdoc_update.link
+    monkeypatch.setattr(crossdoc_update, "link",
+                        lambda ps, refs, **kw: fetched.append(len(ps)) or real(ps, refs, **kw))
+    update(out, rules=rules)
+    assert fetched and max(fetched) <= 2  # the parent (and nothing of the 300 namesakes)
+    links = _rows(out, "plan_links")
+    assert len(links) == 300 and {ln["parent_doc_id"] for ln in links} == {"p00001"}
