@@ -108,7 +108,7 @@ class State:
         """The state rows of IDS (by the table's key, or KEY), grouped by that key."""
         if not self.ok(name):
             return {}
-        return self._grouped(name, self.scan(name), "file_row_number", ids, key or KEYS[name])
+        return grouped_rows(self.reader, name, self.scan(name), "file_row_number", ids, key)
 
     def added(self, name: str, ids: Iterable[str]) -> dict[str, list[dict]]:
         """The rows of IDS this run added to NAME so far, grouped by the table's key."""
@@ -117,11 +117,7 @@ class State:
             return {}
         src = ("read_parquet([" + ", ".join(quote(f) for f in files) +
                "], filename=true, file_row_number=true)")
-        return self._grouped(name, src, "filename, file_row_number", ids, KEYS[name])
-
-    def _grouped(self, name: str, src: str, order: str, ids: Iterable[str],
-                 key: str) -> dict[str, list[dict]]:
-        return grouped_rows(self.reader, name, src, order, ids, key)
+        return grouped_rows(self.reader, name, src, "filename, file_row_number", ids)
 
     def drop(self, name: str, ids: Iterable[str]) -> None:
         """Leave the old rows of IDS out of NAME in the new state."""

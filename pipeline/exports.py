@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .crossdoc_io import DUCKDB_MEMORY_MB
+from .crossdoc_io import capped_connection, quote
 from .exports_gaps import GAP_ORDER, KIND_VI, SNIPPET, gap_batches
 from .link import as_rows
 from .report import LEVEL_VI, snippet
@@ -247,24 +247,19 @@ DUCKDB_ROW_GROUP = 8_192  # rows
 
 def write_duckdb(out_dir: Path) -> Path:
     """OUT_DIR/kehoach.duckdb holding a copy of every Parquet table of OUT_DIR (no file paths)."""
-    import duckdb
-
     out_dir = Path(out_dir).resolve()
     path = out_dir / DUCKDB_NAME
     tmp = out_dir / f".{DUCKDB_NAME}.tmp-{os.getpid()}"
     tmp.unlink(missing_ok=True)
     # one thread, capped memory: the copy streams (a store's tables outgrow memory); small row
     # groups, or a row group of 122,880 documents' texts is held before it is written
-    con = duckdb.connect(config={"threads": 1, "memory_limit": f"{DUCKDB_MEMORY_MB}MB",
-                                 "temp_directory": str(out_dir / ".duckdb.tmp")})
+    con = capped_connection(out_dir / ".duckdb.tmp")
     try:
-        lit = str(tmp).replace("'", "''")
-        con.execute(f"ATTACH '{lit}' AS store (ROW_GROUP_SIZE {DUCKDB_ROW_GROUP}); USE store")
+        con.execute(f"ATTACH {quote(tmp)} AS store (ROW_GROUP_SIZE {DUCKDB_ROW_GROUP}); USE store")
         for name in TABLES:
             pq_path = out_dir / f"{name}.parquet"
             if pq_path.exists():
-                lit = str(pq_path).replace("'", "''")
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(\'{lit}\')')
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet({quote(pq_path)})')
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -298,7 +298,7 @@ class Store:
             r, rows = kept
             if len(r) > 1 and bool((np.diff(r) < 0).any()):
                 return None
-            whole = rows[-1] == len(rows) - 1  # rows rise: the last is n - 1 only when all are kept
+            whole = rows[-1] == len(rows) - 1  # rows rise: the kept are the first len(rows) exactly then
             spans.append((int(r[0]), int(r[-1]), part, len(rows) if whole else rows))
         spans.sort(key=lambda s: s[0])
         if any(b[0] <= a[1] for a, b in zip(spans, spans[1:], strict=False)):
