@@ -53,6 +53,17 @@ def test_workbook_points_to_parquet_for_a_long_table(out, tmp_path, monkeypatch)
     assert len(cells["plans"]) > 1
 
 
+def _consolidate(out, rewrite=()):
+    """Store(OUT).consolidate(), the tables REWRITE removed first (so they are written again)."""
+    for t in rewrite:
+        (out / f"{t}.parquet").unlink()
+    store = Store(out)
+    try:
+        return store.consolidate()
+    finally:
+        store.close()
+
+
 def test_consolidation_in_row_groups_in_order_and_not_rewritten_unchanged(tmp_path, rules, monkeypatch):
     monkeypatch.setattr("pipeline.store.ROW_GROUP", {"documents": 2})
     monkeypatch.setattr("pipeline.store.ROW_GROUP_DEFAULT", 3)
@@ -65,19 +76,10 @@ def test_consolidation_in_row_groups_in_order_and_not_rewritten_unchanged(tmp_pa
     paths = docs.read(columns=["source_path"]).column(0).to_pylist()
     assert paths == [str(folder / f"{i:03d}.txt") for i in range(7)]
     stamp = (out / "documents.parquet").stat().st_mtime_ns
-    store = Store(out)
-    try:
-        counts = store.consolidate()  # nothing committed since: documents is not rewritten
-    finally:
-        store.close()
+    counts = _consolidate(out)  # nothing committed since: documents is not rewritten
     assert counts["documents"] == 7
     assert (out / "documents.parquet").stat().st_mtime_ns == stamp
-    (out / "documents.parquet").unlink()  # gone: written again, the same
-    store = Store(out)
-    try:
-        store.consolidate()
-    finally:
-        store.close()
+    _consolidate(out, rewrite=["documents"])  # gone: written again, the same
     assert pq.read_table(out / "documents.parquet").column("source_path").to_pylist() == paths
 
 
@@ -100,23 +102,11 @@ def test_consolidation_by_stretches_of_parts_equals_the_sorted_index(tmp_path, r
     real = Store._part_order
     monkeypatch.setattr(Store, "_part_order", lambda self, *a: orders.append(real(self, *a)) or orders[-1])
     names = [t for t in TABLES if (out / f"{t}.parquet").exists()]
-    for t in names:
-        (out / f"{t}.parquet").unlink()
-    store = Store(out)
-    try:
-        store.consolidate()
-    finally:
-        store.close()
+    _consolidate(out, rewrite=names)
     assert orders and all(o is not None for o in orders)  # every table went by stretches
     by_stretches = {t: pq.read_table(out / f"{t}.parquet") for t in names}
     monkeypatch.setattr(Store, "_part_order", lambda self, *a: None)
-    for t in names:
-        (out / f"{t}.parquet").unlink()
-    store = Store(out)
-    try:
-        store.consolidate()
-    finally:
-        store.close()
+    _consolidate(out, rewrite=names)
     for t in names:
         assert pq.read_table(out / f"{t}.parquet").equals(by_stretches[t]), t
     assert by_stretches["tasks"].num_rows > 0
