@@ -87,7 +87,7 @@ class GroupQuery:
     group itself (`read_query`), so the parent neither reads nor holds nor pickles the rows."""
 
     out_dir: str
-    staged: dict  # the run's StoreReader.staged: name -> (file, columns)
+    staged: dict  # the run's StoreReader.staged: name -> StagedTable
     part: int
     ids: tuple[str, ...]
     new: tuple[str, ...]  # those new in this run

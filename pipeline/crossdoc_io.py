@@ -16,10 +16,14 @@ import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    from .crossdoc_stage import StagedTable
 
 __all__ = ["StoreReader", "source", "write_batches", "quote", "plan_count", "capped_connection",
            "DUCKDB_MEMORY_MB"]
@@ -68,7 +72,7 @@ class StoreReader:
                                      preserve_insertion_order=False)  # rows carry their order
         self._n = 0
         self._cols: dict[str, set[str]] = {}
-        self.staged: dict[str, tuple[Path, set[str]]] = {}  # name -> (folder, columns)
+        self.staged: dict[str, StagedTable] = {}
         self.part: int | None = None
         self._stage_dir: Path | None = None
 
@@ -130,27 +134,24 @@ class StoreReader:
                 sources[table] = (self.scan(table), "doc_id",
                                   [c for c in (columns or sorted(present)) if c in present])
         sources.update(extra or {})
+        from .crossdoc_stage import stage_table  # it reads with this module's helpers
+
         for name, (src, key, cols) in sources.items():
             sel = ", ".join(f't."{c}"' for c in dict.fromkeys([key, *cols]))
-            # sorted by part in small row groups: a part's rows are a few row groups, found by
-            # their min/max statistics (DuckDB sorts out of core: memory stays bounded)
-            path = base / f"{name}.parquet"
+            joined = (f"(SELECT {sel}, t.file_row_number AS frn, s.part FROM {src} t "
+                      f'JOIN stage_parts s ON t."{key}" = s.id)')
             try:
-                self.con.execute(f"COPY (SELECT {sel}, t.file_row_number AS frn, s.part FROM {src} t "
-                                 f'JOIN stage_parts s ON t."{key}" = s.id ORDER BY s.part, frn) '
-                                 f"TO {quote(path)} (FORMAT parquet, ROW_GROUP_SIZE 2048)")
+                self.staged[name] = stage_table(self.con, joined, base / name, [key, *cols])
             except duckdb.OutOfMemoryException:  # read chunk by chunk from the store instead: slower
                 if name not in tables:
                     raise
-                continue
-            self.staged[name] = (path, {key, *cols})
         self.con.unregister("stage_parts")
         self._stage_dir = base
 
     def use_part(self, part: int | None) -> None:
         self.part = part
 
-    def attach(self, staged: dict[str, tuple[Path, set[str]]], part: int) -> None:
+    def attach(self, staged: dict[str, StagedTable], part: int) -> None:
         """Read part PART of files another reader of this store staged (its `staged`): a process
         on the same disk reads its own chunk. They stay the staging reader's to remove."""
         self.unstage()
@@ -164,8 +165,10 @@ class StoreReader:
     def _source(self, table: str) -> tuple[str | None, str]:
         """(FROM clause, order column) of TABLE's rows: the staged part's when there is one."""
         if self.part is not None and table in self.staged:
-            return (f"(SELECT * FROM read_parquet({quote(self.staged[table][0])}) "
-                    f"WHERE part = {int(self.part)})"), "frn"
+            path = self.staged[table].file_of(self.part)
+            if path is None:
+                return None, "frn"
+            return f"(SELECT * FROM read_parquet({quote(path)}) WHERE part = {int(self.part)})", "frn"
         return self.scan(table), "file_row_number"
 
     def rows(self, table: str, doc_ids: Iterable[str], columns: Sequence[str] | None = None, *,
@@ -175,7 +178,7 @@ class StoreReader:
         staged = self.part is not None and table in self.staged
         if not ids or not (staged or self.has(table)):
             return {}
-        present = self.staged[table][1] if staged else self.columns(table)
+        present = self.staged[table].columns if staged else self.columns(table)
         cols = [c for c in (columns or sorted(present)) if c in present]
         if key not in cols:
             cols = [key, *cols]
