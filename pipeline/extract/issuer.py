@@ -67,6 +67,9 @@ def _spelled_as_in_text(body: str, flat: str, start: int) -> str:
 _CLAUSE_OPENS = r"(?<=(?:^|[.;:,!?)\]])[ \t\n*_|]*)"
 _CLAUSE_SPACE = " \t\n*_|"
 _MARK_RUN = re.compile(r"[.;:,!?)\]][ \t\n*_|]*")
+# what fm_rules's author pattern holds after the look-behind: an optional head word, then the
+# body's group, whose words (split on white space) open with no white space
+_AUTHOR_WORD = "(?:(?P<head>(?i:"
 
 
 def _clause_opens(flat: str, start: int, end: int) -> Iterator[int]:
@@ -91,7 +94,12 @@ def _first_author(author, flat: str, start: int, end: int):
     look-behind the pattern opens with allows nothing else; a long body is read ~3x faster)."""
     if not author.pattern.startswith(_CLAUSE_OPENS):
         return next(author.finditer(flat, start, end), None)
+    # after the look-behind, a match opens with a word of the rules (fm_rules: a head, a
+    # body's name or pattern word), never with white space: the spaces after a mark are skipped
+    skip = author.pattern.startswith(_CLAUSE_OPENS + _AUTHOR_WORD)
     for p in _clause_opens(flat, start, end):
+        if skip and flat[p].isspace():
+            continue
         m = author.match(flat, p, end)
         if m:
             return m

@@ -242,10 +242,13 @@ def _scores(head: str, th: _Themes) -> dict[str, float]:
     seen: set[tuple[Key, str]] = set()
     for i, L in hits:
         key = tuple(sylls[i:i + L])
+        themes = th.phrases[key]
+        if all((key, theme) in seen for theme, _ in themes):
+            continue  # counted already: whole words or not, it adds nothing (no segmenting)
         if ((not words or across(i) or across(i + L))
                 and not _whole_words(head, spans, i, L, th)):
             continue  # a word runs across the phrase (`kỷ luật` across `luật`)
-        for theme, w in th.phrases[key]:
+        for theme, w in themes:
             if (key, theme) in seen:  # a phrase counts once, at its first (best) place
                 continue
             seen.add((key, theme))

@@ -1,0 +1,190 @@
+"""Shortcuts the extractors take for speed give what the plain reading they replace gives.
+
+Each test keeps the plain reading (the code before the shortcut) and compares it with the
+shortcut on texts built for the test from pieces that make the cases meet: fields and lines
+without colons, blank and non-blank lines between fields, spaces after clause marks.
+"""
+
+import random
+
+import pytest
+
+from pipeline.fields import Field, field_kind, labelled_fields, line_spans
+from pipeline.rules import load_rules
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+_LINES = ["- Cơ quan chủ trì: Sở Tư pháp.", "Đơn vị phối hợp: Công an tỉnh", "* Phân công:",
+          "Thời gian thực hiện: Hằng năm.", "- Tổ chức tập huấn cho cán bộ.", "", "   ", "\t",
+          "a) Nội dung thực hiện: rà soát", "Ghi chú: không", "2. Thời gian: quý IV", "**Chủ trì:**",
+          "Sản phẩm: báo cáo", "- Kinh phí thực hiện : ngân sách", "chủ trì", "x:y", ":", "\r",
+          "Phối hợp với các sở: ngành", "- Nguồn kinh phí:", "Tiến độ thực hiện: 2026"]
+
+
+def _texts(n: int, seed: int):
+    rng = random.Random(seed)
+    for _ in range(n):
+        text = "\n".join(rng.choice(_LINES) for _ in range(rng.randint(0, 12)))
+        start = rng.randint(0, len(text)) if rng.random() < 0.5 else 0
+        end = rng.randint(start, len(text)) if rng.random() < 0.5 else len(text)
+        yield text, start, end
+
+
+def _kind_every_pattern(line: str, rules) -> tuple[str, int] | None:
+    from pipeline.fields import _build
+
+    for kind, rx in rules.compiled("fields", _build):
+        m = rx.match(line)
+        if m:
+            return kind, m.end()
+    return None
+
+
+def _fields_line_by_line(text: str, start: int, end: int, rules) -> list[Field]:
+    out = []
+    for ls, le in line_spans(text, start, end):
+        found = _kind_every_pattern(text[ls:le], rules)
+        if found is None:
+            continue
+        kind, after = found
+        vs = ls + after
+        while vs < le and text[vs] in " \t":
+            vs += 1
+        ve = le
+        while ve > vs and text[ve - 1] in " \t":
+            ve -= 1
+        out.append(Field(kind, ls, le, vs, ve))
+    return out
+
+
+def test_field_kind_skips_lines_without_a_colon_only(rules):
+    for line in _LINES + ["Cơ quan chủ trì Sở Tư pháp", "Thời gian thực hiện"]:
+        assert field_kind(line, rules=rules) == _kind_every_pattern(line, rules)
+    assert field_kind("Cơ quan chủ trì: Sở", rules=rules) == ("lead", len("Cơ quan chủ trì:"))
+
+
+def test_labelled_fields_colon_to_colon_is_line_by_line(rules):
+    found = 0
+    for text, start, end in _texts(500, 3):
+        want = _fields_line_by_line(text, start, end, rules)
+        assert labelled_fields(text, start, end, rules=rules) == want
+        found += len(want)
+    assert found > 100  # the texts hold fields to find
+
+
+def _blocks_line_by_line(text: str, start: int, end: int, rules):
+    from pipeline.extract.tasks import Block
+    from pipeline.fields import ROLE_KINDS
+
+    blocks, cur = [], []
+
+    def close():
+        if cur:
+            roles = tuple((f.kind, f.start, f.end) for f in cur if f.kind in ROLE_KINDS)
+            blocks.append(Block(cur[0].start, cur[-1].end, roles, tuple(cur)))
+            cur.clear()
+
+    fields = {f.start: f for f in _fields_line_by_line(text, start, end, rules)}
+    for ls, le in line_spans(text, start, end):
+        if not text[ls:le].strip():
+            continue
+        f = fields.get(ls)
+        if f is None or (f.kind == "head" and cur):
+            close()
+        if f is not None:
+            cur.append(f)
+    close()
+    return blocks
+
+
+def test_find_blocks_field_to_field_is_line_by_line(rules):
+    from pipeline.extract.tasks import find_blocks
+
+    many = 0
+    for text, start, end in _texts(500, 5):
+        want = _blocks_line_by_line(text, start, end, rules)
+        assert find_blocks(text, start, end, rules=rules) == want
+        many += sum(len(b.fields) > 1 for b in want)
+    assert many > 20  # blocks of several fields, so the gaps between them were judged
+
+
+def test_author_skips_the_spaces_after_a_clause_mark(rules):
+    """The rules' author pattern opens with a word after its look-behind, so _first_author
+    skips white space (the equivalence with a full scan: tests/extract/test_issuer.py)."""
+    from pipeline.extract.fm_rules import fm_rules
+    from pipeline.extract.issuer import _AUTHOR_WORD, _CLAUSE_OPENS, _first_author
+
+    author = fm_rules(rules).author
+    assert author.pattern.startswith(_CLAUSE_OPENS + _AUTHOR_WORD)
+    rng = random.Random(11)
+    parts = ["UBND xã Nhân Lý ban hành", "Chủ tịch UBND huyện X xây dựng", "Sở Y tế triển khai",
+             ".", ",", "  ", "\t", "\n", " ", "kế hoạch", ";"]
+    for _ in range(300):
+        flat = "".join(rng.choice(parts) for _ in range(rng.randint(0, 20)))
+        want = next(author.finditer(flat), None)
+        got = _first_author(author, flat, 0, len(flat))
+        assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict()))
+
+
+def _scores_every_hit(head: str, th) -> dict[str, float]:
+    """themes._scores before it left repeated phrases unsegmented."""
+    from pipeline.extract import themes as T
+
+    folded, sylls, masked = T._syllables(head, th)
+    scores: dict[str, float] = {}
+    hits = T._hits(sylls, th)
+    if not hits:
+        return scores
+    spans = T._spans(folded, masked)
+    same = len(folded) == len(head)
+    names, shift = set(), 0
+    for i, L in masked:
+        names.add(i - shift)
+        shift += L - 1
+
+    def caps(i):
+        return same and i not in names and head[spans[i][0]].isupper()
+
+    words = T.dictionary_words()
+    pairs = T._pairs(words) if words else None
+    seen = set()
+    for i, L in hits:
+        key = tuple(sylls[i:i + L])
+        if ((not words or T._crossed(sylls, caps, i, words, pairs=pairs)
+             or T._crossed(sylls, caps, i + L, words, pairs=pairs))
+                and not T._whole_words(head, spans, i, L, th)):
+            continue
+        for theme, w in th.phrases[key]:
+            if (key, theme) in seen:
+                continue
+            seen.add((key, theme))
+            scores[theme] = scores.get(theme, 0.0) + w * (th.lead_weight if i < T._OPENING else 1.0)
+    return scores
+
+
+def test_theme_scores_segment_a_repeated_phrase_once(rules, monkeypatch):
+    from pipeline.extract import themes as T
+
+    th = rules.compiled("themes.ngrams", T._build)
+    phrases = ["tuyên truyền", "kỷ luật", "pháp luật", "phòng, chống", "mua bán người", "tập huấn",
+               "Ban Chỉ đạo", "kiểm tra", "báo cáo", "Phòng Văn hóa - Xã hội", "nạn nhân", "hỗ trợ"]
+    fillers = ["các", "cho", "và", "cán bộ", "Sở Y tế", "trong", ",", "việc", "năm 2026"]
+    rng = random.Random(17)
+    calls, saved = [], 0
+    whole = T._whole_words
+    monkeypatch.setattr(T, "_whole_words", lambda *a: calls.append(a) or whole(*a))
+    for _ in range(300):
+        head = " ".join(rng.choice(phrases if rng.random() < 0.4 else fillers)
+                        for _ in range(rng.randint(1, 30)))
+        before = len(calls)
+        got = T._scores(head, th)
+        fast = len(calls) - before
+        assert got == _scores_every_hit(head, th)
+        slow = len(calls) - before - fast
+        assert fast <= slow  # never segmented more than before
+        saved += slow - fast
+    assert saved > 0  # and less where a phrase repeats
