@@ -198,9 +198,8 @@ def _candidates(text: str, g: _Grammar) -> list[tuple[int, int, int, str, float,
         s, e = m.span()
         if (s and (text[s - 1].isalnum() or text[s - 1] in "/.,")) or text[e : e + 1] == "/":
             continue  # part of a word, a date, a document number or a phone number
-        value = _value(m.group())
-        if value is None or g.grade.search(text, max(0, s - 15), s):
-            continue
+        # (the tests below only drop a number, so the rarest drop comes last: most numbers
+        # have no comparator)
         cm = g.count.search(text, max(0, s - 25), s)
         cmp_word = _norm(cm.group("cmp")) if cm else ""
         pm = g.percent.match(text, e)
@@ -229,6 +228,9 @@ def _candidates(text: str, g: _Grammar) -> list[tuple[int, int, int, str, float,
             w = g.unit_word.match(text, e)
             unit = _norm(w.group("w")) if w else "count"
             end = max(end, w.end()) if w else end
+        value = _value(m.group())
+        if value is None or g.grade.search(text, max(0, s - 15), s):
+            continue
         found.append((lead, s, end, comparator, value, unit))
     return found
 

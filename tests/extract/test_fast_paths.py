@@ -6,8 +6,11 @@ without colons, blank and non-blank lines between fields, spaces after clause ma
 """
 
 import random
+from functools import lru_cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.fields import Field, field_kind, labelled_fields, line_spans
 from pipeline.rules import load_rules
@@ -130,16 +133,49 @@ def test_author_skips_the_spaces_after_a_clause_mark(rules):
         assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict()))
 
 
+def _spans_by_match(folded: str, masked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """themes._spans before it summed the lengths of a split."""
+    from pipeline.extract import themes as T
+
+    all_spans = [m.span() for m in T._SYLLABLE.finditer(folded)]
+    spans, pos = [], 0
+    for i, L in masked:
+        spans += all_spans[pos:i]
+        spans.append((all_spans[i][0], all_spans[i + L - 1][1]))
+        pos = i + L
+    return spans + all_spans[pos:]
+
+
+_CHARS = "ab Đđ,.;:-_/()\t\n\u00a0\u2003\x1c\u0301Ủy ban12 3/KH-UBND Sở Y tế Phòng Văn hóa"
+
+
+@lru_cache(maxsize=1)
+def _themes():
+    from pipeline.extract import themes as T
+
+    return load_rules().compiled("themes.ngrams", T._build)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_CHARS)) | st.characters(), max_size=80))
+def test_theme_syllables_by_split_are_those_found_one_by_one(head):
+    from pipeline.extract import themes as T
+
+    folded, sylls, masked, parts = T._syllables(head, _themes())
+    assert parts[1::2] == T._SYLLABLE.findall(folded)
+    assert T._spans(parts, masked) == _spans_by_match(folded, masked)
+
+
 def _scores_every_hit(head: str, th) -> dict[str, float]:
     """themes._scores before it left repeated phrases unsegmented."""
     from pipeline.extract import themes as T
 
-    folded, sylls, masked = T._syllables(head, th)
+    folded, sylls, masked, _parts = T._syllables(head, th)
     scores: dict[str, float] = {}
     hits = T._hits(sylls, th)
     if not hits:
         return scores
-    spans = T._spans(folded, masked)
+    spans = _spans_by_match(folded, masked)
     same = len(folded) == len(head)
     names, shift = set(), 0
     for i, L in masked:
@@ -170,7 +206,8 @@ def test_theme_scores_segment_a_repeated_phrase_once(rules, monkeypatch):
     from pipeline.extract import themes as T
 
     th = rules.compiled("themes.ngrams", T._build)
-    phrases = ["tuyên truyền", "kỷ luật", "pháp luật", "phòng, chống", "mua bán người", "tập huấn",
+    phrases = ["Ủy ban nhân dân tỉnh", "UBND xã", "Sở Tư pháp",
+               "tuyên truyền", "kỷ luật", "pháp luật", "phòng, chống", "mua bán người", "tập huấn",
                "Ban Chỉ đạo", "kiểm tra", "báo cáo", "Phòng Văn hóa - Xã hội", "nạn nhân", "hỗ trợ"]
     fillers = ["các", "cho", "và", "cán bộ", "Sở Y tế", "trong", ",", "việc", "năm 2026"]
     rng = random.Random(17)
@@ -188,3 +225,92 @@ def test_theme_scores_segment_a_repeated_phrase_once(rules, monkeypatch):
         assert fast <= slow  # never segmented more than before
         saved += slow - fast
     assert saved > 0  # and less where a phrase repeats
+
+
+def test_theme_spans_by_split_over_masked_names(rules):
+    from pipeline.extract import themes as T
+
+    th = rules.compiled("themes.ngrams", T._build)
+    for head in ["Sở Y tế chủ trì, phối hợp Phòng Văn hóa - Xã hội tuyên truyền",
+                 "  Công an xã  ,Ủy ban nhân dân xã kiểm tra\t(số 12/KH-UBND)  "]:
+        folded, sylls, masked, parts = T._syllables(head, th)
+        assert masked  # names were masked, so the merged spans are tested
+        assert T._spans(parts, masked) == _spans_by_match(folded, masked)
+
+
+def _candidates_value_first(text: str, g):
+    """targets._candidates before it read the value and grade last."""
+    from pipeline.extract.targets import _NUMBER, _norm, _value
+
+    found = []
+    for m in _NUMBER.finditer(text):
+        s, e = m.span()
+        if (s and (text[s - 1].isalnum() or text[s - 1] in "/.,")) or text[e : e + 1] == "/":
+            continue
+        value = _value(m.group())
+        if value is None or g.grade.search(text, max(0, s - 15), s):
+            continue
+        cm = g.count.search(text, max(0, s - 25), s)
+        cmp_word = _norm(cm.group("cmp")) if cm else ""
+        pm = g.percent.match(text, e)
+        end = pm.end() if pm else e
+        am = g.after.match(text, end)
+        after = _norm(am.group("after")) if am else ""
+        end = am.end() if am else end
+        if cmp_word in g.need_after and not after:
+            cmp_word = ""
+        lead = cm.start() if cmp_word else s
+        if after:
+            comparator = g.after_cmp[after]
+        elif cmp_word:
+            comparator = g.before_cmp[cmp_word]
+        elif pm:
+            comparator = "eq"
+        else:
+            continue
+        if pm:
+            if g.stat_before.search(text, max(0, lead - 30), lead) or g.stat_after.match(text, end):
+                continue
+            unit = "%"
+        else:
+            if g.not_unit.match(text, e):
+                continue
+            w = g.unit_word.match(text, e)
+            unit = _norm(w.group("w")) if w else "count"
+            end = max(end, w.end()) if w else end
+        found.append((lead, s, end, comparator, value, unit))
+    return found
+
+
+def test_target_candidates_read_value_and_grade_last(rules):
+    from pipeline.extract.targets import _candidates, _grammar
+
+    g = _grammar(rules)
+    pieces = ["ít nhất 02 lần", "cấp độ 3 trở lên", "mức độ 90%", "đạt 100%", "0243.8252.111 %",
+              "từ 12 tuổi", "từ 5 người trở lên", "chiếm 30%", "trên 1.000 hộ", "không quá 2,5 %",
+              "số 12/KH-UBND", "năm 2026", "hạng 2 ít nhất", "≥ 30%", "lần thứ 2 trên 3 vụ",
+              "tối đa 1.2.3 lớp",
+              ", ", ". ", "\n- ", "cán bộ"]
+    rng = random.Random(23)
+    kept = 0
+    for _ in range(400):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        want = _candidates_value_first(text, g)
+        assert _candidates(text, g) == want
+        kept += len(want)
+    assert kept > 100
+
+
+def test_deadlines_read_targets_only_beside_a_schedule_word(rules, monkeypatch):
+    from pipeline.extract import deadlines as D
+
+    calls = []
+    spans = D.target_spans
+    monkeypatch.setattr(D, "target_spans", lambda text, r: calls.append(text) or spans(text, r))
+    assert list(D.get_deadline_annotations("Tổ chức tập huấn 95% cán bộ.", rules, year=2026)) == []
+    assert calls == []  # no schedule word: the targets are not read
+    text = "Phấn đấu 95% số vụ án hàng năm được giải quyết; báo cáo hằng năm."
+    got = [(a.kind, text[a.start:a.end]) for a in D.get_deadline_annotations(text, rules, year=2026)]
+    assert calls == [text]
+    # the rate's `hàng năm` inside the target is no schedule
+    assert got == [("recurring", "báo cáo hằng năm")]
