@@ -140,7 +140,7 @@ def _spans(parts: list[str], masked: list[tuple[int, int]]) -> list[tuple[int, i
     """The span of each syllable of `_syllables` in the folded text (a masked name: from its
     first syllable to its last). PARTS: the folded text split by _SYLLABLE_SPLIT."""
     at = list(accumulate(map(len, parts), initial=0))  # where each part starts
-    all_spans = list(zip(at[1::2], at[2::2], strict=True))
+    all_spans = list(zip(at[1:-1:2], at[2::2], strict=True))
     if not masked:
         return all_spans
     spans: list[tuple[int, int]] = []
