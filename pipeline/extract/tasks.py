@@ -106,6 +106,9 @@ def one_line(s: str) -> str:
     # _MARKUP needs one of these characters: without them its pass would change nothing
     if "*" in s or "_" in s or "#" in s or "`" in s or "\\" in s:
         s = _MARKUP.sub(" ", s)
+    # most are one line already: the only white space a printable string can hold is ` `
+    if s.isprintable() and "  " not in s and s[:1] != " " and s[-1:] != " ":
+        return s
     return " ".join(s.split())  # split() and \s agree on what is white space
 
 

@@ -314,3 +314,22 @@ def test_deadlines_read_targets_only_beside_a_schedule_word(rules, monkeypatch):
     assert calls == [text]
     # the rate's `hàng năm` inside the target is no schedule
     assert got == [("recurring", "báo cáo hằng năm")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab đ.,*_#`\\\t\n\r\u00a0\u2028\u3000\x1c\x00"))
+               | st.characters(), max_size=40))
+def test_one_line_as_split_and_join(s):
+    from pipeline.extract.tasks import _MARKUP, one_line
+
+    plain = s
+    if any(c in s for c in "*_#`\\"):
+        plain = _MARKUP.sub(" ", s)
+    assert one_line(s) == " ".join(plain.split())
+
+
+def test_one_line_keeps_a_line_that_is_one_already():
+    from pipeline.extract.tasks import one_line
+
+    assert one_line("Tổ chức tập huấn, bồi dưỡng") == "Tổ chức tập huấn, bồi dưỡng"
+    assert one_line(" Tổ  chức\u00a0tập\nhuấn ") == "Tổ chức tập huấn"
