@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -67,9 +68,6 @@ def _spelled_as_in_text(body: str, flat: str, start: int) -> str:
 _CLAUSE_OPENS = r"(?<=(?:^|[.;:,!?)\]])[ \t\n*_|]*)"
 _CLAUSE_SPACE = " \t\n*_|"
 _MARK_RUN = re.compile(r"[.;:,!?)\]][ \t\n*_|]*")
-# what fm_rules's author pattern holds after the look-behind: an optional head word, then the
-# body's group, whose words (split on white space) open with no white space
-_AUTHOR_WORD = "(?:(?P<head>(?i:"
 
 
 def _clause_opens(flat: str, start: int, end: int) -> Iterator[int]:
@@ -89,17 +87,44 @@ def _clause_opens(flat: str, start: int, end: int) -> Iterator[int]:
         yield from range(max(m.start() + 1, start), min(m.end() + 1, end))
 
 
-def _first_author(author, flat: str, start: int, end: int):
+def _clause_words(flat: str, start: int, end: int) -> Iterator[int]:
+    """The places of `_clause_opens` that hold no space or markup: the first after the text's
+    start and its spaces, and the one after each run of a mark and spaces, in order."""
+    q = start
+    while q > 0 and flat[q - 1] in _CLAUSE_SPACE:
+        q -= 1
+    if q == 0:
+        p = start
+        while p < end and flat[p] in _CLAUSE_SPACE:
+            p += 1
+        if p < end:
+            yield p
+    for m in _MARK_RUN.finditer(flat, max(q - 1, 0), end):
+        p = m.end()  # (the run is greedy: a place inside it holds a space or markup)
+        if start <= p < end:
+            yield p
+
+
+@lru_cache(maxsize=4096)
+def _opens_with(opens, ch: str) -> bool:
+    return opens.match(ch) is not None
+
+
+def _first_author(author, flat: str, start: int, end: int, opens=None):
     """`next(author.finditer(flat, start, end), None)`, trying only where a clause opens (the
-    look-behind the pattern opens with allows nothing else; a long body is read ~3x faster)."""
+    look-behind the pattern opens with allows nothing else; a long body is read ~3x faster).
+    OPENS: the characters a match can open with (fm_rules' author_opens); a place holding
+    another is not tried (most clauses open with a word no body's name begins with)."""
     if not author.pattern.startswith(_CLAUSE_OPENS):
         return next(author.finditer(flat, start, end), None)
-    # after the look-behind, a match opens with a word of the rules (fm_rules: a head, a
-    # body's name or pattern word), never with white space: the spaces after a mark are skipped
-    skip = author.pattern.startswith(_CLAUSE_OPENS + _AUTHOR_WORD)
+    if opens is not None and not any(_opens_with(opens, ch) for ch in _CLAUSE_SPACE):
+        for p in _clause_words(flat, start, end):
+            if _opens_with(opens, flat[p]):
+                m = author.match(flat, p, end)
+                if m:
+                    return m
+        return None
     for p in _clause_opens(flat, start, end):
-        if skip and flat[p].isspace():
-            continue
         m = author.match(flat, p, end)
         if m:
             return m
@@ -135,7 +160,7 @@ def issuer_candidates(text, flat, doc_start, h: Header, front_end, close, c, rul
             yield _Cand(None, parse_place(level, m["name"]))
     pre_start = h.preamble_start or (h.title_span[1] if h.title_span else doc_start)
     for region in ((pre_start, front_end), (front_end, close or len(text))):
-        m = _first_author(c.author, flat, *region)
+        m = _first_author(c.author, flat, *region, opens=c.author_opens)
         if m:
             place = parse_place(m["level"], m["name"]) if m["level"] else None
             yield _Cand(canonical_body(m["body"], rules), place)

@@ -115,22 +115,62 @@ def test_find_blocks_field_to_field_is_line_by_line(rules):
     assert many > 20  # blocks of several fields, so the gaps between them were judged
 
 
-def test_author_skips_the_spaces_after_a_clause_mark(rules):
-    """The rules' author pattern opens with a word after its look-behind, so _first_author
-    skips white space (the equivalence with a full scan: tests/extract/test_issuer.py)."""
+def test_author_tried_only_where_a_body_name_can_open(rules):
+    """_first_author with the rules' author_opens finds the first author a scan of every place
+    finds (the places skipped hold a space, markup or a letter no name begins with)."""
     from pipeline.extract.fm_rules import fm_rules
-    from pipeline.extract.issuer import _AUTHOR_WORD, _CLAUSE_OPENS, _first_author
+    from pipeline.extract.issuer import _first_author
 
-    author = fm_rules(rules).author
-    assert author.pattern.startswith(_CLAUSE_OPENS + _AUTHOR_WORD)
+    c = fm_rules(rules)
+    assert c.author_opens is not None
     rng = random.Random(11)
     parts = ["UBND xã Nhân Lý ban hành", "Chủ tịch UBND huyện X xây dựng", "Sở Y tế triển khai",
-             ".", ",", "  ", "\t", "\n", " ", "kế hoạch", ";"]
-    for _ in range(300):
+             "ủy ban nhân dân tỉnh Y thực hiện", "BỘ CÔNG AN ban hành", "Công an xã tổ chức", ".", ",",
+             "  ", "\t", "\n", " ", "kế hoạch", ";", "**", "_", "|", ")", "các", "và", "xây dựng"]
+    found = 0
+    for _ in range(600):
         flat = "".join(rng.choice(parts) for _ in range(rng.randint(0, 20)))
-        want = next(author.finditer(flat), None)
-        got = _first_author(author, flat, 0, len(flat))
+        start = rng.randint(0, len(flat)) if rng.random() < 0.5 else 0
+        end = rng.randint(start, len(flat)) if rng.random() < 0.5 else len(flat)
+        want = next(c.author.finditer(flat, start, end), None)
+        got = _first_author(c.author, flat, start, end, opens=c.author_opens)
         assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict()))
+        found += want is not None
+    assert found > 100
+
+
+def test_clause_words_are_the_clause_opens_without_spaces():
+    from pipeline.extract.issuer import _CLAUSE_SPACE, _clause_opens, _clause_words
+
+    rng = random.Random(13)
+    parts = ["a", "Bộ", ".", ",", ";", ")", "]", " ", "\t", "\n", "*", "_", "|", "!?", "x y"]
+    for _ in range(2000):
+        flat = "".join(rng.choice(parts) for _ in range(rng.randint(0, 15)))
+        start = rng.randint(0, len(flat))
+        end = rng.randint(start, len(flat))
+        want = [p for p in _clause_opens(flat, start, end) if flat[p] not in _CLAUSE_SPACE]
+        assert list(_clause_words(flat, start, end)) == want
+
+
+def test_author_opens_reads_case_as_the_names_do(rules):
+    """The class of first letters matches (ignoring case where the names do) what the names'
+    own first letters match, over every character of the basic plane."""
+    import regex
+
+    from pipeline.extract.fm_rules import fm_rules
+
+    fm = rules["frontmatter"]
+    bodies = fm.get("issuer_bodies", {})
+    any_case = [*fm.get("author_heads", []), *bodies,
+                *(a for spec in bodies.values() for a in spec.get("aliases", []))]
+    as_written = [w for ws in fm.get("issuer_patterns", {}).values() for w in ws]
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    want = set()
+    for words, flags in ((any_case, "(?i:{})"), (as_written, "{}")):
+        for w in words:
+            want |= set(regex.findall(flags.format(regex.escape(w.split()[0][0])), every))
+    assert set(fm_rules(rules).author_opens.findall(every)) == want
+    assert {"U", "u", "Ủ", "ủ", "S"} <= want and "s" not in want  # `Sở` is written so
 
 
 def _spans_by_match(folded: str, masked: list[tuple[int, int]]) -> list[tuple[int, int]]:
