@@ -29,7 +29,7 @@ from .dates import date_from_match
 from .docnumbers import number_from_match, symbol_prefix
 from .fm_rules import flatten
 from .fm_rules import fm_rules as _fm_rules
-from .headerblock import front_bounds, title_span
+from .frontmatter import header_spans
 from .patterns import anchored_finditer
 from .ref_issuers import fuller_issuer, own_place, province_body, trailing_issuers, written_province
 from .ref_roles import settle_roles, topic_pairs, topic_words
@@ -101,8 +101,9 @@ def _body_role(text: str, start: int, kind: str, c: RefRules) -> str:
 
 
 def _cites(seg: Segmented, rules: Rules, plan: PlanInfo, flat: str,
-           bounds: tuple[int, int]) -> list[_Cite]:
-    """Every citation of the plan's text (FLAT: it flattened; BOUNDS: its front_bounds)."""
+           bounds: tuple[int, int], title: tuple[int, int] | None) -> list[_Cite]:
+    """Every citation of the plan's text (FLAT: it flattened; BOUNDS: its front_bounds; TITLE:
+    its title_span)."""
     text = seg.doc.text
     c = ref_rules(rules)
     fm = _fm_rules(rules)
@@ -116,7 +117,6 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo, flat: str,
     taken: list[tuple[int, int]] = []
     last_trigger: list = []
     amending = _amendment_spans(flat, doc_start, end, c)
-    title = title_span(seg, rules)
     title_trig = c.title_trigger.match(flat, title[0]) if title else None
     prev, prev_tail, prev_trig = None, 0, (None, False)
 
@@ -355,8 +355,8 @@ def find_references(seg: Segmented, *, rules: Rules, plan: PlanInfo) -> Iterator
     """Every document the plan cites, once each, in the order of first citation."""
     c = ref_rules(rules)
     flat = flatten(seg.doc.text)
-    bounds = front_bounds(seg, rules)
-    cites = _cites(seg, rules, plan, flat, bounds)
+    bounds, title = header_spans(seg, rules)
+    cites = _cites(seg, rules, plan, flat, bounds, title)
     trailing_issuers(cites, flat, c, rules)
     settle_roles(cites, seg, flat, bounds[1], plan, c)
     province = written_province(flat, rules) if plan.issuer_level in ("district", "commune") else None

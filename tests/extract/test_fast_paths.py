@@ -373,3 +373,33 @@ def test_one_line_keeps_a_line_that_is_one_already():
 
     assert one_line("Tổ chức tập huấn, bồi dưỡng") == "Tổ chức tập huấn, bồi dưỡng"
     assert one_line(" Tổ  chức\u00a0tập\nhuấn ") == "Tổ chức tập huấn"
+
+
+def test_references_reuse_the_header_find_plan_read(rules):
+    """header_spans gives front_bounds and title_span as read anew: after find_plan of the
+    same plan (its reading kept), of another plan (read anew), and with no plan read."""
+    from pathlib import Path
+
+    from pipeline.clean import clean
+    from pipeline.extract import frontmatter
+    from pipeline.extract.frontmatter import find_plan, header_spans
+    from pipeline.extract.headerblock import front_bounds, title_span
+    from pipeline.records import RawDoc
+    from pipeline.segment import segment
+
+    root = Path(__file__).resolve().parents[2] / "corpus" / "real"
+    segs = [segment(clean(RawDoc(doc_id=p.stem, source_path=p.name, source_format="md", status="ok",
+                                 text=p.read_text(encoding="utf-8")), rules=rules), rules=rules)
+            for p in sorted(root.glob("*.md"))[:6]]
+    titled = 0
+    for i, seg in enumerate(segs):
+        want = (front_bounds(seg, rules), title_span(seg, rules))
+        frontmatter._LAST[0] = None
+        assert header_spans(seg, rules) == want
+        find_plan(seg, rules=rules)
+        assert frontmatter._LAST[0][0] is seg  # the reading kept is the one answered
+        assert header_spans(seg, rules) == want
+        other = segs[i - 1]  # not the plan read last: read anew
+        assert header_spans(other, rules) == (front_bounds(other, rules), title_span(other, rules))
+        titled += want[1] is not None
+    assert titled >= 3
