@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from ..rules import Rules
 from .agencies import agency_fixed_words
@@ -116,7 +116,7 @@ def _syllables(head: str, th: _Themes) -> tuple[str, list[str], list[tuple[int, 
     # opens a name can start one
     masked: list[tuple[int, int]] = []
     pos = 0
-    for i in [i for i, w in enumerate(words) if w in name_lens]:
+    for i in compress(range(n), map(name_lens.__contains__, words)):
         if i < pos:
             continue  # inside a name just masked
         for L in name_lens[words[i]]:
@@ -158,7 +158,7 @@ def _hits(sylls: list[str], th: _Themes) -> list[tuple[int, int]]:
     out = []
     n = len(sylls)
     lens, phrases = th.phrase_lens, th.phrases
-    for i in [i for i, w in enumerate(sylls) if w in lens]:  # only a phrase's first syllable opens one
+    for i in compress(range(n), map(lens.__contains__, sylls)):  # only a phrase's first syllable opens one
         for L in lens[sylls[i]]:
             if L <= n - i and tuple(sylls[i:i + L]) in phrases:
                 out.append((i, L))
@@ -247,15 +247,16 @@ def _scores(head: str, th: _Themes) -> dict[str, float]:
         return got
 
     seen: set[tuple[Key, str]] = set()
+    counted: set[Key] = set()  # the phrases whose every (phrase, theme) is in SEEN
     for i, L in hits:
         key = tuple(sylls[i:i + L])
-        themes = th.phrases[key]
-        if all((key, theme) in seen for theme, _ in themes):
+        if key in counted:
             continue  # counted already: whole words or not, it adds nothing (no segmenting)
         if ((not words or across(i) or across(i + L))
                 and not _whole_words(head, spans, i, L, th)):
             continue  # a word runs across the phrase (`kỷ luật` across `luật`)
-        for theme, w in themes:
+        counted.add(key)
+        for theme, w in th.phrases[key]:
             if (key, theme) in seen:  # a phrase counts once, at its first (best) place
                 continue
             seen.add((key, theme))
