@@ -25,7 +25,7 @@ from .dates import date_from_match
 from .docnumbers import number_from_match, symbol_prefix
 from .fm_rules import flatten, fm_rules, squash
 from .headerblock import find_title, front_bounds, plan_period, title_span
-from .issuer import canonical_body, choose_issuer, issuer_candidates
+from .issuer import canonical_body, choose_issuer, first_author, issuer_candidates
 from .places import Place, locate_place, parse_place, province_mentions
 from .signature import closing_recipients, signature
 
@@ -84,7 +84,7 @@ def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
     province, province_code, locality_code = locate_place(where, level, mentions)
 
     preamble = flat[h.preamble_start or doc_start:front_end]
-    own = next(iter(c.author.finditer(preamble)), None)
+    own = first_author(c.author, preamble, 0, len(preamble), opens=c.author_opens)
     own_sentence = preamble[own.start():].split(". ")[0] if own else None
     period_start, period_end, horizon = plan_period(h.title, own_sentence, preamble,
                                                 single_from=2, cited=c.title_cited)

@@ -15,7 +15,7 @@ from .fm_rules import FrontmatterRules, body_key, fm_rules, loose_key
 from .headerblock import Header
 from .places import Place, parse_place, place_level
 
-__all__ = ['canonical_body', 'body_level', 'issuer_candidates', 'choose_issuer']
+__all__ = ['canonical_body', 'body_level', 'issuer_candidates', 'choose_issuer', 'first_author']
 
 
 def canonical_body(body: str, rules: Rules) -> str:
@@ -110,7 +110,7 @@ def _opens_with(opens, ch: str) -> bool:
     return opens.match(ch) is not None
 
 
-def _first_author(author, flat: str, start: int, end: int, opens=None):
+def first_author(author, flat: str, start: int, end: int, opens=None):
     """`next(author.finditer(flat, start, end), None)`, trying only where a clause opens (the
     look-behind the pattern opens with allows nothing else; a long body is read ~3x faster).
     OPENS: the characters a match can open with (fm_rules' author_opens); a place holding
@@ -160,7 +160,7 @@ def issuer_candidates(text, flat, doc_start, h: Header, front_end, close, c, rul
             yield _Cand(None, parse_place(level, m["name"]))
     pre_start = h.preamble_start or (h.title_span[1] if h.title_span else doc_start)
     for region in ((pre_start, front_end), (front_end, close or len(text))):
-        m = _first_author(c.author, flat, *region, opens=c.author_opens)
+        m = first_author(c.author, flat, *region, opens=c.author_opens)
         if m:
             place = parse_place(m["level"], m["name"]) if m["level"] else None
             yield _Cand(canonical_body(m["body"], rules), place)

@@ -116,10 +116,10 @@ def test_find_blocks_field_to_field_is_line_by_line(rules):
 
 
 def test_author_tried_only_where_a_body_name_can_open(rules):
-    """_first_author with the rules' author_opens finds the first author a scan of every place
+    """first_author with the rules' author_opens finds the first author a scan of every place
     finds (the places skipped hold a space, markup or a letter no name begins with)."""
     from pipeline.extract.fm_rules import fm_rules
-    from pipeline.extract.issuer import _first_author
+    from pipeline.extract.issuer import first_author
 
     c = fm_rules(rules)
     assert c.author_opens is not None
@@ -133,7 +133,7 @@ def test_author_tried_only_where_a_body_name_can_open(rules):
         start = rng.randint(0, len(flat)) if rng.random() < 0.5 else 0
         end = rng.randint(start, len(flat)) if rng.random() < 0.5 else len(flat)
         want = next(c.author.finditer(flat, start, end), None)
-        got = _first_author(c.author, flat, start, end, opens=c.author_opens)
+        got = first_author(c.author, flat, start, end, opens=c.author_opens)
         assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict()))
         found += want is not None
     assert found > 100
@@ -403,3 +403,17 @@ def test_references_reuse_the_header_find_plan_read(rules):
         assert header_spans(other, rules) == (front_bounds(other, rules), title_span(other, rules))
         titled += want[1] is not None
     assert titled >= 3
+
+
+def test_first_author_of_a_preamble_is_the_first_finditer_finds(rules):
+    """find_plan reads the author of its preamble (a slice: its start opens a clause) with
+    first_author, as `next(author.finditer(preamble))` reads it."""
+    from pipeline.extract.fm_rules import fm_rules
+    from pipeline.extract.issuer import first_author
+
+    c = fm_rules(rules)
+    for preamble in ["UBND xã Nhân Lý xây dựng Kế hoạch", "  Căn cứ ...; Sở Y tế ban hành", "",
+                     "Thực hiện X, Chủ tịch UBND huyện Y ban hành", "các Sở triển khai", "   ** Bộ Công an"]:
+        want = next(iter(c.author.finditer(preamble)), None)
+        got = first_author(c.author, preamble, 0, len(preamble), opens=c.author_opens)
+        assert (got and got.span()) == (want and want.span())
