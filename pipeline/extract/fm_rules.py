@@ -62,6 +62,7 @@ class FrontmatterRules:
     header_body: re.Pattern  # the same in upper case, for the header block
     author: re.Pattern
     author_opens: re.Pattern | None  # a character an author match can open with (or None: any)
+    author_lead: re.Pattern  # what an author match opens with: its head and the body's first words
     place_phrase: re.Pattern
     coverage: re.Pattern
     mode_line: re.Pattern
@@ -178,6 +179,7 @@ def _compile(rules: Rules) -> FrontmatterRules:
         # the author opens its clause: `..., UBND xã X xây dựng`, never `của Thủ tướng Chính phủ ban hành`
         author=re.compile(rf"(?<=(?:^|[.;:,!?)\]])[ \t\n*_|]*)(?:(?P<head>{heads})\s+)?{body}{place}"
                           rf"\s+(?:đã\s+)?{verbs}\b"),
+        author_lead=re.compile(rf"(?:(?P<head>{heads})\s+)?(?:{fixed}|{patterned})"),
         author_opens=_first_letters(
             [*fm.get("author_heads", []), *(a for spec in bodies.values() for a in spec.get("aliases", [])),
              *bodies], list(pattern_levels)),

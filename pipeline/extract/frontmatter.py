@@ -84,7 +84,8 @@ def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
     province, province_code, locality_code = locate_place(where, level, mentions)
 
     preamble = flat[h.preamble_start or doc_start:front_end]
-    own = first_author(c.author, preamble, 0, len(preamble), opens=c.author_opens)
+    own = first_author(c.author, preamble, 0, len(preamble), opens=c.author_opens,
+                       lead=c.author_lead)
     own_sentence = preamble[own.start():].split(". ")[0] if own else None
     period_start, period_end, horizon = plan_period(h.title, own_sentence, preamble,
                                                 single_from=2, cited=c.title_cited)

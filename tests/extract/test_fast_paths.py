@@ -133,23 +133,33 @@ def test_author_tried_only_where_a_body_name_can_open(rules):
         start = rng.randint(0, len(flat)) if rng.random() < 0.5 else 0
         end = rng.randint(start, len(flat)) if rng.random() < 0.5 else len(flat)
         want = next(c.author.finditer(flat, start, end), None)
+        got = first_author(c.author, flat, start, end, opens=c.author_opens, lead=c.author_lead)
+        assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict()))
         got = first_author(c.author, flat, start, end, opens=c.author_opens)
         assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict()))
         found += want is not None
     assert found > 100
 
 
-def test_clause_words_are_the_clause_opens_without_spaces():
+def test_clause_words_are_the_clause_opens_without_spaces(rules):
+    from pipeline.extract.fm_rules import fm_rules
     from pipeline.extract.issuer import _CLAUSE_SPACE, _clause_opens, _clause_words
 
+    lead = fm_rules(rules).author_lead
     rng = random.Random(13)
-    parts = ["a", "Bộ", ".", ",", ";", ")", "]", " ", "\t", "\n", "*", "_", "|", "!?", "x y"]
+    parts = ["a", "Bộ", "Sở Y", "sở", "Chủ tịch UBND", "Chủ", "ủy ban nhân dân", ".", ",", ";", ")", "]",
+             " ", "\t", "\n", "*", "_", "|", "!?", "x y"]
+    led = 0
     for _ in range(2000):
         flat = "".join(rng.choice(parts) for _ in range(rng.randint(0, 15)))
         start = rng.randint(0, len(flat))
         end = rng.randint(start, len(flat))
         want = [p for p in _clause_opens(flat, start, end) if flat[p] not in _CLAUSE_SPACE]
         assert list(_clause_words(flat, start, end)) == want
+        want = [p for p in want if lead.match(flat, p, end)]
+        assert list(_clause_words(flat, start, end, lead)) == want
+        led += len(want)
+    assert led > 100
 
 
 def test_author_opens_reads_case_as_the_names_do(rules):
@@ -415,5 +425,6 @@ def test_first_author_of_a_preamble_is_the_first_finditer_finds(rules):
     for preamble in ["UBND xã Nhân Lý xây dựng Kế hoạch", "  Căn cứ ...; Sở Y tế ban hành", "",
                      "Thực hiện X, Chủ tịch UBND huyện Y ban hành", "các Sở triển khai", "   ** Bộ Công an"]:
         want = next(iter(c.author.finditer(preamble)), None)
-        got = first_author(c.author, preamble, 0, len(preamble), opens=c.author_opens)
+        got = first_author(c.author, preamble, 0, len(preamble), opens=c.author_opens,
+                           lead=c.author_lead)
         assert (got and got.span()) == (want and want.span())
