@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex as re
 
@@ -30,7 +31,7 @@ from .docnumbers import number_from_match, symbol_prefix
 from .fm_rules import flatten
 from .fm_rules import fm_rules as _fm_rules
 from .frontmatter import header_spans
-from .patterns import anchored_finditer
+from .patterns import anchored_finditer, words_alternation
 from .ref_issuers import fuller_issuer, own_place, province_body, trailing_issuers, written_province
 from .ref_roles import settle_roles, topic_pairs, topic_words
 from .ref_rules import RefRules, ref_rules
@@ -116,7 +117,8 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo, flat: str,
     out: list[_Cite] = []
     taken: list[tuple[int, int]] = []
     last_trigger: list = []
-    amending = _amendment_spans(flat, doc_start, end, c)
+    amending = _amendment_spans(flat, doc_start, end, c,
+                                tuple(rules["references"].get("amendment_cues") or ()))
     title_trig = c.title_trigger.match(flat, title[0]) if title else None
     prev, prev_tail, prev_trig = None, 0, (None, False)
 
@@ -284,13 +286,29 @@ def _approved_alike(cite: _Cite, approved: dict, c: RefRules) -> tuple | None:
     return best
 
 
-def _amendment_spans(flat: str, start: int, end: int, c: RefRules) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4)
+def _amended_scan(amended, cues: tuple[str, ...]):
+    """AMENDED with the letters its cues open with looked ahead first, so the engine skips to
+    them instead of trying the cues at every place (~2x faster); AMENDED itself when it is
+    not `(?i:` the cues' alternation `)` as ref_rules builds it."""
+    if not cues or amended.pattern != f"(?i:{words_alternation(cues)})":
+        return amended
+    return re.compile(f"(?={_cue_letters(cues)}){amended.pattern}", amended.flags)
+
+
+def _cue_letters(cues: tuple[str, ...]) -> str:
+    """A class of the letters the CUES open with, in any case."""
+    return "(?i:[" + "".join(sorted({re.escape(w.split()[0][0]) for w in cues if w.split()})) + "])"
+
+
+def _amendment_spans(flat: str, start: int, end: int, c: RefRules,
+                     cues: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """Where a clause says how a cited document was amended (`..., được sửa đổi, bổ sung tại
     Luật ...`) up to the clause's end: the amending documents are the same document (contract)."""
     if c.amended is None:
         return []
     spans = []
-    for m in c.amended.finditer(flat, start, end):
+    for m in _amended_scan(c.amended, cues).finditer(flat, start, end):
         stop = re.compile(r";|\.\s|\n\s*\n").search(flat, m.end(), end)
         spans.append((m.start(), stop.start() if stop else end))
     return spans

@@ -428,3 +428,35 @@ def test_first_author_of_a_preamble_is_the_first_finditer_finds(rules):
         got = first_author(c.author, preamble, 0, len(preamble), opens=c.author_opens,
                            lead=c.author_lead)
         assert (got and got.span()) == (want and want.span())
+
+
+def test_amendment_cues_found_as_a_scan_of_every_place_finds_them(rules):
+    import regex
+
+    from pipeline.extract.ref_rules import ref_rules
+    from pipeline.extract.references import _amended_scan, _cue_letters
+
+    amended = ref_rules(rules).amended
+    cues = tuple(rules["references"].get("amendment_cues") or ())
+    fast = _amended_scan(amended, cues)
+    assert fast is not amended  # the rules' cues are an alternation: the letters are looked ahead
+    assert _amended_scan(regex.compile("(?i:được)"), cues) is not fast  # another pattern: itself
+    # the letters looked ahead are, over the basic plane, those the cues' first letters match
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    want = set()
+    for w in cues:
+        want |= set(regex.findall(f"(?i:{regex.escape(w.split()[0][0])})", every))
+    assert set(regex.findall(_cue_letters(cues), every)) == want
+    assert fast.pattern.startswith(f"(?={_cue_letters(cues)})")
+    pieces = ["được sửa đổi", "ĐƯỢC SỬA ĐỔI", "đã được sửa đổi", "Được bổ sung", "Luật sửa đổi, bổ sung",
+              "LUẬT  SỬA ĐỔI,\nBỔ SUNG", "luật", "được", "sửa", " ", ",", "x", "Đã"]
+    rng = random.Random(31)
+    found = 0
+    for _ in range(400):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        lo = rng.randint(0, len(text))
+        hi = rng.randint(lo, len(text))
+        want_spans = [m.span() for m in amended.finditer(text, lo, hi)]
+        assert [m.span() for m in fast.finditer(text, lo, hi)] == want_spans
+        found += len(want_spans)
+    assert found > 100
