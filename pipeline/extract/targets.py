@@ -290,6 +290,8 @@ _TEXTS_KEPT = 8
 def _annotate(text: str, rules: Rules) -> Iterator[TargetAnnotation]:
     g = _grammar(rules)
     cands = _candidates(text, g)
+    if not cands:
+        return  # (the clause ends and years below are read only for a measure)
     clause_end = _clause_ends(text)
     years = list(openings_for(text).finditer(g.year) if len(text) > _SHORT else g.year.finditer(text))
     year_starts = [m.start() for m in years]

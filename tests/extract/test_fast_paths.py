@@ -460,3 +460,17 @@ def test_amendment_cues_found_as_a_scan_of_every_place_finds_them(rules):
         assert [m.span() for m in fast.finditer(text, lo, hi)] == want_spans
         found += len(want_spans)
     assert found > 100
+
+
+def test_targets_read_no_clause_ends_without_a_measure(rules, monkeypatch):
+    from pipeline.extract import targets as T
+
+    calls = []
+    ends = T._clause_ends
+    monkeypatch.setattr(T, "_clause_ends", lambda text: calls.append(text) or ends(text))
+    assert list(T._annotate("Năm 2026 tổ chức 3 hội nghị; số 12/KH-UBND.", rules)) == []
+    assert calls == []  # no measure: nothing else read
+    text = "Phấn đấu đến năm 2030, 100% cán bộ được tập huấn; ít nhất 02 lần mỗi năm."
+    got = [(a.comparator, a.value, a.unit, a.year) for a in T._annotate(text, rules)]
+    assert calls == [text]
+    assert got[0] == ("eq", 100.0, "%", 2030)
