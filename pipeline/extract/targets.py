@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..records import PlanInfo, Section, Segmented, Target, Task
 from ..rules import Rules
 from .locate import section_locator, task_locator
-from .openings import openings_for
+from .openings import openings_for, skipping
 
 __all__ = [
     "TargetAnnotation", "get_target_annotations", "target_spans", "find_targets", "phrase_re", "phrase_alt",
@@ -194,13 +194,15 @@ def _subject(text: str, start: int, end: int) -> str:
 def _candidates(text: str, g: _Grammar) -> list[tuple[int, int, int, str, float, str]]:
     """(comparator or number start, number start, end of the measure, comparator, value, unit)."""
     found = []
+    # tried at each of 25 places before every number: skip to where a comparator can open
+    count = skipping(g.count) or g.count
     for m in _NUMBER.finditer(text):
         s, e = m.span()
         if (s and (text[s - 1].isalnum() or text[s - 1] in "/.,")) or text[e : e + 1] == "/":
             continue  # part of a word, a date, a document number or a phone number
         # (the tests below only drop a number, so the rarest drop comes last: most numbers
         # have no comparator)
-        cm = g.count.search(text, max(0, s - 25), s)
+        cm = count.search(text, max(0, s - 25), s)
         cmp_word = _norm(cm.group("cmp")) if cm else ""
         pm = g.percent.match(text, e)
         end = pm.end() if pm else e

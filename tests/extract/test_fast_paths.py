@@ -349,6 +349,9 @@ def test_target_candidates_read_value_and_grade_last(rules):
         assert _candidates(text, g) == want
         kept += len(want)
     assert kept > 100
+    from pipeline.extract.openings import skipping
+
+    assert skipping(g.count) is not None  # the comparator is looked for where one can open
 
 
 def test_deadlines_read_targets_only_beside_a_schedule_word(rules, monkeypatch):
