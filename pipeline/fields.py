@@ -64,6 +64,9 @@ def field_start_rx(rules: Rules) -> re.Pattern | None:
 
 def field_kind(line: str, *, rules: Rules) -> tuple[str, int] | None:
     """(kind, offset after the colon) when LINE is a labelled field, else None."""
+    # every label pattern ends with its colon (_build), and most lines hold none
+    if ":" not in line:
+        return None
     for kind, rx in rules.compiled("fields", _build):
         m = rx.match(line)
         if m:
@@ -84,7 +87,15 @@ def line_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 def labelled_fields(text: str, start: int, end: int, *, rules: Rules) -> list[Field]:
     """Every labelled field line between START and END, in order."""
     out: list[Field] = []
-    for ls, le in line_spans(text, start, end):
+    # only a line with a colon can be a field (field_kind): go from colon to colon
+    find, rfind = text.find, text.rfind
+    c = find(":", start, end)
+    while c >= 0:
+        ls = rfind("\n", start, c) + 1 or start
+        le = find("\n", c, end)
+        if le < 0:
+            le = end
+        c = find(":", le + 1, end)
         found = field_kind(text[ls:le], rules=rules)
         if found is None:
             continue

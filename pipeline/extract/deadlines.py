@@ -238,7 +238,7 @@ def get_deadline_annotations(
             taken.append(m.span())
         scan.take(taken)
 
-    targets = target_spans(text, rules)
+    targets = None  # read when a schedule word is found (most cells hold none)
     taken = []
     for m in scan.finditer(g.every):
         s = m.start()
@@ -246,6 +246,8 @@ def get_deadline_annotations(
         if any(0 <= s - e <= 6 and not text[e:s].strip(" \t\n”\"’)*_") for e in event_ends):
             continue
         # `95% số vụ án ... hàng năm được giải quyết`: a rate inside a target, not a schedule
+        if targets is None:
+            targets = target_spans(text, rules)
         if any(ts <= s < te for ts, te in targets):
             continue
         # `dự toán ngân sách hằng năm`, `kế hoạch hằng năm`: describes a thing

@@ -61,6 +61,8 @@ class FrontmatterRules:
     body_mixed: re.Pattern  # a body followed by an optional place (any case)
     header_body: re.Pattern  # the same in upper case, for the header block
     author: re.Pattern
+    author_opens: re.Pattern | None  # a character an author match can open with (or None: any)
+    author_lead: re.Pattern  # what an author match opens with: its head and the body's first words
     place_phrase: re.Pattern
     coverage: re.Pattern
     mode_line: re.Pattern
@@ -177,6 +179,10 @@ def _compile(rules: Rules) -> FrontmatterRules:
         # the author opens its clause: `..., UBND xã X xây dựng`, never `của Thủ tướng Chính phủ ban hành`
         author=re.compile(rf"(?<=(?:^|[.;:,!?)\]])[ \t\n*_|]*)(?:(?P<head>{heads})\s+)?{body}{place}"
                           rf"\s+(?:đã\s+)?{verbs}\b"),
+        author_lead=re.compile(rf"(?:(?P<head>{heads})\s+)?(?:{fixed}|{patterned})"),
+        author_opens=_first_letters(
+            [*fm.get("author_heads", []), *(a for spec in bodies.values() for a in spec.get("aliases", [])),
+             *bodies], list(pattern_levels)),
         place_phrase=re.compile(rf"(?P<level>{level_words})\s+(?P<name>{_NAME})"),
         coverage=re.compile(rf"{_alt(fm.get('coverage_words', []), 'i')}\s+(?P<level>{level_words})"
                             rf"\s+(?P<name>{_NAME})"),
@@ -204,6 +210,20 @@ def _compile(rules: Rules) -> FrontmatterRules:
         wrapper_kinds=frozenset(fm.get("attached_plan", {}).get("wrappers", [])),
         attached_kinds=frozenset(fm.get("attached_plan", {}).get("attached", [])),
     )
+
+
+def _first_letters(any_case: list[str], as_written: list[str]) -> re.Pattern | None:
+    """The characters the alternations `_alt(ANY_CASE, "i")` and `_alt(AS_WRITTEN)` can open
+    with (their words' first letters, in any case for the first), as one class; None when a
+    word gives none (an empty alternative opens with anything)."""
+    firsts = []
+    for words in (any_case, as_written):
+        parts = [w.split() for w in words if w]
+        if any(not p for p in parts):
+            return None
+        firsts.append("".join(sorted({re.escape(p[0][0]) for p in parts})))
+    alts = ([f"(?i:[{firsts[0]}])"] if firsts[0] else []) + ([f"[{firsts[1]}]"] if firsts[1] else [])
+    return re.compile("|".join(alts) or "(?!)")
 
 
 def _date_place(level_words: str) -> str:

@@ -25,12 +25,25 @@ from .dates import date_from_match
 from .docnumbers import number_from_match, symbol_prefix
 from .fm_rules import flatten, fm_rules, squash
 from .headerblock import find_title, front_bounds, plan_period, title_span
-from .issuer import canonical_body, choose_issuer, issuer_candidates
+from .issuer import canonical_body, choose_issuer, first_author, issuer_candidates
 from .places import Place, locate_place, parse_place, province_mentions
 from .signature import closing_recipients, signature
 
-__all__ = ["find_plan", "flatten", "front_bounds", "title_span", "Place", "parse_place",
+__all__ = ["find_plan", "flatten", "front_bounds", "title_span", "header_spans", "Place", "parse_place",
            "canonical_body", "province_mentions"]
+
+# (seg, rules, front_bounds, title_span) of the plan find_plan read last: the references of
+# the same plan ask for both again (each reads the header block anew)
+_LAST: list = [None]
+
+
+def header_spans(seg: Segmented, rules: Rules) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """`(front_bounds(seg, rules), title_span(seg, rules))`: as find_plan read them when it
+    read this very SEG (frozen) with these RULES last, else read now."""
+    last = _LAST[0]
+    if last is not None and last[0] is seg and last[1] is rules:
+        return last[2], last[3]
+    return front_bounds(seg, rules), title_span(seg, rules)
 
 
 def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
@@ -48,6 +61,7 @@ def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
     date_m = c.date_line.search(text, doc_start, front_end)
     after = max(num_m.end() if num_m else doc_start, date_m.end() if date_m else doc_start)
     h = find_title(text, doc_start, front_end, c, after)
+    _LAST[0] = (seg, rules, (doc_start, front_end), h.title_span)  # (title_span's own reading)
     if date_m and h.preamble_start is not None and date_m.start() > h.preamble_start:
         date_m = None  # a date in the preamble is a cited document's, not the plan's
     place = issue_date_raw = None
@@ -70,7 +84,8 @@ def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
     province, province_code, locality_code = locate_place(where, level, mentions)
 
     preamble = flat[h.preamble_start or doc_start:front_end]
-    own = next(iter(c.author.finditer(preamble)), None)
+    own = first_author(c.author, preamble, 0, len(preamble), opens=c.author_opens,
+                       lead=c.author_lead)
     own_sentence = preamble[own.start():].split(". ")[0] if own else None
     period_start, period_end, horizon = plan_period(h.title, own_sentence, preamble,
                                                 single_from=2, cited=c.title_cited)

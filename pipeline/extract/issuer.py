@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -14,7 +15,7 @@ from .fm_rules import FrontmatterRules, body_key, fm_rules, loose_key
 from .headerblock import Header
 from .places import Place, parse_place, place_level
 
-__all__ = ['canonical_body', 'body_level', 'issuer_candidates', 'choose_issuer']
+__all__ = ['canonical_body', 'body_level', 'issuer_candidates', 'choose_issuer', 'first_author']
 
 
 def canonical_body(body: str, rules: Rules) -> str:
@@ -86,11 +87,52 @@ def _clause_opens(flat: str, start: int, end: int) -> Iterator[int]:
         yield from range(max(m.start() + 1, start), min(m.end() + 1, end))
 
 
-def _first_author(author, flat: str, start: int, end: int):
+def _clause_words(flat: str, start: int, end: int, lead=None) -> Iterator[int]:
+    """The places of `_clause_opens` that hold no space or markup: the first after the text's
+    start and its spaces, and the one after each run of a mark and spaces, in order. LEAD: a
+    pattern a place must open (the others are left out; it opens with no space or markup)."""
+    q = start
+    while q > 0 and flat[q - 1] in _CLAUSE_SPACE:
+        q -= 1
+    if q == 0:
+        p = start
+        while p < end and flat[p] in _CLAUSE_SPACE:
+            p += 1
+        if p < end and (lead is None or lead.match(flat, p, end)):
+            yield p
+    runs = _MARK_RUN if lead is None else _runs_before(lead)
+    for m in runs.finditer(flat, max(q - 1, 0), end):
+        p = m.end()  # (the run is greedy: a place inside it holds a space or markup)
+        if start <= p < end:
+            yield p
+
+
+@lru_cache(maxsize=8)
+def _runs_before(lead):
+    """_MARK_RUN where LEAD follows the run (looked ahead: the engine tries it, not Python)."""
+    return re.compile(rf"{_MARK_RUN.pattern}(?={lead.pattern})", lead.flags)
+
+
+@lru_cache(maxsize=4096)
+def _opens_with(opens, ch: str) -> bool:
+    return opens.match(ch) is not None
+
+
+def first_author(author, flat: str, start: int, end: int, opens=None, lead=None):
     """`next(author.finditer(flat, start, end), None)`, trying only where a clause opens (the
-    look-behind the pattern opens with allows nothing else; a long body is read ~3x faster)."""
+    look-behind the pattern opens with allows nothing else; a long body is read ~3x faster).
+    OPENS: the characters a match can open with (fm_rules' author_opens), LEAD: what it opens
+    with (author_lead): a place holding another is not tried (most clauses open with words
+    no body's name begins with)."""
     if not author.pattern.startswith(_CLAUSE_OPENS):
         return next(author.finditer(flat, start, end), None)
+    if opens is not None and not any(_opens_with(opens, ch) for ch in _CLAUSE_SPACE):
+        for p in _clause_words(flat, start, end, lead):
+            if _opens_with(opens, flat[p]):
+                m = author.match(flat, p, end)
+                if m:
+                    return m
+        return None
     for p in _clause_opens(flat, start, end):
         m = author.match(flat, p, end)
         if m:
@@ -127,7 +169,7 @@ def issuer_candidates(text, flat, doc_start, h: Header, front_end, close, c, rul
             yield _Cand(None, parse_place(level, m["name"]))
     pre_start = h.preamble_start or (h.title_span[1] if h.title_span else doc_start)
     for region in ((pre_start, front_end), (front_end, close or len(text))):
-        m = _first_author(c.author, flat, *region)
+        m = first_author(c.author, flat, *region, opens=c.author_opens, lead=c.author_lead)
         if m:
             place = parse_place(m["level"], m["name"]) if m["level"] else None
             yield _Cand(canonical_body(m["body"], rules), place)

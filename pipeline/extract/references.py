@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex as re
 
@@ -29,8 +30,8 @@ from .dates import date_from_match
 from .docnumbers import number_from_match, symbol_prefix
 from .fm_rules import flatten
 from .fm_rules import fm_rules as _fm_rules
-from .headerblock import front_bounds, title_span
-from .patterns import anchored_finditer
+from .frontmatter import header_spans
+from .patterns import anchored_finditer, words_alternation
 from .ref_issuers import fuller_issuer, own_place, province_body, trailing_issuers, written_province
 from .ref_roles import settle_roles, topic_pairs, topic_words
 from .ref_rules import RefRules, ref_rules
@@ -101,8 +102,9 @@ def _body_role(text: str, start: int, kind: str, c: RefRules) -> str:
 
 
 def _cites(seg: Segmented, rules: Rules, plan: PlanInfo, flat: str,
-           bounds: tuple[int, int]) -> list[_Cite]:
-    """Every citation of the plan's text (FLAT: it flattened; BOUNDS: its front_bounds)."""
+           bounds: tuple[int, int], title: tuple[int, int] | None) -> list[_Cite]:
+    """Every citation of the plan's text (FLAT: it flattened; BOUNDS: its front_bounds; TITLE:
+    its title_span)."""
     text = seg.doc.text
     c = ref_rules(rules)
     fm = _fm_rules(rules)
@@ -115,8 +117,8 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo, flat: str,
     out: list[_Cite] = []
     taken: list[tuple[int, int]] = []
     last_trigger: list = []
-    amending = _amendment_spans(flat, doc_start, end, c)
-    title = title_span(seg, rules)
+    amending = _amendment_spans(flat, doc_start, end, c,
+                                tuple(rules["references"].get("amendment_cues") or ()))
     title_trig = c.title_trigger.match(flat, title[0]) if title else None
     prev, prev_tail, prev_trig = None, 0, (None, False)
 
@@ -284,13 +286,29 @@ def _approved_alike(cite: _Cite, approved: dict, c: RefRules) -> tuple | None:
     return best
 
 
-def _amendment_spans(flat: str, start: int, end: int, c: RefRules) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4)
+def _amended_scan(amended, cues: tuple[str, ...]):
+    """AMENDED with the letters its cues open with looked ahead first, so the engine skips to
+    them instead of trying the cues at every place (~2x faster); AMENDED itself when it is
+    not `(?i:` the cues' alternation `)` as ref_rules builds it."""
+    if not cues or amended.pattern != f"(?i:{words_alternation(cues)})":
+        return amended
+    return re.compile(f"(?={_cue_letters(cues)}){amended.pattern}", amended.flags)
+
+
+def _cue_letters(cues: tuple[str, ...]) -> str:
+    """A class of the letters the CUES open with, in any case."""
+    return "(?i:[" + "".join(sorted({re.escape(w.split()[0][0]) for w in cues if w.split()})) + "])"
+
+
+def _amendment_spans(flat: str, start: int, end: int, c: RefRules,
+                     cues: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """Where a clause says how a cited document was amended (`..., được sửa đổi, bổ sung tại
     Luật ...`) up to the clause's end: the amending documents are the same document (contract)."""
     if c.amended is None:
         return []
     spans = []
-    for m in c.amended.finditer(flat, start, end):
+    for m in _amended_scan(c.amended, cues).finditer(flat, start, end):
         stop = re.compile(r";|\.\s|\n\s*\n").search(flat, m.end(), end)
         spans.append((m.start(), stop.start() if stop else end))
     return spans
@@ -355,8 +373,8 @@ def find_references(seg: Segmented, *, rules: Rules, plan: PlanInfo) -> Iterator
     """Every document the plan cites, once each, in the order of first citation."""
     c = ref_rules(rules)
     flat = flatten(seg.doc.text)
-    bounds = front_bounds(seg, rules)
-    cites = _cites(seg, rules, plan, flat, bounds)
+    bounds, title = header_spans(seg, rules)
+    cites = _cites(seg, rules, plan, flat, bounds, title)
     trailing_issuers(cites, flat, c, rules)
     settle_roles(cites, seg, flat, bounds[1], plan, c)
     province = written_province(flat, rules) if plan.issuer_level in ("district", "commune") else None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..records import PlanInfo, Section, Segmented, Target, Task
 from ..rules import Rules
 from .locate import section_locator, task_locator
-from .openings import openings_for
+from .openings import openings_for, skipping
 
 __all__ = [
     "TargetAnnotation", "get_target_annotations", "target_spans", "find_targets", "phrase_re", "phrase_alt",
@@ -194,14 +194,15 @@ def _subject(text: str, start: int, end: int) -> str:
 def _candidates(text: str, g: _Grammar) -> list[tuple[int, int, int, str, float, str]]:
     """(comparator or number start, number start, end of the measure, comparator, value, unit)."""
     found = []
+    # tried at each of 25 places before every number: skip to where a comparator can open
+    count = skipping(g.count) or g.count
     for m in _NUMBER.finditer(text):
         s, e = m.span()
         if (s and (text[s - 1].isalnum() or text[s - 1] in "/.,")) or text[e : e + 1] == "/":
             continue  # part of a word, a date, a document number or a phone number
-        value = _value(m.group())
-        if value is None or g.grade.search(text, max(0, s - 15), s):
-            continue
-        cm = g.count.search(text, max(0, s - 25), s)
+        # (the tests below only drop a number, so the rarest drop comes last: most numbers
+        # have no comparator)
+        cm = count.search(text, max(0, s - 25), s)
         cmp_word = _norm(cm.group("cmp")) if cm else ""
         pm = g.percent.match(text, e)
         end = pm.end() if pm else e
@@ -229,6 +230,9 @@ def _candidates(text: str, g: _Grammar) -> list[tuple[int, int, int, str, float,
             w = g.unit_word.match(text, e)
             unit = _norm(w.group("w")) if w else "count"
             end = max(end, w.end()) if w else end
+        value = _value(m.group())
+        if value is None or g.grade.search(text, max(0, s - 15), s):
+            continue
         found.append((lead, s, end, comparator, value, unit))
     return found
 
@@ -288,6 +292,8 @@ _TEXTS_KEPT = 8
 def _annotate(text: str, rules: Rules) -> Iterator[TargetAnnotation]:
     g = _grammar(rules)
     cands = _candidates(text, g)
+    if not cands:
+        return  # (the clause ends and years below are read only for a measure)
     clause_end = _clause_ends(text)
     years = list(openings_for(text).finditer(g.year) if len(text) > _SHORT else g.year.finditer(text))
     year_starts = [m.start() for m in years]

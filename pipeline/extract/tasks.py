@@ -62,17 +62,21 @@ def find_blocks(text: str, start: int, end: int, *, rules: Rules) -> list[Block]
             blocks.append(Block(cur[0].start, cur[-1].end, roles, tuple(cur)))
             cur.clear()
 
-    fields = {f.start: f for f in labelled_fields(text, start, end, rules=rules)}
-    for ls, le in line_spans(text, start, end):
-        if not text[ls:le].strip():
-            continue
-        f = fields.get(ls)
-        if f is None or (f.kind == "head" and cur):
+    # field to field: a line between two that is not blank (the text between them not all
+    # white space) is not a field, and ends the block
+    last = start
+    for f in labelled_fields(text, start, end, rules=rules):
+        if cur and (f.kind == "head" or not _blank(text, last, f.start)):
             close()
-        if f is not None:
-            cur.append(f)
+        cur.append(f)
+        last = f.end
     close()
     return blocks
+
+
+def _blank(text: str, start: int, end: int) -> bool:
+    """Is text[START:END] empty or only white space? (as every line of it `strip()`s empty)"""
+    return start >= end or text[start:end].isspace()
 
 
 def _closing_rx(rules: Rules) -> re.Pattern | None:
@@ -102,6 +106,9 @@ def one_line(s: str) -> str:
     # _MARKUP needs one of these characters: without them its pass would change nothing
     if "*" in s or "_" in s or "#" in s or "`" in s or "\\" in s:
         s = _MARKUP.sub(" ", s)
+    # most are one line already: the only white space a printable string can hold is ` `
+    if s.isprintable() and "  " not in s and s[:1] != " " and s[-1:] != " ":
+        return s
     return " ".join(s.split())  # split() and \s agree on what is white space
 
 

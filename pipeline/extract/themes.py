@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, compress
 
 from ..rules import Rules
 from .agencies import agency_fixed_words
@@ -30,6 +31,9 @@ from .wordseg import dictionary_words, fold, segment_words
 _OPENING = 12  # syllables that make the opening words (verb and object) of a task
 _MAX_CHARS = 400  # of a task's text read for its theme
 _SYLLABLE = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+# the same syllables by split: [white space, syllable, white space, ..., white space], so the
+# syllables and their offsets come from one scan (lengths summed, no match objects)
+_SYLLABLE_SPLIT = re.compile(r"(\w+|[^\w\s])", re.UNICODE)
 # document numbers (123/KH-UBND) are not words; they are cut out before matching
 _DOC_NUMBER = re.compile(r"\b\d+\s*/\s*[\w\-/Đđ]+")
 _PLAIN_NAME = re.compile(r"^[\w ,\-]+$", re.UNICODE)
@@ -97,20 +101,22 @@ def _lengths(keys) -> dict[str, tuple[int, ...]]:
     return {first: tuple(sorted(ls, reverse=True)) for first, ls in out.items()}
 
 
-def _syllables(head: str, th: _Themes) -> tuple[str, list[str], list[tuple[int, int]]]:
+def _syllables(head: str, th: _Themes) -> tuple[str, list[str], list[tuple[int, int]], list[str]]:
     """The folded HEAD (document numbers blanked), its syllables with agency names masked
-    (longest first) and the (start, length) of each masked name among the syllables."""
+    (longest first), the (start, length) of each masked name among the syllables, and the
+    folded text split into white space and syllables (for _spans)."""
     folded = fold(head)
     if "/" in folded:  # a document number: blank it out, keeping the length
         folded = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), folded)
-    words = _SYLLABLE.findall(folded)
+    parts = _SYLLABLE_SPLIT.split(folded)
+    words = parts[1::2]
     name_lens, names = th.name_lens, th.names
     n = len(words)
     # the agency names, longest first at each place: (start, length); only a syllable that
     # opens a name can start one
     masked: list[tuple[int, int]] = []
     pos = 0
-    for i in [i for i, w in enumerate(words) if w in name_lens]:
+    for i in compress(range(n), map(name_lens.__contains__, words)):
         if i < pos:
             continue  # inside a name just masked
         for L in name_lens[words[i]]:
@@ -119,7 +125,7 @@ def _syllables(head: str, th: _Themes) -> tuple[str, list[str], list[tuple[int, 
                 pos = i + L
                 break
     if not masked:
-        return folded, words, masked
+        return folded, words, masked, parts
     sylls: list[str] = []
     pos = 0
     for i, L in masked:
@@ -127,13 +133,14 @@ def _syllables(head: str, th: _Themes) -> tuple[str, list[str], list[tuple[int, 
         sylls.append(_MASK)
         pos = i + L
     sylls += words[pos:]
-    return folded, sylls, masked
+    return folded, sylls, masked, parts
 
 
-def _spans(folded: str, masked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _spans(parts: list[str], masked: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The span of each syllable of `_syllables` in the folded text (a masked name: from its
-    first syllable to its last)."""
-    all_spans = [m.span() for m in _SYLLABLE.finditer(folded)]
+    first syllable to its last). PARTS: the folded text split by _SYLLABLE_SPLIT."""
+    at = list(accumulate(map(len, parts), initial=0))  # where each part starts
+    all_spans = list(zip(at[1:-1:2], at[2::2], strict=True))
     if not masked:
         return all_spans
     spans: list[tuple[int, int]] = []
@@ -151,7 +158,7 @@ def _hits(sylls: list[str], th: _Themes) -> list[tuple[int, int]]:
     out = []
     n = len(sylls)
     lens, phrases = th.phrase_lens, th.phrases
-    for i in [i for i, w in enumerate(sylls) if w in lens]:  # only a phrase's first syllable opens one
+    for i in compress(range(n), map(lens.__contains__, sylls)):  # only a phrase's first syllable opens one
         for L in lens[sylls[i]]:
             if L <= n - i and tuple(sylls[i:i + L]) in phrases:
                 out.append((i, L))
@@ -211,12 +218,12 @@ def theme_scores(text: str, *, rules: Rules) -> dict[str, float]:
 
 
 def _scores(head: str, th: _Themes) -> dict[str, float]:
-    folded, sylls, masked = _syllables(head, th)
+    folded, sylls, masked, parts = _syllables(head, th)
     scores: dict[str, float] = {}
     hits = _hits(sylls, th)
     if not hits:
         return scores
-    spans = _spans(folded, masked)
+    spans = _spans(parts, masked)
     # asked only at the edges of phrases found; a masked name is not capitalized, and where
     # folding changed the length the positions are not the text's: nothing is
     same = len(folded) == len(head)
@@ -240,11 +247,15 @@ def _scores(head: str, th: _Themes) -> dict[str, float]:
         return got
 
     seen: set[tuple[Key, str]] = set()
+    counted: set[Key] = set()  # the phrases whose every (phrase, theme) is in SEEN
     for i, L in hits:
         key = tuple(sylls[i:i + L])
+        if key in counted:
+            continue  # counted already: whole words or not, it adds nothing (no segmenting)
         if ((not words or across(i) or across(i + L))
                 and not _whole_words(head, spans, i, L, th)):
             continue  # a word runs across the phrase (`kỷ luật` across `luật`)
+        counted.add(key)
         for theme, w in th.phrases[key]:
             if (key, theme) in seen:  # a phrase counts once, at its first (best) place
                 continue

@@ -7,7 +7,7 @@ def test_author_found_where_a_clause_opens_as_a_full_scan_finds_it():
     import random
 
     from pipeline.extract.fm_rules import fm_rules
-    from pipeline.extract.issuer import _first_author
+    from pipeline.extract.issuer import first_author
     from pipeline.rules import load_rules
 
     author = fm_rules(load_rules()).author
@@ -19,5 +19,5 @@ def test_author_found_where_a_clause_opens_as_a_full_scan_finds_it():
         start = rng.randint(0, len(flat)) if rng.random() < 0.5 else 0
         end = rng.randint(start, len(flat)) if rng.random() < 0.5 else len(flat)
         want = next(author.finditer(flat, start, end), None)
-        got = _first_author(author, flat, start, end)
+        got = first_author(author, flat, start, end)
         assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict()))

@@ -75,3 +75,53 @@ def test_a_character_lower_does_not_read_as_the_engine_does_scans_whole():
     year = re.compile(r"năm\s+\d{4}", FLAGS)
     assert Openings(text).starts(year) is None
     assert [m.span() for m in Openings(text).finditer(year)] == [(2, 10)]
+
+
+SKIPPED = [
+    r"(?<!\w)(?:(?:\d{1,2}|một|hai|ba)\s+lần\s*(?:/|mỗi|trong)\s*)(?P<f>năm|tháng)",
+    r"(?<!\w)[a-cđ\d]+\s*(?:x|\.)|(?<=\s)sự",
+    r"\b(?:Kế|KẾ)\s+hoạch\b|[IVX]+\.",
+    r"(?:(?:ngày\s+)?\d{1,2}\s*/\s*)?\d{4}  # a year  ",
+    r"(?<![\w/])\s*(?:từ|tới)\b",
+]
+
+
+@pytest.mark.parametrize("source", SKIPPED)
+def test_a_pattern_skipped_to_its_first_letters_finds_what_finditer_finds(source):
+    """Where no opening words can be read, the text is scanned with the class of the first
+    characters looked ahead (skipping): the same matches, ignoring case or not."""
+    from pipeline.extract.openings import skipping
+
+    words = WORDS + ODD + ["Kế hoạch", "KẾ HOẠCH", "kế hoạch", "II.", "x", "đ3", "ba lần/năm", "K", "\u212a",
+                           "12 lần mỗi tháng", "ſự", "SỰ", "từ", "TỪ", "/từ", "\u0130", "٣ lần trong năm"]
+    for flags in (FLAGS, 0):
+        pat = re.compile(source, flags | (re.VERBOSE if "#" in source else 0))
+        fast = skipping(pat)
+        assert fast is not None and fast.pattern.startswith("(?=[")
+        rng = random.Random(source)
+        for _ in range(300):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 30)))
+            lo = rng.randint(0, len(text))
+            hi = rng.randint(lo, len(text))
+            assert _spans(fast.finditer(text, lo, hi)) == _spans(pat.finditer(text, lo, hi))
+            assert _spans(Openings(text).finditer(pat, text, lo, hi)) == _spans(pat.finditer(text, lo, hi))
+
+
+def test_the_class_looked_ahead_matches_what_the_first_items_match():
+    """Over every character of the basic plane, ignoring case as the pattern does."""
+    import sys
+
+    from pipeline.extract.openings import skipping
+
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    for source, items in [(r"(?<!\w)(?:\d{1,2}|một|hai|ba)\s+lần", [r"\d", "m", "h", "b"]),
+                          (r"(?:[a-cđ]|sự|K)x", ["[a-c]", "đ", "s", "K"])]:
+        for flags in (re.IGNORECASE, 0):
+            cls = skipping(re.compile(source, flags)).pattern.split("(?:")[0][3:-1]
+            want = set()
+            for item in items:
+                want |= set(re.findall(item, every, flags))
+            assert set(re.findall(cls, every, flags)) == want, (source, flags, sys.maxunicode)
+    assert skipping(re.compile(r"a?b?")) is None  # may match nothing
+    assert skipping(re.compile(r"[^a]b")) is None  # a negated class: not read
+    assert skipping(re.compile(r"(?i)ab")) is None  # global flags stay first: scanned as it is

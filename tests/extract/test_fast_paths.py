@@ -1,0 +1,479 @@
+"""Shortcuts the extractors take for speed give what the plain reading they replace gives.
+
+Each test keeps the plain reading (the code before the shortcut) and compares it with the
+shortcut on texts built for the test from pieces that make the cases meet: fields and lines
+without colons, blank and non-blank lines between fields, spaces after clause marks.
+"""
+
+import random
+from functools import lru_cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.fields import Field, field_kind, labelled_fields, line_spans
+from pipeline.rules import load_rules
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+_LINES = ["- Cơ quan chủ trì: Sở Tư pháp.", "Đơn vị phối hợp: Công an tỉnh", "* Phân công:",
+          "Thời gian thực hiện: Hằng năm.", "- Tổ chức tập huấn cho cán bộ.", "", "   ", "\t",
+          "a) Nội dung thực hiện: rà soát", "Ghi chú: không", "2. Thời gian: quý IV", "**Chủ trì:**",
+          "Sản phẩm: báo cáo", "- Kinh phí thực hiện : ngân sách", "chủ trì", "x:y", ":", "\r",
+          "Phối hợp với các sở: ngành", "- Nguồn kinh phí:", "Tiến độ thực hiện: 2026"]
+
+
+def _texts(n: int, seed: int):
+    rng = random.Random(seed)
+    for _ in range(n):
+        text = "\n".join(rng.choice(_LINES) for _ in range(rng.randint(0, 12)))
+        start = rng.randint(0, len(text)) if rng.random() < 0.5 else 0
+        end = rng.randint(start, len(text)) if rng.random() < 0.5 else len(text)
+        yield text, start, end
+
+
+def _kind_every_pattern(line: str, rules) -> tuple[str, int] | None:
+    from pipeline.fields import _build
+
+    for kind, rx in rules.compiled("fields", _build):
+        m = rx.match(line)
+        if m:
+            return kind, m.end()
+    return None
+
+
+def _fields_line_by_line(text: str, start: int, end: int, rules) -> list[Field]:
+    out = []
+    for ls, le in line_spans(text, start, end):
+        found = _kind_every_pattern(text[ls:le], rules)
+        if found is None:
+            continue
+        kind, after = found
+        vs = ls + after
+        while vs < le and text[vs] in " \t":
+            vs += 1
+        ve = le
+        while ve > vs and text[ve - 1] in " \t":
+            ve -= 1
+        out.append(Field(kind, ls, le, vs, ve))
+    return out
+
+
+def test_field_kind_skips_lines_without_a_colon_only(rules):
+    for line in _LINES + ["Cơ quan chủ trì Sở Tư pháp", "Thời gian thực hiện"]:
+        assert field_kind(line, rules=rules) == _kind_every_pattern(line, rules)
+    assert field_kind("Cơ quan chủ trì: Sở", rules=rules) == ("lead", len("Cơ quan chủ trì:"))
+
+
+def test_labelled_fields_colon_to_colon_is_line_by_line(rules):
+    found = 0
+    for text, start, end in _texts(500, 3):
+        want = _fields_line_by_line(text, start, end, rules)
+        assert labelled_fields(text, start, end, rules=rules) == want
+        found += len(want)
+    assert found > 100  # the texts hold fields to find
+
+
+def _blocks_line_by_line(text: str, start: int, end: int, rules):
+    from pipeline.extract.tasks import Block
+    from pipeline.fields import ROLE_KINDS
+
+    blocks, cur = [], []
+
+    def close():
+        if cur:
+            roles = tuple((f.kind, f.start, f.end) for f in cur if f.kind in ROLE_KINDS)
+            blocks.append(Block(cur[0].start, cur[-1].end, roles, tuple(cur)))
+            cur.clear()
+
+    fields = {f.start: f for f in _fields_line_by_line(text, start, end, rules)}
+    for ls, le in line_spans(text, start, end):
+        if not text[ls:le].strip():
+            continue
+        f = fields.get(ls)
+        if f is None or (f.kind == "head" and cur):
+            close()
+        if f is not None:
+            cur.append(f)
+    close()
+    return blocks
+
+
+def test_find_blocks_field_to_field_is_line_by_line(rules):
+    from pipeline.extract.tasks import find_blocks
+
+    many = 0
+    for text, start, end in _texts(500, 5):
+        want = _blocks_line_by_line(text, start, end, rules)
+        assert find_blocks(text, start, end, rules=rules) == want
+        many += sum(len(b.fields) > 1 for b in want)
+    assert many > 20  # blocks of several fields, so the gaps between them were judged
+
+
+def test_author_tried_only_where_a_body_name_can_open(rules):
+    """first_author with the rules' author_opens finds the first author a scan of every place
+    finds (the places skipped hold a space, markup or a letter no name begins with)."""
+    from pipeline.extract.fm_rules import fm_rules
+    from pipeline.extract.issuer import first_author
+
+    c = fm_rules(rules)
+    assert c.author_opens is not None
+    rng = random.Random(11)
+    parts = ["UBND xã Nhân Lý ban hành", "Chủ tịch UBND huyện X xây dựng", "Sở Y tế triển khai",
+             "ủy ban nhân dân tỉnh Y thực hiện", "BỘ CÔNG AN ban hành", "Công an xã tổ chức", ".", ",",
+             "  ", "\t", "\n", " ", "kế hoạch", ";", "**", "_", "|", ")", "các", "và", "xây dựng"]
+    found = 0
+    for _ in range(600):
+        flat = "".join(rng.choice(parts) for _ in range(rng.randint(0, 20)))
+        start = rng.randint(0, len(flat)) if rng.random() < 0.5 else 0
+        end = rng.randint(start, len(flat)) if rng.random() < 0.5 else len(flat)
+        want = next(c.author.finditer(flat, start, end), None)
+        got = first_author(c.author, flat, start, end, opens=c.author_opens, lead=c.author_lead)
+        assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict()))
+        got = first_author(c.author, flat, start, end, opens=c.author_opens)
+        assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict()))
+        found += want is not None
+    assert found > 100
+
+
+def test_clause_words_are_the_clause_opens_without_spaces(rules):
+    from pipeline.extract.fm_rules import fm_rules
+    from pipeline.extract.issuer import _CLAUSE_SPACE, _clause_opens, _clause_words
+
+    lead = fm_rules(rules).author_lead
+    rng = random.Random(13)
+    parts = ["a", "Bộ", "Sở Y", "sở", "Chủ tịch UBND", "Chủ", "ủy ban nhân dân", ".", ",", ";", ")", "]",
+             " ", "\t", "\n", "*", "_", "|", "!?", "x y"]
+    led = 0
+    for _ in range(2000):
+        flat = "".join(rng.choice(parts) for _ in range(rng.randint(0, 15)))
+        start = rng.randint(0, len(flat))
+        end = rng.randint(start, len(flat))
+        want = [p for p in _clause_opens(flat, start, end) if flat[p] not in _CLAUSE_SPACE]
+        assert list(_clause_words(flat, start, end)) == want
+        want = [p for p in want if lead.match(flat, p, end)]
+        assert list(_clause_words(flat, start, end, lead)) == want
+        led += len(want)
+    assert led > 100
+
+
+def test_author_opens_reads_case_as_the_names_do(rules):
+    """The class of first letters matches (ignoring case where the names do) what the names'
+    own first letters match, over every character of the basic plane."""
+    import regex
+
+    from pipeline.extract.fm_rules import fm_rules
+
+    fm = rules["frontmatter"]
+    bodies = fm.get("issuer_bodies", {})
+    any_case = [*fm.get("author_heads", []), *bodies,
+                *(a for spec in bodies.values() for a in spec.get("aliases", []))]
+    as_written = [w for ws in fm.get("issuer_patterns", {}).values() for w in ws]
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    want = set()
+    for words, flags in ((any_case, "(?i:{})"), (as_written, "{}")):
+        for w in words:
+            want |= set(regex.findall(flags.format(regex.escape(w.split()[0][0])), every))
+    assert set(fm_rules(rules).author_opens.findall(every)) == want
+    assert {"U", "u", "Ủ", "ủ", "S"} <= want and "s" not in want  # `Sở` is written so
+
+
+def _spans_by_match(folded: str, masked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """themes._spans before it summed the lengths of a split."""
+    from pipeline.extract import themes as T
+
+    all_spans = [m.span() for m in T._SYLLABLE.finditer(folded)]
+    spans, pos = [], 0
+    for i, L in masked:
+        spans += all_spans[pos:i]
+        spans.append((all_spans[i][0], all_spans[i + L - 1][1]))
+        pos = i + L
+    return spans + all_spans[pos:]
+
+
+_CHARS = "ab Đđ,.;:-_/()\t\n\u00a0\u2003\x1c\u0301Ủy ban12 3/KH-UBND Sở Y tế Phòng Văn hóa"
+
+
+@lru_cache(maxsize=1)
+def _themes():
+    from pipeline.extract import themes as T
+
+    return load_rules().compiled("themes.ngrams", T._build)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_CHARS)) | st.characters(), max_size=80))
+def test_theme_syllables_by_split_are_those_found_one_by_one(head):
+    from pipeline.extract import themes as T
+
+    folded, sylls, masked, parts = T._syllables(head, _themes())
+    assert parts[1::2] == T._SYLLABLE.findall(folded)
+    assert T._spans(parts, masked) == _spans_by_match(folded, masked)
+
+
+def _scores_every_hit(head: str, th) -> dict[str, float]:
+    """themes._scores before it left repeated phrases unsegmented."""
+    from pipeline.extract import themes as T
+
+    folded, sylls, masked, _parts = T._syllables(head, th)
+    scores: dict[str, float] = {}
+    hits = T._hits(sylls, th)
+    if not hits:
+        return scores
+    spans = _spans_by_match(folded, masked)
+    same = len(folded) == len(head)
+    names, shift = set(), 0
+    for i, L in masked:
+        names.add(i - shift)
+        shift += L - 1
+
+    def caps(i):
+        return same and i not in names and head[spans[i][0]].isupper()
+
+    words = T.dictionary_words()
+    pairs = T._pairs(words) if words else None
+    seen = set()
+    for i, L in hits:
+        key = tuple(sylls[i:i + L])
+        if ((not words or T._crossed(sylls, caps, i, words, pairs=pairs)
+             or T._crossed(sylls, caps, i + L, words, pairs=pairs))
+                and not T._whole_words(head, spans, i, L, th)):
+            continue
+        for theme, w in th.phrases[key]:
+            if (key, theme) in seen:
+                continue
+            seen.add((key, theme))
+            scores[theme] = scores.get(theme, 0.0) + w * (th.lead_weight if i < T._OPENING else 1.0)
+    return scores
+
+
+def test_theme_scores_segment_a_repeated_phrase_once(rules, monkeypatch):
+    from pipeline.extract import themes as T
+
+    th = rules.compiled("themes.ngrams", T._build)
+    phrases = ["Ủy ban nhân dân tỉnh", "UBND xã", "Sở Tư pháp",
+               "tuyên truyền", "kỷ luật", "pháp luật", "phòng, chống", "mua bán người", "tập huấn",
+               "Ban Chỉ đạo", "kiểm tra", "báo cáo", "Phòng Văn hóa - Xã hội", "nạn nhân", "hỗ trợ"]
+    fillers = ["các", "cho", "và", "cán bộ", "Sở Y tế", "trong", ",", "việc", "năm 2026"]
+    rng = random.Random(17)
+    calls, saved = [], 0
+    whole = T._whole_words
+    monkeypatch.setattr(T, "_whole_words", lambda *a: calls.append(a) or whole(*a))
+    for _ in range(300):
+        head = " ".join(rng.choice(phrases if rng.random() < 0.4 else fillers)
+                        for _ in range(rng.randint(1, 30)))
+        before = len(calls)
+        got = T._scores(head, th)
+        fast = len(calls) - before
+        assert got == _scores_every_hit(head, th)
+        slow = len(calls) - before - fast
+        assert fast <= slow  # never segmented more than before
+        saved += slow - fast
+    assert saved > 0  # and less where a phrase repeats
+
+
+def test_theme_spans_by_split_over_masked_names(rules):
+    from pipeline.extract import themes as T
+
+    th = rules.compiled("themes.ngrams", T._build)
+    for head in ["Sở Y tế chủ trì, phối hợp Phòng Văn hóa - Xã hội tuyên truyền",
+                 "  Công an xã  ,Ủy ban nhân dân xã kiểm tra\t(số 12/KH-UBND)  "]:
+        folded, sylls, masked, parts = T._syllables(head, th)
+        assert masked  # names were masked, so the merged spans are tested
+        assert T._spans(parts, masked) == _spans_by_match(folded, masked)
+
+
+def _candidates_value_first(text: str, g):
+    """targets._candidates before it read the value and grade last."""
+    from pipeline.extract.targets import _NUMBER, _norm, _value
+
+    found = []
+    for m in _NUMBER.finditer(text):
+        s, e = m.span()
+        if (s and (text[s - 1].isalnum() or text[s - 1] in "/.,")) or text[e : e + 1] == "/":
+            continue
+        value = _value(m.group())
+        if value is None or g.grade.search(text, max(0, s - 15), s):
+            continue
+        cm = g.count.search(text, max(0, s - 25), s)
+        cmp_word = _norm(cm.group("cmp")) if cm else ""
+        pm = g.percent.match(text, e)
+        end = pm.end() if pm else e
+        am = g.after.match(text, end)
+        after = _norm(am.group("after")) if am else ""
+        end = am.end() if am else end
+        if cmp_word in g.need_after and not after:
+            cmp_word = ""
+        lead = cm.start() if cmp_word else s
+        if after:
+            comparator = g.after_cmp[after]
+        elif cmp_word:
+            comparator = g.before_cmp[cmp_word]
+        elif pm:
+            comparator = "eq"
+        else:
+            continue
+        if pm:
+            if g.stat_before.search(text, max(0, lead - 30), lead) or g.stat_after.match(text, end):
+                continue
+            unit = "%"
+        else:
+            if g.not_unit.match(text, e):
+                continue
+            w = g.unit_word.match(text, e)
+            unit = _norm(w.group("w")) if w else "count"
+            end = max(end, w.end()) if w else end
+        found.append((lead, s, end, comparator, value, unit))
+    return found
+
+
+def test_target_candidates_read_value_and_grade_last(rules):
+    from pipeline.extract.targets import _candidates, _grammar
+
+    g = _grammar(rules)
+    pieces = ["ít nhất 02 lần", "cấp độ 3 trở lên", "mức độ 90%", "đạt 100%", "0243.8252.111 %",
+              "từ 12 tuổi", "từ 5 người trở lên", "chiếm 30%", "trên 1.000 hộ", "không quá 2,5 %",
+              "số 12/KH-UBND", "năm 2026", "hạng 2 ít nhất", "≥ 30%", "lần thứ 2 trên 3 vụ",
+              "tối đa 1.2.3 lớp",
+              ", ", ". ", "\n- ", "cán bộ"]
+    rng = random.Random(23)
+    kept = 0
+    for _ in range(400):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        want = _candidates_value_first(text, g)
+        assert _candidates(text, g) == want
+        kept += len(want)
+    assert kept > 100
+    from pipeline.extract.openings import skipping
+
+    assert skipping(g.count) is not None  # the comparator is looked for where one can open
+
+
+def test_deadlines_read_targets_only_beside_a_schedule_word(rules, monkeypatch):
+    from pipeline.extract import deadlines as D
+
+    calls = []
+    spans = D.target_spans
+    monkeypatch.setattr(D, "target_spans", lambda text, r: calls.append(text) or spans(text, r))
+    assert list(D.get_deadline_annotations("Tổ chức tập huấn 95% cán bộ.", rules, year=2026)) == []
+    assert calls == []  # no schedule word: the targets are not read
+    text = "Phấn đấu 95% số vụ án hàng năm được giải quyết; báo cáo hằng năm."
+    got = [(a.kind, text[a.start:a.end]) for a in D.get_deadline_annotations(text, rules, year=2026)]
+    assert calls == [text]
+    # the rate's `hàng năm` inside the target is no schedule
+    assert got == [("recurring", "báo cáo hằng năm")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab đ.,*_#`\\\t\n\r\u00a0\u2028\u3000\x1c\x00"))
+               | st.characters(), max_size=40))
+def test_one_line_as_split_and_join(s):
+    from pipeline.extract.tasks import _MARKUP, one_line
+
+    plain = s
+    if any(c in s for c in "*_#`\\"):
+        plain = _MARKUP.sub(" ", s)
+    assert one_line(s) == " ".join(plain.split())
+
+
+def test_one_line_keeps_a_line_that_is_one_already():
+    from pipeline.extract.tasks import one_line
+
+    assert one_line("Tổ chức tập huấn, bồi dưỡng") == "Tổ chức tập huấn, bồi dưỡng"
+    assert one_line(" Tổ  chức\u00a0tập\nhuấn ") == "Tổ chức tập huấn"
+
+
+def test_references_reuse_the_header_find_plan_read(rules):
+    """header_spans gives front_bounds and title_span as read anew: after find_plan of the
+    same plan (its reading kept), of another plan (read anew), and with no plan read."""
+    from pathlib import Path
+
+    from pipeline.clean import clean
+    from pipeline.extract import frontmatter
+    from pipeline.extract.frontmatter import find_plan, header_spans
+    from pipeline.extract.headerblock import front_bounds, title_span
+    from pipeline.records import RawDoc
+    from pipeline.segment import segment
+
+    root = Path(__file__).resolve().parents[2] / "corpus" / "real"
+    segs = [segment(clean(RawDoc(doc_id=p.stem, source_path=p.name, source_format="md", status="ok",
+                                 text=p.read_text(encoding="utf-8")), rules=rules), rules=rules)
+            for p in sorted(root.glob("*.md"))[:6]]
+    titled = 0
+    for i, seg in enumerate(segs):
+        want = (front_bounds(seg, rules), title_span(seg, rules))
+        frontmatter._LAST[0] = None
+        assert header_spans(seg, rules) == want
+        find_plan(seg, rules=rules)
+        assert frontmatter._LAST[0][0] is seg  # the reading kept is the one answered
+        assert header_spans(seg, rules) == want
+        other = segs[i - 1]  # not the plan read last: read anew
+        assert header_spans(other, rules) == (front_bounds(other, rules), title_span(other, rules))
+        titled += want[1] is not None
+    assert titled >= 3
+
+
+def test_first_author_of_a_preamble_is_the_first_finditer_finds(rules):
+    """find_plan reads the author of its preamble (a slice: its start opens a clause) with
+    first_author, as `next(author.finditer(preamble))` reads it."""
+    from pipeline.extract.fm_rules import fm_rules
+    from pipeline.extract.issuer import first_author
+
+    c = fm_rules(rules)
+    for preamble in ["UBND xã Nhân Lý xây dựng Kế hoạch", "  Căn cứ ...; Sở Y tế ban hành", "",
+                     "Thực hiện X, Chủ tịch UBND huyện Y ban hành", "các Sở triển khai", "   ** Bộ Công an"]:
+        want = next(iter(c.author.finditer(preamble)), None)
+        got = first_author(c.author, preamble, 0, len(preamble), opens=c.author_opens,
+                           lead=c.author_lead)
+        assert (got and got.span()) == (want and want.span())
+
+
+def test_amendment_cues_found_as_a_scan_of_every_place_finds_them(rules):
+    import regex
+
+    from pipeline.extract.ref_rules import ref_rules
+    from pipeline.extract.references import _amended_scan, _cue_letters
+
+    amended = ref_rules(rules).amended
+    cues = tuple(rules["references"].get("amendment_cues") or ())
+    fast = _amended_scan(amended, cues)
+    assert fast is not amended  # the rules' cues are an alternation: the letters are looked ahead
+    assert _amended_scan(regex.compile("(?i:được)"), cues) is not fast  # another pattern: itself
+    # the letters looked ahead are, over the basic plane, those the cues' first letters match
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    want = set()
+    for w in cues:
+        want |= set(regex.findall(f"(?i:{regex.escape(w.split()[0][0])})", every))
+    assert set(regex.findall(_cue_letters(cues), every)) == want
+    assert fast.pattern.startswith(f"(?={_cue_letters(cues)})")
+    pieces = ["được sửa đổi", "ĐƯỢC SỬA ĐỔI", "đã được sửa đổi", "Được bổ sung", "Luật sửa đổi, bổ sung",
+              "LUẬT  SỬA ĐỔI,\nBỔ SUNG", "luật", "được", "sửa", " ", ",", "x", "Đã"]
+    rng = random.Random(31)
+    found = 0
+    for _ in range(400):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        lo = rng.randint(0, len(text))
+        hi = rng.randint(lo, len(text))
+        want_spans = [m.span() for m in amended.finditer(text, lo, hi)]
+        assert [m.span() for m in fast.finditer(text, lo, hi)] == want_spans
+        found += len(want_spans)
+    assert found > 100
+
+
+def test_targets_read_no_clause_ends_without_a_measure(rules, monkeypatch):
+    from pipeline.extract import targets as T
+
+    calls = []
+    ends = T._clause_ends
+    monkeypatch.setattr(T, "_clause_ends", lambda text: calls.append(text) or ends(text))
+    assert list(T._annotate("Năm 2026 tổ chức 3 hội nghị; số 12/KH-UBND.", rules)) == []
+    assert calls == []  # no measure: nothing else read
+    text = "Phấn đấu đến năm 2030, 100% cán bộ được tập huấn; ít nhất 02 lần mỗi năm."
+    got = [(a.comparator, a.value, a.unit, a.year) for a in T._annotate(text, rules)]
+    assert calls == [text]
+    assert got[0] == ("eq", 100.0, "%", 2030)
