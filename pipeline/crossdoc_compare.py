@@ -21,7 +21,8 @@ from .compare.changes import pair_changes, successions
 from .compare.store import Store, compare_plan
 from .compare.wordmemo import WordMemo, using
 from .crossdoc_io import StoreReader
-from .crossdoc_state import State, grouped_rows
+from .crossdoc_stage import EVERY_PART
+from .crossdoc_state import SCHEMAS, State, grouped_rows
 from .docflags import DOC_CODES, document_flags
 from .flags import coverage_flags, link_flags, make_flag
 from .link import AMBIGUOUS
@@ -141,7 +142,16 @@ def read_group(ctx: Context, ids: list[str]) -> Group:
     r = ctx.reader
     staged = r.part is not None and "links" in r.staged
     rows = r.rows("links", ids, key="child_doc_id") if staged else ctx.state.added("links", ids)
-    return _read(r, ids, {i for i in ids if i in ctx.new}, rows, lambda docs: ctx.state.rows("words", docs))
+    return _read(r, ids, {i for i in ids if i in ctx.new}, rows,
+                 _words_reader(r, lambda docs: ctx.state.rows("words", docs)))
+
+
+def _words_reader(r: StoreReader, otherwise):
+    """docs -> their segmentations of earlier runs: from the part R reads when they are staged
+    (a scan of all of them for every group grew with the store), else OTHERWISE(docs)."""
+    if r.part is not None and "words" in r.staged:
+        return lambda docs: r.rows("words", docs, SCHEMAS["words"].names, key="owner")
+    return otherwise
 
 
 def read_query(q: GroupQuery) -> Group:
@@ -155,7 +165,7 @@ def read_query(q: GroupQuery) -> Group:
         def words(docs: set[str]) -> dict[str, list[dict]]:
             return grouped_rows(r, "words", q.words, "file_row_number", docs) if q.words else {}
 
-        return _read(r, list(q.ids), set(q.new), rows, words)
+        return _read(r, list(q.ids), set(q.new), rows, _words_reader(r, words))
     finally:
         r.close()
 
@@ -217,7 +227,7 @@ def compare_group(group: Group, rules: Rules) -> GroupResult:
 
 def _recall(ctx: Context, docs: set[str]) -> None:
     """The segmentations made in earlier runs of the texts of DOCS (and of the catalogues)."""
-    rows = ctx.state.rows("words", docs | {""})
+    rows = _words_reader(ctx.reader, lambda d: ctx.state.rows("words", d))(docs | {""})
     ctx.memo.load(x for rs in rows.values() for x in rs)
 
 
@@ -271,7 +281,7 @@ def _pair(ctx: Context, ids: list[str]) -> None:
         return
     chunks = [redo[i:i + CHUNK] for i in range(0, len(redo), CHUNK)]
     with staged(ctx, [(d, k) for k, ch in enumerate(chunks) for d in {*ch, *(pairs[x] for x in ch)}],
-                {"tasks": TASK_COLS}):
+                {"tasks": TASK_COLS}, words=True):
         for k, chunk in enumerate(chunks):
             ctx.reader.use_part(k if len(chunks) > 1 else None)
             need = set(chunk) | {pairs[d] for d in chunk}
@@ -289,8 +299,12 @@ def _pair(ctx: Context, ids: list[str]) -> None:
 class staged:
     """Within: the rows of many chunks staged by part, one scan per table (when there are many)."""
 
-    def __init__(self, ctx: Context, parts: list[tuple[str, int]], tables: dict, extra: dict | None = None):
-        self.ctx, self.parts, self.tables, self.extra = ctx, parts, tables, extra
+    def __init__(self, ctx: Context, parts: list[tuple[str, int]], tables: dict, extra: dict | None = None,
+                 *, words: bool = False):
+        self.ctx, self.parts, self.tables, self.extra = ctx, parts, tables, dict(extra or {})
+        if words and ctx.state.ok("words"):  # the segmentations of each part's plans, and of no plan's
+            self.extra["words"] = (ctx.state.scan("words"), "owner", SCHEMAS["words"].names)
+            self.parts = [*parts, ("", EVERY_PART)]
 
     def __enter__(self) -> None:
         if self.parts and max(k for _, k in self.parts) > 0:

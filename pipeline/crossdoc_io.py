@@ -117,10 +117,11 @@ class StoreReader:
     def stage(self, parts: Sequence[tuple[str, int]], tables: dict[str, Sequence[str] | None],
               extra: dict[str, tuple[str, str, Sequence[str]]] | None = None) -> None:
         """Copy the rows of each (doc_id, part) of TABLES (only the columns named; None: all)
-        into one file set per part, scanning each table once; `rows` then reads the part set by
-        `use_part` from them. Without it, a run over many chunks would scan every table once per
-        chunk (quadratic in the store when everything is recomputed). EXTRA: other sources
-        staged the same way, name -> (FROM clause with file_row_number, key column, columns)."""
+        into files sorted by part, scanning each table once (crossdoc_stage); `rows` then reads
+        the part set by `use_part`, with the rows of part -1, which every part reads. Without
+        it, a run over many chunks would scan every table once per chunk (quadratic in the store
+        when everything is recomputed). EXTRA: other sources staged the same way, name ->
+        (FROM clause with file_row_number, key column, columns)."""
         self.unstage()
         self._n += 1
         base = self.out_dir / ".crossdoc.tmp" / f"stage-{os.getpid()}-{self._n}"
@@ -165,10 +166,10 @@ class StoreReader:
     def _source(self, table: str) -> tuple[str | None, str]:
         """(FROM clause, order column) of TABLE's rows: the staged part's when there is one."""
         if self.part is not None and table in self.staged:
-            path = self.staged[table].file_of(self.part)
-            if path is None:
-                return None, "frn"
-            return f"(SELECT * FROM read_parquet({quote(path)}) WHERE part = {int(self.part)})", "frn"
+            # one equality per file: each is pruned to the part's row groups by their statistics
+            parts = [f"SELECT * FROM read_parquet({quote(f)}) WHERE part = {int(p)}"
+                     for f, p in self.staged[table].sources(self.part)]
+            return (f"({' UNION ALL '.join(parts)})" if parts else None), "frn"
         return self.scan(table), "file_row_number"
 
     def rows(self, table: str, doc_ids: Iterable[str], columns: Sequence[str] | None = None, *,

@@ -30,17 +30,19 @@ import pyarrow.parquet as pq
 
 from .crossdoc_io import quote
 
-__all__ = ["StagedTable", "stage_table", "BUCKET_BYTES", "ROW_GROUP_BYTES"]
+__all__ = ["StagedTable", "stage_table", "BUCKET_BYTES", "ROW_GROUP_BYTES", "EVERY_PART"]
 
 BUCKET_BYTES = 16 << 20  # one bucket is sorted at a time, in memory
 ROW_GROUP_BYTES = 1 << 20  # a part's rows are read a row group at a time
 BATCH_BYTES = 8 << 20  # rows streamed from DuckDB at a time
 SAMPLE_ROWS = 2048
+EVERY_PART = -1  # rows staged under this part are read with every part
 
 
 @dataclass(frozen=True)
 class StagedTable:
-    """Where a table's staged rows are: FILES[i] holds the parts from FIRST_PARTS[i] on."""
+    """Where a table's staged rows are: FILES[i] holds the parts from FIRST_PARTS[i] on. Rows
+    staged under part EVERY_PART (-1) are read with every part."""
 
     files: tuple[str, ...]
     first_parts: tuple[int, ...]
@@ -49,6 +51,13 @@ class StagedTable:
     def file_of(self, part: int) -> str | None:
         i = bisect.bisect_right(self.first_parts, part) - 1
         return (self.files[i] or None) if i >= 0 else None
+
+    def sources(self, part: int) -> list[tuple[str, int]]:
+        """(file, part) of PART's rows and of the rows every part reads, where there are any."""
+        out = [(self.file_of(part), part)]
+        if self.first_parts and self.first_parts[0] == EVERY_PART and part != EVERY_PART:
+            out.insert(0, (self.file_of(EVERY_PART), EVERY_PART))
+        return [(f, p) for f, p in out if f]
 
 
 def buckets(counts: Sequence[tuple[int, int]], row_bytes: float, limit: int | None = None) -> list[int]:

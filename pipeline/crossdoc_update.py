@@ -186,7 +186,8 @@ class _Run:
         with staged(ctx, parts,
                      {"plans": None, "tasks": None, "sections": None, "assignments": None, "references": None,
                       "documents": ("clean_text",), "deadlines": None, "flags": ("code",)},
-                     {"links": (links_src, "child_doc_id", SCHEMAS["links"].names)} if links_src else None):
+                     {"links": (links_src, "child_doc_id", SCHEMAS["links"].names)} if links_src else None,
+                     words=True):
             st.compared += compare_chunks(ctx, chunks, ctx.mapper)
         st.reused = st.plans - st.compared
         issuers = sorted({g for g in changed.column("issuer_g").to_pylist() if g})

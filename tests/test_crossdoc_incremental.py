@@ -160,6 +160,29 @@ def test_words_are_segmented_once(base, tmp_path, rules):
     assert seg["kept"] <= 2 * len(new["tasks"]), seg  # its tasks' clauses, never the parent's
 
 
+def test_a_full_rerun_reads_each_groups_words_from_the_stage(base, tmp_path, rules, monkeypatch):
+    """Recomputing everything: each chunk reads its plans' segmentations from the staged files
+    (never a scan of all of them), segments nothing again, and gives the same tables."""
+    from pipeline import crossdoc_state
+
+    scans = []
+    real = crossdoc_state.grouped_rows
+
+    def counted(reader, name, *a, **k):
+        scans.append(name)
+        return real(reader, name, *a, **k)
+
+    monkeypatch.setattr(crossdoc_state, "grouped_rows", counted)
+    out = _copy(base, tmp_path)
+    s = update(out, rules=rules, full=True)
+    assert (s.compared, s.segmented) == (N, 0)
+    # compare's five chunks read theirs from the stage; the pairing of successors, one chunk
+    # (10 pairs, not staged), reads the state once
+    assert scans.count("words") == 1
+    for table in ("coverage", "localization", "flags"):
+        assert sorted(map(repr, _rows(out, table))) == sorted(map(repr, _rows(base, table))), table
+
+
 def test_the_workers_flags_are_kept_and_crossdoc_flags_not_doubled(base, tmp_path, rules):
     out = _copy(base, tmp_path)
     flags = _rows(out, "flags")
@@ -230,6 +253,7 @@ def test_processes_on_the_same_disk_read_their_own_groups(base, tmp_path, rules)
     out = _copy(base, tmp_path / "a")
     stats = update(out, rules=rules, full=True, mapper=shipped, mapper_shares_disk=True)
     assert stats.compared == N
+    assert stats.segmented == 0  # each group's segmentations read from the stage, none made again
     assert len(handed) > 1 and all(isinstance(q, GroupQuery) for q in handed)
     assert sum(len(q.ids) for q in handed) == N
     assert len(pickle.dumps(handed[0])) < 50_000  # ids and paths, never the rows

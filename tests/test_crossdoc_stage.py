@@ -72,3 +72,20 @@ def test_a_part_with_no_rows_in_a_table_reads_nothing(store):
         assert [x["task_id"] for x in got] == [f"{docs[1]}-t{k}" for k in range(5)]
     finally:
         r.close()
+
+
+@pytest.mark.parametrize("bucket_bytes", [crossdoc_stage.BUCKET_BYTES, 1])
+def test_rows_staged_under_every_part_are_read_with_each_part(store, monkeypatch, bucket_bytes):
+    out, docs = store
+    monkeypatch.setattr(crossdoc_stage, "BUCKET_BYTES", bucket_bytes)
+    r = StoreReader(out)
+    try:
+        every = crossdoc_stage.EVERY_PART
+        r.stage([(docs[0], 0), (docs[1], 1), (docs[2], 2), (docs[59], every)], {"tasks": None})
+        for k in range(3):
+            r.use_part(k)
+            got = r.rows("tasks", docs)
+            assert set(got) == {docs[k], docs[59]}, k
+            assert [x["task_id"] for x in got[docs[59]]] == [f"{docs[59]}-t{j}" for j in range(5)]
+    finally:
+        r.close()
