@@ -168,3 +168,33 @@ def test_table_lines_are_the_line_spans(text):
         spans.append((pos, pos + len(part)))
         pos += len(part) + 1
     assert _lines(text) == spans
+
+
+# --- bold / italic runs over a line break (clean._span_spans, clean._SpanRuns) ------------
+
+# stars, escapes, spaces of several kinds (a no-break space is \s to the pattern too)
+_STARRY = st.text(alphabet=list("**\\ \t\n\u00a0\u2003aB.đ_"), max_size=40)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_STARRY)
+def test_span_spans_are_the_pattern_matches(text):
+    assert list(clean_mod._span_spans(text)) == _spans(clean_mod._SPAN_RX.finditer(text))
+
+
+def test_span_spans_fixtures():
+    # bold over a break; a run on one line; an escaped star and `* ` open nothing; an italic
+    # over a break; `*c *d`: the space inside the closing star
+    text = "**III. NỘI\nDUNG** *a b* \\*x* * y *1.1.\nBan* *c *d"
+    want = _spans(clean_mod._SPAN_RX.finditer(text))
+    assert want == [(0, 17), (18, 23), (33, 43), (44, 48)]
+    assert list(clean_mod._span_spans(text)) == want
+    assert [m.span() for m in clean_mod._SpanRuns.finditer(text)] == [(0, 17), (33, 43)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(_STARRY)
+def test_span_runs_sub_equals_the_pattern_sub(text):
+    offs = list(range(7, 7 + len(text)))
+    assert sub(clean_mod._SpanRuns, clean_mod._join_span, text, offs) == \
+        sub(clean_mod._SPAN_RX, clean_mod._join_span, text, offs)
