@@ -198,3 +198,55 @@ def test_span_runs_sub_equals_the_pattern_sub(text):
     offs = list(range(7, 7 + len(text)))
     assert sub(clean_mod._SpanRuns, clean_mod._join_span, text, offs) == \
         sub(clean_mod._SPAN_RX, clean_mod._join_span, text, offs)
+
+
+# --- dropped lines: the four line patterns as one (clean._dropped) -------------------------
+
+_LINE_PIECES = st.lists(st.sampled_from(
+    ["1", "23", "456", "-", "–", " ", "Trang", "trang", "/", "của", "Đăng nhập", "|", "đăng ký", "Hệ thống",
+     "pháp luật", "Tải về", "*", "=", "...", "…", "Quyết định", "12/QĐ-UBND", "năm", "2024", "a", "\n"]),
+    min_size=1, max_size=12)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_LINE_PIECES)
+def test_dropped_one_pattern_equals_the_four(pieces):
+    import dataclasses
+
+    cr = load_rules().compiled("clean", clean_mod._build)
+    assert cr.dropped_short is not None and cr.dropped_long is not None  # (the fast path is on)
+    slow = dataclasses.replace(cr, dropped_short=None, dropped_long=None)
+    s = "".join(pieces).strip(" ")
+    for line in (s, s + " x" * 110):  # a short line and one over 200 characters (no chrome)
+        if line:
+            assert clean_mod._dropped(line, cr) == clean_mod._dropped(line, slow)
+
+
+def test_dropped_fixtures():
+    cr = load_rules().compiled("clean", clean_mod._build)
+    assert clean_mod._dropped("- 3 -", cr) and clean_mod._dropped("-----", cr)
+    assert clean_mod._dropped("Đăng nhập | Đăng ký", cr)
+    assert not clean_mod._dropped("Đăng nhập | Đăng ký" + " x" * 100, cr)  # chrome: short lines only
+    assert not clean_mod._dropped("1. Mục tiêu", cr)
+
+
+def test_any_full_refuses_what_joining_would_change():
+    assert clean_mod._any_full([re.compile(r"(a)\1"), re.compile("b")]) is None  # a back-reference
+    assert clean_mod._any_full([re.compile("a", re.I), re.compile("b")]) is None  # a flag of its own
+    one = clean_mod._any_full([re.compile("ab?"), None, re.compile(r"\d+")])
+    assert one is not None and one.fullmatch("ab") and one.fullmatch("12") and not one.fullmatch("a1")
+
+
+# --- header cells' kinds, kept by cell text (tables._kind_of) ------------------------------
+
+
+def test_kind_of_kept_answers_equal_fresh_ones():
+    tables_mod = importlib.import_module("pipeline.tables")
+    tr = table_rules(load_rules())
+    cells = ["Nội dung công việc", "**Thời gian hoàn thành**", "Đơn vị chủ trì", "Ghi chú", "", "x<br>y",
+             "Cơ quan phối hợp", "STT"]
+    fresh = [tables_mod._kind_of_cell(c, tr) for c in cells]
+    assert any(fresh) and None in fresh  # (the fixture names kinds and non-kinds)
+    assert [tables_mod._kind_of(c, tr) for c in cells] == fresh
+    assert [tables_mod._kind_of(c, tr) for c in cells] == fresh  # again, from what was kept
+    assert all(tr.kinds[c] == k for c, k in zip(cells, fresh, strict=True))
