@@ -1,7 +1,14 @@
-"""Answers kept for speed (per grammar, per text) equal the ones computed afresh."""
+"""Fast paths of the per-document stages give what the plain code they replace gives."""
+
+import importlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import markers
 from pipeline.rules import load_rules
+
+_seg = importlib.import_module("pipeline.segment")
 
 _LINES = ["II. NHIỆM VỤ", "2.1. Sở Y tế", "đ) Tổ chức", "B. CÁC NHIỆM VỤ", "- Sở Tài chính", "Phần thứ hai",
           "1.Tổ chức", "a. thấp", "Căn cứ Luật", "", "* (Ban hành kèm theo)*", "- đ) Xã"]
@@ -22,3 +29,31 @@ def test_parse_keeps_a_bounded_number_of_lines():
         markers.parse(f"{i % 99 + 1}. Dòng {i}", g)
     assert len(g.known) <= markers._KNOWN_KEPT
     assert markers.parse("3. Dòng x", g) == markers._parse("3. Dòng x", g)
+
+
+# --- section ends (segment._section_ends) ---------------------------------------------------
+
+
+def _nodes(levels, gaps):
+    out, pos = [], 0
+    for lv, gap in zip(levels, gaps, strict=False):
+        pos += gap
+        out.append(_seg._Node(kind="arabic", rank=lv, marker="1", marker_type="arabic", path="1", level=lv,
+                              parent=None, heading="", start=pos, heading_end=pos + 1))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.integers(1, 4), max_size=25), st.lists(st.integers(0, 9), min_size=25, max_size=25),
+       st.lists(st.integers(0, 150), max_size=4))
+def test_section_ends_equal_the_scan_from_each_node(levels, gaps, stops):
+    nodes = _nodes(levels, gaps)  # (a gap of 0: two nodes at one place, the scan's case)
+    stops = sorted(stops)
+    n = 200
+    want = [_seg._end_scan(nodes, i, stops, n) for i in range(len(nodes))]
+    assert _seg._section_ends(nodes, stops, n) == want
+
+
+def test_section_ends_fixture():
+    nodes = _nodes([1, 2, 3, 2, 1, 2], [0, 10, 10, 10, 10, 10])  # starts 0, 10, 20, 30, 40, 50
+    assert _seg._section_ends(nodes, [35], 100) == [35, 30, 30, 35, 100, 100]
