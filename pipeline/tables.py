@@ -307,6 +307,8 @@ def format_tables(text: str, offs: list[int], tr: TableRules) -> tuple[str, list
                           else offs[t_start + m_start:t_start + m_start + len(piece)])
         pos = t_end
         i = last + 1
+    if not out:  # no table rewritten: the text as it is (not copied)
+        return text, offs
     out.append(text[pos:])
     oo.extend(offs[pos:])
     return "".join(out), oo

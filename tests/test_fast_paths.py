@@ -57,3 +57,45 @@ def test_section_ends_equal_the_scan_from_each_node(levels, gaps, stops):
 def test_section_ends_fixture():
     nodes = _nodes([1, 2, 3, 2, 1, 2], [0, 10, 10, 10, 10, 10])  # starts 0, 10, 20, 30, 40, 50
     assert _seg._section_ends(nodes, [35], 100) == [35, 30, 30, 35, 100, 100]
+
+
+# --- the agency text index (agency_tokens.text_index) -----------------------------------------
+
+
+def _index_built_plainly(text, g):
+    """text_index as the plain code it replaces builds it: each list read off the tokens."""
+    at = importlib.import_module("pipeline.extract.agency_tokens")
+    toks = at.tokenize(text, g)
+    full = [i for i, t in enumerate(toks) if t.norm not in g.plural and t.norm != "-"]
+    s = [toks[i] for i in full]
+    return toks, full, s, [t.start for t in s], [t.norm for t in s]
+
+
+def test_text_index_lists_equal_the_ones_read_off_the_tokens():
+    at = importlib.import_module("pipeline.extract.agency_tokens")
+    g = at.gazetteer(load_rules())
+    texts = ["Sở Tài chính chủ trì, phối hợp với các sở, ngành - đơn vị liên quan.",
+             "UBND các xã; Ủy ban MTTQ Việt Nam xã và Sở GD&ĐT\ntổ chức",  # abbreviations expanded
+             "", "  \n ", "UBND"]
+    for text in texts:
+        ix = at.text_index(text, g)
+        toks, full, s, starts, norms = _index_built_plainly(text, g)
+        assert (ix.toks, ix.full, ix.s, ix.starts, ix.norms) == (toks, full, s, starts, norms)
+        assert ix.best == at._matches(norms, g)
+    assert at.text_index(texts[1], g).toks[0].text == "Ủy"  # (the fixture expands one)
+
+
+# --- tables.format_tables over a text with bars but no table ----------------------------------
+
+
+def test_format_tables_without_a_table_gives_the_text_back():
+    from pipeline.tables import format_tables, table_rules
+
+    tr = table_rules(load_rules())
+    text = "a | b\nKế hoạch | 2024\n\nc"  # bars, but no line that is a table row
+    offs = list(range(5, 5 + len(text)))
+    assert format_tables(text, offs, tr) == (text, offs)
+    table = "| STT | Nội dung công việc | Đơn vị chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n" \
+            "| 1 | Tuyên truyền | Công an xã | Quý I |\n"
+    got, got_offs = format_tables("x\n" + table, list(range(len(table) + 2)), tr)
+    assert got != "x\n" + table and len(got_offs) == len(got)  # a table is still rewritten
