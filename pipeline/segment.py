@@ -279,8 +279,8 @@ def _headings_follow(lines: list[re.Match], i: int, sr: _SegRules, g: Grammar) -
 
 def _is_attached_title(line: str, sr: _SegRules) -> bool:
     """An all-capitals title line (`KẾ HOẠCH`, `CHƯƠNG TRÌNH ...`) after a signature."""
-    letters = [c for c in line if c.isalpha()]
-    if not letters or not all(c.isupper() for c in letters):
+    letters = list(filter(str.isalpha, line))  # (no Python step per character)
+    if not letters or not all(map(str.isupper, letters)):
         return False
     low = norm(line)
     return any(low == t or low.startswith(t + " ") for t in sr.attached)

@@ -99,3 +99,34 @@ def test_format_tables_without_a_table_gives_the_text_back():
             "| 1 | Tuyên truyền | Công an xã | Quý I |\n"
     got, got_offs = format_tables("x\n" + table, list(range(len(table) + 2)), tr)
     assert got != "x\n" + table and len(got_offs) == len(got)  # a table is still rewritten
+
+
+# --- capitals tests by filter / map (reflow._is_caps, segment._is_attached_title) -------------
+
+_CASES = st.text(alphabet=list("aAđĐẾếỦủ 1.,:-\nIVXⓐⅰ中ʰß"), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CASES)
+def test_is_caps_is_the_letter_loop(s):
+    reflow = importlib.import_module("pipeline.reflow")
+    letters = [c for c in s[:40] if c.isalpha()]
+    assert reflow._is_caps(s) == (bool(letters) and all(c.isupper() for c in letters))
+
+
+def test_is_caps_fixtures():
+    reflow = importlib.import_module("pipeline.reflow")
+    assert reflow._is_caps("I. MỤC ĐÍCH, YÊU CẦU") and reflow._is_caps("ⓐ ỦY BAN")  # (ⓐ: no letter)
+    assert not reflow._is_caps("1. Công an xã") and not reflow._is_caps("12 .")
+    assert not reflow._is_caps("AB中")  # (an uncased letter)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CASES)
+def test_attached_title_is_the_letter_loop(line):
+    sr = load_rules().compiled("segment", _seg._build)
+    letters = [c for c in line if c.isalpha()]
+    plain = bool(letters) and all(c.isupper() for c in letters) and any(
+        _seg.norm(line) == t or _seg.norm(line).startswith(t + " ") for t in sr.attached)
+    assert _seg._is_attached_title(line, sr) == plain
+    assert _seg._is_attached_title("KẾ HOẠCH", sr) and not _seg._is_attached_title("Kế hoạch", sr)
