@@ -31,7 +31,7 @@ Cleaning is idempotent: ``clean_text(clean_text(x)[0])[0] == clean_text(x)[0]``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .fields import field_start_rx
@@ -63,8 +63,9 @@ _LABEL_EM_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\])( +)\*(?
 _SPACED_EM_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\]) +\*(?=[)\].,;:!?])")
 # a bold or italic run over a line break (`**III. NỘI\nDUNG**`, `*1.1.\nTrưởng Ban*`): one line
 # (runs are paired left to right, those on one line too, so that a run's closing star never
-# opens the next one)
-_SPAN_RX = re.compile(r"(\*(?<![*\\]\*)\*?)(?=[^\s*])([^*]*?)(?:(?<=\S)\1(?!\*)|(?<=\S )\1(?=[^\s*]))")
+# opens the next one; a run holds no star, so it can only close at the next one: it is taken
+# whole (`*+`), where a lazy `*?` would try the close at every character on the way)
+_SPAN_RX = re.compile(r"(\*(?<![*\\]\*)\*?)(?=[^\s*])([^*]*+)(?:(?<=\S)\1(?!\*)|(?<=\S )\1(?=[^\s*]))")
 _SPAN_BREAK_RX = re.compile(r"[ \t]*\n[ \t]*")
 _BLANK_LINE_RX = re.compile(r"\n[ \t]*\n")
 _MARKUP_ONLY_RX = re.compile(r"[*_ ]+")
@@ -77,53 +78,6 @@ _MULTI_SPACE_RX = re.compile(r" {2,}")
 _PAGE_BREAK_RX = re.compile(r"[ \t]*\f[ \t]*")
 _CELL_EDGE = "\x1f"  # stands for a table cell edge between passes: lines never join across it
 _TRAIL_SPACE_RX = re.compile(r" +$|^ +", re.M)
-
-
-def _span_end(text: str, i: int) -> int:
-    """Where the match of _SPAN_RX at the star at I ends, or 0 when none starts there. The run
-    cannot hold a star, so it can only close at the next star: string tests there stand for the
-    pattern's lazy scan, which tries its look-arounds and back-reference at every character."""
-    if i > 0 and text[i - 1] in "*\\":
-        return 0
-    k = 2 if text[i + 1:i + 2] == "*" else 1  # `\*?` takes the second star when there is one
-    b = i + k
-    c = text[b:b + 1]
-    if not c or c == "*" or c.isspace():  # (without the second star the look-ahead sees one)
-        return 0
-    q = text.find("*", b)
-    if q < 0 or text[q:q + k] != text[i:b]:
-        return 0
-    after = text[q + k:q + k + 1]
-    if not text[q - 1].isspace() and after != "*":
-        return q + k
-    if text[q - 1] == " " and not text[q - 2].isspace() and after and after != "*" and not after.isspace():
-        return q + k
-    return 0
-
-
-def _span_spans(text: str) -> Iterator[tuple[int, int]]:
-    """The spans of _SPAN_RX.finditer(TEXT), found from each star."""
-    i = text.find("*")
-    while i >= 0:
-        e = _span_end(text, i)
-        if e:
-            yield i, e
-            i = text.find("*", e)
-        else:
-            i = text.find("*", i + 1)
-
-
-class _SpanRuns:
-    """The matches of _SPAN_RX that hold a line break: the others _join_span leaves as they
-    are, so they are skipped without building a match (`sub` copies their text as it is)."""
-
-    @staticmethod
-    def finditer(text: str) -> Iterator[re.Match]:
-        for s, e in _span_spans(text):
-            if text.find("\n", s, e) >= 0:
-                m = _SPAN_RX.match(text, s)
-                assert m is not None and m.end() == e
-                yield m
 
 
 @dataclass(frozen=True)
@@ -270,7 +224,7 @@ def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
             text, offs = sub(_SUPERSCRIPT_RX, _superscript, text, offs)
         # (each pattern below holds the character it is skipped without)
         if "*" in text and "\n" in text:
-            text, offs = sub(_SpanRuns, _join_span, text, offs)
+            text, offs = sub(_SPAN_RX, _join_span, text, offs)
         if "*" in text:
             text, offs = sub(_LABEL_EM_RX, _keep_label, text, offs)
             text, offs = sub(_SPACED_EM_RX, keep(1), text, offs)
