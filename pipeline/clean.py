@@ -63,8 +63,9 @@ _LABEL_EM_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\])( +)\*(?
 _SPACED_EM_RX = re.compile(r"\*(?<![\w*\\]\*)(?=[^\s*])([^*\n]*?[^\s*\\]) +\*(?=[)\].,;:!?])")
 # a bold or italic run over a line break (`**III. NỘI\nDUNG**`, `*1.1.\nTrưởng Ban*`): one line
 # (runs are paired left to right, those on one line too, so that a run's closing star never
-# opens the next one)
-_SPAN_RX = re.compile(r"(\*(?<![*\\]\*)\*?)(?=[^\s*])([^*]*?)(?:(?<=\S)\1(?!\*)|(?<=\S )\1(?=[^\s*]))")
+# opens the next one; a run holds no star, so it can only close at the next one: it is taken
+# whole (`*+`), where a lazy `*?` would try the close at every character on the way)
+_SPAN_RX = re.compile(r"(\*(?<![*\\]\*)\*?)(?=[^\s*])([^*]*+)(?:(?<=\S)\1(?!\*)|(?<=\S )\1(?=[^\s*]))")
 _SPAN_BREAK_RX = re.compile(r"[ \t]*\n[ \t]*")
 _BLANK_LINE_RX = re.compile(r"\n[ \t]*\n")
 _MARKUP_ONLY_RX = re.compile(r"[*_ ]+")
@@ -88,6 +89,11 @@ class _CleanRules:
     decoration: re.Pattern
     reflow: ReflowRules
     tables: TableRules | None = None  # tables with a header stay rows (pipeline/tables.py)
+    # the four line patterns above as one, for lines of up to 200 characters and for longer
+    # ones (chrome is only looked for in the short): one fullmatch per line instead of four
+    # (None when they cannot be joined: see _any_full)
+    dropped_short: re.Pattern | None = None
+    dropped_long: re.Pattern | None = None
 
 
 def _full_line(patterns: Sequence[str]) -> re.Pattern | None:
@@ -96,6 +102,22 @@ def _full_line(patterns: Sequence[str]) -> re.Pattern | None:
         return None
     # a leading (?i) applies to its own pattern only
     return re.compile("|".join(f"(?i:{p[4:]})" if p.startswith("(?i)") else f"(?:{p})" for p in pats))
+
+
+_BACKREF_RX = re.compile(r"\\\d|\(\?P=")
+
+
+def _any_full(patterns: Sequence[re.Pattern | None]) -> re.Pattern | None:
+    """One pattern whose fullmatch is that of any of PATTERNS (alternatives are tried until
+    one matches the whole line), or None when joining could change a pattern: a flag of its
+    own, or a back-reference whose group number would move."""
+    pats = [p for p in patterns if p is not None]
+    if not pats or any(p.flags != re.UNICODE or _BACKREF_RX.search(p.pattern) for p in pats):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in pats))
+    except re.error:
+        return None
 
 
 def _line_start(patterns: Sequence[str]) -> re.Pattern | None:
@@ -124,12 +146,18 @@ def _build(rules: Rules) -> _CleanRules:
         re.compile(r"^[ \t]*\|?[ \t]*(?:" + "|".join(re.escape(x) for x in labels) + r")[ \t]*\|.*$", re.M)
         if labels else None
     )
+    chrome = _full_line(data.get("web_chrome") or [])
+    running = _full_line(data.get("running_headers") or [])
+    page_number = _full_line(data.get("page_numbers") or [r"\d{1,3}"])
+    decoration = re.compile(data.get("decoration") or r"[-–—_=]{3,}")
     return _CleanRules(
-        chrome=_full_line(data.get("web_chrome") or []),
+        chrome=chrome,
         metadata_row=metadata,
-        running=_full_line(data.get("running_headers") or []),
-        page_number=_full_line(data.get("page_numbers") or [r"\d{1,3}"]),
-        decoration=re.compile(data.get("decoration") or r"[-–—_=]{3,}"),
+        running=running,
+        page_number=page_number,
+        decoration=decoration,
+        dropped_short=_any_full([chrome, page_number, decoration, running]),
+        dropped_long=_any_full([page_number, decoration, running]),
         reflow=ReflowRules(
             hard_words=frozenset(w.lower() for w in data.get("join_after_words") or []),
             soft_words=tuple(sorted((w.lower() for w in data.get("join_after_soft_words") or []),
@@ -235,17 +263,24 @@ def _drop_chrome(text: str, cr: _CleanRules) -> list[tuple[str, int, bool]]:
         if s == _CELL_EDGE:
             hard = True
             continue
-        if (
-            s == "\f"
-            or (len(s) <= 200 and cr.chrome is not None and cr.chrome.fullmatch(s))
-            or cr.page_number.fullmatch(s)
-            or cr.decoration.fullmatch(s)
-            or (cr.running is not None and cr.running.fullmatch(s))
-        ):
+        if s == "\f" or _dropped(s, cr):
             continue
         out.append((s, a, hard))
         hard = False
     return out
+
+
+def _dropped(s: str, cr: _CleanRules) -> bool:
+    """A chrome, page-number, decoration or running-header line (S stripped, not blank)."""
+    one = cr.dropped_short if len(s) <= 200 else cr.dropped_long
+    if one is not None:
+        return one.fullmatch(s) is not None
+    return bool(
+        (len(s) <= 200 and cr.chrome is not None and cr.chrome.fullmatch(s))
+        or cr.page_number.fullmatch(s)
+        or cr.decoration.fullmatch(s)
+        or (cr.running is not None and cr.running.fullmatch(s))
+    )
 
 
 def _tables(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]]:

@@ -19,7 +19,7 @@ after the marker) all read markers through this module.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .rules import Rules, load_rules
@@ -57,6 +57,8 @@ class Grammar:
     item_start_rx: re.Pattern  # a line that starts an item (reflow never joins it to the one before)
     tight_rx: re.Pattern  # a marker glued to its text: `1.Tổ chức`
     bare_rx: re.Pattern  # a line that is a marker and nothing else: `1.`, `-`
+    # parse's answers by line: segment reads each line, the task finder its heading again
+    known: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _words(words) -> str:
@@ -132,8 +134,21 @@ def roman_numeral(n: int) -> str:
     return "".join(out)
 
 
+_KNOWN_KEPT = 8192  # lines whose marker is kept (emptied when full)
+
+
 def parse(line: str, g: Grammar) -> Marker | None:
     """The marker a (stripped) line opens with, or None."""
+    known = g.known
+    hit = known.get(line, known)
+    if hit is known:
+        if len(known) >= _KNOWN_KEPT:
+            known.clear()
+        hit = known[line] = _parse(line, g)
+    return hit
+
+
+def _parse(line: str, g: Grammar) -> Marker | None:
     m = g.part_rx.match(line)
     if m:
         word = m.group(1).lower()

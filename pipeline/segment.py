@@ -279,8 +279,8 @@ def _headings_follow(lines: list[re.Match], i: int, sr: _SegRules, g: Grammar) -
 
 def _is_attached_title(line: str, sr: _SegRules) -> bool:
     """An all-capitals title line (`KẾ HOẠCH`, `CHƯƠNG TRÌNH ...`) after a signature."""
-    letters = [c for c in line if c.isalpha()]
-    if not letters or not all(c.isupper() for c in letters):
+    letters = list(filter(str.isalpha, line))  # (no Python step per character)
+    if not letters or not all(map(str.isupper, letters)):
         return False
     low = norm(line)
     return any(low == t or low.startswith(t + " ") for t in sr.attached)
@@ -314,16 +314,40 @@ def _accept(mk: Marker, stack: list[_Node], line: str, bold: set[str]) -> bool:
     return True
 
 
+def _end_scan(nodes: list[_Node], idx: int, stops: list[int], n: int) -> int:
+    """Where node IDX ends: at the first stop after its start or at the first later node at
+    its level or above, whichever comes first."""
+    node = nodes[idx]
+    end = next((p for p in stops if p > node.start), n)
+    for later in nodes[idx + 1:]:
+        if later.level <= node.level or later.start >= end:
+            end = min(end, later.start)
+            break
+    return end
+
+
+def _section_ends(nodes: list[_Node], stops: list[int], n: int) -> list[int]:
+    """_end_scan of every node. With the nodes in text order (as segment makes them), the
+    later node that ends one is the first at its level or above (a node past the stop starts
+    after it): found for all nodes at once with a stack, not by a scan from each."""
+    if any(a.start >= b.start for a, b in zip(nodes, nodes[1:], strict=False)):
+        return [_end_scan(nodes, i, stops, n) for i in range(len(nodes))]
+    ends = [next((p for p in stops if p > node.start), n) for node in nodes]
+    waiting: list[int] = []  # nodes whose closer is not found yet, levels increasing upwards
+    for j, later in enumerate(nodes):
+        while waiting and later.level <= nodes[waiting[-1]].level:
+            i = waiting.pop()
+            ends[i] = min(ends[i], later.start)
+        waiting.append(j)
+    return ends
+
+
 def _finish(doc: CleanDoc, nodes: list[_Node], text: str, stops: list[int]) -> list[Section]:
     sections: list[Section] = []
     seen: dict[str, int] = {}
+    ends = _section_ends(nodes, stops, len(text))
     for idx, node in enumerate(nodes):
-        end = next((p for p in stops if p > node.start), len(text))
-        for later in nodes[idx + 1:]:
-            if later.level <= node.level or later.start >= end:
-                end = min(end, later.start)
-                break
-        end = max(node.start, end)
+        end = max(node.start, ends[idx])
         while end > node.start and text[end - 1].isspace():
             end -= 1
         heading_end = min(node.heading_end, end) if end > node.start else node.heading_end

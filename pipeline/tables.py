@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from operator import add
@@ -78,6 +78,8 @@ class TableRules:
     group_index: re.Pattern
     row_index: re.Pattern
     ditto: re.Pattern
+    # _kind_of's answers by cell text: each cleaning pass and the table reader ask again
+    kinds: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _fold(s: str) -> str:
@@ -119,8 +121,21 @@ def _default_rules() -> TableRules:
 # --- header words -----------------------------------------------------------------------
 
 
+_KINDS_KEPT = 4096  # cell texts whose kind is kept (emptied when full)
+
+
 def _kind_of(cell: str, tr: TableRules) -> str | None:
     """The column kind a header cell names: the word standing earliest, the longest on a tie."""
+    kinds = tr.kinds
+    hit = kinds.get(cell, kinds)
+    if hit is kinds:
+        if len(kinds) >= _KINDS_KEPT:
+            kinds.clear()
+        hit = kinds[cell] = _kind_of_cell(cell, tr)
+    return hit
+
+
+def _kind_of_cell(cell: str, tr: TableRules) -> str | None:
     if tr.word_rx is None:
         return None
     best: tuple[int, int, str] | None = None
@@ -292,6 +307,8 @@ def format_tables(text: str, offs: list[int], tr: TableRules) -> tuple[str, list
                           else offs[t_start + m_start:t_start + m_start + len(piece)])
         pos = t_end
         i = last + 1
+    if not out:  # no table rewritten: the text as it is (not copied)
+        return text, offs
     out.append(text[pos:])
     oo.extend(offs[pos:])
     return "".join(out), oo

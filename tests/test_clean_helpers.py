@@ -168,3 +168,89 @@ def test_table_lines_are_the_line_spans(text):
         spans.append((pos, pos + len(part)))
         pos += len(part) + 1
     assert _lines(text) == spans
+
+
+# --- bold / italic runs over a line break (clean._SPAN_RX, its run taken whole) ---------------
+
+# the pattern as it was, with a lazy run: the close tried at every character
+_SPAN_LAZY = re.compile(r"(\*(?<![*\\]\*)\*?)(?=[^\s*])([^*]*?)(?:(?<=\S)\1(?!\*)|(?<=\S )\1(?=[^\s*]))")
+# stars, escapes, spaces of several kinds (a no-break space is \s to the pattern too)
+_STARRY = st.text(alphabet=list("**\\ \t\n\u00a0\u2003aB.đ_"), max_size=40)
+
+
+def _matches(rx, text):
+    return [(m.span(), m.groups()) for m in rx.finditer(text)]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_STARRY)
+def test_span_rx_matches_the_lazy_pattern(text):
+    assert _matches(clean_mod._SPAN_RX, text) == _matches(_SPAN_LAZY, text)
+
+
+def test_span_rx_fixtures():
+    # bold over a break; a run on one line; an escaped star and `* ` open nothing; an italic
+    # over a break; `*c *d`: the space inside the closing star
+    text = "**III. NỘI\nDUNG** *a b* \\*x* * y *1.1.\nBan* *c *d"
+    assert [m.span() for m in clean_mod._SPAN_RX.finditer(text)] == [(0, 17), (18, 23), (33, 43), (44, 48)]
+    assert _matches(clean_mod._SPAN_RX, text) == _matches(_SPAN_LAZY, text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_STARRY)
+def test_span_rx_sub_equals_the_lazy_sub(text):
+    offs = list(range(7, 7 + len(text)))
+    assert sub(clean_mod._SPAN_RX, clean_mod._join_span, text, offs) == \
+        sub(_SPAN_LAZY, clean_mod._join_span, text, offs)
+
+
+# --- dropped lines: the four line patterns as one (clean._dropped) -------------------------
+
+_LINE_PIECES = st.lists(st.sampled_from(
+    ["1", "23", "456", "-", "–", " ", "Trang", "trang", "/", "của", "Đăng nhập", "|", "đăng ký", "Hệ thống",
+     "pháp luật", "Tải về", "*", "=", "...", "…", "Quyết định", "12/QĐ-UBND", "năm", "2024", "a", "\n"]),
+    min_size=1, max_size=12)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_LINE_PIECES)
+def test_dropped_one_pattern_equals_the_four(pieces):
+    import dataclasses
+
+    cr = load_rules().compiled("clean", clean_mod._build)
+    assert cr.dropped_short is not None and cr.dropped_long is not None  # (the fast path is on)
+    slow = dataclasses.replace(cr, dropped_short=None, dropped_long=None)
+    s = "".join(pieces).strip(" ")
+    for line in (s, s + " x" * 110):  # a short line and one over 200 characters (no chrome)
+        if line:
+            assert clean_mod._dropped(line, cr) == clean_mod._dropped(line, slow)
+
+
+def test_dropped_fixtures():
+    cr = load_rules().compiled("clean", clean_mod._build)
+    assert clean_mod._dropped("- 3 -", cr) and clean_mod._dropped("-----", cr)
+    assert clean_mod._dropped("Đăng nhập | Đăng ký", cr)
+    assert not clean_mod._dropped("Đăng nhập | Đăng ký" + " x" * 100, cr)  # chrome: short lines only
+    assert not clean_mod._dropped("1. Mục tiêu", cr)
+
+
+def test_any_full_refuses_what_joining_would_change():
+    assert clean_mod._any_full([re.compile(r"(a)\1"), re.compile("b")]) is None  # a back-reference
+    assert clean_mod._any_full([re.compile("a", re.I), re.compile("b")]) is None  # a flag of its own
+    one = clean_mod._any_full([re.compile("ab?"), None, re.compile(r"\d+")])
+    assert one is not None and one.fullmatch("ab") and one.fullmatch("12") and not one.fullmatch("a1")
+
+
+# --- header cells' kinds, kept by cell text (tables._kind_of) ------------------------------
+
+
+def test_kind_of_kept_answers_equal_fresh_ones():
+    tables_mod = importlib.import_module("pipeline.tables")
+    tr = table_rules(load_rules())
+    cells = ["Nội dung công việc", "**Thời gian hoàn thành**", "Đơn vị chủ trì", "Ghi chú", "", "x<br>y",
+             "Cơ quan phối hợp", "STT"]
+    fresh = [tables_mod._kind_of_cell(c, tr) for c in cells]
+    assert any(fresh) and None in fresh  # (the fixture names kinds and non-kinds)
+    assert [tables_mod._kind_of(c, tr) for c in cells] == fresh
+    assert [tables_mod._kind_of(c, tr) for c in cells] == fresh  # again, from what was kept
+    assert all(tr.kinds[c] == k for c, k in zip(cells, fresh, strict=True))

@@ -137,13 +137,19 @@ def gazetteer(rules: Rules) -> Gazetteer:
 
 def tokenize(text: str, g: Gazetteer) -> list[Tok]:
     """Words and punctuation of TEXT, abbreviations expanded in place."""
+    return _tokens(text, g)[0]
+
+
+def _tokens(text: str, g: Gazetteer) -> tuple[list[Tok], list[str] | None]:
+    """tokenize(TEXT), and the tokens' folded words when no abbreviation was expanded (made
+    on the way: the index needs them as a list too), else None."""
     # one split gives gaps and words alternately; their lengths give every offset, so the
     # tokens are built by C-level maps instead of a Python loop over thousands of matches
     parts = _WORD_SPLIT.split(text)
     words = parts[1::2]
     n = len(words)
     if not n:
-        return []
+        return [], []
     pos = list(accumulate(map(len, parts)))
     starts = pos[0::2]
     ends = pos[1::2]
@@ -152,11 +158,12 @@ def tokenize(text: str, g: Gazetteer) -> list[Tok]:
     caps = [w[0].isupper() for w in words]
     new = tuple.__new__  # Tok(...) without the Python-level __new__ of a named tuple
     # (STARTS has one more entry, the end of the text: zip stops at the words)
-    fields = zip(map(norm_word, words), words, starts, ends, caps, nls, strict=False)
+    norms = list(map(norm_word, words))
+    fields = zip(norms, words, starts, ends, caps, nls, strict=False)
     out = list(map(new, repeat(Tok), fields))
     first = g.abbrev_first
     if first.isdisjoint(words):
-        return out
+        return out, norms
     # abbreviations: rebuild the list around each one, left to right
     abbrev = g.abbrev
     find = text.find
@@ -194,7 +201,7 @@ def tokenize(text: str, g: Gazetteer) -> list[Tok]:
             prev_end = e
         last = i + k
     copy(last, n)
-    return res
+    return res, None
 
 
 @lru_cache(maxsize=65536)
@@ -262,10 +269,11 @@ class TextIndex:
 
 def text_index(text: str, g: Gazetteer) -> TextIndex:
     """The token index of TEXT (see TextIndex)."""
-    toks = tokenize(text, g)
+    toks, norms = _tokens(text, g)
     left_out = g.plural | {"-"}
     # (fields read by itemgetter: a named tuple's attribute is a slower Python-level property)
-    norms = list(map(_NORM, toks))
+    if norms is None:
+        norms = list(map(_NORM, toks))
     full = list(compress(range(len(norms)), map(not_, map(left_out.__contains__, norms))))
     s = list(map(toks.__getitem__, full))
     starts = list(map(_START, s))

@@ -1,0 +1,132 @@
+"""Fast paths of the per-document stages give what the plain code they replace gives."""
+
+import importlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import markers
+from pipeline.rules import load_rules
+
+_seg = importlib.import_module("pipeline.segment")
+
+_LINES = ["II. NHIỆM VỤ", "2.1. Sở Y tế", "đ) Tổ chức", "B. CÁC NHIỆM VỤ", "- Sở Tài chính", "Phần thứ hai",
+          "1.Tổ chức", "a. thấp", "Căn cứ Luật", "", "* (Ban hành kèm theo)*", "- đ) Xã"]
+
+
+def test_parse_kept_answers_equal_fresh_ones():
+    g = markers.grammar(load_rules())
+    fresh = [markers._parse(s, g) for s in _LINES]
+    assert sum(m is not None for m in fresh) >= 8 and None in fresh  # (markers and non-markers)
+    assert [markers.parse(s, g) for s in _LINES] == fresh
+    assert [markers.parse(s, g) for s in _LINES] == fresh  # again, from what was kept
+    assert all(g.known[s] == m for s, m in zip(_LINES, fresh, strict=True))
+
+
+def test_parse_keeps_a_bounded_number_of_lines():
+    g = markers.grammar(load_rules())
+    for i in range(markers._KNOWN_KEPT + 10):
+        markers.parse(f"{i % 99 + 1}. Dòng {i}", g)
+    assert len(g.known) <= markers._KNOWN_KEPT
+    assert markers.parse("3. Dòng x", g) == markers._parse("3. Dòng x", g)
+
+
+# --- section ends (segment._section_ends) ---------------------------------------------------
+
+
+def _nodes(levels, gaps):
+    out, pos = [], 0
+    for lv, gap in zip(levels, gaps, strict=False):
+        pos += gap
+        out.append(_seg._Node(kind="arabic", rank=lv, marker="1", marker_type="arabic", path="1", level=lv,
+                              parent=None, heading="", start=pos, heading_end=pos + 1))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.integers(1, 4), max_size=25), st.lists(st.integers(0, 9), min_size=25, max_size=25),
+       st.lists(st.integers(0, 150), max_size=4))
+def test_section_ends_equal_the_scan_from_each_node(levels, gaps, stops):
+    nodes = _nodes(levels, gaps)  # (a gap of 0: two nodes at one place, the scan's case)
+    stops = sorted(stops)
+    n = 200
+    want = [_seg._end_scan(nodes, i, stops, n) for i in range(len(nodes))]
+    assert _seg._section_ends(nodes, stops, n) == want
+
+
+def test_section_ends_fixture():
+    nodes = _nodes([1, 2, 3, 2, 1, 2], [0, 10, 10, 10, 10, 10])  # starts 0, 10, 20, 30, 40, 50
+    assert _seg._section_ends(nodes, [35], 100) == [35, 30, 30, 35, 100, 100]
+
+
+# --- the agency text index (agency_tokens.text_index) -----------------------------------------
+
+
+def _index_built_plainly(text, g):
+    """text_index as the plain code it replaces builds it: each list read off the tokens."""
+    at = importlib.import_module("pipeline.extract.agency_tokens")
+    toks = at.tokenize(text, g)
+    full = [i for i, t in enumerate(toks) if t.norm not in g.plural and t.norm != "-"]
+    s = [toks[i] for i in full]
+    return toks, full, s, [t.start for t in s], [t.norm for t in s]
+
+
+def test_text_index_lists_equal_the_ones_read_off_the_tokens():
+    at = importlib.import_module("pipeline.extract.agency_tokens")
+    g = at.gazetteer(load_rules())
+    texts = ["Sở Tài chính chủ trì, phối hợp với các sở, ngành - đơn vị liên quan.",
+             "UBND các xã; Ủy ban MTTQ Việt Nam xã và Sở GD&ĐT\ntổ chức",  # abbreviations expanded
+             "", "  \n ", "UBND"]
+    for text in texts:
+        ix = at.text_index(text, g)
+        toks, full, s, starts, norms = _index_built_plainly(text, g)
+        assert (ix.toks, ix.full, ix.s, ix.starts, ix.norms) == (toks, full, s, starts, norms)
+        assert ix.best == at._matches(norms, g)
+    assert at.text_index(texts[1], g).toks[0].text == "Ủy"  # (the fixture expands one)
+
+
+# --- tables.format_tables over a text with bars but no table ----------------------------------
+
+
+def test_format_tables_without_a_table_gives_the_text_back():
+    from pipeline.tables import format_tables, table_rules
+
+    tr = table_rules(load_rules())
+    text = "a | b\nKế hoạch | 2024\n\nc"  # bars, but no line that is a table row
+    offs = list(range(5, 5 + len(text)))
+    assert format_tables(text, offs, tr) == (text, offs)
+    table = "| STT | Nội dung công việc | Đơn vị chủ trì | Thời gian hoàn thành |\n|---|---|---|---|\n" \
+            "| 1 | Tuyên truyền | Công an xã | Quý I |\n"
+    got, got_offs = format_tables("x\n" + table, list(range(len(table) + 2)), tr)
+    assert got != "x\n" + table and len(got_offs) == len(got)  # a table is still rewritten
+
+
+# --- capitals tests by filter / map (reflow._is_caps, segment._is_attached_title) -------------
+
+_CASES = st.text(alphabet=list("aAđĐẾếỦủ 1.,:-\nIVXⓐⅰ中ʰß"), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CASES)
+def test_is_caps_is_the_letter_loop(s):
+    reflow = importlib.import_module("pipeline.reflow")
+    letters = [c for c in s[:40] if c.isalpha()]
+    assert reflow._is_caps(s) == (bool(letters) and all(c.isupper() for c in letters))
+
+
+def test_is_caps_fixtures():
+    reflow = importlib.import_module("pipeline.reflow")
+    assert reflow._is_caps("I. MỤC ĐÍCH, YÊU CẦU") and reflow._is_caps("ⓐ ỦY BAN")  # (ⓐ: no letter)
+    assert not reflow._is_caps("1. Công an xã") and not reflow._is_caps("12 .")
+    assert not reflow._is_caps("AB中")  # (an uncased letter)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CASES)
+def test_attached_title_is_the_letter_loop(line):
+    sr = load_rules().compiled("segment", _seg._build)
+    letters = [c for c in line if c.isalpha()]
+    plain = bool(letters) and all(c.isupper() for c in letters) and any(
+        _seg.norm(line) == t or _seg.norm(line).startswith(t + " ") for t in sr.attached)
+    assert _seg._is_attached_title(line, sr) == plain
+    assert _seg._is_attached_title("KẾ HOẠCH", sr) and not _seg._is_attached_title("Kế hoạch", sr)
