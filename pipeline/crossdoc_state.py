@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .compare.wordmemo import segmenter_version
@@ -152,15 +153,34 @@ class State:
             reg = self.reader.register(self.drops.get(name, ()))
             cols = ", ".join(f'"{c}"' for c in schema.names)
             keep = f'"{KEYS[name]}" NOT IN (SELECT id FROM {reg})'
-            if name == "words" and self.reader.has("plans"):  # the words of plans still in the store
-                keep += f" AND (owner = '' OR owner IN (SELECT doc_id FROM {self.reader.scan('plans')}))"
+            pieces = self.pieces.get(name, ())
+            shared = []
+            if name == "words":
+                keep += " AND owner <> ''"  # those of no plan: once each, after the others
+                if self.reader.has("plans"):  # the words of plans still in the store
+                    keep += f" AND owner IN (SELECT doc_id FROM {self.reader.scan('plans')})"
+                shared = [self._shared_words(cols, pieces)]
             # (whole tables stream in file order, unsorted: sorting them would hold them)
             old = self.reader.stream(f"SELECT {cols} FROM {self.scan(name)} WHERE {keep}")
-            new = (b for p in self.pieces.get(name, ()) for b in pq.ParquetFile(p).iter_batches(50_000))
-            counts[name] = write_batches(self.new_dir / f"{name}.parquet", schema, itertools.chain(old, new))
+            new = (b for p in pieces for b in pq.ParquetFile(p).iter_batches(50_000))
+            if name == "words":
+                new = (b.filter(pc.not_equal(b.column("owner"), "")) for b in new)
+            counts[name] = write_batches(self.new_dir / f"{name}.parquet", schema,
+                                         itertools.chain(old, new, *shared))
             self.reader.con.unregister(reg)
         shutil.rmtree(self.new_dir / "pieces", ignore_errors=True)
         return counts
+
+    def _shared_words(self, cols: str, pieces) -> Iterable[pa.RecordBatch]:
+        """Segmentations of no plan's text (a catalogue's, owner ''), once per text: each group of
+        a run makes them again (its memo starts empty), and kept as they came they grew with the
+        number of groups, and every group read them all."""
+        srcs = [f"SELECT {cols} FROM {self.scan('words')} WHERE owner = ''"]
+        if pieces:
+            files = ", ".join(quote(p) for p in pieces)
+            srcs.append(f"SELECT {cols} FROM read_parquet([{files}]) WHERE owner = ''")
+        return self.reader.stream(f"SELECT DISTINCT ON (key) {cols} FROM ({' UNION ALL '.join(srcs)}) "
+                                  "ORDER BY key")
 
     def commit(self) -> None:
         """The new folder replaces the old one (two renames; a kill between leaves no state)."""

@@ -306,3 +306,31 @@ def test_a_title_every_commune_repeats_does_not_fetch_every_plan_of_it(tmp_path,
     assert fetched and max(fetched) <= 2  # the parent (and nothing of the 300 namesakes)
     links = _rows(out, "plan_links")
     assert len(links) == 300 and {ln["parent_doc_id"] for ln in links} == {"p00001"}
+
+
+def test_segmentations_of_no_plan_are_kept_once_each(tmp_path):
+    """Each group of a run segments a catalogue's texts again (owner ''); the state keeps each
+    text once, so what every group reads does not grow with the number of groups."""
+    from pipeline.crossdoc_io import StoreReader
+    from pipeline.crossdoc_state import State
+
+    def merged(rounds):
+        reader = StoreReader(tmp_path)
+        try:
+            state = State(tmp_path, reader, "f")
+            for rows in rounds:  # one piece per group, as compare_chunks adds them
+                state.add("words", rows)
+            state.merge()
+            state.commit()
+        finally:
+            reader.close()
+        return pq.read_table(tmp_path / ".crossdoc" / "words.parquet").to_pylist()
+
+    cat = [{"owner": "", "key": k, "words": [k]} for k in ("k1", "k2")]
+    groups = [[{"owner": f"p{g}", "key": f"t{g}", "words": ["a"]}, *cat] for g in range(3)]
+    first = merged(groups)
+    assert sorted(w["key"] for w in first if w["owner"] == "") == ["k1", "k2"]
+    assert sorted(w["owner"] for w in first if w["owner"]) == ["p0", "p1", "p2"]  # no plans table: all kept
+    second = merged([cat, cat])  # a later run: still once each
+    assert sorted(w["key"] for w in second if w["owner"] == "") == ["k1", "k2"]
+    assert len(second) == len(first)
