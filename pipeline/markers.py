@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .memo import kept
 from .rules import Rules, load_rules
 
 VI_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -139,13 +140,7 @@ _KNOWN_KEPT = 8192  # lines whose marker is kept (emptied when full)
 
 def parse(line: str, g: Grammar) -> Marker | None:
     """The marker a (stripped) line opens with, or None."""
-    known = g.known
-    hit = known.get(line, known)
-    if hit is known:
-        if len(known) >= _KNOWN_KEPT:
-            known.clear()
-        hit = known[line] = _parse(line, g)
-    return hit
+    return kept(g.known, line, _KNOWN_KEPT, lambda: _parse(line, g))
 
 
 def _parse(line: str, g: Grammar) -> Marker | None:

@@ -28,6 +28,7 @@ from functools import lru_cache
 from itertools import accumulate
 from operator import add
 
+from .memo import kept
 from .rules import Rules, load_rules
 
 __all__ = ["Cell", "Row", "Table", "TableRules", "table_rules", "format_tables", "restore_pipes",
@@ -126,13 +127,7 @@ _KINDS_KEPT = 4096  # cell texts whose kind is kept (emptied when full)
 
 def _kind_of(cell: str, tr: TableRules) -> str | None:
     """The column kind a header cell names: the word standing earliest, the longest on a tie."""
-    kinds = tr.kinds
-    hit = kinds.get(cell, kinds)
-    if hit is kinds:
-        if len(kinds) >= _KINDS_KEPT:
-            kinds.clear()
-        hit = kinds[cell] = _kind_of_cell(cell, tr)
-    return hit
+    return kept(tr.kinds, cell, _KINDS_KEPT, lambda: _kind_of_cell(cell, tr))
 
 
 def _kind_of_cell(cell: str, tr: TableRules) -> str | None:
