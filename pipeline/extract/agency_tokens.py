@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
-from operator import not_
 from typing import NamedTuple
 
 from ..rules import Rules
@@ -274,7 +273,7 @@ def text_index(text: str, g: Gazetteer) -> TextIndex:
     toks = _tokens(text, g)
     norms = toks.norms
     left_out = g.plural | {"-"}
-    full = list(compress(range(len(norms)), map(not_, map(left_out.__contains__, norms))))
-    starts = list(map(toks.starts.__getitem__, full))
-    words = list(map(norms.__getitem__, full))
-    return TextIndex(toks, full, starts, _matches(words, g), words)
+    kept = [w not in left_out for w in norms]  # (one mask, read by C-level compress thrice)
+    full = list(compress(range(len(norms)), kept))
+    words = list(compress(norms, kept))
+    return TextIndex(toks, full, list(compress(toks.starts, kept)), _matches(words, g), words)
