@@ -6,7 +6,9 @@ and `y tế` inside `Trạm Y tế` never as victim support. A phrase must also 
 `luật` in `kỷ luật` is not law. The word segmenter (underthesea's CRF) costs as much as
 every other stage together, so it is asked only when a word of its own dictionary (or a
 name in capitals) may cross the edge of a phrase found (`kỷ luật` across `luật`), and then
-on a few syllables around that phrase; otherwise the syllables decide.
+on a few syllables around that phrase; otherwise the syllables decide. A task's theme (and
+its heading's) needs fewer still: the doubtful phrases are settled one at a time only while
+what the segmenter says of them could change the answer (`_lazily`).
 A phrase among the opening words of the task counts `lead_weight` times; the theme of the
 heading the task sits under adds `section_weight`; a task that matches nothing gets the
 default theme (`other`).
