@@ -154,11 +154,10 @@ def tasks_without_lead(tasks: Sequence[dict], assignments: Sequence[dict], rules
     areas = {t.get("theme") for t in led} - {default, None}
     wanted = {t.get("theme") for t in unled} - areas - {default, None}
     if wanted:  # an area named inside a led task's text ("..., tập huấn cho cán bộ")
-        from .extract.themes import theme_scores
+        from .extract.themes import themes_reaching
 
         for t in led:
-            scores = theme_scores(t.get("text") or "", rules=rules)
-            areas |= {k for k in wanted if scores.get(k, 0.0) >= AREA_SCORE}
+            areas |= themes_reaching(t.get("text") or "", set(wanted), AREA_SCORE, rules=rules)
             wanted -= areas
             if not wanted:
                 break

@@ -62,27 +62,65 @@ def test_section_ends_fixture():
 # --- the agency text index (agency_tokens.text_index) -----------------------------------------
 
 
+def _tokens_plainly(text, g):
+    """The tokens as the plain loop reads them: one Tok per match, each abbreviation's
+    expansion in its place with its offsets, a line break looked for since the last token."""
+    at = importlib.import_module("pipeline.extract.agency_tokens")
+    raw = [(m.group(), m.start(), m.end()) for m in at._WORD.finditer(text)]
+    out = []
+    i = 0
+    while i < len(raw):
+        for k in range(min(g.abbrev_max, len(raw) - i), 0, -1):
+            key = tuple(w for w, _, _ in raw[i:i + k])
+            if key in g.abbrev and all(raw[j][2] == raw[j + 1][1] for j in range(i, i + k - 1)):
+                expanded = [(x, raw[i][1], raw[i + k - 1][2]) for x in g.abbrev[key]]
+                break
+        else:
+            k, expanded = 1, [raw[i]]
+        for n, (w, s, e) in enumerate(expanded):
+            nl = bool(out) and n == 0 and "\n" in text[out[-1].end:s]
+            out.append(at.Tok(at.norm_word(w), w, s, e, w[:1].isupper(), nl))
+        i += k
+    return out
+
+
 def _index_built_plainly(text, g):
     """text_index as the plain code it replaces builds it: each list read off the tokens."""
-    at = importlib.import_module("pipeline.extract.agency_tokens")
-    toks = at.tokenize(text, g)
+    toks = _tokens_plainly(text, g)
     full = [i for i, t in enumerate(toks) if t.norm not in g.plural and t.norm != "-"]
     s = [toks[i] for i in full]
     return toks, full, s, [t.start for t in s], [t.norm for t in s]
 
 
-def test_text_index_lists_equal_the_ones_read_off_the_tokens():
+def test_text_index_columns_equal_the_tokens_read_plainly():
     at = importlib.import_module("pipeline.extract.agency_tokens")
     g = at.gazetteer(load_rules())
     texts = ["Sở Tài chính chủ trì, phối hợp với các sở, ngành - đơn vị liên quan.",
              "UBND các xã; Ủy ban MTTQ Việt Nam xã và Sở GD&ĐT\ntổ chức",  # abbreviations expanded
-             "", "  \n ", "UBND"]
+             "UBND\n\nxã Nhân Lý,\nUBND huyện", "", "  \n ", "UBND", "\nSở Y tế"]
     for text in texts:
         ix = at.text_index(text, g)
         toks, full, s, starts, norms = _index_built_plainly(text, g)
-        assert (ix.toks, ix.full, ix.s, ix.starts, ix.norms) == (toks, full, s, starts, norms)
+        assert at.tokenize(text, g) == toks
+        cols = ix.toks
+        assert list(zip(cols.norms, cols.texts, cols.starts, cols.ends, strict=True)) == [t[:4] for t in toks]
+        assert [cols.cap(i) for i in range(len(toks))] == [t.cap for t in toks]
+        assert [cols.nl(i, text) for i in range(len(toks))] == [t.nl for t in toks]
+        assert (ix.full, ix.starts, ix.norms) == (full, starts, norms)
         assert ix.best == at._matches(norms, g)
-    assert at.text_index(texts[1], g).toks[0].text == "Ủy"  # (the fixture expands one)
+    assert at.text_index(texts[1], g).toks.texts[0] == "Ủy"  # (the fixture expands one)
+    assert at.tokenize(texts[2], g)[4].nl  # (and has a line break after an expansion)
+
+
+def test_abbreviation_that_expands_to_nothing_leaves_its_line_break_to_the_next_token():
+    at = importlib.import_module("pipeline.extract.agency_tokens")
+    g = at.gazetteer(load_rules())
+    g2 = at.Gazetteer(**{f: getattr(g, f) for f in g.__dataclass_fields__})
+    g2.abbrev = {**g.abbrev, ("XYZ",): ()}
+    g2.abbrev_first = g.abbrev_first | {"XYZ"}
+    for text in ("a\nXYZ b", "XYZ\nb c", "a XYZ\nb"):
+        assert at.tokenize(text, g2) == _tokens_plainly(text, g2)
+    assert [t.nl for t in at.tokenize("a\nXYZ b", g2)] == [False, True]
 
 
 # --- tables.format_tables over a text with bars but no table ----------------------------------

@@ -56,7 +56,7 @@ def find_agencies(text: str, *, rules: Rules, own_place: str | None = None) -> I
     """Every body named in TEXT, vague actors left out, in order."""
     ax = agency_text(text, rules, own_place)
     k = 0
-    n = len(ax.s)
+    n = ax.n
     while k < n:
         body = ax.body_at(k, n)
         if body is None and ax.shared_head(k, n, False):
@@ -94,7 +94,7 @@ def canonical_agency(raw: str, *, rules: Rules, own_place: str | None = None) ->
 
 def _canonical(raw: str, rules: Rules, own_place: str | None) -> str:
     ax = AgencyText(raw, rules, own_place)
-    mentions, _, _ = ax.parse_list(0, len(ax.s), bounded=True)
+    mentions, _, _ = ax.parse_list(0, ax.n, bounded=True)
     if mentions:
         return mentions[0].agency
     return tidy_name(raw)
@@ -104,7 +104,7 @@ def split_agencies(raw: str, *, rules: Rules, own_place: str | None = None) -> l
     """The bodies of a list as written (`Công an xã; phòng Văn hóa - Xã hội; các thôn`)."""
     def answer() -> tuple[AgencyMention, ...]:
         ax = AgencyText(raw, rules, own_place)
-        return tuple(ax.parse_list(0, len(ax.s), bounded=True)[0])
+        return tuple(ax.parse_list(0, ax.n, bounded=True)[0])
 
     return list(_by_string(rules, "split", (raw, own_place), answer))
 
@@ -116,10 +116,10 @@ def is_known_agency(name: str, rules: Rules) -> bool:
 
 def _is_known(name: str, rules: Rules) -> bool:
     ax = AgencyText(name, rules)
-    if not ax.s:
+    if not ax.n:
         return False
-    mentions, k, _ = ax.parse_list(0, len(ax.s), bounded=False)
-    return bool(mentions) and all(m.known for m in mentions) and k >= len(ax.s)
+    mentions, k, _ = ax.parse_list(0, ax.n, bounded=False)
+    return bool(mentions) and all(m.known for m in mentions) and k >= ax.n
 
 
 def agency_fixed_words(rules: Rules) -> tuple[str, ...]:
@@ -134,9 +134,9 @@ def leading_agency(text: str, *, rules: Rules, own_place: str | None = None) -> 
     it ends in TEXT."""
     ax = AgencyText(text, rules, own_place)
     k = 0
-    while k < len(ax.s) and ax.norm(k) in (",", ":", "(", "-"):
+    while k < ax.n and ax.norm(k) in (",", ":", "(", "-"):
         k += 1
-    mentions, _, _ = ax.parse_list(k, len(ax.s), bounded=False)
+    mentions, _, _ = ax.parse_list(k, ax.n, bounded=False)
     return mentions[0] if mentions else None
 
 

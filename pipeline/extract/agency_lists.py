@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..rules import Rules
 from .agency_names import render, tidy_name
-from .agency_tokens import TextIndex, Tok, gazetteer, text_index
+from .agency_tokens import TextIndex, gazetteer, text_index
 from .wordseg import fold
 
 # --- records ----------------------------------------------------------------------------
@@ -53,9 +53,9 @@ class AgencyText:
         # tokens and matches do not depend on the place name: INDEX, when given, is TEXT's
         # index read by another AgencyText (see with_place)
         self.ix = ix = index if index is not None else text_index(text, g)
-        self.toks, self.full, self.s, self.starts, self.best, self.norms = (
-            ix.toks, ix.full, ix.s, ix.starts, ix.best, ix.norms)
-        self._n = len(self.s)
+        self.toks, self.full, self.starts, self.best, self.norms = (
+            ix.toks, ix.full, ix.starts, ix.best, ix.norms)
+        self.n = len(self.norms)  # stream tokens
         self.own = fold(own_place).split() if own_place else None
         self._level_words = g.level_words
         self._tail_firsts = frozenset(h[0] if h else "" for h in g.tail_heads)  # ("": an empty head)
@@ -70,7 +70,28 @@ class AgencyText:
 
     # -- helpers on stream positions --
     def norm(self, k: int) -> str:
-        return self.norms[k] if 0 <= k < self._n else ""
+        return self.norms[k] if 0 <= k < self.n else ""
+
+    def start(self, k: int) -> int:
+        return self.toks.starts[self.full[k]]
+
+    def end(self, k: int) -> int:
+        return self.toks.ends[self.full[k]]
+
+    def word(self, k: int) -> str:
+        """Stream token K as rendered in a name."""
+        return self.toks.texts[self.full[k]]
+
+    def words(self, a: int, b: int) -> list[str]:
+        """Stream tokens A..B-1 as rendered in a name (for agency_names.render)."""
+        return list(map(self.toks.texts.__getitem__, self.full[a:b]))
+
+    def cap(self, k: int) -> bool:
+        return self.toks.cap(self.full[k])
+
+    def nl(self, k: int) -> bool:
+        """A line break stands before stream token K."""
+        return self.toks.nl(self.full[k], self.text)
 
     def at(self, k: int, kind: str) -> tuple[int, int] | None:
         b = self.best.get(k)
@@ -81,7 +102,7 @@ class AgencyText:
 
     def any_words(self, k: int, options: Sequence[tuple[str, ...]]) -> int:
         """The length of the first of OPTIONS (token tuples) that stands at K, else 0."""
-        if not 0 <= k < self._n:  # no word here (words are never empty)
+        if not 0 <= k < self.n:  # no word here (words are never empty)
             return 0
         norms = self.norms
         first = norms[k]
@@ -97,7 +118,7 @@ class AgencyText:
 
     def plural_before(self, k: int) -> bool:
         f = self.full[k]
-        return f > 0 and self.toks[f - 1].norm in self.g.plural
+        return f > 0 and self.toks.norms[f - 1] in self.g.plural
 
     def body_at(self, k: int, end: int, *, after_sep: bool = False) -> tuple[str, int, int] | None:
         """The body (or vague actor) that starts at K: (kind, end, entry) or None."""
@@ -116,7 +137,7 @@ class AgencyText:
             if kind == "GEN" and " ".join(self.norms[k:b]) in self.g.weak:
                 # `tổ chức` is also a verb: a body only after các / với / a comma
                 prev = self.full[k] - 1
-                pn = self.toks[prev].norm if prev >= 0 else ""
+                pn = self.toks.norms[prev] if prev >= 0 else ""
                 if not (self.plural_before(k) or after_sep or pn in ("với", ",", ";", "và", ":")):
                     return None
                 if not self.plural_before(k) and self.at(b, "PRED"):  # `, tổ chức triển khai thực hiện`
@@ -124,7 +145,7 @@ class AgencyText:
             return (kind, b, idx)
         m = here.get("HEAD")
         # an unknown body is a head word and a name: `Báo Lạng Sơn`, not `Báo cáo`
-        if m and m[0] < end and self.s[k].cap and self.s[m[0]].cap and not self.s[m[0]].nl:
+        if m and m[0] < end and self.cap(k) and self.cap(m[0]) and not self.nl(m[0]):
             return ("HEAD", m[0], m[1])
         return None
 
@@ -212,10 +233,9 @@ class AgencyText:
     def _item(self, raw_k: int, k: int, body, end: int, bounded: bool, requested: bool
               ) -> tuple[AgencyMention | None, int]:
         """One body from K (RAW_K: where its request / order word stands)."""
-        s = self.s
         kind = canon = level = None
-        levels: list[Tok] = []
-        place: list[Tok] = []
+        levels: list[str] = []  # the words of each part of the name, as rendered
+        place: list[str] = []
         own = extended = False
         j = name_end = k
         if body is not None:
@@ -227,12 +247,12 @@ class AgencyText:
                 j = self._generic_tail(j, end)
             name_end = j
             lv = self._levels(j, end)
-            levels = s[j:lv]
+            levels = self.words(j, lv)
             # a provincial body drops the plan's own province even without a level word
             # (`Công ty Điện lực Đắk Lắk` in a plan of Đắk Lắk; not `Ban Quản lý Khu kinh tế Dung Quất`)
             pl = self._place(lv, end, bare=kind == "AG" and level == "province")
-            place = s[lv:pl]
-            own = bool(place) and self.own is not None and [t.norm for t in place] == self.own
+            place = self.words(lv, pl)
+            own = bool(place) and self.own is not None and self.norms[lv:pl] == self.own
             if place and not own and (lv == 0 or self.norm(lv - 1) not in self._level_words):
                 pl = lv
                 place = []
@@ -257,12 +277,12 @@ class AgencyText:
         if j <= k:
             return None, max(j, raw_k + 1)
         if extended or kind in (None, "HEAD"):
-            toks = s[k:j]
+            words = self.words(k, j)
             if own and not extended:
-                toks = toks[: len(toks) - len(place)]
-            agency = render(toks)
+                words = words[: len(words) - len(place)]
+            agency = render(words)
         elif kind == "GEN":
-            agency = render(s[k:name_end] + levels + ([] if own else place))
+            agency = render(self.words(k, name_end) + levels + ([] if own else place))
         else:
             agency = canon
             if level == "multi" and levels:
@@ -275,10 +295,10 @@ class AgencyText:
         drop = self.at(j, "DROP")
         if drop and drop[0] <= end:
             after = drop[0]
-        cs = s[raw_k].start
+        cs = self.starts[raw_k]
         if raw_k == k and self.plural_before(k):
-            cs = self.toks[self.full[k] - 1].start
-        ce = s[j - 1].end
+            cs = self.toks.starts[self.full[k] - 1]
+        ce = self.end(j - 1)
         mention = AgencyMention(self.text[cs:ce], tidy_name(agency), generic, known, requested, cs, ce)
         return mention, after
 
@@ -297,11 +317,11 @@ class AgencyText:
         j = k + len(head) + 1
         while j < end:
             n = next((n for n in range(min(g.tail_max, end - j), 0, -1)
-                      if (head, tuple(t.norm for t in self.s[j:j + n])) in g.by_tail), 0)
+                      if (head, tuple(self.norms[j:j + n])) in g.by_tail), 0)
             if not n:
                 break
-            idx = g.by_tail[(head, tuple(t.norm for t in self.s[j:j + n]))]
-            cs, ce = self.s[j].start, self.s[j + n - 1].end
+            idx = g.by_tail[(head, tuple(self.norms[j:j + n]))]
+            cs, ce = self.starts[j], self.end(j + n - 1)
             out.append(AgencyMention(self.text[cs:ce], g.entries[idx][1], False, True, requested, cs, ce))
             j += n
             if self.norm(j) not in SEPARATORS:
@@ -313,8 +333,7 @@ class AgencyText:
         return out, last
 
     def _capitalized(self, j: int, end: int) -> int:
-        s = self.s
-        while (j < end and s[j].cap and not s[j].nl and self.body_at(j, end) is None
+        while (j < end and self.cap(j) and not self.nl(j) and self.body_at(j, end) is None
                and not self.at(j, "LEVEL")):
             j += 1
         return j
@@ -341,13 +360,13 @@ class AgencyText:
     def _lower_run(self, j: int, end: int) -> int:
         """The lower-case words of a name in sentence case from J, if a capitalized word or the
         end of the list follows them (else J)."""
-        s = self.s
+        norms = self.norms
         x = j
-        while (x < end and x - j < _LOWER_MAX and s[x].norm.isalpha() and not s[x].cap and not s[x].nl
-               and s[x].norm not in SEPARATORS and not self.at(x, "PRED") and not self.at(x, "LEVEL")
+        while (x < end and x - j < _LOWER_MAX and norms[x].isalpha() and not self.cap(x) and not self.nl(x)
+               and norms[x] not in SEPARATORS and not self.at(x, "PRED") and not self.at(x, "LEVEL")
                and not self.at(x, "DROP") and self.body_at(x, end) is None):
             x += 1
-        if x > j and (x >= end or (s[x].cap and not s[x].nl) or s[x].norm in _NAME_END):
+        if x > j and (x >= end or (self.cap(x) and not self.nl(x)) or norms[x] in _NAME_END):
             return x
         return j
 
@@ -410,8 +429,8 @@ class AgencyText:
             return k
         j = k
         while j < end and j - k < 4:
-            t = self.s[j]
-            if not t.cap or t.nl or not t.norm.isalpha() or self.body_at(j, end) or self.at(j, "LEVEL"):
+            if (not self.cap(j) or self.nl(j) or not self.norms[j].isalpha() or self.body_at(j, end)
+                    or self.at(j, "LEVEL")):
                 break
             j += 1
         return j

@@ -6,17 +6,17 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from .agency_tokens import DASHES, Tok
+from .agency_tokens import DASHES
 from .wordseg import retone
 
 __all__ = ["render", "tidy_name"]
 
 
-def render(toks: Sequence[Tok]) -> str:
-    """The name TOKS spell: words spaced, closing punctuation attached, dashes as `-`."""
+def render(words: Sequence[str]) -> str:
+    """The name WORDS (tokens as rendered) spell: words spaced, closing punctuation attached,
+    dashes as `-`."""
     out = ""
-    for t in toks:
-        w = t.text
+    for w in words:
         if w in DASHES:
             w = "-"
         if not out:

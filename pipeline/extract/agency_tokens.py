@@ -13,8 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress, repeat
-from operator import itemgetter, not_
+from itertools import accumulate, compress
 from typing import NamedTuple
 
 from ..rules import Rules
@@ -22,7 +21,7 @@ from .wordseg import fold
 
 
 class Tok(NamedTuple):
-    """One token (a tuple: a document makes thousands and a frozen dataclass is slow to build)."""
+    """One token, as `tokenize` gives it (the text index keeps its tokens as `Tokens` columns)."""
 
     norm: str  # folded form used for matching
     text: str  # as rendered in a canonical name (an abbreviation gives its expansion)
@@ -30,6 +29,28 @@ class Tok(NamedTuple):
     end: int
     cap: bool  # written with a capital letter
     nl: bool  # a line break stands before it
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A text's tokens as columns, one list per field: a plan has thousands of tokens, and a
+    tuple for each cost more to build than the rest of the index. Whether a token is
+    capitalized, and whether a line break stands before it, are read off on demand (`cap`,
+    `nl`): a reader asks about a few hundred of them."""
+
+    norms: list[str]  # folded form used for matching
+    texts: list[str]  # as rendered in a canonical name (an abbreviation gives its expansion)
+    starts: list[int]
+    ends: list[int]  # (the words of an expanded abbreviation all have its offsets)
+
+    def cap(self, i: int) -> bool:
+        """Token I is written with a capital letter (a token is never empty)."""
+        return self.texts[i][0].isupper()
+
+    def nl(self, i: int, text: str) -> bool:
+        """A line break stands between token I and the token before it in TEXT (none before
+        the first; an abbreviation that expands to nothing leaves its line break to the next)."""
+        return i > 0 and text.find("\n", self.ends[i - 1], self.starts[i]) >= 0
 
 
 # --- compiled gazetteer -----------------------------------------------------------------
@@ -137,50 +158,35 @@ def gazetteer(rules: Rules) -> Gazetteer:
 
 def tokenize(text: str, g: Gazetteer) -> list[Tok]:
     """Words and punctuation of TEXT, abbreviations expanded in place."""
-    return _tokens(text, g)[0]
+    t = _tokens(text, g)
+    return [Tok(t.norms[i], t.texts[i], t.starts[i], t.ends[i], t.cap(i), t.nl(i, text))
+            for i in range(len(t.norms))]
 
 
-def _tokens(text: str, g: Gazetteer) -> tuple[list[Tok], list[str] | None]:
-    """tokenize(TEXT), and the tokens' folded words when no abbreviation was expanded (made
-    on the way: the index needs them as a list too), else None."""
+def _tokens(text: str, g: Gazetteer) -> Tokens:
+    """The tokens of TEXT as columns (see tokenize)."""
     # one split gives gaps and words alternately; their lengths give every offset, so the
-    # tokens are built by C-level maps instead of a Python loop over thousands of matches
+    # columns are built by C-level maps instead of a Python loop over thousands of matches
     parts = _WORD_SPLIT.split(text)
     words = parts[1::2]
     n = len(words)
-    if not n:
-        return [], []
     pos = list(accumulate(map(len, parts)))
-    starts = pos[0::2]
+    starts = pos[0 : 2 * n : 2]
     ends = pos[1::2]
-    nls = [False]  # a line break stands in the gap before the word (none before the first)
-    nls += ["\n" in gap for gap in parts[2 : 2 * n : 2]]
-    caps = [w[0].isupper() for w in words]
-    new = tuple.__new__  # Tok(...) without the Python-level __new__ of a named tuple
-    # (STARTS has one more entry, the end of the text: zip stops at the words)
     norms = list(map(norm_word, words))
-    fields = zip(norms, words, starts, ends, caps, nls, strict=False)
-    out = list(map(new, repeat(Tok), fields))
     first = g.abbrev_first
     if first.isdisjoint(words):
-        return out, norms
-    # abbreviations: rebuild the list around each one, left to right
+        return Tokens(norms, words, starts, ends)
+    # abbreviations: the columns rebuilt around each one, left to right
     abbrev = g.abbrev
-    find = text.find
-    res: list[Tok] = []
-    prev_end = -1  # end of the last token out (-1: none yet)
+    out = Tokens([], [], [], [])
     last = 0  # raw words before LAST are done
 
     def copy(a: int, b: int) -> None:
-        nonlocal prev_end
-        if a >= b:
-            return
-        t = out[a]
-        # after an abbreviation that expands to nothing the line break is looked for further back
-        nl = prev_end >= 0 and find("\n", prev_end, t.start) >= 0
-        res.append(t if nl == t.nl else t._replace(nl=nl))
-        res.extend(out[a + 1 : b])
-        prev_end = ends[b - 1]
+        out.norms.extend(norms[a:b])
+        out.texts.extend(words[a:b])
+        out.starts.extend(starts[a:b])
+        out.ends.extend(ends[a:b])
 
     for i in compress(range(n), map(first.__contains__, words)):  # the words that may open one
         if i < last:
@@ -193,15 +199,14 @@ def _tokens(text: str, g: Gazetteer) -> tuple[list[Tok], list[str] | None]:
         else:
             continue
         copy(last, i)
-        s, e = starts[i], ends[i + k - 1]
-        nl = prev_end >= 0 and find("\n", prev_end, s) >= 0
-        for x in abbrev[key]:
-            res.append(new(Tok, (norm_word(x), x, s, e, x[:1].isupper(), nl)))
-            nl = False
-            prev_end = e
+        full = abbrev[key]
+        out.norms.extend(map(norm_word, full))
+        out.texts.extend(full)
+        out.starts.extend([starts[i]] * len(full))
+        out.ends.extend([ends[i + k - 1]] * len(full))
         last = i + k
     copy(last, n)
-    return res, None
+    return out
 
 
 @lru_cache(maxsize=65536)
@@ -251,31 +256,24 @@ def _matches(words: list[str], g: Gazetteer) -> dict[int, dict[str, tuple[int, i
 # --- the text index ---------------------------------------------------------------------
 
 
-_NORM, _START = itemgetter(0), itemgetter(2)  # Tok.norm, Tok.start
-
-
 @dataclass(frozen=True, slots=True)
 class TextIndex:
     """A text's tokens and gazetteer matches. Built once per document (the extract step) and
     shared by every reader of it: the place name a reader drops does not change them."""
 
-    toks: list[Tok]
+    toks: Tokens  # every token
     full: list[int]  # the full-token index of each stream token (to look back at `các`)
-    s: list[Tok]  # the stream: without plural words and dashes
     starts: list[int]  # char start of each stream token
     best: dict[int, dict[str, tuple[int, int]]]  # matches by stream position (_matches)
-    norms: list[str]  # folded words of the stream
+    norms: list[str]  # folded words of the stream: without plural words and dashes
 
 
 def text_index(text: str, g: Gazetteer) -> TextIndex:
     """The token index of TEXT (see TextIndex)."""
-    toks, norms = _tokens(text, g)
+    toks = _tokens(text, g)
+    norms = toks.norms
     left_out = g.plural | {"-"}
-    # (fields read by itemgetter: a named tuple's attribute is a slower Python-level property)
-    if norms is None:
-        norms = list(map(_NORM, toks))
-    full = list(compress(range(len(norms)), map(not_, map(left_out.__contains__, norms))))
-    s = list(map(toks.__getitem__, full))
-    starts = list(map(_START, s))
-    words = list(map(norms.__getitem__, full))
-    return TextIndex(toks, full, s, starts, _matches(words, g), words)
+    kept = [w not in left_out for w in norms]  # (one mask, read by C-level compress thrice)
+    full = list(compress(range(len(norms)), kept))
+    words = list(compress(norms, kept))
+    return TextIndex(toks, full, list(compress(toks.starts, kept)), _matches(words, g), words)

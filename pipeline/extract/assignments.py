@@ -104,7 +104,7 @@ def _skip_marker(ax: AgencyText, ks: int, ke: int) -> int:
     """Past an item marker left in front of a heading (`1.`, `2.1.`, `b)`), markup aside."""
     k = ks
     while k + 1 < ke and ax.norm(k + 1) in (".", ")") and (ax.norm(k).isdigit() or len(ax.norm(k)) == 1
-                                                           or set(ax.s[k].text) <= set("IVXLC")):
+                                                           or set(ax.word(k)) <= set("IVXLC")):
         k += 2
     return k
 
@@ -150,13 +150,13 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
     he = max(min(s.heading_end, end), hs)
     ks, ke = _span(ax, hs, he)
     ks = _skip_marker(ax, ks, ke)
-    hs = ax.s[ks].start if ks < len(ax.s) else hs
+    hs = ax.starts[ks] if ks < ax.n else hs
     # read on past the heading's end: the list must close with a colon or a role in parentheses
     mentions, j, clean = ax.parse_list(ks, ax.index(end), bounded=False)
     if mentions and clean and ax.norm(j) == "(":
         role = role_after(ax, j, words)
         k = j
-        while k < len(ax.s) and ax.norm(k) != ")":
+        while k < ax.n and ax.norm(k) != ")":
             k += 1
         if role is not None and (ax.norm(k + 1) in (":", ".", "") or at_line_start(ax, k + 1)):
             return [(m, "lead" if role == "standing" else role) for m in mentions], role == "lead"
@@ -174,7 +174,7 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
         if listed and listed[0].known and k >= colon:
             return [(m, "lead") for m in listed], False
         return [], False
-    if ax.norm(j) == ":" and ax.s[j].end <= end:
+    if ax.norm(j) == ":" and ax.end(j) <= end:
         return [(m, "lead") for m in mentions], False
     return [], False
 

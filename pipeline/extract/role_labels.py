@@ -30,14 +30,14 @@ class Label:
 
 def at_line_start(ax: AgencyText, k: int) -> bool:
     """K opens a line (only markup and an item dash before it on its line)."""
-    if k >= len(ax.s):
+    if k >= ax.n:
         return False
     f = ax.full[k]
+    toks = ax.toks
     while f > 0:
-        gap = ax.text[ax.toks[f - 1].end:ax.toks[f].start]
-        if "\n" in gap:
+        if ax.text.find("\n", toks.ends[f - 1], toks.starts[f]) >= 0:
             return True
-        if ax.toks[f - 1].text in _ITEM_MARK and f - 1 == ax.full[k] - 1:
+        if toks.texts[f - 1] in _ITEM_MARK and f - 1 == ax.full[k] - 1:
             f -= 1
             continue
         return False
@@ -46,21 +46,22 @@ def at_line_start(ax: AgencyText, k: int) -> bool:
 
 def _paragraph_break(ax: AgencyText, k: int) -> bool:
     """A new paragraph or item begins at stream position K."""
-    if k <= 0 or k >= len(ax.s):
+    if k <= 0 or k >= ax.n:
         return False
     f = ax.full[k]
-    gap = ax.text[ax.toks[f - 1].end:ax.toks[f].start]
+    toks = ax.toks
+    gap = ax.text[toks.ends[f - 1]:toks.starts[f]]
     if "\n" not in gap:
-        if ax.toks[f - 1].text in _ITEM_MARK:  # a dash item: `\n- Xyz`
+        if toks.texts[f - 1] in _ITEM_MARK:  # a dash item: `\n- Xyz`
             pf = f - 1
-            return pf > 0 and "\n" in ax.text[ax.toks[pf - 1].end:ax.toks[pf].start]
+            return pf > 0 and "\n" in ax.text[toks.ends[pf - 1]:toks.starts[pf]]
         return False
     if gap.count("\n") >= 2:
         return True
-    t = ax.s[k]
+    norm = ax.norms[k]
     nxt = ax.norm(k + 1)
     # a numbered or lettered item: `2.`, `b)`
-    return (t.norm.isdigit() or len(t.norm) == 1) and nxt in (".", ")")
+    return (norm.isdigit() or len(norm) == 1) and nxt in (".", ")")
 
 
 def _field_at(ax: AgencyText, k: int, end: int) -> bool:
@@ -79,18 +80,18 @@ def _field_at(ax: AgencyText, k: int, end: int) -> bool:
 def _label_matches(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> dict[int, tuple[int, str]]:
     """{label start: (after its colon, kind)}: [head] word, up to LABEL_FILLER alphabetic words,
     `:`, read back from each colon in [ks, ke) (the first colon after the label words wins)."""
-    s = ax.s
+    norms = ax.norms
     best: dict[int, tuple[int, str]] = {}
     ends = words.label_ends
     for c in compress(range(ks, ke), map(":".__eq__, ax.norms[ks:ke])):  # the colons
         e = c
         while True:
-            for pat, kind in ends.get(s[e - 1].norm, ()) if e - 1 >= ks else ():
+            for pat, kind in ends.get(norms[e - 1], ()) if e - 1 >= ks else ():
                 a = e - len(pat)
-                if a >= ks and all(s[a + i].norm == w for i, w in enumerate(pat)):
+                if a >= ks and all(norms[a + i] == w for i, w in enumerate(pat)):
                     if a not in best or c + 1 < best[a][0]:
                         best[a] = (c + 1, kind)
-            if c - e >= words.label_filler or e - 1 < ks or not s[e - 1].norm.isalpha():
+            if c - e >= words.label_filler or e - 1 < ks or not norms[e - 1].isalpha():
                 break
             e -= 1
     return best
@@ -127,10 +128,10 @@ def find_labels(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> list[Labe
                 depth -= 1
             if j > b and (_paragraph_break(ax, j) or _field_at(ax, j, stop)):
                 break
-            if n == "." and j + 1 < len(ax.s) and "\n" in ax.text[ax.s[j].end:ax.s[j + 1].start]:
+            if n == "." and j + 1 < ax.n and "\n" in ax.text[ax.end(j):ax.starts[j + 1]]:
                 break
             j += 1
-        out.append(Label(kind, a, b, j, ax.s[a].start, line and not in_paren))
+        out.append(Label(kind, a, b, j, ax.starts[a], line and not in_paren))
     return out
 
 
@@ -189,6 +190,6 @@ def label_spans(text: str, start: int, end: int, *, rules) -> list[tuple[str, in
     ks, ke = ax.index(start), ax.index(end)
     out = []
     for lab in find_labels(ax, ks, ke, role_words(rules)):
-        stop = ax.s[lab.end - 1].end if lab.end > lab.body else ax.s[lab.body - 1].end
+        stop = ax.end(lab.end - 1) if lab.end > lab.body else ax.end(lab.body - 1)
         out.append((lab.kind, lab.char_start, stop, lab.line_start))
     return out

@@ -103,7 +103,7 @@ def role_after(ax: AgencyText, j: int, words: RoleWords) -> str | None:
     paren = ax.norm(k) == "("
     if paren:
         k += 1
-        while k < len(ax.s) and ax.norm(k) in words.paren_words:
+        while k < ax.n and ax.norm(k) in words.paren_words:
             k += 1
     if ax.any_words(k, words.standing_after) or (paren and ax.any_words(k, words.standing)):
         return "standing"
@@ -249,7 +249,7 @@ def standing_in(ax: AgencyText, ks: int, ke: int, words: RoleWords,
     (`Sở Tư pháp là cơ quan đầu mối`), else the ones after it (`qua đầu mối Sở Công Thương`), or
     the body the item is listed under."""
     for k, after in find_words(ax, ks, ke, words.standing):
-        pos = ax.s[k].start
+        pos = ax.starts[k]
         before = [m for m, _ in found if m.char_end <= pos]
         if before:
             return [before[-1]]

@@ -6,7 +6,9 @@ and `y tế` inside `Trạm Y tế` never as victim support. A phrase must also 
 `luật` in `kỷ luật` is not law. The word segmenter (underthesea's CRF) costs as much as
 every other stage together, so it is asked only when a word of its own dictionary (or a
 name in capitals) may cross the edge of a phrase found (`kỷ luật` across `luật`), and then
-on a few syllables around that phrase; otherwise the syllables decide.
+on a few syllables around that phrase; otherwise the syllables decide. A task's theme (and
+its heading's) needs fewer still: the doubtful phrases are settled one at a time only while
+what the segmenter says of them could change the answer (`_lazily`).
 A phrase among the opening words of the task counts `lead_weight` times; the theme of the
 heading the task sits under adds `section_weight`; a task that matches nothing gets the
 default theme (`other`).
@@ -23,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
+from typing import TypeVar
 
+from ..memo import kept
 from ..rules import Rules
 from .agencies import agency_fixed_words
 from .wordseg import dictionary_words, fold, segment_words
@@ -37,6 +41,7 @@ _SYLLABLE_SPLIT = re.compile(r"(\w+|[^\w\s])", re.UNICODE)
 # document numbers (123/KH-UBND) are not words; they are cut out before matching
 _DOC_NUMBER = re.compile(r"\b\d+\s*/\s*[\w\-/Đđ]+")
 _PLAIN_NAME = re.compile(r"^[\w ,\-]+$", re.UNICODE)
+_KEPT = 4096  # answers kept by text (scores, headings' themes)
 _MASK = "\x00"  # stands for a masked agency name: one token that no phrase contains
 
 Key = tuple[str, ...]
@@ -59,7 +64,7 @@ class _Themes:
     # those lengths are tried at a place)
     phrase_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
     name_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    headings: dict[str, dict[str, float]] = field(default_factory=dict)  # see _heading_scores
+    headings: dict[str, str | None] = field(default_factory=dict)  # see _heading_context
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # see theme_scores
 
 
@@ -209,20 +214,23 @@ def theme_scores(text: str, *, rules: Rules) -> dict[str, float]:
     # a task's text is asked again (its theme, then the flags of its plan): answered once
     # (the opening of a task carries its theme; the rest tells little more)
     head = text[:_MAX_CHARS]
-    got = th.scores.get(head)
-    if got is None:
-        if len(th.scores) > 4096:
-            th.scores.clear()
-        got = th.scores[head] = _scores(head, th)
-    return dict(got)
+    return dict(kept(th.scores, head, _KEPT, lambda: _scores(head, th)))
 
 
-def _scores(head: str, th: _Themes) -> dict[str, float]:
+Hit = tuple[int, int, Key]  # (first syllable, length, the phrase's syllables)
+
+
+_Asks = tuple[Callable[[int, int], bool], Callable[[int, int], bool]]
+
+
+def _found(head: str, th: _Themes) -> tuple[list[Hit], _Asks | None]:
+    """The phrases of HEAD in order, and (DOUBT, WHOLE) (None: no hit). DOUBT(i, L): might a
+    word run across an edge of the phrase at I..I+L (`kỷ luật` across `luật`)? Then only
+    the segmenter, WHOLE(i, L), can tell whether it counts."""
     folded, sylls, masked, parts = _syllables(head, th)
-    scores: dict[str, float] = {}
     hits = _hits(sylls, th)
     if not hits:
-        return scores
+        return [], None
     spans = _spans(parts, masked)
     # asked only at the edges of phrases found; a masked name is not capitalized, and where
     # folding changed the length the positions are not the text's: nothing is
@@ -246,14 +254,33 @@ def _scores(head: str, th: _Themes) -> dict[str, float]:
             got = crossed[i] = _crossed(sylls, caps, i, words, pairs=pairs)
         return got
 
+    def doubt(i: int, L: int) -> bool:
+        return not words or across(i) or across(i + L)
+
+    def whole(i: int, L: int) -> bool:
+        return _whole_words(head, spans, i, L, th)
+
+    return [(i, L, tuple(sylls[i:i + L])) for i, L in hits], (doubt, whole)
+
+
+def _scores(head: str, th: _Themes) -> dict[str, float]:
+    return _count(*_found(head, th), th)
+
+
+def _count(hits: list[Hit], asks: _Asks | None, th: _Themes,
+           known: dict[int, bool] | None = None) -> dict[str, float]:
+    """The score of each theme counted from HITS (ASKS: see `_found`). KNOWN: what the
+    segmenter said of some hits (by their number), not asked again."""
+    scores: dict[str, float] = {}
+    if not hits:
+        return scores
+    doubt, whole = asks
     seen: set[tuple[Key, str]] = set()
     counted: set[Key] = set()  # the phrases whose every (phrase, theme) is in SEEN
-    for i, L in hits:
-        key = tuple(sylls[i:i + L])
+    for n, (i, L, key) in enumerate(hits):
         if key in counted:
             continue  # counted already: whole words or not, it adds nothing (no segmenting)
-        if ((not words or across(i) or across(i + L))
-                and not _whole_words(head, spans, i, L, th)):
+        if doubt(i, L) and not (known[n] if known and n in known else whole(i, L)):
             continue  # a word runs across the phrase (`kỷ luật` across `luật`)
         counted.add(key)
         for theme, w in th.phrases[key]:
@@ -262,6 +289,171 @@ def _scores(head: str, th: _Themes) -> dict[str, float]:
             seen.add((key, theme))
             scores[theme] = scores.get(theme, 0.0) + w * (th.lead_weight if i < _OPENING else 1.0)
     return scores
+
+
+# --- answers that need not every doubt settled ------------------------------------------
+# A question about HEAD's scores (its theme, its heading's theme, whether it reaches a score)
+# asks the segmenter about the doubtful phrases one by one, in order, only until the answer
+# cannot change whatever it says of the others (most doubts cannot change a task's theme);
+# the exact scores (`_count`) when every doubt had to be settled.
+
+_MARGIN = 1e-9  # one bound surely past another: by more than any rounding of the sums
+
+
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    """The least and the most each theme can score whatever the segmenter says of the doubts
+    not settled yet (a theme absent scores 0)."""
+
+    low: dict[str, float]
+    high: dict[str, float]
+    sure: bool  # a phrase counts for certain (the scores are not empty)
+    possible: bool  # a phrase may count
+
+
+def _bounds(hits: list[Hit], doubt: Callable[[int, int], bool], known: dict[int, bool],
+            th: _Themes) -> tuple[_Bounds, int | None]:
+    """The bounds of `_count`'s scores, KNOWN: the doubtful hits settled (by their number);
+    and the first hit whose doubt is open and matters (None: none is)."""
+    factors: dict[Key, list[float]] = {}  # the weights a phrase may count with (at which place)
+    sure: set[Key] = set()  # the phrases that count for certain (at one of FACTORS)
+    first = None
+    for n, (i, L, key) in enumerate(hits):
+        if key in sure:
+            continue  # (a later place of a phrase that counts changes nothing)
+        if n in known:
+            whole = known[n]
+        elif doubt(i, L):
+            whole = None  # not settled yet
+            if first is None:
+                first = n
+        else:
+            whole = True
+        if whole is False:
+            continue
+        factors.setdefault(key, []).append(th.lead_weight if i < _OPENING else 1.0)
+        if whole:
+            sure.add(key)
+    low: dict[str, float] = {}
+    high: dict[str, float] = {}
+    for key, fs in factors.items():
+        if key not in sure:
+            fs = [*fs, 0.0]  # it may count nowhere
+        done: set[str] = set()
+        for theme, w in th.phrases[key]:
+            if theme in done:  # (the first weight of a theme counts, as in _count)
+                continue
+            done.add(theme)
+            counts = [w * f for f in fs]
+            low[theme] = low.get(theme, 0.0) + min(counts)
+            high[theme] = high.get(theme, 0.0) + max(counts)
+    return _Bounds(low, high, bool(sure), bool(factors)), first
+
+
+def _ahead(low: dict[str, float], high: dict[str, float]) -> str | None:
+    """The theme `_best` gives for every scores within the bounds, if one is ahead of every
+    other by the margin (ties go to the first in order: not decided by bounds), else None."""
+    if not low:
+        return None
+    top = max(low, key=low.__getitem__)
+    least = low[top]
+    floor = least - _MARGIN * (1.0 + abs(least))
+    if floor <= 0.0:
+        return None  # (not ahead of a theme with no phrase: it scores 0)
+    return top if all(h < floor for t, h in high.items() if t != top) else None
+
+
+_T = TypeVar("_T")
+
+
+def _lazily(head: str, th: _Themes, decide: Callable[[_Bounds], tuple[_T] | None],
+            exact: Callable[[dict[str, float]], _T]) -> _T:
+    """DECIDE's answer (a 1-tuple; None: not decided) on the bounds of HEAD's scores, the
+    doubts settled one by one, in order, until it decides; else EXACT's on the scores."""
+    got = th.scores.get(head)
+    if got is not None:
+        return exact(dict(got))
+    hits, asks = found = _found(head, th)
+    known: dict[int, bool] = {}
+    if hits:
+        doubt, whole = asks
+        while True:
+            bounds, n = _bounds(hits, doubt, known, th)
+            answer = decide(bounds)
+            if answer is not None:
+                return answer[0]
+            if n is None:
+                break  # every doubt that matters settled, and still a tie: the exact scores
+            known[n] = whole(*hits[n][:2])
+    return exact(dict(kept(th.scores, head, _KEPT, lambda: _count(*found, th, known))))
+
+
+def _theme(head: str, th: _Themes, ctx: str | None) -> str:
+    """theme_of's answer for HEAD; CTX: the theme its heading adds `section_weight` to."""
+
+    def decide(b: _Bounds) -> tuple[str] | None:
+        if ctx is None:
+            if not b.possible:
+                return (th.default,)  # nothing counts
+            if not b.sure:
+                return None  # the scores may stay empty (the default theme) or not
+        low, high = dict(b.low), dict(b.high)
+        if ctx is not None:
+            low[ctx] = low.get(ctx, 0.0) + th.section_weight
+            high[ctx] = high.get(ctx, 0.0) + th.section_weight
+        top = _ahead(low, high)
+        return None if top is None else (top,)
+
+    def exact(scores: dict[str, float]) -> str:
+        if ctx is not None:
+            scores[ctx] = scores.get(ctx, 0.0) + th.section_weight
+        if not scores:
+            return th.default
+        return _best(th.order, scores)
+
+    return _lazily(head, th, decide, exact)
+
+
+def _heading_theme(heading: str, th: _Themes) -> str | None:
+    """The theme a heading gives the tasks under it: its best, if that scores above 0."""
+
+    def decide(b: _Bounds) -> tuple[str | None] | None:
+        if not b.possible:
+            return (None,)
+        top = _ahead(b.low, b.high)  # (its least is above 0)
+        return None if top is None else (top,)
+
+    def exact(scores: dict[str, float]) -> str | None:
+        if not scores:
+            return None
+        best = _best(th.order, scores)
+        return best if scores.get(best, 0.0) > 0 else None
+
+    return _lazily(heading[:_MAX_CHARS], th, decide, exact)
+
+
+def themes_reaching(text: str, themes: set[str], score: float, *, rules: Rules) -> set[str]:
+    """The THEMES whose score for TEXT is at least SCORE:
+    `{t for t in themes if theme_scores(text).get(t, 0.0) >= score}`."""
+    return _reaching(text[:_MAX_CHARS], rules.compiled("themes.ngrams", _build), themes, score)
+
+
+def _reaching(head: str, th: _Themes, themes: set[str], score: float) -> set[str]:
+    margin = _MARGIN * (1.0 + abs(score))
+
+    def decide(b: _Bounds) -> tuple[set[str]] | None:
+        out = set()
+        for t in themes:
+            if b.low.get(t, 0.0) >= score + margin:
+                out.add(t)
+            elif b.high.get(t, 0.0) >= score - margin:
+                return None  # it may or may not reach it
+        return (out,)
+
+    def exact(scores: dict[str, float]) -> set[str]:
+        return {t for t in themes if scores.get(t, 0.0) >= score}
+
+    return _lazily(head, th, decide, exact)
 
 
 def _best(order: tuple[str, ...], scores: dict[str, float]) -> str:
@@ -274,28 +466,14 @@ def _best(order: tuple[str, ...], scores: dict[str, float]) -> str:
     return max(order, key=lambda t: (scores.get(t, 0.0), -order.index(t)))
 
 
-def _heading_scores(heading: str, rules: Rules, th: _Themes) -> dict[str, float]:
-    """theme_scores of a heading; every task under it asks again, so the answer is kept
-    (a few thousand headings: a batch of plans never repeats them, one plan does)."""
-    got = th.headings.get(heading)
-    if got is None:
-        if len(th.headings) > 4096:
-            th.headings.clear()
-        got = th.headings[heading] = theme_scores(heading, rules=rules)
-    return got
+def _heading_context(heading: str, th: _Themes) -> str | None:
+    """_heading_theme, kept: every task under a heading asks again (a few thousand headings:
+    a batch of plans never repeats them, one plan does)."""
+    return kept(th.headings, heading, _KEPT, lambda: _heading_theme(heading, th))
 
 
 def theme_of(text: str, *, rules: Rules, context: str = "") -> str:
     """The theme of a task's TEXT; CONTEXT is the heading(s) it sits under, nearest first."""
     th: _Themes = rules.compiled("themes.ngrams", _build)
-    scores = theme_scores(text, rules=rules)
-    if context:
-        nearest = context.split(" | ")[0]
-        ctx = _heading_scores(nearest, rules, th) if nearest else {}
-        if ctx:
-            best = _best(th.order, ctx)
-            if ctx.get(best, 0.0) > 0:
-                scores[best] = scores.get(best, 0.0) + th.section_weight
-    if not scores:
-        return th.default
-    return _best(th.order, scores)
+    nearest = context.split(" | ")[0] if context else ""
+    return _theme(text[:_MAX_CHARS], th, _heading_context(nearest, th) if nearest else None)

@@ -172,6 +172,6 @@ def test_kept_answers_are_not_shared_lists(rules):
     from pipeline.extract.agencies import agency_text
 
     ax = agency_text("Giao Công an xã, Trạm Y tế chủ trì.", rules)
-    got, _, _ = ax.parse_list(1, len(ax.s), bounded=False)
+    got, _, _ = ax.parse_list(1, ax.n, bounded=False)
     got.clear()
-    assert names(ax.parse_list(1, len(ax.s), bounded=False)[0]) == ["Công an xã", "Trạm Y tế"]
+    assert names(ax.parse_list(1, ax.n, bounded=False)[0]) == ["Công an xã", "Trạm Y tế"]

@@ -26,13 +26,12 @@ def test_text_index_keeps_the_stream_and_its_offsets(rules):
     ix = text_index(TEXT, gazetteer(rules))
     assert isinstance(ix, TextIndex)
     # `các` is left out of the stream, kept in the tokens (to look back at)
-    assert "các" in [t.norm for t in ix.toks] and "các" not in ix.norms
-    assert ix.norms == [t.norm for t in ix.s]
-    assert ix.starts == [t.start for t in ix.s]
-    assert [ix.toks[f] for f in ix.full] == ix.s
+    assert "các" in ix.toks.norms and "các" not in ix.norms
+    assert ix.norms == [ix.toks.norms[f] for f in ix.full]
+    assert ix.starts == [ix.toks.starts[f] for f in ix.full]
     # the abbreviation is expanded in place, every word with the offsets of `UBND`
     at = TEXT.index("UBND")
-    assert [t.text for t in ix.s if t.start == at] == ["Ủy", "ban", "nhân", "dân"]
+    assert [w for w, s in zip(ix.toks.texts, ix.toks.starts, strict=True) if s == at] == ["Ủy", "ban", "nhân", "dân"]
     k = ix.norms.index("công")
     assert ix.best[k]["AG"][0] == k + 2 and ix.best[k + 2]["LEVEL"][0] == k + 3  # Công an | xã
 
@@ -40,14 +39,14 @@ def test_text_index_keeps_the_stream_and_its_offsets(rules):
 def test_with_place_shares_the_index_and_drops_the_place(rules):
     ax = AgencyText(TEXT, rules)
     own = ax.with_place("Nhân Lý")
-    assert own.ix is ax.ix and own.s is ax.s
+    assert own.ix is ax.ix and own.norms is ax.norms
     k = ax.index(TEXT.index("2. Công") + 3)
-    plain = ax.parse_list(k, len(ax.s), bounded=True)[0]
-    placed = own.parse_list(k, len(own.s), bounded=True)[0]
+    plain = ax.parse_list(k, ax.n, bounded=True)[0]
+    placed = own.parse_list(k, own.n, bounded=True)[0]
     assert [m.agency for m in plain] == ["Công an xã Nhân Lý"]
     assert [m.agency for m in placed] == ["Công an xã"]
     # a reader with another place keeps its own answers
-    assert [m.agency for m in ax.parse_list(k, len(ax.s), bounded=True)[0]] == ["Công an xã Nhân Lý"]
+    assert [m.agency for m in ax.parse_list(k, ax.n, bounded=True)[0]] == ["Công an xã Nhân Lý"]
 
 
 def test_agency_heading_reads_the_given_index(rules):
@@ -123,14 +122,14 @@ def test_find_gives_the_first_place_in_range_or_none():
 def test_clean_only_stops_at_the_first_unknown_item(rules):
     text = "Tổ chức tuyên truyền, Công an xã; Trạm Y tế"
     ax = AgencyText(text, rules)
-    full, k_full, clean_full = ax.parse_list(0, len(ax.s), bounded=True)
-    part, k_part, clean_part = ax.parse_list(0, len(ax.s), bounded=True, clean_only=True)
+    full, k_full, clean_full = ax.parse_list(0, ax.n, bounded=True)
+    part, k_part, clean_part = ax.parse_list(0, ax.n, bounded=True, clean_only=True)
     assert not clean_full and not clean_part
     assert [m.agency for m in full] == ["Tổ chức tuyên truyền", "Công an xã", "Trạm Y tế"]
     assert [m.agency for m in part] == ["Tổ chức tuyên truyền"] and k_part < k_full
     # a list every item of which is known reads the same either way
     known = AgencyText("Công an xã; Trạm Y tế", rules)
-    n = len(known.s)
+    n = known.n
     assert known.parse_list(0, n, bounded=True, clean_only=True) == known.parse_list(0, n, bounded=True)
 
 
@@ -142,7 +141,7 @@ def test_document_agencies_is_the_placeless_index_of_the_text(rules):
     own = ax.with_place("Nhân Lý")
     placeless = document_agencies(TEXT, rules, own)
     assert placeless.own is None and placeless.ix is ax.ix
-    assert document_agencies(TEXT, rules).s == ax.s  # built when not given
+    assert document_agencies(TEXT, rules).norms == ax.norms  # built when not given
     with pytest.raises(ValueError, match="not the document"):
         document_agencies("Công an xã", rules, ax)
 
@@ -151,5 +150,5 @@ def test_render_spaces_words_and_attaches_punctuation(rules):
     from pipeline.extract.agency_names import render, tidy_name
 
     ix = text_index("Phòng Văn hóa – Xã hội (xã), Công an", gazetteer(rules))
-    assert render(ix.toks) == "Phòng Văn hóa - Xã hội (xã), Công an"
+    assert render(ix.toks.texts) == "Phòng Văn hóa - Xã hội (xã), Công an"
     assert tidy_name("phòng Văn hoá-Xã hội, ") == "Phòng Văn hóa - Xã hội"

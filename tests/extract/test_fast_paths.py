@@ -477,3 +477,82 @@ def test_targets_read_no_clause_ends_without_a_measure(rules, monkeypatch):
     got = [(a.comparator, a.value, a.unit, a.year) for a in T._annotate(text, rules)]
     assert calls == [text]
     assert got[0] == ("eq", 100.0, "%", 2030)
+
+
+# --- themes: answers from bounds, the segmenter asked only while they may change -------------
+
+_THEME_PHRASES = ["Ủy ban nhân dân tỉnh", "UBND xã", "Sở Tư pháp", "tuyên truyền", "kỷ luật", "pháp luật",
+                  "phòng, chống", "mua bán người", "tập huấn", "Ban Chỉ đạo", "kiểm tra", "báo cáo",
+                  "Phòng Văn hóa - Xã hội", "nạn nhân", "hỗ trợ", "chỉ đạo", "lãnh đạo", "y tế",
+                  "bồi dưỡng", "kỷ cương", "an ninh", "trật tự", "giáo dục"]
+_THEME_FILLERS = ["các", "cho", "và", "cán bộ", "Sở Y tế", "trong", ",", "việc", "năm 2026", "Trạm"]
+
+
+def _theme_heads(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(_THEME_PHRASES if rng.random() < 0.45 else _THEME_FILLERS)
+                     for _ in range(rng.randint(0, 30))) for _ in range(n)]
+
+
+def _exact_theme(head, th, ctx, scores):
+    """theme_of as it read the full SCORES of HEAD."""
+    from pipeline.extract import themes as T
+
+    scores = dict(scores)
+    if ctx is not None:
+        scores[ctx] = scores.get(ctx, 0.0) + th.section_weight
+    return T._best(th.order, scores) if scores else th.default
+
+
+def _exact_heading(head, th, scores):
+    from pipeline.extract import themes as T
+
+    best = T._best(th.order, scores) if scores else None
+    return best if best is not None and scores.get(best, 0.0) > 0 else None
+
+
+def _lazy_answers_equal_the_exact(th, monkeypatch, seed):
+    from pipeline.extract import themes as T
+
+    calls = []
+    whole = T._whole_words
+    monkeypatch.setattr(T, "_whole_words", lambda *a: calls.append(a) or whole(*a))
+    lazy = exact = 0
+    rng = random.Random(seed)
+    for head in _theme_heads(seed, 120):
+        th.scores.clear()
+        before = len(calls)
+        scores = T._scores(head, th)  # every doubt settled
+        exact += len(calls) - before
+        for ctx in (None, th.order[0], th.order[-1]):
+            th.scores.clear()
+            before = len(calls)
+            assert T._theme(head, th, ctx) == _exact_theme(head, th, ctx, scores), (head, ctx)
+            lazy += len(calls) - before
+        th.scores.clear()
+        assert T._heading_theme(head, th) == _exact_heading(head, th, scores), head
+        wanted = set(rng.sample(th.order, rng.randint(1, 4)))
+        score = rng.choice([0.3, 0.5, 2.0, 3.5])
+        th.scores.clear()
+        assert T._reaching(head, th, wanted, score) == {t for t in wanted if scores.get(t, 0.0) >= score}
+    return lazy, exact
+
+
+def test_theme_from_bounds_equals_the_exact_theme_and_segments_less(monkeypatch):
+    th = _themes()
+    lazy, exact = _lazy_answers_equal_the_exact(th, monkeypatch, 23)
+    assert lazy < exact  # (for three contexts a head, against one) most doubts change no answer
+    th.scores.clear()
+
+
+def test_theme_from_bounds_with_weights_that_tie_and_round(monkeypatch):
+    """Weights that tie (0.5 + 1.5 = 2) or round (0.1 + 0.2), a negative one, the lead and
+    section weights equal: every answer still the exact one."""
+    from dataclasses import replace
+
+    th = _themes()
+    odd = [0.1, 0.2, 0.3, 0.5, 1.5, 2.0, -0.5, 0.0]
+    phrases = {key: [(t, odd[(len(key) + len(key[0]) + j) % len(odd)]) for j, (t, _) in enumerate(ws)]
+               for key, ws in th.phrases.items()}
+    tied = replace(th, phrases=phrases, lead_weight=1.0, section_weight=0.3, scores={}, headings={})
+    _lazy_answers_equal_the_exact(tied, monkeypatch, 29)
