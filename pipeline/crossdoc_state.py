@@ -66,7 +66,8 @@ KEYS = {name: ("child_doc_id" if name in ("links", "coverage") else "owner" if n
 class State:
     """The state folder of one store, read through READER, rewritten by `commit`."""
 
-    def __init__(self, out_dir: Path, reader: StoreReader, fingerprint: str, *, fresh: bool = False) -> None:
+    def __init__(self, out_dir: Path, reader: StoreReader, fingerprint: str, *, fresh: bool = False,
+                 segmenter: str = "underthesea") -> None:
         self.out_dir = Path(out_dir)
         self.dir = self.out_dir / STATE_DIR
         self.reader = reader
@@ -74,7 +75,10 @@ class State:
         self.new_dir = self.out_dir / f"{STATE_DIR}.new-{os.getpid()}"
         self.valid = not fresh and self._usable()
         # segmentations depend on their text and the segmenter only: kept across code and rules
-        self.words_ok = self._meta().get("segmenter") == segmenter_version() and self.path("words").exists()
+        # (syllables are no segmentation worth keeping: none is read or kept)
+        self.segmenter = segmenter_version(segmenter)
+        self.words_ok = (self.segmenter != "syllables" and self._meta().get("segmenter") == self.segmenter
+                         and self.path("words").exists())
         self.drops: dict[str, set[str]] = {}
         self.pieces: dict[str, list[Path]] = {}
         shutil.rmtree(self.new_dir, ignore_errors=True)
@@ -185,7 +189,7 @@ class State:
     def commit(self) -> None:
         """The new folder replaces the old one (two renames; a kill between leaves no state)."""
         (self.new_dir / "state.json").write_text(
-            json.dumps({"format": FORMAT, "fingerprint": self.fingerprint, "segmenter": segmenter_version()}),
+            json.dumps({"format": FORMAT, "fingerprint": self.fingerprint, "segmenter": self.segmenter}),
             encoding="utf-8")
         old = self.out_dir / f"{STATE_DIR}.old-{os.getpid()}"
         if self.dir.exists():

@@ -32,6 +32,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from .compare.store import NO_MANDATES
+from .compare.text import segmenter_of
 from .compare.wordmemo import WordMemo, using
 from .crossdoc_compare import CHUNK, Context, compare_chunks, staged, update_changes
 from .crossdoc_io import StoreReader
@@ -97,7 +98,7 @@ def update(out_dir: Path, *, rules: Rules | None = None, full: bool = False, map
     out_dir = Path(out_dir)
     reader = StoreReader(out_dir)
     try:
-        state = State(out_dir, reader, crossdoc_fingerprint(rules), fresh=full)
+        state = State(out_dir, reader, crossdoc_fingerprint(rules), fresh=full, segmenter=segmenter_of(rules))
         try:
             with using(WordMemo()) as memo:
                 ctx = Context(reader, state, rules, memo, CrossDocStats(full=not state.valid), mapper=mapper,

@@ -47,6 +47,7 @@ class CompareFile(Strict):
     synonyms: list[Words] = []
     abbreviations: dict[str, str] = {}
     stopwords: Words = []
+    segmenter: Literal["syllables", "underthesea"] = "syllables"  # how task texts are cut into words
     level_agencies: dict[Level, list[Regex]] = {}
     level_mentions: dict[Level, list[Regex]] = {}
     link: LinkRules = LinkRules()

@@ -15,6 +15,7 @@ from pipeline.compare.store import Store
 from pipeline.crossdoc import load_rows, update
 from pipeline.crossdoc_update import OUT_TABLES
 from pipeline.link import link
+from pipeline.rules import DEFAULT_RULES_DIR, load_rules
 
 _SPEC = importlib.util.spec_from_file_location(
     "tables_equal", Path(__file__).resolve().parent.parent / "scripts" / "tables_equal.py")
@@ -30,6 +31,25 @@ def base(tmp_path_factory, rules):
     out = write_store(tmp_path_factory.mktemp("xdoc") / "out", synthetic_plans(N))
     stats = update(out, rules=rules)
     assert stats.full and (stats.plans, stats.new, stats.compared, stats.reused) == (N, N, N, 0)
+    return out
+
+
+@pytest.fixture(scope="module")
+def crf_rules(tmp_path_factory):
+    """The rules with compare's terms from underthesea's words (kept in the state, see wordmemo)."""
+    rules_dir = tmp_path_factory.mktemp("crf") / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules_dir)
+    path = rules_dir / "compare.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "segmenter: syllables" in text
+    path.write_text(text.replace("segmenter: syllables", "segmenter: underthesea"), encoding="utf-8")
+    return load_rules(rules_dir)
+
+
+@pytest.fixture(scope="module")
+def crf_base(tmp_path_factory, crf_rules):
+    out = write_store(tmp_path_factory.mktemp("xdoc-crf") / "out", synthetic_plans(N))
+    assert update(out, rules=crf_rules).segmented > 0
     return out
 
 
@@ -144,23 +164,30 @@ def test_other_rules_recompute_everything(base, tmp_path, rules):
     assert update(out, rules=rules).full  # and back
 
 
-def test_words_are_segmented_once(base, tmp_path, rules):
+def test_syllable_terms_segment_nothing_and_keep_no_words(base, tmp_path, rules):
+    out = _copy(base, tmp_path)
+    s = update(out, rules=rules, full=True)
+    assert s.compared == N and s.segmented == 0
+    assert pq.read_metadata(out / ".crossdoc" / "words.parquet").num_rows == 0
+
+
+def test_words_are_segmented_once(crf_base, tmp_path, crf_rules):
     """A new child of a parent in the store: only the child's own texts are segmented."""
     new = plan_rows(N, cites=("3/KH-UBND", "Ủy ban nhân dân tỉnh Số 3", None))
     seg = {}
     for case in ("kept", "forgotten"):
-        out = _copy(base, tmp_path / case)
+        out = _copy(crf_base, tmp_path / case)
         if case == "forgotten":
             (out / ".crossdoc" / "words.parquet").unlink()
         write_store(out, [*synthetic_plans(N), new])
-        s = update(out, rules=rules)
+        s = update(out, rules=crf_rules)
         assert s.compared == 1
         seg[case] = s.segmented
     assert 0 < seg["kept"] < seg["forgotten"], seg
     assert seg["kept"] <= 2 * len(new["tasks"]), seg  # its tasks' clauses, never the parent's
 
 
-def test_a_full_rerun_reads_each_groups_words_from_the_stage(base, tmp_path, rules, monkeypatch):
+def test_a_full_rerun_reads_each_groups_words_from_the_stage(crf_base, tmp_path, crf_rules, monkeypatch):
     """Recomputing everything: each chunk reads its plans' segmentations from the staged files
     (never a scan of all of them), segments nothing again, and gives the same tables."""
     from pipeline import crossdoc_state
@@ -173,14 +200,14 @@ def test_a_full_rerun_reads_each_groups_words_from_the_stage(base, tmp_path, rul
         return real(reader, name, *a, **k)
 
     monkeypatch.setattr(crossdoc_state, "grouped_rows", counted)
-    out = _copy(base, tmp_path)
-    s = update(out, rules=rules, full=True)
+    out = _copy(crf_base, tmp_path)
+    s = update(out, rules=crf_rules, full=True)
     assert (s.compared, s.segmented) == (N, 0)
     # compare's five chunks read theirs from the stage; the pairing of successors, one chunk
     # (10 pairs, not staged), reads the state once
     assert scans.count("words") == 1
     for table in ("coverage", "localization", "flags"):
-        assert sorted(map(repr, _rows(out, table))) == sorted(map(repr, _rows(base, table))), table
+        assert sorted(map(repr, _rows(out, table))) == sorted(map(repr, _rows(crf_base, table))), table
 
 
 def test_the_workers_flags_are_kept_and_crossdoc_flags_not_doubled(base, tmp_path, rules):

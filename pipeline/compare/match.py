@@ -32,7 +32,7 @@ from ..records import Coverage
 from ..rules import Rules, load_rules
 from .duties import Duty, DutyLexicon, duties
 from .mandates import Mandate, is_self_evident
-from .text import TextConfig, abbreviations_in, prepare, terms, text_config
+from .text import TextConfig, abbreviations_in, phrases, prepare, terms, text_config
 from .wordmemo import owner
 
 __all__ = ["compare", "Config", "build_config", "METHOD", "GROUP_METHOD", "SECTION_METHOD",
@@ -160,8 +160,8 @@ def _display(shared: list[str], verbs: Iterable[str], k: int = 8) -> list[str]:
     inside = {s for w in words for s in w.split("_")}
     words += [w for w in shared if "_" not in w and w not in inside]
     rank = {w: i for i, w in enumerate(shared)}
-    out = list(dict.fromkeys(verbs)) + [w.replace("_", " ") for w in sorted(words, key=rank.get)]
-    return out[:k]
+    out = [*verbs, *(w.replace("_", " ") for w in sorted(words, key=rank.get))]
+    return list(dict.fromkeys(out))[:k]
 
 
 def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: Rules | None = None,
@@ -180,10 +180,8 @@ def compare(child_tasks: Iterable | Any, mandates: Sequence[Mandate], *, rules: 
         child_doc_id = tasks[0].get("doc_id")
     section_kinds = {s.get("kind") for s in as_rows(child_sections)}
     own_abbr = abbreviations_in(child_text)
-    stop = cfg.text.stop
-
     def duty_terms(text: str, abbr: Mapping[str, str] = ()) -> list[tuple[Duty, Counter]]:
-        return [(d, terms(d.obj, stop)) for d in duties(prepare(text, cfg.text, abbr), cfg.lex)]
+        return [(d, terms(d.obj, cfg.text)) for d in duties(prepare(text, cfg.text, abbr), cfg.lex)]
 
     m_texts = [tx for m in mandates for tx in (m.texts or (m.text,))]
     # the words of a text are kept under the plan it comes from (wordmemo): a parent's under the
@@ -256,6 +254,8 @@ def _cover(m: Mandate, base: dict, duty_terms, space: _Space, child: Sequence[_C
                         weight[i] = max(weight[i], 0.0) + s * md.mass
             if md.duty.actions & cd.duty.done():
                 verbs += cd.duty.verbs
+            if cfg.text.segmenter == "syllables":  # pairs read as the phrases they join
+                shared = phrases(md.duty.obj, shared)
             shown += [t for t in shared if t not in shown]
             themes[cd.task.get("theme")] += md.mass
         same_theme = bool(m.theme) and m.theme not in ("other", "") and themes and \
