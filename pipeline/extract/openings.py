@@ -30,50 +30,61 @@ _MOST = 64  # openings per pattern; more are cut shorter (still openings)
 _BLANK = "\x00"  # what a masked copy of the text holds where spans were taken
 
 
-def _walk(seq: list, acc: str, C) -> set[str] | None:
-    """The lower-case strings every match of SEQ (a parsed pattern) opens with, after ACC;
-    None when a match may open otherwise (a class, a digit, nothing at all)."""
-    if len(acc) >= _LONGEST or not seq:
+def _walk(seq: list, acc: str, leaf, C) -> set[str] | None:
+    """What LEAF makes of every way a match of SEQ (a parsed pattern) opens: groups, branches
+    and repeats are opened, what takes no character is passed, and LEAF(seq, ACC, C) answers
+    for the first item that takes one (SEQ empty: the match may end there); the union of its
+    answers, None when one is None (the opening cannot be told)."""
+    if seq:
+        op, av = seq[0]
+        rest = seq[1:]
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):  # takes no character
+            return _walk(rest, acc, leaf, C)
+        if op is C.SUBPATTERN:
+            return _walk(list(av[-1].data) + rest, acc, leaf, C)
+        if op is C.ATOMIC_GROUP:
+            return _walk(list(av.data) + rest, acc, leaf, C)
+        if op is C.BRANCH:
+            out: set[str] = set()
+            for alt in av[1]:
+                got = _walk(list(alt.data) + rest, acc, leaf, C)
+                if got is None:
+                    return None
+                out |= got
+            return out
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, hi, item = av
+            # once: the item then the rest; more: the item (its opening is the match's)
+            first = _walk(list(item.data) + (rest if hi == 1 else []), acc, leaf, C)
+            if lo > 0:
+                return first
+            skipped = _walk(rest, acc, leaf, C)
+            if first is None or skipped is None:
+                return None
+            return first | skipped
+    return leaf(seq, acc, C)
+
+
+def _words(seq: list, acc: str, C) -> set[str] | None:
+    """`_walk`'s leaf for the lower-case strings every match opens with, after ACC; None when
+    a match may open otherwise (a class, a digit, nothing at all)."""
+    if not seq:
         return {acc} if acc else None
     op, av = seq[0]
-    rest = seq[1:]
-    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):  # takes no character
-        return _walk(rest, acc, C)
     if op is C.LITERAL:
         ch = chr(av).lower()
         if len(ch) != 1:
             return {acc} if acc else None
-        return _walk(rest, acc + ch, C)
+        acc += ch
+        return {acc} if len(acc) >= _LONGEST else _walk(seq[1:], acc, _words, C)
     if op is C.IN and av and all(o is C.LITERAL for o, _ in av):  # `[ýí]`
         out: set[str] = set()
         for _, v in av:
-            got = _walk([(C.LITERAL, v)] + rest, acc, C)
+            got = _words([(C.LITERAL, v)] + seq[1:], acc, C)
             if got is None:
                 return None
             out |= got
         return out
-    if op is C.SUBPATTERN:
-        return _walk(list(av[-1].data) + rest, acc, C)
-    if op is C.ATOMIC_GROUP:
-        return _walk(list(av.data) + rest, acc, C)
-    if op is C.BRANCH:
-        out = set()
-        for alt in av[1]:
-            got = _walk(list(alt.data) + rest, acc, C)
-            if got is None:
-                return None
-            out |= got
-        return out
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        lo, hi, item = av
-        # once: the item then the rest; more: the item (its opening is the match's)
-        first = _walk(list(item.data) + (rest if hi == 1 else []), acc, C)
-        if lo > 0:
-            return first
-        skipped = _walk(rest, acc, C)
-        if first is None or skipped is None:
-            return None
-        return first | skipped
     return {acc} if acc else None
 
 
@@ -86,7 +97,7 @@ def openings_of(pattern: re.Pattern) -> tuple[str, ...] | None:
         from re import _constants as C
         from re import _parser
 
-        found = _walk(list(_parser.parse(pattern.pattern, pattern.flags).data), "", C)
+        found = _walk(list(_parser.parse(pattern.pattern, pattern.flags).data), "", _words, C)
     except Exception:
         return None
     if not found:
@@ -102,15 +113,12 @@ def openings_of(pattern: re.Pattern) -> tuple[str, ...] | None:
     return tuple(kept)
 
 
-def _first(seq: list, C) -> set[str] | None:
-    """Pieces of a class (in the pattern's syntax) holding the first character of every match
-    of SEQ (a parsed pattern); None when one cannot be told (or a match may take none)."""
+def _first(seq: list, acc: str, C) -> set[str] | None:
+    """`_walk`'s leaf for pieces of a class (in the pattern's syntax) holding the first
+    character of every match; None when one cannot be told (or a match may take none)."""
     if not seq:
         return None
     op, av = seq[0]
-    rest = seq[1:]
-    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):  # takes no character
-        return _first(rest, C)
     if op is C.LITERAL:
         return {re.escape(chr(av))}
     if op is C.IN:
@@ -125,27 +133,6 @@ def _first(seq: list, C) -> set[str] | None:
             else:  # a negated class, and what else a class may hold: not told
                 return None
         return out
-    if op is C.SUBPATTERN:
-        return _first(list(av[-1].data) + rest, C)
-    if op is C.ATOMIC_GROUP:
-        return _first(list(av.data) + rest, C)
-    if op is C.BRANCH:
-        out = set()
-        for alt in av[1]:
-            got = _first(list(alt.data) + rest, C)
-            if got is None:
-                return None
-            out |= got
-        return out
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        lo, hi, item = av
-        first = _first(list(item.data) + (rest if hi == 1 else []), C)
-        if lo > 0:
-            return first
-        skipped = _first(rest, C)
-        if first is None or skipped is None:
-            return None
-        return first | skipped
     return None
 
 
@@ -168,7 +155,7 @@ def skipping(pattern: re.Pattern) -> re.Pattern | None:
             _CATEGORIES.update({C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D",
                                 C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W",
                                 C.CATEGORY_SPACE: r"\s", C.CATEGORY_NOT_SPACE: r"\S"})
-        pieces = _first(list(_parser.parse(pattern.pattern, pattern.flags).data), C)
+        pieces = _walk(list(_parser.parse(pattern.pattern, pattern.flags).data), "", _first, C)
         if not pieces:
             return None
         # (a new line closes a comment of a verbose pattern's last line)

@@ -66,6 +66,7 @@ class _Themes:
     name_lens: dict[str, tuple[int, ...]] = field(default_factory=dict)
     headings: dict[str, str | None] = field(default_factory=dict)  # see _heading_context
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # see theme_scores
+    bounds: dict[str, tuple[_Bounds, dict[int, bool]]] = field(default_factory=dict)  # see _lazily
 
 
 def _syllables_of(text: str) -> Key:
@@ -373,14 +374,24 @@ def _lazily(head: str, th: _Themes, decide: Callable[[_Bounds], tuple[_T] | None
     got = th.scores.get(head)
     if got is not None:
         return exact(dict(got))
-    hits, asks = found = _found(head, th)
     known: dict[int, bool] = {}
+    # the bounds an earlier question about HEAD stopped at (a task's theme, then whether it
+    # names an area): they may answer this one too, else the doubts settled are not asked again
+    last = th.bounds.get(head)
+    if last is not None:
+        answer = decide(last[0])
+        if answer is not None:
+            return answer[0]
+        known = dict(last[1])
+    hits, asks = found = _found(head, th)
     if hits:
         doubt, whole = asks
         while True:
             bounds, n = _bounds(hits, doubt, known, th)
             answer = decide(bounds)
             if answer is not None:
+                th.bounds.pop(head, None)  # (this question's bounds are as tight or tighter)
+                kept(th.bounds, head, _KEPT, lambda last=(bounds, known): last)
                 return answer[0]
             if n is None:
                 break  # every doubt that matters settled, and still a tie: the exact scores

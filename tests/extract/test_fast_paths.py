@@ -520,29 +520,68 @@ def _lazy_answers_equal_the_exact(th, monkeypatch, seed):
     lazy = exact = 0
     rng = random.Random(seed)
     for head in _theme_heads(seed, 120):
-        th.scores.clear()
+        _forget(th)
         before = len(calls)
         scores = T._scores(head, th)  # every doubt settled
         exact += len(calls) - before
         for ctx in (None, th.order[0], th.order[-1]):
-            th.scores.clear()
+            _forget(th)
             before = len(calls)
             assert T._theme(head, th, ctx) == _exact_theme(head, th, ctx, scores), (head, ctx)
             lazy += len(calls) - before
-        th.scores.clear()
+        _forget(th)
         assert T._heading_theme(head, th) == _exact_heading(head, th, scores), head
         wanted = set(rng.sample(th.order, rng.randint(1, 4)))
         score = rng.choice([0.3, 0.5, 2.0, 3.5])
-        th.scores.clear()
+        _forget(th)
         assert T._reaching(head, th, wanted, score) == {t for t in wanted if scores.get(t, 0.0) >= score}
     return lazy, exact
+
+
+def _forget(th):
+    """Nothing kept of earlier questions: the next answer is found afresh."""
+    th.scores.clear()
+    th.bounds.clear()
+
+
+def _answers_after_earlier_questions_equal_the_exact(th, monkeypatch, seed):
+    """Questions about a head asked one after another, as a plan asks them (its theme, then
+    whether it names an area), each answered from the bounds the last one stopped at when
+    they decide it: every answer the exact one; returns (questions, heads read again)."""
+    from pipeline.extract import themes as T
+
+    reads = []
+    found = T._found
+    monkeypatch.setattr(T, "_found", lambda head, th: reads.append(head) or found(head, th))
+    rng = random.Random(seed)
+    asked = 0
+    for head in _theme_heads(seed, 120):
+        _forget(th)
+        scores = T._scores(head, th)
+        _forget(th)
+        for ctx in (None, th.order[0], th.order[-1]):
+            assert T._theme(head, th, ctx) == _exact_theme(head, th, ctx, scores), (head, ctx)
+            for _ in range(2):
+                wanted = set(rng.sample(th.order, rng.randint(1, 4)))
+                score = rng.choice([0.3, 0.5, 2.0, 3.5])
+                got = T._reaching(head, th, wanted, score)
+                assert got == {t for t in wanted if scores.get(t, 0.0) >= score}, (head, wanted, score)
+            assert T._heading_theme(head, th) == _exact_heading(head, th, scores), head
+            asked += 4
+    _forget(th)
+    return asked, len(reads) - 120 * 2
 
 
 def test_theme_from_bounds_equals_the_exact_theme_and_segments_less(monkeypatch):
     th = _themes()
     lazy, exact = _lazy_answers_equal_the_exact(th, monkeypatch, 23)
     assert lazy < exact  # (for three contexts a head, against one) most doubts change no answer
-    th.scores.clear()
+    _forget(th)
+
+
+def test_answers_from_the_bounds_an_earlier_question_left_equal_the_exact(monkeypatch):
+    asked, again = _answers_after_earlier_questions_equal_the_exact(_themes(), monkeypatch, 31)
+    assert again < asked / 4  # most questions answered without reading the head again
 
 
 def test_theme_from_bounds_with_weights_that_tie_and_round(monkeypatch):
@@ -554,5 +593,7 @@ def test_theme_from_bounds_with_weights_that_tie_and_round(monkeypatch):
     odd = [0.1, 0.2, 0.3, 0.5, 1.5, 2.0, -0.5, 0.0]
     phrases = {key: [(t, odd[(len(key) + len(key[0]) + j) % len(odd)]) for j, (t, _) in enumerate(ws)]
                for key, ws in th.phrases.items()}
-    tied = replace(th, phrases=phrases, lead_weight=1.0, section_weight=0.3, scores={}, headings={})
+    tied = replace(th, phrases=phrases, lead_weight=1.0, section_weight=0.3, scores={}, headings={},
+                   bounds={})
     _lazy_answers_equal_the_exact(tied, monkeypatch, 29)
+    _answers_after_earlier_questions_equal_the_exact(tied, monkeypatch, 37)

@@ -125,3 +125,121 @@ def test_the_class_looked_ahead_matches_what_the_first_items_match():
     assert skipping(re.compile(r"a?b?")) is None  # may match nothing
     assert skipping(re.compile(r"[^a]b")) is None  # a negated class: not read
     assert skipping(re.compile(r"(?i)ab")) is None  # global flags stay first: scanned as it is
+
+
+# --- the one walker of the parsed pattern against the two it replaced ----------------------
+
+def _walk_before(seq, acc, C):
+    """openings._walk before the walker took its leaf as a function (opening words)."""
+    from pipeline.extract.openings import _LONGEST
+
+    if len(acc) >= _LONGEST or not seq:
+        return {acc} if acc else None
+    op, av = seq[0]
+    rest = seq[1:]
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return _walk_before(rest, acc, C)
+    if op is C.LITERAL:
+        ch = chr(av).lower()
+        if len(ch) != 1:
+            return {acc} if acc else None
+        return _walk_before(rest, acc + ch, C)
+    if op is C.IN and av and all(o is C.LITERAL for o, _ in av):
+        out = set()
+        for _, v in av:
+            got = _walk_before([(C.LITERAL, v)] + rest, acc, C)
+            if got is None:
+                return None
+            out |= got
+        return out
+    if op is C.SUBPATTERN:
+        return _walk_before(list(av[-1].data) + rest, acc, C)
+    if op is C.ATOMIC_GROUP:
+        return _walk_before(list(av.data) + rest, acc, C)
+    if op is C.BRANCH:
+        out = set()
+        for alt in av[1]:
+            got = _walk_before(list(alt.data) + rest, acc, C)
+            if got is None:
+                return None
+            out |= got
+        return out
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, hi, item = av
+        first = _walk_before(list(item.data) + (rest if hi == 1 else []), acc, C)
+        if lo > 0:
+            return first
+        skipped = _walk_before(rest, acc, C)
+        if first is None or skipped is None:
+            return None
+        return first | skipped
+    return {acc} if acc else None
+
+
+def _first_before(seq, C):
+    """openings._first before the walker took its leaf as a function (first characters)."""
+    from pipeline.extract.openings import _CATEGORIES
+
+    if not seq:
+        return None
+    op, av = seq[0]
+    rest = seq[1:]
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return _first_before(rest, C)
+    if op is C.LITERAL:
+        return {re.escape(chr(av))}
+    if op is C.IN:
+        out = set()
+        for o, v in av:
+            if o is C.LITERAL:
+                out.add(re.escape(chr(v)))
+            elif o is C.RANGE:
+                out.add(f"{re.escape(chr(v[0]))}-{re.escape(chr(v[1]))}")
+            elif o is C.CATEGORY and v in _CATEGORIES:
+                out.add(_CATEGORIES[v])
+            else:
+                return None
+        return out
+    if op is C.SUBPATTERN:
+        return _first_before(list(av[-1].data) + rest, C)
+    if op is C.ATOMIC_GROUP:
+        return _first_before(list(av.data) + rest, C)
+    if op is C.BRANCH:
+        out = set()
+        for alt in av[1]:
+            got = _first_before(list(alt.data) + rest, C)
+            if got is None:
+                return None
+            out |= got
+        return out
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        lo, hi, item = av
+        first = _first_before(list(item.data) + (rest if hi == 1 else []), C)
+        if lo > 0:
+            return first
+        skipped = _first_before(rest, C)
+        if first is None or skipped is None:
+            return None
+        return first | skipped
+    return None
+
+
+WALKED = PATTERNS + SKIPPED + [
+    r"(?>trước|sau)\s+\d", r"(?:ab)*+c", r"(?:năm)?", r"a{0,3}?b", r"x{2,}", r"(?:qu[ýí]|[a-c])\w",
+    r"\bKẾ\s+HOẠCH", r"[^a]b", r"(?=đ)đến", r"ﬀabcdefgh", r"(?:một|hai|ba|bốn|năm)\s+(?:lần|đợt)\s*/\s*năm",
+    r"(?:(?:a|b)|(?:c|\d))(?:x|y)?z", r"İa", r"\d+|", r"abcdefghij",
+]
+
+
+@pytest.mark.parametrize("source", WALKED)
+def test_one_walker_reads_the_openings_and_first_characters_the_two_before_did(source):
+    from re import _constants as C
+    from re import _parser
+
+    from pipeline.extract.openings import _first, _walk, _words, skipping
+
+    skipping(re.compile("a"))  # (fills the classes of categories)
+    for flags in (FLAGS, 0):
+        seq = list(_parser.parse(source, flags).data)
+        assert _walk(seq, "", _words, C) == _walk_before(seq, "", C), (source, flags)
+        assert _walk(seq, "", _first, C) == _first_before(seq, C), (source, flags)

@@ -56,3 +56,16 @@ def test_a_level_added_to_the_rules_opens_phrases_too(rules):
     got = [m.group(0) for m in place_phrases(text, other)]
     assert got == ["Khu  vực Tây Nguyên", "tỉnh Gia Lai"]
     assert got == [m.group(0) for m in fm_rules(other).place_phrase.finditer(text)]
+
+
+@pytest.mark.parametrize("text,province", [
+    ("UBND tỉnh Quảng Ngãi; TỈNH QUẢNG NGÃI và tỉnh Bắc Ninh", "Quảng Ngãi"),
+    ("İ tỉnh Hà Nam, tỉnh Hà Nam, tỉnh Lạng Sơn", "Hà Nam"),  # scanned whole; an old province stays
+    ("tỉnh Bắc Ninh Ninh Bình, tỉnh Bắc Ninh mới, tỉnh Ninh Bình", "Bắc Ninh"),  # the longest name run
+    ("huyện Sơn Tây, thành phố Hà Nội", None),  # (a city is not a tỉnh)
+])
+def test_written_province_is_the_province_named_most(rules, text, province):
+    """ref_issuers.written_province reads the place phrases (found where a level word opens)."""
+    from pipeline.extract.ref_issuers import written_province
+
+    assert written_province(text, rules) == province
