@@ -168,9 +168,9 @@ class StoreReader:
             except duckdb.OutOfMemoryException:  # read chunk by chunk from the store instead: slower
                 if name not in tables:
                     raise
+            release_memory()  # each table's transient, before the next one's
         self.con.unregister("stage_parts")
         self._stage_dir = base
-        release_memory()
 
     def stage_query(self, name: str, joined: str, columns: Sequence[str]) -> None:
         """Stage the rows of JOINED (a FROM clause whose rows carry `part` and `frn`, the order
@@ -180,6 +180,7 @@ class StoreReader:
         from .crossdoc_stage import stage_table
 
         self.staged[name] = stage_table(self.con, joined, self._stage_dir / name, list(columns))
+        release_memory()
 
     def part_rows(self, name: str, columns: Sequence[str]) -> list[dict]:
         """Every row of the part `use_part` set in the staged NAME (only COLUMNS), in order."""
