@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .compare.wordmemo import segmenter_version
-from .crossdoc_io import StoreReader, quote, write_batches
+from .crossdoc_io import STREAM_ROWS, StoreReader, quote, release_memory, write_batches
 from .schema import arrow_schema
 
 __all__ = ["State", "STATE_DIR", "SCHEMAS", "KEYS", "publish_tables", "grouped_rows"]
@@ -79,7 +79,7 @@ class State:
         self.segmenter = segmenter_version(segmenter)
         self.words_ok = (self.segmenter != "syllables" and self._meta().get("segmenter") == self.segmenter
                          and self.path("words").exists())
-        self.drops: dict[str, set[str]] = {}
+        self.drops: dict[str, list[str]] = {}  # lists: a set of 10^5 ids weighs 4 MB, a list 0.8
         self.pieces: dict[str, list[Path]] = {}
         shutil.rmtree(self.new_dir, ignore_errors=True)
         self.new_dir.mkdir(parents=True)
@@ -126,7 +126,7 @@ class State:
 
     def drop(self, name: str, ids: Iterable[str]) -> None:
         """Leave the old rows of IDS out of NAME in the new state."""
-        self.drops.setdefault(name, set()).update(ids)
+        self.drops.setdefault(name, []).extend(ids)
 
     def add(self, name: str, rows: list[dict]) -> None:
         """New rows of NAME, written to a piece file now (a whole run's rows never wait in memory)."""
@@ -166,12 +166,13 @@ class State:
                 shared = [self._shared_words(cols, pieces)]
             # (whole tables stream in file order, unsorted: sorting them would hold them)
             old = self.reader.stream(f"SELECT {cols} FROM {self.scan(name)} WHERE {keep}")
-            new = (b for p in pieces for b in pq.ParquetFile(p).iter_batches(50_000))
+            new = (b for p in pieces for b in pq.ParquetFile(p).iter_batches(STREAM_ROWS))
             if name == "words":
                 new = (b.filter(pc.not_equal(b.column("owner"), "")) for b in new)
             counts[name] = write_batches(self.new_dir / f"{name}.parquet", schema,
                                          itertools.chain(old, new, *shared))
             self.reader.con.unregister(reg)
+            release_memory()
         shutil.rmtree(self.new_dir / "pieces", ignore_errors=True)
         return counts
 
@@ -245,6 +246,7 @@ def publish_tables(out_dir: Path, reader: StoreReader, state: State, own_codes: 
         cols = ", ".join(f'"{c}"' for c in schema.names)
         write_batches(out_dir / f"{table}.parquet", schema,
                       reader.stream(f"SELECT {cols} FROM {state.scan(name)}"))
+        release_memory()
     schema = arrow_schema("flags")
     cols = ", ".join(f'"{c}"' for c in schema.names)
     own, doc = reader.register(own_codes), reader.register(doc_codes)
@@ -255,3 +257,4 @@ def publish_tables(out_dir: Path, reader: StoreReader, state: State, own_codes: 
     for name in ("docflags", "xflags"):
         pieces.append(reader.stream(f"SELECT {cols} FROM {state.scan(name)}"))
     write_batches(out_dir / "flags.parquet", schema, itertools.chain(*pieces))
+    release_memory()

@@ -35,7 +35,7 @@ from .compare.store import NO_MANDATES
 from .compare.text import segmenter_of
 from .compare.wordmemo import WordMemo, using
 from .crossdoc_compare import CHUNK, Context, compare_chunks, staged, update_changes
-from .crossdoc_io import StoreReader
+from .crossdoc_io import StoreReader, release_memory
 from .crossdoc_state import SCHEMAS, State, publish_tables
 from .docflags import DOC_CODES
 from .flags import CROSS_CODES
@@ -159,21 +159,25 @@ class _Run:
     def _diff(self, new: list[str], gone: list[str]) -> None:
         st, state, ctx = self.stats, self.state, self.ctx
         st.new, st.removed = len(new), len(gone)
-        new_index = _timed(st, "read", lambda: self._index(new))
+        _timed(st, "read", lambda: self._index(new))
         gone_index = self.reader.arrow(
             f"SELECT * EXCLUDE (file_row_number) FROM {state.scan('plan_index')} "
             f"WHERE doc_id IN (SELECT id FROM {self.reader.register(gone)})")
         for name in ("plan_index", "ref_index", "links", "coverage", "localization", "xflags", "docflags"):
             state.drop(name, gone)
         ctx.new = set(new)
-        self._register_index(new_index, gone)
-        changed = pa.concat_tables([new_index, gone_index.cast(new_index.schema)])
+        changed = self._register_index(gone_index.cast(SCHEMAS["plan_index"]), gone)
         citing = _timed(st, "link", lambda: self._citing(changed, gone))
         relink = list(dict.fromkeys([*new, *sorted(citing - ctx.new)]))
         st.relinked = len(relink)
         redo: list[tuple[str, str, tuple[str, ...]]] = []  # (first parent, plan, parents) to compare
         chunks = _chunks(relink)
-        with staged(ctx, [(d, k) for k, ids in enumerate(chunks) for d in ids], {"references": REF_COLS}):
+        relink_parts = [(d, k) for k, ids in enumerate(chunks) for d in ids]
+        del relink
+        with staged(ctx, relink_parts, {"references": REF_COLS}):
+            if self.reader.staged:
+                self._stage_candidates(relink_parts, gone)
+            del relink_parts
             for k, ids in enumerate(chunks):
                 self.reader.use_part(k if len(chunks) > 1 else None)
                 redo += self._relink(ids)
@@ -184,35 +188,39 @@ class _Run:
         links_src = state.pieces_source("links")
         parts = [(d, k) for k, ids in enumerate(chunks)
                  for d in {*ids, *(p for i in ids for p in parents[i])}]
+        del parents
+        release_memory()  # what link and its staging freed
         with staged(ctx, parts,
                      {"plans": None, "tasks": None, "sections": None, "assignments": None, "references": None,
                       "documents": ("clean_text",), "deadlines": None, "flags": ("code",)},
                      {"links": (links_src, "child_doc_id", SCHEMAS["links"].names)} if links_src else None,
                      words=True):
+            del parts  # (staged: its rows are on disk)
             st.compared += compare_chunks(ctx, chunks, ctx.mapper)
+        release_memory()
         st.reused = st.plans - st.compared
-        issuers = sorted({g for g in changed.column("issuer_g").to_pylist() if g})
+        issuers = self.reader.scalar_list(f"SELECT DISTINCT issuer_g FROM {changed} WHERE issuer_g <> '' "
+                                          "ORDER BY issuer_g")
         _timed(st, "changes", lambda: update_changes(ctx, issuers, gone))
 
-    def _index(self, ids: list[str]) -> pa.Table:
+    def _index(self, ids: list[str]) -> None:
         """plan_index rows of IDS (the keys others cite them by, what link reads), kept in the
-        state with the ref_index rows of their references; one pass over plans and references."""
+        state with the ref_index rows of their references; one pass over plans and references.
+        They go to the state's pieces only: held here, they grew with the store (the view
+        `index_now` reads them from there)."""
         reg = self.reader.register(ids)
-        out = []
         cols = ", ".join(f't."{c}"' for c in LINK_COLS)
         for b in self.reader.stream(f"SELECT {cols} FROM {self.reader.scan('plans')} t "
                                     f"WHERE t.doc_id IN (SELECT id FROM {reg})", CHUNK * 10):
-            t = pa.Table.from_pylist([self._plan_keys(p) for p in b.to_pylist()],
-                                     schema=SCHEMAS["plan_index"])
-            self.state.add_table("plan_index", t)
-            out.append(t)
+            rows = [self._plan_keys(p) for p in b.to_pylist()]
+            self.state.add_table("plan_index", pa.Table.from_pylist(rows, schema=SCHEMAS["plan_index"]))
         if self.reader.has("references"):
             cols = ", ".join(f't."{c}"' for c in REF_COLS)
             for b in self.reader.stream(f"SELECT {cols} FROM {self.reader.scan('references')} t "
                                         f"WHERE t.doc_id IN (SELECT id FROM {reg}) AND t.role = 'implements'",
                                         CHUNK * 10):
                 self.state.add("ref_index", [self._ref_keys(x) for x in b.to_pylist()])
-        return pa.concat_tables(out) if out else SCHEMAS["plan_index"].empty_table()
+        self.reader.con.unregister(reg)
 
     def _plan_keys(self, p: dict) -> dict:
         key = ref_key(p.get("doc_ref"), p.get("number"), p.get("symbol"))
@@ -228,34 +236,84 @@ class _Run:
                 "title_n": self.norms.title(r.get("title")), "issuer_n": self.norms.issuer(r.get("issuer")),
                 "date": as_date(r.get("ref_date"))}
 
-    def _register_index(self, new_index: pa.Table, gone: list[str]) -> None:
-        """`index_now`: the plan index after this run (the state's, less plans gone, plus new)."""
+    def _register_index(self, gone_index: pa.Table, gone: list[str]) -> str:
+        """`index_now`: the plan index after this run (the state's, less plans gone, plus the new
+        plans' rows, read from the state's pieces); returns the view of the rows that changed
+        (the new plans' and GONE_INDEX, those of the plans gone)."""
         con = self.reader.con
-        con.register("new_index", new_index)
         gone_reg = self.reader.register(gone, "gone_ids")
+        con.register("gone_index", gone_index)
         cols = ", ".join(SCHEMAS["plan_index"].names)
+        added = self.state.pieces_source("plan_index")
+        new_rows = f" UNION ALL SELECT {cols} FROM {added}" if added else ""
         con.execute("CREATE OR REPLACE TEMP VIEW index_now AS "
                     f"SELECT {cols} FROM {self.state.scan('plan_index')} "
-                    f"WHERE doc_id NOT IN (SELECT id FROM {gone_reg}) UNION ALL SELECT {cols} FROM new_index")
+                    f"WHERE doc_id NOT IN (SELECT id FROM {gone_reg}){new_rows}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW index_changed AS SELECT {cols} FROM gone_index{new_rows}")
         self.ctx.index_now = "index_now"
+        return "index_changed"
 
-    def _citing(self, changed: pa.Table, gone: list[str]) -> set[str]:
-        """Plans of the state whose references may resolve otherwise now that CHANGED came or went.
+    def _citing(self, changed: str, gone: list[str]) -> set[str]:
+        """Plans of the state whose references may resolve otherwise now that CHANGED (a view of
+        plan_index rows) came or went.
 
         A plan's key counts only with its issuer or date (`_resolve` never takes a bare number),
         a loose number with both, a title alone."""
-        if not changed.num_rows or not self.state.valid:
+        if not self.state.valid:
             return set()
-        self.reader.con.register("changed", changed)
         refs = self.state.scan("ref_index")
         ids = self.reader.scalar_list(
-            f"SELECT r.doc_id FROM {refs} r JOIN changed c ON r.key = c.key WHERE r.key <> '' "
+            f"SELECT r.doc_id FROM {refs} r JOIN {changed} c ON r.key = c.key WHERE r.key <> '' "
             "AND ((r.issuer_n <> '' AND r.issuer_n = c.issuer_n) OR r.date = c.date) "
-            f"UNION SELECT r.doc_id FROM {refs} r JOIN changed c ON r.number = c.number AND r.date = c.date "
-            "AND r.issuer_n = c.issuer_n WHERE r.number <> '' AND r.issuer_n <> '' "
-            f"UNION SELECT r.doc_id FROM {refs} r JOIN changed c ON r.title_n = c.title_n "
+            f"UNION SELECT r.doc_id FROM {refs} r JOIN {changed} c ON r.number = c.number "
+            "AND r.date = c.date AND r.issuer_n = c.issuer_n WHERE r.number <> '' AND r.issuer_n <> '' "
+            f"UNION SELECT r.doc_id FROM {refs} r JOIN {changed} c ON r.title_n = c.title_n "
             "WHERE r.title_n <> ''")
         return set(ids) - set(gone)
+
+    def _stage_candidates(self, parts: list[tuple[str, int]], gone: list[str]) -> None:
+        """The plans each chunk's references may resolve to (what `_link` asks `index_now` for,
+        chunk by chunk), for every chunk in one pass, staged by chunk as "candidates": a query of
+        the whole index per chunk grew with the store (link's time per plan doubled from 10^4 to
+        10^5). The references' keys are the state's ref_index (old rows and this run's).
+
+        Each join is made on the keys of a chunk made distinct first (a title by its issuer), so
+        a title that thousands of plans share is fetched once per chunk, as the chunk's query did."""
+        t0 = time.perf_counter()
+        con = self.reader.con
+        con.register("relink_parts", pa.table({"id": pa.array([d for d, _ in parts], pa.string()),
+                                               "part": pa.array([k for _, k in parts], pa.int32())}))
+        cols = ", ".join(SCHEMAS["ref_index"].names)
+        added = self.state.pieces_source("ref_index")
+        gone_reg = self.reader.register(gone)
+        refs = (f"SELECT {cols} FROM {self.state.scan('ref_index')} "
+                f"WHERE doc_id NOT IN (SELECT id FROM {gone_reg})"
+                + (f" UNION ALL SELECT {cols} FROM {added}" if added else ""))
+        out = ", ".join(f"i.p_{c} AS {c}" for c in LINK_COLS if c != "doc_id")
+        joined = f"""(
+            WITH r AS (SELECT p.part, x.key, x.number, x.title_n, x.issuer_n
+                       FROM ({refs}) x JOIN relink_parts p ON x.doc_id = p.id),
+            c AS (SELECT DISTINCT part, doc_id FROM (
+                SELECT k.part, i.doc_id FROM (SELECT DISTINCT part, key FROM r WHERE key <> '') k
+                    JOIN {self.ctx.index_now} i ON i.key = k.key
+                UNION ALL
+                SELECT k.part, i.doc_id FROM (SELECT DISTINCT part, number FROM r WHERE number <> '') k
+                    JOIN {self.ctx.index_now} i ON i.number = k.number
+                UNION ALL
+                SELECT v.part, i.doc_id
+                FROM (SELECT part, title_n, issuer_n, bool_or(key = '') AS keyless FROM r
+                      WHERE title_n <> '' GROUP BY part, title_n, issuer_n) v
+                    JOIN {self.ctx.index_now} i ON i.title_n = v.title_n
+                WHERE (v.issuer_n = '' OR i.issuer_n = '' OR i.issuer_n = v.issuer_n)
+                  AND (v.keyless OR i.key = '')))
+            SELECT i.doc_id, {out}, i.doc_id AS frn, c.part
+            FROM c JOIN {self.ctx.index_now} i ON i.doc_id = c.doc_id)"""
+        try:
+            self.reader.stage_query("candidates", joined, LINK_COLS)
+        finally:
+            con.unregister("relink_parts")
+            con.unregister(gone_reg)
+            self.stats.seconds["link"] = self.stats.seconds.get("link", 0.0) + time.perf_counter() - t0
 
     # --- link, a chunk of plans at a time -----------------------------------------------
 
@@ -284,23 +342,33 @@ class _Run:
         refs = [x for rs in rows.values() for x in rs]
         if not refs:
             return {}
+        if self.reader.part is not None and "candidates" in self.reader.staged:
+            plans = self.reader.part_rows("candidates", LINK_COLS)
+        else:
+            plans = self._candidates(refs)
+        out: dict[str, list[PlanLink]] = {}
+        for ln in link(plans, refs, rules=self.ctx.rules):
+            out.setdefault(ln.child_doc_id, []).append(ln)
+        return out
+
+    def _candidates(self, refs: list[dict]) -> list[dict]:
+        """The plans of `index_now` that share a key with REFS (see `_stage_candidates`)."""
         keys = pa.Table.from_pylist([self._ref_keys(x) for x in refs], schema=SCHEMAS["ref_index"])
         self.reader.con.register("ref_keys", keys)
         cols = ", ".join(f"p_{c} AS {c}" for c in LINK_COLS if c != "doc_id")
         # a title matches only plans whose number and issuer do not contradict the reference's
         # (link's own test, done here too: communes' plans repeat their province's title, and
         # every plan of a title fetched for every reference to it grows with the square of the store)
-        plans = self.reader.arrow(
-            f"SELECT doc_id, {cols} FROM {self.ctx.index_now} i "
-            "WHERE key IN (SELECT key FROM ref_keys WHERE key <> '') "
-            "OR number IN (SELECT number FROM ref_keys WHERE number <> '') "
-            "OR EXISTS (SELECT 1 FROM ref_keys r WHERE r.title_n <> '' AND r.title_n = i.title_n "
-            "AND (r.key = '' OR i.key = '' OR r.key = i.key) "
-            "AND (r.issuer_n = '' OR i.issuer_n = '' OR r.issuer_n = i.issuer_n))").to_pylist()
-        out: dict[str, list[PlanLink]] = {}
-        for ln in link(plans, refs, rules=self.ctx.rules):
-            out.setdefault(ln.child_doc_id, []).append(ln)
-        return out
+        try:
+            return self.reader.arrow(
+                f"SELECT doc_id, {cols} FROM {self.ctx.index_now} i "
+                "WHERE key IN (SELECT key FROM ref_keys WHERE key <> '') "
+                "OR number IN (SELECT number FROM ref_keys WHERE number <> '') "
+                "OR EXISTS (SELECT 1 FROM ref_keys r WHERE r.title_n <> '' AND r.title_n = i.title_n "
+                "AND (r.key = '' OR i.key = '' OR r.key = i.key) "
+                "AND (r.issuer_n = '' OR i.issuer_n = '' OR r.issuer_n = i.issuer_n))").to_pylist()
+        finally:
+            self.reader.con.unregister("ref_keys")
 
 
 def _link_row(ln: PlanLink) -> dict:

@@ -361,3 +361,77 @@ def test_segmentations_of_no_plan_are_kept_once_each(tmp_path):
     second = merged([cat, cat])  # a later run: still once each
     assert sorted(w["key"] for w in second if w["owner"] == "") == ["k1", "k2"]
     assert len(second) == len(first)
+
+
+def _tangled_plans(n: int) -> list[dict[str, list[dict]]]:
+    """N plans citing plans 0-9 by number and symbol, by number with another symbol, and
+    communes' plans by title alone, by title and an issuer, by title and a number; plans of
+    those titles with and without a number or an issuer: every way `_link`'s query of the
+    index takes a plan, each kind of reference with titles of its own."""
+    t1, t2, t4, t6 = (f"Kế hoạch chung số {k}" for k in (1, 2, 4, 6))
+    cites = [lambda i: (f"{i % 3}/KH-UBND", f"Ủy ban nhân dân tỉnh Số {i % 3}", None),
+             lambda i: (None, None, t1),
+             lambda i: (f"{3 + i % 3}/KH-UBND", f"Ủy ban nhân dân tỉnh Số {3 + i % 3}", t2),
+             lambda i: (f"{6 + i % 2}/KH", None, None),
+             lambda i: (None, f"Ủy ban nhân dân xã Số {i - 1}", t4),
+             lambda i: (f"{8 + i % 2}/2025/KH-UBND", None, None),
+             lambda i: (f"{i - 3}/KH-UBND", None, t6)]
+    own = "Kế hoạch riêng của xã Số 11"  # one plan's title, cited once: a link by title
+    plans = []
+    for i in range(n):
+        cited = (None, None, own) if i == 12 else cites[i % len(cites)](i) if i >= 10 else None
+        rows = plan_rows(i, cites=cited)
+        plan = rows["plans"][0]
+        if i == 11:
+            plan["title"] = own
+        if i % 5 == 0 and i >= 10:
+            plan["title"] = (t1, t2, t4, t6)[(i // 5) % 4]
+        if i % 7 == 0 and i >= 10:
+            plan["issuer"] = ""
+        if i % 3 == 0 and i >= 10:
+            plan.update(doc_ref=None, number=None, symbol=None)
+        plans.append(rows)
+    return plans
+
+
+def test_each_chunks_staged_candidates_are_the_plans_its_own_query_finds(tmp_path, rules, monkeypatch):
+    """A run over many chunks finds every chunk's candidate parents in one pass (staged by
+    chunk); each chunk gets exactly the plans the query of the whole index for its references
+    gives (`_candidates`), whichever way they were found."""
+    from pipeline import crossdoc_update
+
+    seen = []
+    real = crossdoc_update._Run._link
+
+    def checked(self, ids):
+        rows = self.reader.rows("references", ids, crossdoc_update.REF_COLS, where="t.role = 'implements'")
+        refs = [x for rs in rows.values() for x in rs]
+        if refs and self.reader.part is not None:
+            staged = self.reader.part_rows("candidates", crossdoc_update.LINK_COLS)
+            alone = self._candidates(refs)
+            seen.append(len(staged))
+            assert sorted(map(repr, staged)) == sorted(map(repr, alone))
+        return real(self, ids)
+
+    monkeypatch.setattr(crossdoc_update._Run, "_link", checked)
+    out = write_store(tmp_path / "out", _tangled_plans(3 * crossdoc_update.CHUNK))
+    update(out, rules=rules)
+    assert len(seen) == 3 and min(seen) > 0
+    methods = {ln["method"] for ln in _rows(out, "plan_links")}
+    assert {"doc_ref+issuer", "title", "ambiguous"} <= methods, methods
+
+
+def test_streams_hand_over_bounded_batches(tmp_path):
+    """Whole tables copied out of the state stream in batches of STREAM_ROWS rows at most (a
+    larger batch made the copy's peak memory grow with the store)."""
+    import pyarrow as pa
+
+    from pipeline.crossdoc_io import STREAM_ROWS, StoreReader
+
+    pq.write_table(pa.table({"x": list(range(3 * STREAM_ROWS + 5))}), tmp_path / "t.parquet")
+    reader = StoreReader(tmp_path)
+    try:
+        sizes = [b.num_rows for b in reader.stream(f"SELECT x FROM read_parquet('{tmp_path / 't.parquet'}')")]
+    finally:
+        reader.close()
+    assert sum(sizes) == 3 * STREAM_ROWS + 5 and max(sizes) <= STREAM_ROWS
