@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ BUCKET_BYTES = 16 << 20  # one bucket is sorted at a time, in memory
 ROW_GROUP_BYTES = 1 << 20  # a part's rows are read a row group at a time
 BATCH_BYTES = 2 << 20  # rows streamed from DuckDB at a time (it reads ahead of them: 8 MB cost ~70 MB more)
 SAMPLE_ROWS = 2048
+OPEN_WRITERS = 128  # unsorted streams open at once (a bucket's stream may come in several pieces)
 EVERY_PART = -1  # rows staged under this part are read with every part
 
 
@@ -73,6 +75,11 @@ def buckets(counts: Sequence[tuple[int, int]], row_bytes: float, limit: int | No
     return firsts
 
 
+def _read_stream(path: Path) -> pa.Table:
+    with pa.OSFile(str(path)) as f:
+        return pa.ipc.open_stream(f).read_all()
+
+
 def stage_table(con, joined: str, folder: Path, columns: Sequence[str]) -> StagedTable:
     """Stage the rows of JOINED (a FROM clause whose rows carry `part` and `frn`, their row in
     the table's file) into FOLDER, through CON (DuckDB). COLUMNS: the table's columns staged."""
@@ -89,8 +96,10 @@ def stage_table(con, joined: str, folder: Path, columns: Sequence[str]) -> Stage
     # the unsorted rows go to Arrow IPC streams: a Parquet writer open per bucket kept every row
     # group's metadata until closed (one row group per batch and bucket), which grew with the
     # store's buckets (sections at 10^5 plans: 250 buckets, ~180 MB over the start)
-    tmp = [folder / f".b{i}.unsorted" for i in range(len(firsts))]
-    writers: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
+    # (at most OPEN_WRITERS open at a time: 250 buckets at 10^5 plans would be 2,500 open files at
+    # 10^6, past a common limit of 1,024; a bucket whose stream was closed goes on in a new piece)
+    pieces: list[list[Path]] = [[] for _ in firsts]
+    writers: OrderedDict[int, pa.ipc.RecordBatchStreamWriter] = OrderedDict()
     starts = np.asarray(firsts, dtype=np.int64)
     try:
         reader = con.sql(f"SELECT * FROM {joined}").to_arrow_reader(
@@ -99,8 +108,14 @@ def stage_table(con, joined: str, folder: Path, columns: Sequence[str]) -> Stage
             which = np.searchsorted(starts, batch.column("part").to_numpy(), side="right") - 1
             for b in np.unique(which):
                 rows = batch.take(pa.array(np.flatnonzero(which == b)))
-                if b not in writers:
-                    writers[b] = pa.ipc.new_stream(str(tmp[b]), rows.schema)
+                if b in writers:
+                    writers.move_to_end(b)
+                else:
+                    if len(writers) >= OPEN_WRITERS:
+                        writers.popitem(last=False)[1].close()
+                    path = folder / f".b{b}.{len(pieces[b])}.unsorted"
+                    pieces[b].append(path)
+                    writers[b] = pa.ipc.new_stream(str(path), rows.schema)
                 writers[b].write_batch(rows)
     finally:
         for w in writers.values():
@@ -108,15 +123,15 @@ def stage_table(con, joined: str, folder: Path, columns: Sequence[str]) -> Stage
     # each bucket sorted in memory (a bucket is about BUCKET_BYTES), written in small row groups
     per_group = max(16, min(2048, int(ROW_GROUP_BYTES / row_bytes)))
     files = []
-    for i, path in enumerate(tmp):
+    for i, paths in enumerate(pieces):
         final = folder / f"b{i}.parquet"
-        if path.exists():
-            with pa.OSFile(str(path)) as f:
-                rows = pa.ipc.open_stream(f).read_all()
+        if paths:
+            rows = pa.concat_tables([_read_stream(p) for p in paths])
             rows = rows.sort_by([("part", "ascending"), ("frn", "ascending")])
             pq.write_table(rows, final, row_group_size=per_group)
             del rows
-            os.remove(path)
+            for p in paths:
+                os.remove(p)
             files.append(str(final))
         else:  # no row of its parts came (the count said otherwise): nothing to read
             files.append("")

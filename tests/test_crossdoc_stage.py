@@ -34,10 +34,19 @@ def store(tmp_path):
     return tmp_path, docs
 
 
-@pytest.mark.parametrize("bucket_bytes", [crossdoc_stage.BUCKET_BYTES, 2_000, 1])
-def test_each_part_reads_back_the_rows_it_would_read_from_the_store(store, monkeypatch, bucket_bytes):
+@pytest.mark.parametrize("bucket_bytes, open_writers",
+                         [(crossdoc_stage.BUCKET_BYTES, 128), (2_000, 128), (1, 128), (1, 2)])
+def test_each_part_reads_back_the_rows_it_would_read_from_the_store(store, monkeypatch, bucket_bytes,
+                                                                    open_writers):
     out, docs = store
     monkeypatch.setattr(crossdoc_stage, "BUCKET_BYTES", bucket_bytes)
+    # with 2 streams open at most and a row at a time, buckets come back in several pieces
+    monkeypatch.setattr(crossdoc_stage, "OPEN_WRITERS", open_writers)
+    if open_writers == 2:
+        monkeypatch.setattr(crossdoc_stage, "BATCH_BYTES", 1)
+        opened = []
+        real = crossdoc_stage.pa.ipc.new_stream
+        monkeypatch.setattr(crossdoc_stage.pa.ipc, "new_stream", lambda *a: opened.append(a) or real(*a))
     # parts of 8 plans; d000 (a parent, say) is in every part as well
     parts = [(d, i // 8) for i, d in enumerate(docs)] + [("d000", k) for k in range(1, 8)]
     r = StoreReader(out)
@@ -46,6 +55,8 @@ def test_each_part_reads_back_the_rows_it_would_read_from_the_store(store, monke
                 for k in range(8)}
         r.stage(parts, {"documents": ("clean_text",), "tasks": None})
         assert set(r.staged) == {"documents", "tasks"}
+        if open_writers == 2:
+            assert len(opened) > len(r.staged["documents"].files) + len(r.staged["tasks"].files)
         files = {f for s in r.staged.values() for f in s.files}
         if bucket_bytes == 1:
             assert len(r.staged["documents"].files) == 8  # one bucket per part
