@@ -176,7 +176,7 @@ class _Run:
         del relink
         with staged(ctx, relink_parts, {"references": REF_COLS}):
             if self.reader.staged:
-                self._stage_candidates(relink_parts, gone)
+                _timed(st, "link", lambda parts=relink_parts: self._stage_candidates(parts, gone))
             del relink_parts
             for k, ids in enumerate(chunks):
                 self.reader.use_part(k if len(chunks) > 1 else None)
@@ -279,7 +279,6 @@ class _Run:
 
         Each join is made on the keys of a chunk made distinct first (a title by its issuer), so
         a title that thousands of plans share is fetched once per chunk, as the chunk's query did."""
-        t0 = time.perf_counter()
         con = self.reader.con
         con.register("relink_parts", pa.table({"id": pa.array([d for d, _ in parts], pa.string()),
                                                "part": pa.array([k for _, k in parts], pa.int32())}))
@@ -313,7 +312,6 @@ class _Run:
         finally:
             con.unregister("relink_parts")
             con.unregister(gone_reg)
-            self.stats.seconds["link"] = self.stats.seconds.get("link", 0.0) + time.perf_counter() - t0
 
     # --- link, a chunk of plans at a time -----------------------------------------------
 

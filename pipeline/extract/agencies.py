@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..memo import kept
 from ..rules import Rules
 from .agency_lists import AgencyMention, AgencyText
 from .agency_names import tidy_name
@@ -78,13 +79,7 @@ _STRING_CACHE = 2048  # short strings whose answer is kept, per question (cells 
 def _by_string(rules: Rules, question: str, key: tuple, answer: Callable[[], Any]) -> Any:
     """ANSWER() for KEY, kept on the Rules object (bounded: emptied when _STRING_CACHE answers
     are kept)."""
-    cache: dict = rules.compiled("agencies.strings." + question, lambda _r: {})
-    hit = cache.get(key, cache)
-    if hit is cache:
-        if len(cache) >= _STRING_CACHE:
-            cache.clear()
-        hit = cache[key] = answer()
-    return hit
+    return kept(rules.compiled("agencies.strings." + question, lambda _r: {}), key, _STRING_CACHE, answer)
 
 
 def canonical_agency(raw: str, *, rules: Rules, own_place: str | None = None) -> str:

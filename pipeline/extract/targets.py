@@ -16,6 +16,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..memo import kept
 from ..records import PlanInfo, Section, Segmented, Target, Task
 from ..rules import Rules
 from .locate import section_locator, task_locator
@@ -278,12 +279,7 @@ def get_target_annotations(text: str, rules: Rules) -> Iterator[TargetAnnotation
     """Every target in TEXT, in order, each with the span of its evidence."""
     # targets and deadlines both ask for a plan's text: it is read once (the last few kept)
     cache: dict[str, tuple[TargetAnnotation, ...]] = rules.compiled("targets.texts", lambda _r: {})
-    got = cache.get(text)
-    if got is None:
-        if len(cache) >= _TEXTS_KEPT:
-            cache.clear()
-        got = cache[text] = tuple(_annotate(text, rules))
-    return iter(got)
+    return iter(kept(cache, text, _TEXTS_KEPT, lambda: tuple(_annotate(text, rules))))
 
 
 _TEXTS_KEPT = 8
