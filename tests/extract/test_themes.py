@@ -62,16 +62,40 @@ def test_a_name_in_capitals_is_not_its_words(rules):
     assert theme_of("Tham mưu Ban Chỉ đạo tổ chức kiểm tra việc thực hiện", rules=rules) == "inspection"
 
 
-def test_no_segmenter_where_no_word_can_cross(rules, monkeypatch):
+def test_words_are_read_only_where_a_word_may_cross(rules, monkeypatch):
     from pipeline.extract import themes
 
     calls = []
-    monkeypatch.setattr(themes, "segment_words", lambda *a, **k: calls.append(a) or ())
+    inside = themes._inside_words
+    monkeypatch.setattr(themes, "_inside_words", lambda *a: calls.append(a) or inside(*a))
     assert theme_of("Tổ chức tập huấn, bồi dưỡng kỹ năng cho cán bộ", rules=rules) == "capacity"
     assert calls == []
-    # a doubtful place asks the segmenter, on a few syllables around the phrase only
     theme_of("Siết chặt kỷ luật, kỷ cương hành chính trong toàn bộ các cơ quan đơn vị", rules=rules)
-    assert calls and all(len(a[0]) < 40 for a in calls)
+    assert calls
+
+
+def test_words_are_the_longest_left_to_right():
+    from pipeline.extract.themes import _inside_words, _pairs
+
+    words = frozenset({("kỷ", "luật"), ("pháp", "luật"), ("luật", "sư"), ("cơ", "quan", "hệ"),
+                       ("quan", "hệ")})
+    sylls = "siết chặt kỷ luật sư cơ quan hệ".split()
+    # `kỷ luật` is taken before `luật sư` can be; `cơ quan hệ` (longest) before `quan hệ`
+    assert _inside_words(sylls, words, _pairs(words), 4) == {3, 6, 7}
+
+
+def test_themes_load_no_model():
+    """The theme of a plan's tasks needs the dictionary, never underthesea's CRF: a worker
+    neither imports nor loads it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pipeline.rules import load_rules; from pipeline.process import process_file;"
+            "r = process_file('corpus/real/301.md', rules=load_rules()); assert r.extracted.tasks;"
+            "print(sorted(m for m in sys.modules if m.startswith('underthesea')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=__import__("pathlib").Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "[]"
 
 
 def test_a_masked_agency_name_keeps_the_phrases_around_it(rules):
