@@ -152,15 +152,18 @@ def _crossed(sylls: list[str], i: int, words: frozenset[Key], pairs: frozenset[K
     return False
 
 
-def _inside_words(sylls: list[str], words: frozenset[Key], pairs: frozenset[Key],
-                  width: int) -> set[int]:
-    """The places of SYLLS inside a word (no word starts there), the words read left to right,
-    the longest word of WORDS at each place (a syllable alone where none starts)."""
+def _inside_words(sylls: list[str], words: frozenset[Key], pairs: frozenset[Key], width: int,
+                  start: int = 0, stop: int | None = None) -> set[int]:
+    """The places of SYLLS inside a word (no word starts there), the words read left to right
+    from START, the longest word of WORDS at each place (a syllable alone where none starts);
+    read up to place STOP (default: the end). START must be a word's edge."""
     inside: set[int] = set()
     n = len(sylls)
+    stop = n - 1 if stop is None else min(stop, n - 1)
     after = 0  # the end of the last word read
     # (a word of the dictionary opens only at a pair of its own)
-    for k in compress(range(n - 1), map(pairs.__contains__, zip(sylls[:-1], sylls[1:], strict=True))):
+    opens = map(pairs.__contains__, zip(sylls[start:stop], sylls[start + 1:stop + 1], strict=True))
+    for k in compress(range(start, stop), opens):
         if k < after:
             continue
         for L in range(min(width, n - k), 1, -1):
@@ -186,9 +189,15 @@ def _found(head: str, th: _Themes) -> list[Hit]:
     words = dictionary_words()
     pairs = _pairs(words)
     width = _WORD_MAX
-    if any(_crossed(sylls, i, words, pairs, width) or _crossed(sylls, i + L, words, pairs, width)
-           for i, L in hits):
-        inside = _inside_words(sylls, words, pairs, width)
+    crossed = [e for e in sorted({e for i, L in hits for e in (i, i + L)})
+               if _crossed(sylls, e, words, pairs, width)]
+    if crossed:
+        # no word crosses a place whose two sides are no pair of a word: the reading from
+        # there on is the reading from the start, so it starts at the last such place
+        start = crossed[0] - 1
+        while start > 0 and (sylls[start - 1], sylls[start]) in pairs:
+            start -= 1
+        inside = _inside_words(sylls, words, pairs, width, start, crossed[-1])
         hits = [(i, L) for i, L in hits if i not in inside and i + L not in inside]
     return [(i, L, tuple(sylls[i:i + L])) for i, L in hits]
 
