@@ -8,7 +8,8 @@ cache (segmenter, fold, agency tokens) can answer from an earlier copy. Run on d
 never as a timed test.
 
 --warm K: K new plans through the per-document stages (ingest → clean → segment → extract
-→ rows and Arrow) in this one warm process, CPU time, as plans/s per core, side by side with
+→ rows, pickled as a worker sends them; Arrow tables as the runner makes them, once per chunk
+of plans) in this one warm process, CPU time, as plans/s per core, side by side with
 a floor pass over the same files (read + NFC + one regex scan); the ratio says how far the
 stages are from the least any reader must do.
 --crossdoc 100,1000: a store of that many new plans through the runner with every stage;
@@ -116,6 +117,9 @@ def floor_pass(path: Path) -> int:
 
 def warm(tmp: Path, k: int, profile: bool) -> None:
     """K new plans through the per-document stages in this process, CPU time, vs the floor."""
+    import pickle
+
+    from pipeline.batch import DEFAULT_CHUNK
     from pipeline.executors import settle_collector
     from pipeline.process import process_file
     from pipeline.rules import load_rules
@@ -125,13 +129,30 @@ def warm(tmp: Path, k: int, profile: bool) -> None:
     folder = tmp / "warm"
     build_corpus(folder, k + 20, offset=10_000)
     files = sorted(folder.iterdir())
+    chunk: dict[str, list] = {}
+    in_chunk = [0]
+
     def stages(f: Path) -> None:
-        for name, rows in rows_of(process_file(f, rules=rules)).items():
-            to_table(name, rows)
+        # what a worker does (the rows, pickled for the pipe to the runner) and the runner's
+        # Arrow tables, made as it makes them: once per chunk of DEFAULT_CHUNK plans
+        rows = rows_of(process_file(f, rules=rules))
+        pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+        for name, table_rows in rows.items():
+            chunk.setdefault(name, []).extend(table_rows)
+        in_chunk[0] += 1
+        if in_chunk[0] == DEFAULT_CHUNK:
+            flush()
+
+    def flush() -> None:
+        for name, table_rows in chunk.items():
+            to_table(name, table_rows)
+        chunk.clear()
+        in_chunk[0] = 0
 
     for f in files[:20]:  # warm up: models, matchers and imports (Arrow's too) load here, not in the figures
         stages(f)
     files = files[20:]
+    flush()
     settle_collector()  # as a worker does after its warm-up
 
     prof = None
@@ -143,6 +164,7 @@ def warm(tmp: Path, k: int, profile: bool) -> None:
     t0 = time.process_time()
     for f in files:
         stages(f)
+    flush()
     cpu = time.process_time() - t0
     if prof:
         prof.disable()
