@@ -5,6 +5,8 @@ plan defines (`mua bán người (MBN)`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 
 import regex as re
 
@@ -14,10 +16,17 @@ from .issuer import canonical_body
 from .places import parse_place
 from .ref_rules import RefRules
 
+# (compiled once: the regex module's own cache costs ~10 µs a call)
+_YEAR = re.compile(r"^(?:19|20)\d\d")
+_DIGIT = re.compile(r"^\d")
+_COMMA_CAPITAL = re.compile(r",\s+\p{Lu}")
+
 __all__ = ['Title', 'abbreviations', 'expand', 'read_title', 'read_issuer', 'description']
 
 
 _WORD = re.compile(r"\S+")
+_TITLE_WORDS = 40  # read of a title: 25 taken, a look of a few words past them
+_ISSUER_WORDS = 20  # read of an issuer: 12 taken, a look of a few words past them
 
 
 def _fold_initial(w: str) -> str:
@@ -45,9 +54,13 @@ def abbreviations(flat: str, c: RefRules) -> dict[str, str]:
 def expand(s: str, abbrs: dict[str, str]) -> str:
     if not abbrs:
         return s
+    return _abbreviation_pattern(tuple(abbrs)).sub(lambda m: abbrs[m[1]], s)
+
+
+@lru_cache(maxsize=64)
+def _abbreviation_pattern(abbrs: tuple[str, ...]) -> re.Pattern:
     # not inside its own definition: `mua bán người (MBN)` stays as written
-    return re.sub(r"(?<![\p{L}(])(" + "|".join(map(re.escape, abbrs)) + r")(?![\p{L})])",
-                  lambda m: abbrs[m[1]], s)
+    return re.compile(r"(?<![\p{L}(])(" + "|".join(map(re.escape, abbrs)) + r")(?![\p{L})])")
 
 
 def _bare_words(words: list[str]) -> list[str]:
@@ -103,7 +116,9 @@ def _verb_list(taken: list[str]) -> bool:
 def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None:
     """The title after a kind word: `Phòng, chống mua bán người năm 2024`."""
     window = flat[pos:pos + 400]
-    toks = [(m.start() + pos, m.end() + pos, m[0]) for m in _WORD.finditer(window)]
+    # (a title takes at most 25 words and looks at most a stop phrase past them: the words
+    # after the first _TITLE_WORDS are never read)
+    toks = [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), _TITLE_WORDS)]
     words = [t[2] for t in toks]
     if not words or c.vague.match(" ".join(words[:3])):
         return None
@@ -124,7 +139,7 @@ def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None
         if taken and not has_period and _starts(bare_words, i, c.title_stop):
             if not (low == "năm" or low == "giai"):
                 break
-        if low in ("năm",) and i + 1 < len(toks) and re.match(r"^(?:19|20)\d\d", words[i + 1]):
+        if low in ("năm",) and i + 1 < len(toks) and _YEAR.match(words[i + 1]):
             if taken and words[i - 1].lower() in ("đến", "tới"):
                 pass
             yr = words[i + 1][:4]
@@ -162,7 +177,7 @@ def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None
                 break
         taken.append(w)
         end = hi
-        if w.endswith((";", ".", ":", ")")) and not re.match(r"^\d", w):
+        if w.endswith((";", ".", ":", ")")) and not _DIGIT.match(w):
             end = hi - 1
             break
         if w.endswith(","):
@@ -183,7 +198,8 @@ def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None
 def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | None, int]:
     """The issuer phrase at pos (after `của`), canonical, and where it ends."""
     window = flat[pos:pos + 200]
-    toks = [(m.start() + pos, m.end() + pos, m[0]) for m in _WORD.finditer(window)]
+    # (12 words are read, and at most a stop phrase or two words past them)
+    toks = [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), _ISSUER_WORDS)]
     words = [t[2] for t in toks]
     bare_words = _bare_words(words)
     taken: list[str] = []
@@ -206,7 +222,7 @@ def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | N
         if term:
             end = term.end()  # `Tỉnh ủy khóa XX`: the term read past, not named
             break
-        if w.startswith("(") or (re.match(r"^\d", w) and not (taken and _BODY_NUMBER.match(w))):
+        if w.startswith("(") or (_DIGIT.match(w) and not (taken and _BODY_NUMBER.match(w))):
             break
         if len(taken) >= 2 and c.kind_start.match(flat, toks[i][0]) \
                 and not (i + 2 < len(toks) and words[i + 2].lower() == "và"):
@@ -267,7 +283,7 @@ def description(flat: str, pos: int, short_name: re.Pattern | None = None) -> tu
             break
         elif depth == 0 and ch == "." and (i + 1 >= len(flat) or flat[i + 1] == " "):
             break
-        elif depth == 0 and ch == "," and re.match(r",\s+\p{Lu}", flat[i:i + 4]):
+        elif depth == 0 and ch == "," and _COMMA_CAPITAL.match(flat, i, i + 4):
             break
         i += 1
     return " ".join(flat[pos:i].split()), i

@@ -37,6 +37,15 @@ from .ref_roles import settle_roles, topic_pairs, topic_words
 from .ref_rules import RefRules, ref_rules
 from .signature import last_match as _last
 
+# (compiled once: the regex module's own cache costs ~10 µs a call)
+_PUNCT = re.compile(r"[,;.:()“”\"]")
+_MARKUP = re.compile(r"[*#|_]")
+_CLAUSE_END = re.compile(r"[;.:]\s")
+_ABOUT = re.compile(r"^(?:về\s+việc|về|V/v)\s+")
+_JOINED = re.compile(r"\s*(?:,|,?\s*và)\s*")
+_NUMBER_NEXT = re.compile(r"^\s*(?:số\s*)?\d")
+_PERIOD_TAIL = re.compile(r"(?i)\s+(?:giai\s+đoạn|năm\s+(?:19|20)\d\d|,?\s*(?:và\s+)?định\s+hướng)")
+
 __all__ = ["find_references"]
 
 
@@ -64,7 +73,7 @@ class _Cite:
 
 
 def _norm(s: str) -> str:
-    return " ".join(re.sub(r"[,;.:()“”\"]", " ", s.lower().replace("–", "-")).split())
+    return " ".join(_PUNCT.sub(" ", s.lower().replace("–", "-")).split())
 
 
 def _role_at(text: str, flat: str, start: int, front_end: int, c: RefRules,
@@ -74,7 +83,7 @@ def _role_at(text: str, flat: str, start: int, front_end: int, c: RefRules,
     before = text[lo:start]
     if lo == 0:
         before = "\n" + before
-    before = re.sub(r"[*#|_]", " ", before)
+    before = _MARKUP.sub(" ", before)
     m = c.trigger_end.search(before)
     if not m or not m["trig"]:
         # a capitalised opener mid-line opens a clause too (`... năm 2025 Căn cứ Quyết định`,
@@ -92,8 +101,8 @@ def _role_at(text: str, flat: str, start: int, front_end: int, c: RefRules,
 def _body_role(text: str, start: int, kind: str, c: RefRules) -> str:
     """A law the body applies (`theo quy định của Luật ...`) is legal basis; one it wants
     amended or reviewed (`sửa đổi`, `tổng kết thi hành`) is only mentioned."""
-    clause = re.sub(r"[*#|_]", " ", text[max(0, start - 100):start])
-    clause = re.split(r"[;.:]\s", clause)[-1]
+    clause = _MARKUP.sub(" ", text[max(0, start - 100):start])
+    clause = _CLAUSE_END.split(clause)[-1]
     if c.mention_cue.search(clause):
         return "mentions"
     if c.basis_cue.search(clause):
@@ -151,10 +160,10 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo, flat: str,
         if im:
             issuer, pos = read_issuer(flat, im.end(), c, rules)
         desc, desc_end = description(flat, pos, c.short_name)
-        title_text = re.sub(r"^(?:về\s+việc|về|V/v)\s+", "", desc).strip(" ,") or None
+        title_text = _ABOUT.sub("", desc).strip(" ,") or None
         trig, top = _role_at(text, flat, m.start(), front_end, c, last_trigger)
         promoted = in_title = False
-        if prev is not None and re.fullmatch(r"\s*(?:,|,?\s*và)\s*", flat[prev_tail:m.start()]):
+        if prev is not None and _JOINED.fullmatch(flat[prev_tail:m.start()]):
             trig, top = prev_trig  # `Kế hoạch số A của X và Kế hoạch số B`: the same clause
         if title and title[0] <= m.start() < title[1]:
             # `KẾ HOẠCH Triển khai Quyết định số 06/QĐ-TTg ...`: what the title carries out
@@ -202,7 +211,7 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo, flat: str,
         t = read_title(flat, m.end(), kind_word, c)
         if t is None or (spec.get("needs_period") and not t.has_period):
             continue
-        if re.match(r"^\s*(?:số\s*)?\d", flat[m.end():m.end() + 8]):
+        if _NUMBER_NEXT.match(flat[m.end():m.end() + 8]):
             continue
         name = expand(f"{kind_word} {t.name}", abbrs)
         kind = spec.get("kind", "other")
@@ -219,8 +228,7 @@ def _cites(seg: Segmented, rules: Rules, plan: PlanInfo, flat: str,
             prev = [n for n in numbered if n.end <= m.start() and m.start() - n.end < 300]
             if prev:
                 alias_of = prev[-1]
-        base = _norm(re.split(r"(?i)\s+(?:giai\s+đoạn|năm\s+(?:19|20)\d\d|,?\s*(?:và\s+)?định\s+hướng)",
-                              name)[0])
+        base = _norm(_PERIOD_TAIL.split(name)[0])
         if alias_of is not None:
             alias_of.aliases.append(("title", base))
             continue
