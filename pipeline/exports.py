@@ -147,18 +147,24 @@ def _sheet(wb, name: str, header: Sequence[str], rows: Sequence[Sequence[Any]], 
     ws.autofilter(0, 0, max(1, len(rows)), max(0, len(header) - 1))
 
 
-def write_xlsx(tables: Mapping[str, Any], path: Path) -> Path:
-    """The workbook (see the module's docstring); written to a temp name, then renamed."""
+def _workbook(tmp: Path):
+    """A workbook streaming to TMP (constant memory) and its cell formats."""
     import xlsxwriter
 
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}.xlsx")
     # text stays text: no formulas, links or numbers guessed from what a plan says
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
     fmt = {"head": wb.add_format({"bold": True, "bg_color": "#EEF2F6", "bottom": 1}),
            "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
            "datetime": wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})}
+    return wb, fmt
+
+
+def write_xlsx(tables: Mapping[str, Any], path: Path) -> Path:
+    """The workbook (see the module's docstring); written to a temp name, then renamed."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}.xlsx")
+    wb, fmt = _workbook(tmp)
     try:
         _sheet(wb, GAPS_SHEET, [c for c, _ in GAP_COLUMNS], gap_rows(tables), fmt,
                [GAP_KINDS.get(c, "string") for c, _ in GAP_COLUMNS], widths=[w for _, w in GAP_COLUMNS])
@@ -178,16 +184,11 @@ def write_xlsx_from(out_dir: Path, path: Path | None = None) -> Path:
     SHEET_ROWS rows gets a sheet that says where to read it instead. The gaps sheet reads only
     the columns it needs, and only the passages it quotes."""
     import pyarrow.parquet as pq
-    import xlsxwriter
 
     out_dir = Path(out_dir)
     path = Path(path) if path is not None else out_dir / XLSX_NAME
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}.xlsx")
-    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
-    fmt = {"head": wb.add_format({"bold": True, "bg_color": "#EEF2F6", "bottom": 1}),
-           "date": wb.add_format({"num_format": "dd/mm/yyyy"}),
-           "datetime": wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})}
+    wb, fmt = _workbook(tmp)
     try:
         # the gaps sheet from one DuckDB query, streamed (exports_gaps): no table held in memory
         _sheet_stream(wb, GAPS_SHEET, [c for c, _ in GAP_COLUMNS], gap_batches(out_dir, COVERAGE_CODES),
