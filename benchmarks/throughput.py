@@ -191,19 +191,29 @@ def warm(tmp: Path, k: int, profile: bool) -> None:
         print(f"the whole profile: {saved} (python -m pstats)")
 
 
+def _cpu_self() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def crossdoc(tmp: Path, sizes: list[int], workers: int) -> None:
     """Stores of new plans through every stage; the cross-document part per plan."""
     print(f"\ncross-document stages (link, compare, flags, report), {workers} worker(s):")
     print(f"{'plans':>7} {'run s':>8} {'crossdoc s':>11} {'ms/plan':>8} {'per-doc plans/s':>16}"
-          f" {'parent MB':>10} {'worker MB':>10}")
+          f" {'parent MB':>10} {'worker MB':>10} {'runner CPU ms/plan':>19}")
     for size in sizes:
         folder = tmp / f"cross-{size}"
         build_corpus(folder, size, offset=20_000)
+        cpu0 = _cpu_self()
         secs, s = timed_run(folder, tmp / f"out-cross-{size}", workers)
+        # the runner's own CPU (its workers and pool processes are not its children): on a
+        # machine with as many workers as cores, what it spends the workers do not get
+        runner_cpu = _cpu_self() - cpu0
         parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         cross = s.seconds_crossdoc
         print(f"{size:>7} {secs:>8.1f} {cross:>11.2f} {1000 * cross / size:>8.2f}"
-              f" {size / max(1e-9, secs - cross):>16.1f} {parent:>10.0f} {s.peak_worker_rss_mb:>10.0f}")
+              f" {size / max(1e-9, secs - cross):>16.1f} {parent:>10.0f} {s.peak_worker_rss_mb:>10.0f}"
+              f" {1000 * runner_cpu / size:>19.2f}")
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(tmp / f"out-cross-{size}", ignore_errors=True)
 
