@@ -38,7 +38,7 @@ _LEVEL_JOIN = {",", "và", "/"}
 _LOWER_MAX = 6  # lower-case words inside an unknown body's name
 _NAME_END = frozenset({",", ";", ":", ")", "(", ".", "và", "/"})
 _CLAUSE_MAX = 10  # words of a relative clause kept in a generic body's name
-_BODY_RANK = (("AG", 2), ("VAGUE", 1), ("GEN", 0))  # a body's kinds, the better first at equal length
+_BODY_KINDS = ("AG", "VAGUE", "GEN")  # a body's kinds, the better first at equal length
 _CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm", "tại", "khi", "trong"}
 
 
@@ -58,7 +58,6 @@ class AgencyText:
         self.n = len(self.norms)  # stream tokens
         self.own = fold(own_place).split() if own_place else None
         self._level_words = g.level_words
-        self._tail_firsts = frozenset(h[0] if h else "" for h in g.tail_heads)  # ("": an empty head)
         # parse_list's answers: the same list is read again from several places (a heading
         # both as a task region and for its assignments); per text, so bounded by its length
         self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
@@ -127,13 +126,12 @@ class AgencyText:
         here = self.best.get(k)
         if not here:  # no phrase starts at K
             return None
-        cands = []
-        for kind, rank in _BODY_RANK:
-            m = here.get(kind)
-            if m and m[0] <= end:
-                cands.append((m[0], rank, kind, m[1]))
-        if cands:
-            b, _, kind, idx = max(cands)
+        b = 0
+        for kind_ in _BODY_KINDS:  # the longest body; the first kind of these at equal length
+            m = here.get(kind_)
+            if m is not None and b < m[0] <= end:
+                b, kind, idx = m[0], kind_, m[1]
+        if b:
             if kind == "GEN" and " ".join(self.norms[k:b]) in self.g.weak:
                 # `tổ chức` is also a verb: a body only after các / với / a comma
                 prev = self.full[k] - 1
@@ -159,8 +157,9 @@ class AgencyText:
         Otherwise reading stops at the first word that cannot start or continue a body.
         `Đề nghị` makes the body after it and every later body of the list `requested`.
         Returns the mentions, the position reached and whether every item was recognized.
-        clean_only: reading stops at the first item not recognized (for a caller that only
-        wants a list every item of which is: the mentions and position are then partial).
+        clean_only: reading stops before the first item not recognized (for a caller that
+        only wants a list every item of which is: the mentions and position are then those
+        before it).
         """
         key = (k, end, bounded, requested, clean_only)
         hit = self._lists.get(key)
@@ -209,13 +208,15 @@ class AgencyText:
                 if not self._continues(k, end, bounded):
                     break
                 continue
+            if clean_only and body is None and k < end and not self._item_ends(k, end):
+                # an unknown body stands here: the list is not clean, and this caller wants
+                # no more of it (nor the unknown body, whose name is the costly part)
+                return out, raw_k, False
             m, k = self._item(raw_k, raw_k + n, body, end, bounded, requested)
             first = False
             if m is not None:
                 clean = clean and body is not None
                 out.append(m)
-                if clean_only and not clean:
-                    break
             if not self._continues(k, end, bounded):
                 break
         return out, k, clean
@@ -247,11 +248,11 @@ class AgencyText:
                 j = self._generic_tail(j, end)
             name_end = j
             lv = self._levels(j, end)
-            levels = self.words(j, lv)
+            levels = self.words(j, lv) if lv > j else []  # (most bodies have none: no list made)
             # a provincial body drops the plan's own province even without a level word
             # (`Công ty Điện lực Đắk Lắk` in a plan of Đắk Lắk; not `Ban Quản lý Khu kinh tế Dung Quất`)
             pl = self._place(lv, end, bare=kind == "AG" and level == "province")
-            place = self.words(lv, pl)
+            place = self.words(lv, pl) if pl > lv else []
             own = bool(place) and self.own is not None and self.norms[lv:pl] == self.own
             if place and not own and (lv == 0 or self.norm(lv - 1) not in self._level_words):
                 pl = lv
@@ -259,17 +260,7 @@ class AgencyText:
             j = pl
         if bounded:  # the rest up to the next separator belongs to this body
             stop = j
-            best = self.best
-            while stop < end:
-                here = best.get(stop)  # (a phrase that ends the body starts here)
-                if here and ("DROP" in here or "PRED" in here):
-                    break
-                nk = self.norm(stop)
-                if nk in (";", ":", "."):
-                    break
-                if nk in (",", "và") and (self.body_at(stop + 1, end, after_sep=True) is not None
-                                         or self.any_words(stop + 1, self.g.request)):
-                    break
+            while stop < end and not self._item_ends(stop, end):
                 stop += 1
             if stop > j:
                 extended = True
@@ -302,12 +293,24 @@ class AgencyText:
         mention = AgencyMention(self.text[cs:ce], tidy_name(agency), generic, known, requested, cs, ce)
         return mention, after
 
+    def _item_ends(self, k: int, end: int) -> bool:
+        """A bounded item stops at K: a phrase to drop or a predicate starts there, or `;`,
+        `:`, `.`, or a `,` / `và` before another body or a request word."""
+        here = self.best.get(k)
+        if here and ("DROP" in here or "PRED" in here):
+            return True
+        nk = self.norms[k]
+        if nk in (";", ":", "."):
+            return True
+        return nk in (",", "và") and (self.body_at(k + 1, end, after_sep=True) is not None
+                                     or self.any_words(k + 1, self.g.request) > 0)
+
     def shared_head(self, k: int, end: int, requested: bool) -> tuple[list[AgencyMention], int] | None:
         """Bodies that share a head word written once: `các Sở: Xây dựng, Tài chính, Văn hóa,
         Thể thao và Du lịch` -> Sở Xây dựng, Sở Tài chính, Sở Văn hóa, Thể thao và Du lịch."""
         g = self.g
         nk = self.norm(k)  # the first word filters the heads before any is compared whole
-        if nk not in self._tail_firsts and "" not in self._tail_firsts:
+        if nk not in g.tail_firsts and "" not in g.tail_firsts:
             return None
         head = next((h for h in g.tail_heads if (not h or h[0] == nk) and self.words_at(k, h)
                      and self.norm(k + len(h)) == ":"), None)

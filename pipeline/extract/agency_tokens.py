@@ -77,6 +77,7 @@ class Gazetteer:
     by_tail: dict = field(default_factory=dict)  # (head norms, tail norms) -> entry index
     tail_max: int = 0
     tail_heads: tuple = ()
+    tail_firsts: frozenset[str] = frozenset()  # the first word of each tail head ("": an empty head)
 
 
 def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
@@ -145,6 +146,7 @@ def _build(rules: Rules) -> Gazetteer:
             g.by_tail.setdefault((head, norms[len(head):]), idx)
             g.tail_max = max(g.tail_max, len(norms) - len(head))
     g.tail_heads = tuple(sorted({h for h, _ in g.by_tail}, key=len, reverse=True))
+    g.tail_firsts = frozenset(h[0] if h else "" for h in g.tail_heads)
     g.level_words = frozenset(fold(w).split()[-1] for w in data.get("levels") or [])
     return g
 

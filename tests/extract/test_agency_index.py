@@ -9,6 +9,7 @@ from pipeline.extract.agency_tokens import TextIndex, gazetteer, text_index
 from pipeline.extract.assignments import _find, find_assignments
 from pipeline.extract.role_patterns import _after_any, find_words
 from pipeline.extract.tasks import find_tasks, is_agency_heading
+from pipeline.extract.wordseg import fold
 from pipeline.rules import load_rules
 
 from ._fixtures import build, plan
@@ -119,14 +120,22 @@ def test_find_gives_the_first_place_in_range_or_none():
     assert _find(norms, ":", 3, 3) is None
 
 
-def test_clean_only_stops_at_the_first_unknown_item(rules):
+def test_clean_only_stops_before_the_first_unknown_item(rules):
     text = "Tổ chức tuyên truyền, Công an xã; Trạm Y tế"
     ax = AgencyText(text, rules)
     full, k_full, clean_full = ax.parse_list(0, ax.n, bounded=True)
     part, k_part, clean_part = ax.parse_list(0, ax.n, bounded=True, clean_only=True)
     assert not clean_full and not clean_part
     assert [m.agency for m in full] == ["Tổ chức tuyên truyền", "Công an xã", "Trạm Y tế"]
-    assert [m.agency for m in part] == ["Tổ chức tuyên truyền"] and k_part < k_full
+    assert part == [] and k_part == 0
+    # after known items: those are kept, the position is the unknown item's
+    later = AgencyText("Công an xã; Tuyên truyền viên; Trạm Y tế", rules)
+    part, k_part, clean_part = later.parse_list(0, later.n, bounded=True, clean_only=True)
+    assert not clean_part and [m.agency for m in part] == ["Công an xã"]
+    assert later.norm(k_part) == fold("Tuyên")
+    # an item that names nothing (a full stop after the separator) does not make a list unclean
+    gap = AgencyText("Công an xã; . Trạm Y tế", rules)
+    assert gap.parse_list(0, gap.n, bounded=True, clean_only=True) == gap.parse_list(0, gap.n, bounded=True)
     # a list every item of which is known reads the same either way
     known = AgencyText("Công an xã; Trạm Y tế", rules)
     n = known.n
