@@ -61,6 +61,8 @@ class AgencyText:
         # parse_list's answers: the same list is read again from several places (a heading
         # both as a task region and for its assignments); per text, so bounded by its length
         self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
+        # what other readers keep about this text (role_patterns: where role phrases stand)
+        self.memo: dict = {}
 
     def with_place(self, own_place: str | None) -> AgencyText:
         """The same text read for a plan of OWN_PLACE (its name dropped from bodies' names):

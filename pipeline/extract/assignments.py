@@ -284,14 +284,14 @@ def find_assignments(
     # 4. the closing paragraph: requests and orders for the whole plan
     if cl is not None:
         ks, ke = _span(ax, cl, seg.body_end)
-        for k, _ in find_words(ax, ks, ke, (*words.request, *words.order)):
+        for k, _ in find_words(ax, ks, ke, words.request_order):
             mentions, _, _ = ax.parse_list(k, ke, bounded=False)
             for m in mentions:
                 col.add(m, "lead", path=None, scope="plan")
     elif last is not None:  # `Các cơ quan, đơn vị ... triển khai thực hiện Kế hoạch này ... ./.`
         ks, ke = _span(ax, last, seg.body_end)
         ordered_bodies = []
-        for k, _ in find_words(ax, ks, ke, (*words.request, *words.order)):
+        for k, _ in find_words(ax, ks, ke, words.request_order):
             if _conditional(ax, ks, k, words):
                 continue
             ordered_bodies += ax.parse_list(k, ke, bounded=False)[0]

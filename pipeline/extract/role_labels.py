@@ -150,7 +150,7 @@ def read_label(ax: AgencyText, lab: Label, words: RoleWords) -> list[tuple[Agenc
 
 
 def _has_role_words(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> bool:
-    return any(True for _ in find_words(ax, ks, ke, (*words.lead, *words.coordinate)))
+    return any(True for _ in find_words(ax, ks, ke, words.lead_coordinate))
 
 
 def inline_roles(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> list[tuple[AgencyMention, str]]:

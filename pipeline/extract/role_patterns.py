@@ -10,8 +10,9 @@ that role_labels.py reads back from each colon of the agency token stream. Insid
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
-from itertools import compress
+from itertools import chain, compress
 
 from ..rules import Rules
 from .agencies import AgencyMention, AgencyText
@@ -49,6 +50,15 @@ class RoleWords:
         self.request = _phrases(data.get("request_words"))
         self.members = _phrases(roles.get("members"))
         self.order = _phrases(data.get("order_words"))
+        # the sets asked together, joined once here rather than at each span asked about
+        self.order_request = (*self.order, *self.request)
+        self.request_order = (*self.request, *self.order)
+        self.lead_coordinate = (*self.lead, *self.coordinate)
+        # the first word of every phrase: find_words looks for them once per text
+        self.firsts = frozenset(p[0] for ps in (
+            self.lead, self.coordinate, self.standing, self.standing_after, self.standing_named,
+            self.report_to, self.collect, self.via, self.conditions, self.report_verbs, self.openers,
+            self.request, self.members, self.order) for p in ps)
         heads = [()] + list(_phrases(roles.get("label_heads")))
         # `(cơ quan chủ trì)` after a body: the words that may stand before the role word
         self.paren_words = frozenset(w for h in heads for w in h) | frozenset(
@@ -81,18 +91,50 @@ def find_words(ax: AgencyText, k: int, end: int, options) -> Iterator[tuple[int,
     """Positions in [k, end) where one of OPTIONS (token tuples) stands: (start, after)."""
     if not options:
         return
-    firsts = {w[0] for w in options}  # only where an option's first word stands is it tried
-    norms = ax.norms
-    k = max(k, 0)
-    stop = min(end, len(norms))
-    after = k  # a match is not looked for inside the one before it
-    for j in compress(range(k, stop), map(firsts.__contains__, norms[k:stop])):
-        if j < after:
-            continue
-        n = ax.any_words(j, options)
-        if n and j + n <= end:
-            yield j, j + n
-            after = j + n
+    starts, afters = _places(ax, options)
+    after = k = max(k, 0)  # a match is not looked for inside the one before it
+    for i in range(bisect_left(starts, k), len(starts)):
+        j = starts[i]
+        if j >= end:
+            break
+        if j >= after and afters[i] <= end:
+            yield j, afters[i]
+            after = afters[i]
+
+
+def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
+    """Where one of OPTIONS stands in the whole text, as (starts, afters) in text order: found
+    once per text and OPTIONS (the spans asked about, every task and section, cover the text
+    more than twice), and only where the first word of a role phrase stands (_first_words)."""
+    key = ("places", options)
+    got = ax.memo.get(key)
+    if got is None:
+        firsts = {w[0] for w in options}
+        if firsts <= role_words(ax.rules).firsts:
+            at = _first_words(ax)
+            cands = sorted(chain.from_iterable(at.get(w, ()) for w in firsts))
+        else:  # (words that are no role word's: looked for on their own)
+            cands = compress(range(ax.n), map(firsts.__contains__, ax.norms))
+        starts: list[int] = []
+        afters: list[int] = []
+        for j in cands:
+            n = ax.any_words(j, options)
+            if n:
+                starts.append(j)
+                afters.append(j + n)
+        got = ax.memo[key] = (starts, afters)
+    return got
+
+
+def _first_words(ax: AgencyText) -> dict[str, list[int]]:
+    """Where each first word of a role phrase stands in the text, in one pass for them all."""
+    got = ax.memo.get("first words")
+    if got is None:
+        got = ax.memo["first words"] = {}
+        norms = ax.norms
+        for j in compress(range(ax.n), map(role_words(ax.rules).firsts.__contains__, norms)):
+            got.setdefault(norms[j], []).append(j)
+    return got
 
 
 def role_after(ax: AgencyText, j: int, words: RoleWords) -> str | None:
@@ -220,7 +262,7 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
             subject = subject or mentions
     # `Giao X (chủ trì / phối hợp)`, `Đề nghị X` opening a clause (not `..., đề nghị cơ quan
     # chức năng xác minh`: a body of the plan asking another, nor `được giao`)
-    for k, _ in find_words(ax, start, ke, (*words.order, *words.request)):
+    for k, _ in find_words(ax, start, ke, words.order_request):
         if k > start and (ax.norm(k - 1) not in (".", ";", ":", "(") or ax.norm(k - 1) in words.not_order):
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)

@@ -81,25 +81,40 @@ def test_one_index_gives_the_rows_of_separate_ones(rules):
     assert ("V/2", "lead", "Công an xã") in {(a.path, a.role, a.agency) for a in shared}
 
 
-class _Ax:
-    """An index stand-in: find_words reads only the folded words and any_words."""
-
-    def __init__(self, words):
-        self.norms = words.split()
-
-    def any_words(self, k, options):
-        for w in options:
-            if tuple(self.norms[k:k + len(w)]) == w:
-                return len(w)
-        return 0
-
-
-def test_find_words_skips_the_words_of_a_match_and_stays_in_range():
-    ax = _Ax("phối hợp phối hợp với sở phối hợp")
+def test_find_words_skips_the_words_of_a_match_and_stays_in_range(rules):
+    ax = AgencyText("phối hợp phối hợp với sở phối hợp", rules)
     opts = (("phối", "hợp", "phối"), ("phối", "hợp"))
     assert list(find_words(ax, 0, 8, opts)) == [(0, 3), (6, 8)]  # (2, 4) starts inside the first
     assert list(find_words(ax, 1, 7, opts)) == [(2, 4)]  # (6, 8) would end past 7
     assert list(find_words(ax, -3, 99, ())) == []
+    # a word no role phrase starts with is looked for too
+    assert list(find_words(ax, 0, 99, (("sở",),))) == [(5, 6)]
+
+
+def _words_scan(ax, k, end, options):
+    """find_words read word by word over the span alone: what its kept places must give."""
+    out, after = [], max(k, 0)
+    for j in range(max(k, 0), min(end, ax.n)):
+        n = ax.any_words(j, options)
+        if j >= after and n and j + n <= end:
+            out.append((j, j + n))
+            after = j + n
+    return out
+
+
+def test_find_words_from_the_kept_places_equals_a_scan_of_each_span(rules):
+    from pipeline.extract.role_patterns import role_words
+
+    ax = AgencyText(TEXT + " Giao Sở Tư pháp chủ trì, phối hợp với Công an xã; đề nghị Ủy ban MTTQ "
+                    "xã phối hợp phối hợp thực hiện, báo cáo về Sở Tư pháp để tổng hợp.", rules)
+    words = role_words(rules)
+    sets = [words.order_request, words.request_order, words.coordinate, words.lead_coordinate,
+            words.standing, words.report_to, words.collect, words.via, words.report_verbs]
+    assert any(list(find_words(ax, 0, ax.n, o)) for o in sets)
+    for options in sets:
+        for k in range(-1, ax.n + 1, 3):
+            for end in (k + 1, k + 7, k + 20, ax.n, ax.n + 5):
+                assert list(find_words(ax, k, end, options)) == _words_scan(ax, k, end, options)
 
 
 def test_after_any_gives_the_positions_after_the_words():
