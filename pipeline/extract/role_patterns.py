@@ -190,20 +190,40 @@ def _members(ax: AgencyText, j: int, ke: int, words: RoleWords) -> list[AgencyMe
     return ax.parse_list(k, close, bounded=False)[0]
 
 
-def _after_norm(norms: list[str], start: int, ke: int, word: str) -> list[int]:
-    """The positions k in (start, ke) whose previous word is WORD."""
-    out = []
-    find = norms.index
-    j = start
-    stop = min(ke - 1, len(norms))
-    while j < stop:
-        try:
-            j = find(word, j, stop)
-        except ValueError:
-            break
-        out.append(j + 1)
-        j += 1
-    return out
+def _within(places: list[int], start: int, stop: int) -> list[int]:
+    """The positions of PLACES (in order) in [start, stop)."""
+    return places[bisect_left(places, start):bisect_left(places, stop)]
+
+
+def _after_word(ax: AgencyText, word: str) -> list[int]:
+    """The positions whose previous word is WORD, in the whole text: found once per text (by
+    list.index, at C speed), read for each task by _within."""
+    key = ("after", word)
+    got = ax.memo.get(key)
+    if got is None:
+        got = ax.memo[key] = []
+        norms = ax.norms
+        j = 0
+        while True:
+            try:
+                j = norms.index(word, j)
+            except ValueError:
+                break
+            j += 1
+            got.append(j)
+    return got
+
+
+def _opener_bodies(ax: AgencyText, words: RoleWords) -> list[int]:
+    """The positions after a clause opener (`,`, `(`, `do`, ...) where a gazetteer phrase
+    starts, in the whole text (kept per text): where `..., X chủ trì` may begin inside a
+    sentence. body_at is None wherever no phrase starts, so the others are not asked about."""
+    got = ax.memo.get("opener bodies")
+    if got is None:
+        best = ax.best
+        got = ax.memo["opener bodies"] = [
+            k for k in _after_any(ax.norms, 0, ax.n, words.clause_openers) if k in best]
+    return got
 
 
 def _after_any(norms: list[str], start: int, ke: int, words: frozenset[str]) -> Iterator[int]:
@@ -251,8 +271,7 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # later sentences: a subject followed by a role word or a predicate
-    norms = ax.norms
-    for k in _after_norm(norms, start, ke, "."):
+    for k in _within(_after_word(ax, "."), start + 1, ke):
         if ax.norm(k) in (".", ",") or k in inside:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
@@ -271,7 +290,7 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
-    for k in _after_any(norms, start, ke, words.clause_openers):
+    for k in _within(_opener_bodies(ax, words), start, ke):
         if k in inside or ax.body_at(k, ke) is None:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
