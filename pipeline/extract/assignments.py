@@ -128,16 +128,18 @@ def _find(norms: list[str], word: str, start: int, stop: int) -> int | None:
 
 class _MarkerEnds:
     """strip_marker over one text, each (start, end) read once: a section's heading is read
-    for its own list and again for the intro under it."""
+    for its own list and again for the intro under it. With the plan's rules, as the segmenter
+    and the tasks read the same lines (their marker grammar keeps each line's answer)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, rules: Rules):
         self.text = text
+        self.rules = rules
         self._known: dict[tuple[int, int], int] = {}
 
     def after(self, start: int, end: int) -> int:
         got = self._known.get((start, end))
         if got is None:
-            got = self._known[(start, end)] = strip_marker(self.text, start, end)
+            got = self._known[(start, end)] = strip_marker(self.text, start, end, rules=self.rules)
         return got
 
 
@@ -197,7 +199,7 @@ def find_assignments(
     ordered = sorted(tasks, key=lambda t: t.char_start)
     bs, be = _span(ax, seg.body_start, seg.body_end)
     labels = find_labels(ax, bs, be, words)
-    markers = _MarkerEnds(text)
+    markers = _MarkerEnds(text, rules)
 
     # what each section says about the tasks under it: agency heading, intro line
     inherited: dict[str, list[tuple[AgencyMention, str]]] = {}
