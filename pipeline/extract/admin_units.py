@@ -24,10 +24,12 @@ from pathlib import Path
 __all__ = ["AdminUnits", "NewProvince", "Commune", "admin_units", "fold"]
 
 
+@lru_cache(maxsize=8192)
 def fold(name: str) -> str:
     """Key for comparing place names: no accents, no spaces, lower case (`Hòa Xá` → `hoaxa`).
 
-    Accents are dropped only after NFC so that `Hoà` and `Hòa` fold alike.
+    Accents are dropped only after NFC so that `Hoà` and `Hòa` fold alike. Kept per name: a
+    plan names its few places many times, and the letters are dropped one by one.
     """
     s = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
     s = "".join(c for c in s if c.isalnum() and not unicodedata.combining(c))

@@ -37,8 +37,10 @@ def _titled(words: list[str]) -> list[str]:
     return [w.capitalize() if w.isupper() and len(w) > 1 else w for w in words]
 
 
+@lru_cache(maxsize=4096)
 def parse_place(level_raw: str, name: str | None) -> Place:
-    """Level word and the longest run of name words that the list of units knows.
+    """Level word and the longest run of name words that the list of units knows. Kept per
+    (level, name): the list is fixed, and a plan names its own place many times.
 
     >>> parse_place("TỈNH", "NGHỆ AN CỘNG HÒA")
     Place(level='tỉnh', name='Nghệ An', level_raw='TỈNH')

@@ -218,22 +218,14 @@ def _opener_bodies(ax: AgencyText, words: RoleWords) -> list[int]:
     """The positions after a clause opener (`,`, `(`, `do`, ...) where a gazetteer phrase
     starts, in the whole text (kept per text): where `..., X chủ trì` may begin inside a
     sentence. body_at is None wherever no phrase starts, so the others are not asked about."""
-    got = ax.memo.get("opener bodies")
+    key = ("opener bodies", words.clause_openers)
+    got = ax.memo.get(key)
     if got is None:
-        best = ax.best
-        got = ax.memo["opener bodies"] = [
-            k for k in _after_any(ax.norms, 0, ax.n, words.clause_openers) if k in best]
+        openers = words.clause_openers
+        got = [0] if "" in openers else []  # (before the first word stands "")
+        got += compress(range(1, ax.n), map(openers.__contains__, ax.norms))  # (k, the word before k)
+        ax.memo[key] = got = list(filter(ax.best.__contains__, got))
     return got
-
-
-def _after_any(norms: list[str], start: int, ke: int, words: frozenset[str]) -> Iterator[int]:
-    """The positions k in [start, ke) whose previous word is one of WORDS (before the first
-    word: "")."""
-    if "" in words or start < 1:  # (outside the text the previous word is "")
-        n = len(norms)
-        yield from (k for k in range(start, ke) if (norms[k - 1] if 0 < k <= n else "") in words)
-        return
-    yield from compress(range(start, ke), map(words.__contains__, norms[start - 1:ke - 1]))
 
 
 def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords

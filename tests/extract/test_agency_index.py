@@ -7,7 +7,7 @@ import pytest
 from pipeline.extract.agencies import AgencyText
 from pipeline.extract.agency_tokens import TextIndex, gazetteer, text_index
 from pipeline.extract.assignments import _find, find_assignments
-from pipeline.extract.role_patterns import _after_any, find_words
+from pipeline.extract.role_patterns import find_words
 from pipeline.extract.tasks import find_tasks, is_agency_heading
 from pipeline.extract.wordseg import fold
 from pipeline.rules import load_rules
@@ -115,16 +115,6 @@ def test_find_words_from_the_kept_places_equals_a_scan_of_each_span(rules):
         for k in range(-1, ax.n + 1, 3):
             for end in (k + 1, k + 7, k + 20, ax.n, ax.n + 5):
                 assert list(find_words(ax, k, end, options)) == _words_scan(ax, k, end, options)
-
-
-def test_after_any_gives_the_positions_after_the_words():
-    norms = [",", "sở", "y", "tế", ";", "công", "an"]
-    openers = frozenset({",", ";"})
-    assert list(_after_any(norms, 0, 7, openers)) == [1, 5]
-    assert list(_after_any(norms, 2, 5, openers)) == []
-    assert list(_after_any(norms, 5, 99, openers)) == [5]  # past the end: nothing
-    # before the first word stands "": found only when it is one of the words
-    assert list(_after_any(norms, 0, 2, frozenset({""}))) == [0]
 
 
 def test_find_gives_the_first_place_in_range_or_none():

@@ -4,7 +4,13 @@ pattern finds scanning the whole text."""
 import pytest
 
 from pipeline.extract.fm_rules import fm_rules
-from pipeline.extract.places import _hidden_by_lower, _level_openings, place_phrases, province_mentions
+from pipeline.extract.places import (
+    _hidden_by_lower,
+    _level_openings,
+    parse_place,
+    place_phrases,
+    province_mentions,
+)
 from pipeline.rules import Rules, load_rules
 
 
@@ -69,3 +75,12 @@ def test_written_province_is_the_province_named_most(rules, text, province):
     from pipeline.extract.ref_issuers import written_province
 
     assert written_province(text, rules) == province
+
+
+def test_a_kept_place_is_shared_and_cannot_be_changed():
+    import dataclasses
+
+    first = parse_place("xã", "Nhân Lý UBND")
+    assert parse_place("xã", "Nhân Lý UBND") is first  # kept per (level, name)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.name = "Khác"  # type: ignore[misc]
