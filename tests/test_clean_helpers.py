@@ -94,6 +94,60 @@ def test_ends_with_stop_reads_past_closing_marks():
     assert not ends_with_stop("Nhiệm vụ: a", (":",))
 
 
+@settings(max_examples=300, deadline=None)
+@given(_MARKUPISH)
+def test_sentence_and_clause_end_are_ends_with_stop(text):
+    reflow = importlib.import_module("pipeline.reflow")
+    assert reflow._sentence_end(text) == ends_with_stop(text, (".", "!", "?"))
+    assert reflow._clause_end(text) == ends_with_stop(text, (";", ":"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=260), max_size=40))
+def test_wrap_width_is_the_plain_count(lengths):
+    reflow = importlib.import_module("pipeline.reflow")
+    lines = [("x" * n, 0, False) for n in lengths]
+    lens = sorted(n for n in lengths if n >= 15)
+    want = None
+    if len(lens) >= 8:
+        w = lens[int(0.8 * (len(lens) - 1))]
+        if w <= 200 and sum(1 for n in lens if 0.75 * w <= n <= 1.1 * w) >= 0.5 * len(lens):
+            want = w
+    assert reflow._wrap_width(lines) == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="abc ", min_size=1, max_size=170).map(lambda s: "x" + s.strip()),
+                min_size=1, max_size=12))
+def test_reflow_asks_about_the_paragraph_or_its_two_ends(paragraph_lines):
+    """A join is asked about the open paragraph P while it has at most 400 characters, then
+    about P[:200] + " " + P[-200:] (reflow keeps only those ends of a long paragraph)."""
+    reflow = importlib.import_module("pipeline.reflow")
+    cr = load_rules().compiled("clean", clean_mod._build).reflow
+    asked = []
+    real = reflow._joins
+
+    def spy(buf, *args):
+        asked.append(buf)
+        return real(buf, *args)
+
+    lines, pos = [], 0
+    for s in paragraph_lines:  # lower-case lines: each joins the one before
+        lines.append((s, pos, False))
+        pos += len(s) + 1
+    text = "\n".join(paragraph_lines)
+    reflow._joins = spy
+    try:
+        out, offs = reflow.reflow(lines, list(range(len(text))), cr)
+    finally:
+        reflow._joins = real
+    assert out == " ".join(paragraph_lines) and len(offs) == len(out)
+    para = paragraph_lines[0]
+    for s, buf in zip(paragraph_lines[1:], asked, strict=True):
+        assert buf == (para if len(para) <= 400 else para[:200] + " " + para[-200:])
+        para += " " + s
+
+
 # --- section kinds' norm -----------------------------------------------------------------
 
 
