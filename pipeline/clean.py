@@ -249,6 +249,9 @@ def _drop_chrome(text: str, cr: _CleanRules) -> list[tuple[str, int, bool]]:
     out: list[tuple[str, int, bool]] = []
     hard = False
     pos = 0
+    # (_dropped's one pattern asked here directly when there is one: a call less a line)
+    short, long_ = cr.dropped_short, cr.dropped_long
+    joined = short is not None and long_ is not None
     for part in text.split("\n"):
         a = pos
         pos += len(part) + 1
@@ -263,7 +266,12 @@ def _drop_chrome(text: str, cr: _CleanRules) -> list[tuple[str, int, bool]]:
         if s == _CELL_EDGE:
             hard = True
             continue
-        if s == "\f" or _dropped(s, cr):
+        if s == "\f":
+            continue
+        if joined:
+            if (short if len(s) <= 200 else long_).fullmatch(s) is not None:
+                continue
+        elif _dropped(s, cr):
             continue
         out.append((s, a, hard))
         hard = False

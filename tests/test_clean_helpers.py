@@ -280,6 +280,17 @@ def test_dropped_one_pattern_equals_the_four(pieces):
             assert clean_mod._dropped(line, cr) == clean_mod._dropped(line, slow)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE_PIECES.map("".join), max_size=8))
+def test_drop_chrome_asks_the_one_pattern_as_dropped_does(lines):
+    import dataclasses
+
+    cr = load_rules().compiled("clean", clean_mod._build)
+    slow = dataclasses.replace(cr, dropped_short=None, dropped_long=None)
+    text = "\n".join(lines + [line + " x" * 110 for line in lines])  # short lines and long ones
+    assert clean_mod._drop_chrome(text, cr) == clean_mod._drop_chrome(text, slow)
+
+
 def test_dropped_fixtures():
     cr = load_rules().compiled("clean", clean_mod._build)
     assert clean_mod._dropped("- 3 -", cr) and clean_mod._dropped("-----", cr)
