@@ -212,6 +212,48 @@ def test_clean_text_offsets_equal_composed_maps(text):
     assert clean_mod.clean_text(text, rules=rules) == _composed_clean_text(text, rules)
 
 
+# a pass's own output, given to the later passes: odd spaces, \r and composing marks in the raw
+_NASTY = st.lists(st.one_of(_PLANISH, st.sampled_from(
+    ["\r\n", "\r", "\u00a0", "\u2000", "\u200b", "\ufeff", "\u00ad", "\t", "\f", "\x1e", "\x1f",
+     "o\u0301", "A\u030a", "\u212b", "ho**á**", "\\|", "| a |", " "])), max_size=8).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_NASTY)
+def test_later_passes_need_not_the_first_steps(text):
+    """A pass's output goes through `_clean_again` (no \\r, odd space or NFC step) exactly as
+    through `_clean_once`: text and offsets."""
+    cr = load_rules().compiled("clean", clean_mod._build)
+    out, offs = clean_mod._clean_once(text, list(range(len(text))), cr)
+    assert unicodedata.is_normalized("NFC", out)
+    assert "\r" not in out and not clean_mod._ODD_OR_ZERO_WIDTH_RX.search(out)
+    assert clean_mod._clean_again(out, offs, cr) == clean_mod._clean_once(out, offs, cr)
+
+
+def _cleared(c):
+    return c == "\r" or clean_mod._ODD_OR_ZERO_WIDTH_RX.match(c) is not None
+
+
+def test_normalizing_brings_back_no_character_the_first_steps_clear():
+    """Why `_clean_again` may skip them: NFC or NFD of any other character holds none of the
+    characters the first steps clear (\\r, odd and zero-width spaces), and each of those comes
+    apart into such characters only (nothing else composes into one); `|` and U+001E are in
+    no character's decomposition (so writing one for the other keeps a text NFC)."""
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        nfd = unicodedata.normalize("NFD", c)
+        if nfd == c:
+            continue
+        if _cleared(c):
+            assert all(map(_cleared, nfd)), hex(cp)
+        else:
+            assert not any(map(_cleared, nfd + unicodedata.normalize("NFC", c))), hex(cp)
+        assert "|" not in nfd and "\x1e" not in nfd, hex(cp)
+    assert unicodedata.combining("|") == unicodedata.combining("\x1e") == 0
+
+
 @settings(max_examples=200, deadline=None)
 @given(_MARKUPISH)
 def test_table_lines_are_the_line_spans(text):
