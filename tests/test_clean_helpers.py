@@ -75,6 +75,19 @@ def test_sub_keeps_offsets_of_what_stays():
     assert (text, offs) == ("abc", [10, 12, 14])
 
 
+# the end of an old-style syllable as the pattern was, the o / u first
+_OLD_TONE_END_PLAIN = re.compile(r"[uUoO](?<![qQ][uU])[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![\w])")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=list("oOuUqQyYaàáạÁèẺỳýỷỸ _1.\n"), max_size=40))
+def test_old_tone_end_found_from_its_toned_vowel(text):
+    from pipeline import textmap
+
+    assert [m.start() - 1 for m in textmap._OLD_TONE_END_RX.finditer(text)] == \
+        [m.start() for m in _OLD_TONE_END_PLAIN.finditer(text)]
+
+
 # --- reflow's line ends ------------------------------------------------------------------
 
 _SENTENCE_END_RX = re.compile(r"(?:[.!?]|\./\.)[\"'”’)\]*_]*$")
