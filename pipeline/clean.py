@@ -249,6 +249,9 @@ def _drop_chrome(text: str, cr: _CleanRules) -> list[tuple[str, int, bool]]:
     out: list[tuple[str, int, bool]] = []
     hard = False
     pos = 0
+    # (_dropped's one pattern asked here directly when there is one: a call less a line)
+    short, long_ = cr.dropped_short, cr.dropped_long
+    joined = short is not None and long_ is not None
     for part in text.split("\n"):
         a = pos
         pos += len(part) + 1
@@ -263,7 +266,12 @@ def _drop_chrome(text: str, cr: _CleanRules) -> list[tuple[str, int, bool]]:
         if s == _CELL_EDGE:
             hard = True
             continue
-        if s == "\f" or _dropped(s, cr):
+        if s == "\f":
+            continue
+        if joined:
+            if (short if len(s) <= 200 else long_).fullmatch(s) is not None:
+                continue
+        elif _dropped(s, cr):
             continue
         out.append((s, a, hard))
         hard = False
@@ -316,6 +324,15 @@ def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[
     if _ODD_OR_ZERO_WIDTH_RX.search(text):
         text, offs = sub(_ZERO_WIDTH_RX, "", text, offs)
         text, offs = sub(_ODD_SPACE_RX, " ", text, offs)
+    return _clean_again(text, offs, cr)
+
+
+def _clean_again(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]]:
+    """`_clean_once` after its first three steps, which a pass's own output never needs: it
+    holds no \\r and no odd or zero-width space (what the steps after them put in is line
+    breaks, spaces, cell edges, bars, slashes and pieces of the text), and it is NFC (the last
+    step but one; the last turns U+001E into `|`, neither of which composes with anything;
+    tests/test_clean_helpers.py asks Unicode about every character)."""
     text, offs = retone(text, offs)
     if "\f" in text:
         text, offs = sub(_PAGE_BREAK_RX, "\n\f\n", text, offs)
@@ -345,11 +362,11 @@ def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, tuple[int
     offs = list(range(len(text)))
     out, offs = _clean_once(text, offs, cr)
     # Reflow can open new joins once markup is gone: run to a fixed point so that cleaning
-    # a cleaned text changes nothing.
+    # a cleaned text changes nothing (a later pass starts after the steps its input needs not).
     # (every offset _clean_once writes is one of those it is given, picked by its place in the
     # text alone: given OUT's raw offsets, it returns its result's, as composing the maps would)
     for _ in range(3):
-        again, offs2 = _clean_once(out, offs, cr)
+        again, offs2 = _clean_again(out, offs, cr)
         if again == out:
             break
         out, offs = again, offs2

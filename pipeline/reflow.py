@@ -11,9 +11,10 @@ single line break inside one is a wrap.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
+from operator import itemgetter
 
 _BULLET_RX = re.compile(r"[-+•–—]\s")
 _YEAR_RANGE_RX = re.compile(r"^[-–]\s*\d{4}\b")
@@ -63,8 +64,18 @@ def ends_with_stop(s: str, stops: tuple[str, ...]) -> bool:
 _SENTENCE_STOPS = (".", "!", "?")  # (`./.`, the closing of an official text, ends with `.`)
 _CLAUSE_STOPS = (";", ":")
 _STOPS = _SENTENCE_STOPS + _CLAUSE_STOPS
-_sentence_end = partial(ends_with_stop, stops=_SENTENCE_STOPS)
-_clause_end = partial(ends_with_stop, stops=_CLAUSE_STOPS)
+
+
+# (ends_with_stop for each set of stops, without the call through a partial: reflow asks
+# these twice a line)
+def _sentence_end(s: str) -> bool:
+    return s.rstrip(_CLOSERS).endswith(_SENTENCE_STOPS) or (
+        s[-1:] == "\n" and s[:-1].rstrip(_CLOSERS).endswith(_SENTENCE_STOPS))
+
+
+def _clause_end(s: str) -> bool:
+    return s.rstrip(_CLOSERS).endswith(_CLAUSE_STOPS) or (
+        s[-1:] == "\n" and s[:-1].rstrip(_CLOSERS).endswith(_CLAUSE_STOPS))
 
 
 def _is_caps(s: str) -> bool:
@@ -75,13 +86,14 @@ def _is_caps(s: str) -> bool:
 
 def _wrap_width(lines: list[tuple[str, int, bool]]) -> int | None:
     """The fixed width a hard-wrapped (PDF) text is broken at, or None when it is not."""
-    lens = sorted(len(s) for s, _, _ in lines if len(s) >= 15)
+    # (map and filter, and a count of the sorted lengths by bisection: no Python step per line)
+    lens = sorted(filter((15).__le__, map(len, map(itemgetter(0), lines))))
     if len(lens) < 8:
         return None
     w = lens[int(0.8 * (len(lens) - 1))]
     if w > 200:
         return None
-    near = sum(1 for n in lens if 0.75 * w <= n <= 1.1 * w)
+    near = bisect_right(lens, 1.1 * w) - bisect_left(lens, 0.75 * w)  # 0.75 w <= n <= 1.1 w
     return w if near >= 0.5 * len(lens) else None
 
 
@@ -93,25 +105,26 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     if nxt[:1].isdigit() and not blank and not _is_caps(buf) \
             and _ends_with_word(buf.lower(), cr.number_words):
         return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
-    if cr.item_start.match(nxt) or _closing(cr, nxt) or _tight_marker(nxt, cr):
-        return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
+    # (the sentence's end before the three patterns below: the one join they allow, a year
+    # range, needs a digit at BUF's end, which a sentence's end is not)
     if _sentence_end(buf):
         return False
+    if cr.item_start.match(nxt) or _closing(cr, nxt) or _tight_marker(nxt, cr):
+        return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
     first = _first_letter(nxt)
     if not first:
         return False
     if nxt.startswith("(") and _is_caps(buf):
         return False  # "PHÓ CHỦ TỊCH" / "(đã ký)"
-    # a one-line numbered heading ("2. Công an xã") is not continued by a capitalised line;
-    # a bullet line is a paragraph, and goes on where the text says so
-    heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not _BULLET_RX.match(buf)
-    clause_end = _clause_end(buf)
     if first.islower():
         return True
     if first.isdigit():
-        return not clause_end
-    if clause_end:
+        return not _clause_end(buf)
+    if _clause_end(buf):
         return False
+    # a one-line numbered heading ("2. Công an xã") is not continued by a capitalised line;
+    # a bullet line is a paragraph, and goes on where the text says so
+    heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not _BULLET_RX.match(buf)
     words = buf.rstrip("*_”\"')").split()
     last_word = words[-1].lower() if words else ""
     if buf.endswith(",") or last_word in cr.hard_words:
@@ -149,7 +162,9 @@ def _blank_separated(lines: list[tuple[str, int, bool]]) -> bool:
     for (s, _, _), (nxt, _, hard) in zip(lines, lines[1:], strict=False):
         if not s or hard:
             continue
-        if ends_with_stop(s, _STOPS):  # a sentence's or a clause's end
+        # a sentence's or a clause's end (ends_with_stop, written out: asked once a line)
+        if s.rstrip(_CLOSERS).endswith(_STOPS) or (
+                s[-1:] == "\n" and s[:-1].rstrip(_CLOSERS).endswith(_STOPS)):
             ends += 1
             ends_blank += not nxt
         else:
@@ -172,7 +187,7 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
             cr.item_start.match(nxt) or _tight_marker(nxt, cr))
     if _joins(buf, buf_lines, last, nxt, width, cr):
         return True
-    if _closing(cr, nxt) or _closing(cr, buf) or _sentence_end(buf):
+    if _sentence_end(buf) or _closing(cr, nxt) or _closing(cr, buf):
         return False
     if _clause_end(buf):  # `- Giai đoạn 48-72 giờ:` / `Tổ chức bếp ăn ...`: a label and its text
         return buf.rstrip("*_ ").endswith(":") and not (
@@ -195,9 +210,15 @@ def reflow(lines: list[tuple[str, int, bool]], offs: Sequence[int], cr: ReflowRu
     """LINES (text, index of its first character in OFFS, hard break before) as paragraphs."""
     width = _wrap_width(lines)
     paragraphs = _blank_separated(lines)
+    joins = _joins_paragraph if paragraphs else _joins
     out: list[str] = []
     oo: list[int] = []
-    para = ""  # the open paragraph, kept up to date (joining it again per line is quadratic)
+    # Only the open paragraph's ends matter to a join: looking at them keeps reflow linear.
+    # The paragraph P is kept as PARA = P while it has at most 2 * _TAIL characters, then as
+    # PARA = P[:_TAIL] and TAIL = P[-_TAIL:] (the view a join is asked about: P, or its two
+    # ends with a space between; nothing copies a long P for each line that joins it)
+    para = ""
+    tail: str | None = None
     buf_lines = 0
     last = ""
     blank = False  # a blank line since the last text line
@@ -207,23 +228,29 @@ def reflow(lines: list[tuple[str, int, bool]], offs: Sequence[int], cr: ReflowRu
         if not s:
             blank = True
             continue
-        # only the paragraph's ends matter to a join: looking at them keeps reflow linear
-        view = para if len(para) <= 2 * _TAIL else para[:_TAIL] + " " + para[-_TAIL:]
         b = a + len(s)
-        if buf_lines and not hard and (
-            _joins_paragraph(view, buf_lines, last, s, width, cr, blank) if paragraphs
-            else _joins(view, buf_lines, last, s, width, cr, blank)
-        ):
+        if buf_lines and not hard and joins(para if tail is None else para + " " + tail,
+                                            buf_lines, last, s, width, cr, blank):
             out.append(" ")
             oo.append(nl_at)
-            para += " " + s
+            if tail is None:
+                para += " " + s
+                if len(para) > 2 * _TAIL:
+                    para, tail = para[:_TAIL], para[-_TAIL:]
+            else:
+                tail = (tail + " " + s)[-_TAIL:]
             buf_lines += 1
         else:
             if buf_lines:
-                sep = "\n\n" if blank else "\n"
-                out.append(sep)
-                oo += [nl_at] * len(sep)
-            buf_lines, para = 1, s
+                if blank:
+                    out.append("\n\n")
+                    oo += (nl_at, nl_at)
+                else:
+                    out.append("\n")
+                    oo.append(nl_at)
+            buf_lines, para, tail = 1, s, None
+            if len(s) > 2 * _TAIL:
+                para, tail = s[:_TAIL], s[-_TAIL:]
         out.append(s)
         oo += offs[a:b]
         last = s

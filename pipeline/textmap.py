@@ -24,8 +24,10 @@ _OLD_TONE_RX = re.compile(
     r"(?<![\w])(\w*?)([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?![\w])"
 )
 # the end of such a syllable, `quý` / `quỳ` (left alone) excepted: found without trying every word
+# (the toned vowel first, the `o` / `u` before it looked behind for: a scan that stops at
+# a toned vowel only, not at every o and u)
 _OLD_TONE_END_RX = re.compile(
-    r"[uUoO](?<![qQ][uU])[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![\w])"  # the vowel first: a fast scan
+    r"[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?<=[uUoO].)(?<![qQ][uU].)(?![\w])"
 )
 _WORD_CHAR_RX = re.compile(r"\w")
 

@@ -75,6 +75,19 @@ def test_sub_keeps_offsets_of_what_stays():
     assert (text, offs) == ("abc", [10, 12, 14])
 
 
+# the end of an old-style syllable as the pattern was, the o / u first
+_OLD_TONE_END_PLAIN = re.compile(r"[uUoO](?<![qQ][uU])[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![\w])")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=list("oOuUqQyYaàáạÁèẺỳýỷỸ _1.\n"), max_size=40))
+def test_old_tone_end_found_from_its_toned_vowel(text):
+    from pipeline import textmap
+
+    assert [m.start() - 1 for m in textmap._OLD_TONE_END_RX.finditer(text)] == \
+        [m.start() for m in _OLD_TONE_END_PLAIN.finditer(text)]
+
+
 # --- reflow's line ends ------------------------------------------------------------------
 
 _SENTENCE_END_RX = re.compile(r"(?:[.!?]|\./\.)[\"'”’)\]*_]*$")
@@ -92,6 +105,60 @@ def test_ends_with_stop_reads_past_closing_marks():
     assert ends_with_stop("Thực hiện ./.", (".",))
     assert ends_with_stop("(xem mục III).”**", (".",))
     assert not ends_with_stop("Nhiệm vụ: a", (":",))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKUPISH)
+def test_sentence_and_clause_end_are_ends_with_stop(text):
+    reflow = importlib.import_module("pipeline.reflow")
+    assert reflow._sentence_end(text) == ends_with_stop(text, (".", "!", "?"))
+    assert reflow._clause_end(text) == ends_with_stop(text, (";", ":"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=260), max_size=40))
+def test_wrap_width_is_the_plain_count(lengths):
+    reflow = importlib.import_module("pipeline.reflow")
+    lines = [("x" * n, 0, False) for n in lengths]
+    lens = sorted(n for n in lengths if n >= 15)
+    want = None
+    if len(lens) >= 8:
+        w = lens[int(0.8 * (len(lens) - 1))]
+        if w <= 200 and sum(1 for n in lens if 0.75 * w <= n <= 1.1 * w) >= 0.5 * len(lens):
+            want = w
+    assert reflow._wrap_width(lines) == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="abc ", min_size=1, max_size=170).map(lambda s: "x" + s.strip()),
+                min_size=1, max_size=12))
+def test_reflow_asks_about_the_paragraph_or_its_two_ends(paragraph_lines):
+    """A join is asked about the open paragraph P while it has at most 400 characters, then
+    about P[:200] + " " + P[-200:] (reflow keeps only those ends of a long paragraph)."""
+    reflow = importlib.import_module("pipeline.reflow")
+    cr = load_rules().compiled("clean", clean_mod._build).reflow
+    asked = []
+    real = reflow._joins
+
+    def spy(buf, *args):
+        asked.append(buf)
+        return real(buf, *args)
+
+    lines, pos = [], 0
+    for s in paragraph_lines:  # lower-case lines: each joins the one before
+        lines.append((s, pos, False))
+        pos += len(s) + 1
+    text = "\n".join(paragraph_lines)
+    reflow._joins = spy
+    try:
+        out, offs = reflow.reflow(lines, list(range(len(text))), cr)
+    finally:
+        reflow._joins = real
+    assert out == " ".join(paragraph_lines) and len(offs) == len(out)
+    para = paragraph_lines[0]
+    for s, buf in zip(paragraph_lines[1:], asked, strict=True):
+        assert buf == (para if len(para) <= 400 else para[:200] + " " + para[-200:])
+        para += " " + s
 
 
 # --- section kinds' norm -----------------------------------------------------------------
@@ -156,6 +223,48 @@ _PLANISH = st.lists(st.sampled_from([
 def test_clean_text_offsets_equal_composed_maps(text):
     rules = load_rules()
     assert clean_mod.clean_text(text, rules=rules) == _composed_clean_text(text, rules)
+
+
+# a pass's own output, given to the later passes: odd spaces, \r and composing marks in the raw
+_NASTY = st.lists(st.one_of(_PLANISH, st.sampled_from(
+    ["\r\n", "\r", "\u00a0", "\u2000", "\u200b", "\ufeff", "\u00ad", "\t", "\f", "\x1e", "\x1f",
+     "o\u0301", "A\u030a", "\u212b", "ho**á**", "\\|", "| a |", " "])), max_size=8).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_NASTY)
+def test_later_passes_need_not_the_first_steps(text):
+    """A pass's output goes through `_clean_again` (no \\r, odd space or NFC step) exactly as
+    through `_clean_once`: text and offsets."""
+    cr = load_rules().compiled("clean", clean_mod._build)
+    out, offs = clean_mod._clean_once(text, list(range(len(text))), cr)
+    assert unicodedata.is_normalized("NFC", out)
+    assert "\r" not in out and not clean_mod._ODD_OR_ZERO_WIDTH_RX.search(out)
+    assert clean_mod._clean_again(out, offs, cr) == clean_mod._clean_once(out, offs, cr)
+
+
+def _cleared(c):
+    return c == "\r" or clean_mod._ODD_OR_ZERO_WIDTH_RX.match(c) is not None
+
+
+def test_normalizing_brings_back_no_character_the_first_steps_clear():
+    """Why `_clean_again` may skip them: NFC or NFD of any other character holds none of the
+    characters the first steps clear (\\r, odd and zero-width spaces), and each of those comes
+    apart into such characters only (nothing else composes into one); `|` and U+001E are in
+    no character's decomposition (so writing one for the other keeps a text NFC)."""
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        nfd = unicodedata.normalize("NFD", c)
+        if nfd == c:
+            continue
+        if _cleared(c):
+            assert all(map(_cleared, nfd)), hex(cp)
+        else:
+            assert not any(map(_cleared, nfd + unicodedata.normalize("NFC", c))), hex(cp)
+        assert "|" not in nfd and "\x1e" not in nfd, hex(cp)
+    assert unicodedata.combining("|") == unicodedata.combining("\x1e") == 0
 
 
 @settings(max_examples=200, deadline=None)
@@ -224,6 +333,17 @@ def test_dropped_one_pattern_equals_the_four(pieces):
     for line in (s, s + " x" * 110):  # a short line and one over 200 characters (no chrome)
         if line:
             assert clean_mod._dropped(line, cr) == clean_mod._dropped(line, slow)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE_PIECES.map("".join), max_size=8))
+def test_drop_chrome_asks_the_one_pattern_as_dropped_does(lines):
+    import dataclasses
+
+    cr = load_rules().compiled("clean", clean_mod._build)
+    slow = dataclasses.replace(cr, dropped_short=None, dropped_long=None)
+    text = "\n".join(lines + [line + " x" * 110 for line in lines])  # short lines and long ones
+    assert clean_mod._drop_chrome(text, cr) == clean_mod._drop_chrome(text, slow)
 
 
 def test_dropped_fixtures():
