@@ -113,9 +113,10 @@ def test_a_slow_first_file_holds_no_commit_back(tmp_path, driver):
 
 def test_ctrl_c_keeps_what_was_committed_and_says_how_to_resume(tmp_path, driver):
     folder, out = tmp_path / "in", tmp_path / "out"
-    # a second a file: Ctrl-C lands mid-run even when the machine is busy (0.4 s once let the
-    # run finish before the signal was sent, under a full test suite)
-    make_folder(folder, 12, extra={i: "NGỦ 10" for i in range(12)})
+    # two seconds a file: Ctrl-C lands mid-run even when the machine is busy (0.4 s, and once
+    # 1 s on a slow shared host, let the run finish before the signal was sent, under a full
+    # test suite); the run is interrupted after 3 commits, so this costs no more than ~3 s
+    make_folder(folder, 12, extra={i: "NGỦ 20" for i in range(12)})
     proc = driver(folder, out)
     wait_for(lambda: (out / "parts" / "commits").exists() and len(committed(out)) >= 3)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole group
