@@ -7,11 +7,10 @@ closing parenthesis, the end of its paragraph or a new item.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .agencies import AgencyMention, AgencyText
-from .role_patterns import RoleWords, find_words
+from .role_patterns import RoleWords, find_words, within, word_places
 
 _FIELD_MAX = 7  # words of a field label before its colon (`Thời gian thực hiện:`)
 _ITEM_MARK = frozenset("-+•–—*")
@@ -77,26 +76,13 @@ def _field_at(ax: AgencyText, k: int, end: int) -> bool:
     return False
 
 
-def _colons(norms: list[str], ks: int, ke: int) -> Iterator[int]:
-    """The positions of `:` in norms[ks:ke] (list.index finds them at C speed: a plan's body
-    has thousands of words and a few dozen colons)."""
-    j = ks
-    while True:
-        try:
-            j = norms.index(":", j, ke)
-        except ValueError:
-            return
-        yield j
-        j += 1
-
-
 def _label_matches(ax: AgencyText, ks: int, ke: int, words: RoleWords) -> dict[int, tuple[int, str]]:
     """{label start: (after its colon, kind)}: [head] word, up to LABEL_FILLER alphabetic words,
     `:`, read back from each colon in [ks, ke) (the first colon after the label words wins)."""
     norms = ax.norms
     best: dict[int, tuple[int, str]] = {}
     ends = words.label_ends
-    for c in _colons(norms, ks, ke):
+    for c in within(word_places(ax, ":"), ks, ke):  # the colons
         e = c
         while True:
             for pat, kind in ends.get(norms[e - 1], ()) if e - 1 >= ks else ():

@@ -14,9 +14,12 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from itertools import chain, compress
 
+from ..memo import kept
 from ..rules import Rules
 from .agencies import AgencyMention, AgencyText
 from .wordseg import fold
+
+_MEMO_MAX = 64  # answers a text's memo keeps (a few per set of role phrases and per word)
 
 _FOREIGN_WINDOW = 30  # characters after a body where its country may be named
 _LABEL_FILLER = 4  # words between a label's role word and its colon (`chủ trì tham mưu thực hiện:`)
@@ -106,9 +109,8 @@ def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
     """Where one of OPTIONS stands in the whole text, as (starts, afters) in text order: found
     once per text and OPTIONS (the spans asked about, every task and section, cover the text
     more than twice), and only where the first word of a role phrase stands (_first_words)."""
-    key = ("places", options)
-    got = ax.memo.get(key)
-    if got is None:
+
+    def find() -> tuple[list[int], list[int]]:
         firsts = {w[0] for w in options}
         if firsts <= role_words(ax.rules).firsts:
             at = _first_words(ax)
@@ -122,19 +124,22 @@ def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
             if n:
                 starts.append(j)
                 afters.append(j + n)
-        got = ax.memo[key] = (starts, afters)
-    return got
+        return starts, afters
+
+    return kept(ax.memo, ("places", options), _MEMO_MAX, find)
 
 
 def _first_words(ax: AgencyText) -> dict[str, list[int]]:
     """Where each first word of a role phrase stands in the text, in one pass for them all."""
-    got = ax.memo.get("first words")
-    if got is None:
-        got = ax.memo["first words"] = {}
+
+    def find() -> dict[str, list[int]]:
+        at: dict[str, list[int]] = {}
         norms = ax.norms
         for j in compress(range(ax.n), map(role_words(ax.rules).firsts.__contains__, norms)):
-            got.setdefault(norms[j], []).append(j)
-    return got
+            at.setdefault(norms[j], []).append(j)
+        return at
+
+    return kept(ax.memo, "first words", _MEMO_MAX, find)
 
 
 def role_after(ax: AgencyText, j: int, words: RoleWords) -> str | None:
@@ -190,42 +195,42 @@ def _members(ax: AgencyText, j: int, ke: int, words: RoleWords) -> list[AgencyMe
     return ax.parse_list(k, close, bounded=False)[0]
 
 
-def _within(places: list[int], start: int, stop: int) -> list[int]:
+def within(places: list[int], start: int, stop: int) -> list[int]:
     """The positions of PLACES (in order) in [start, stop)."""
     return places[bisect_left(places, start):bisect_left(places, stop)]
 
 
-def _after_word(ax: AgencyText, word: str) -> list[int]:
-    """The positions whose previous word is WORD, in the whole text: found once per text (by
-    list.index, at C speed), read for each task by _within."""
-    key = ("after", word)
-    got = ax.memo.get(key)
-    if got is None:
-        got = ax.memo[key] = []
+def word_places(ax: AgencyText, word: str) -> list[int]:
+    """The positions of WORD in the whole text: found once per text (by list.index, at C
+    speed), read for each span by `within`."""
+
+    def find() -> list[int]:
+        at: list[int] = []
         norms = ax.norms
         j = 0
         while True:
             try:
                 j = norms.index(word, j)
             except ValueError:
-                break
+                return at
+            at.append(j)
             j += 1
-            got.append(j)
-    return got
+
+    return kept(ax.memo, ("at", word), _MEMO_MAX, find)
 
 
 def _opener_bodies(ax: AgencyText, words: RoleWords) -> list[int]:
     """The positions after a clause opener (`,`, `(`, `do`, ...) where a gazetteer phrase
     starts, in the whole text (kept per text): where `..., X chủ trì` may begin inside a
     sentence. body_at is None wherever no phrase starts, so the others are not asked about."""
-    key = ("opener bodies", words.clause_openers)
-    got = ax.memo.get(key)
-    if got is None:
-        openers = words.clause_openers
-        got = [0] if "" in openers else []  # (before the first word stands "")
-        got += compress(range(1, ax.n), map(openers.__contains__, ax.norms))  # (k, the word before k)
-        ax.memo[key] = got = list(filter(ax.best.__contains__, got))
-    return got
+    openers = words.clause_openers
+
+    def find() -> list[int]:
+        at = [0] if "" in openers else []  # (before the first word stands "")
+        at += compress(range(1, ax.n), map(openers.__contains__, ax.norms))  # (k, the word before k)
+        return list(filter(ax.best.__contains__, at))
+
+    return kept(ax.memo, ("opener bodies", openers), _MEMO_MAX, find)
 
 
 def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
@@ -263,7 +268,7 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # later sentences: a subject followed by a role word or a predicate
-    for k in _within(_after_word(ax, "."), start + 1, ke):
+    for k in [j + 1 for j in within(word_places(ax, "."), start, ke - 1)]:  # after a full stop
         if ax.norm(k) in (".", ",") or k in inside:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
@@ -282,7 +287,7 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
-    for k in _within(_opener_bodies(ax, words), start, ke):
+    for k in within(_opener_bodies(ax, words), start, ke):
         if k in inside or ax.body_at(k, ke) is None:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)

@@ -168,30 +168,32 @@ def test_render_spaces_words_and_attaches_punctuation(rules):
     assert tidy_name("phòng Văn hoá-Xã hội, ") == "Phòng Văn hóa - Xã hội"
 
 
-def test_colons_are_found_in_range_only():
-    from pipeline.extract.role_labels import _colons
+def test_word_places_are_found_in_range_only(rules):
+    from pipeline.extract.role_patterns import within, word_places
 
-    norms = [":", "a", ":", ":", "b", ":"]
-    assert list(_colons(norms, 0, 6)) == [0, 2, 3, 5]
-    assert list(_colons(norms, 1, 5)) == [2, 3]
-    assert list(_colons(norms, 4, 5)) == []
-    assert list(_colons(norms, 3, 99)) == [3, 5]
+    ax = AgencyText(": Sở Tư pháp: chủ trì:: Công an xã :", rules)
+    colons = word_places(ax, ":")
+    assert len(colons) == 5 and word_places(ax, ":") is colons  # found once per text
+    for start in range(ax.n + 1):
+        for stop in range(start, ax.n + 3):
+            assert within(colons, start, stop) == [j for j in range(start, min(stop, ax.n))
+                                                    if ax.norms[j] == ":"]
 
 
 def test_places_kept_per_text_equal_a_scan_of_each_span(rules):
-    from pipeline.extract.role_patterns import _after_word, _opener_bodies, _within, role_words
+    from pipeline.extract.role_patterns import _opener_bodies, role_words, within, word_places
 
     ax = AgencyText("Sở Tư pháp chủ trì. Công an xã, Trạm Y tế phối hợp; (Sở Y tế chủ trì). Giao "
                     "Đoàn Thanh niên, Hội Phụ nữ thực hiện.", rules)
     words = role_words(rules)
-    after_stop = _after_word(ax, ".")
+    stops = word_places(ax, ".")
     bodies = _opener_bodies(ax, words)
-    assert after_stop and bodies
+    assert stops and bodies
     for start in range(0, ax.n + 1):
         for stop in range(start, ax.n + 3):
-            assert _within(after_stop, start + 1, stop) == [
-                j + 1 for j in range(start, min(stop - 1, ax.n)) if ax.norms[j] == "."]
-            assert _within(bodies, start, stop) == [
+            assert within(stops, start, stop) == [
+                j for j in range(start, min(stop, ax.n)) if ax.norms[j] == "."]
+            assert within(bodies, start, stop) == [
                 k for k in range(max(start, 1), min(stop, ax.n))
                 if ax.norms[k - 1] in words.clause_openers and k in ax.best]
     # (the positions left out are none read_clauses asks about: no body starts there)
