@@ -66,8 +66,8 @@ KEYS = {name: ("child_doc_id" if name in ("links", "coverage") else "owner" if n
 class State:
     """The state folder of one store, read through READER, rewritten by `commit`."""
 
-    def __init__(self, out_dir: Path, reader: StoreReader, fingerprint: str, *, fresh: bool = False,
-                 segmenter: str = "underthesea") -> None:
+    def __init__(self, out_dir: Path, reader: StoreReader, fingerprint: str, *, segmenter: str,
+                 fresh: bool = False) -> None:
         self.out_dir = Path(out_dir)
         self.dir = self.out_dir / STATE_DIR
         self.reader = reader

@@ -96,7 +96,7 @@ def owner(doc_id: str | None) -> Iterator[None]:
         memo.owner = before
 
 
-def segmenter_version(segmenter: str = "underthesea") -> str:
+def segmenter_version(segmenter: str) -> str:
     """What the segmentations depend on besides their text (SEGMENTER: compare.yaml's)."""
     if segmenter == "syllables":
         return "syllables"

@@ -39,6 +39,8 @@ _KEPT = 4096  # answers kept by text (scores, headings' themes)
 _MASK = "\x00"  # stands for a masked agency name: one token that no phrase contains
 
 Key = tuple[str, ...]
+Hit = tuple[int, int, Key]  # (first syllable, length, the phrase's syllables)
+_WORD_MAX = 4  # syllables of the longest dictionary word read (`dictionary_words`)
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ def _found(head: str, th: _Themes) -> list[Hit]:
     hits = _hits(sylls, th)
     if not hits:
         return []
-    words = dictionary_words()
+    words = dictionary_words(_WORD_MAX)
     pairs = _pairs(words)
     width = _WORD_MAX
     crossed = [e for e in sorted({e for i, L in hits for e in (i, i + L)})
@@ -202,16 +204,12 @@ def _found(head: str, th: _Themes) -> list[Hit]:
     return [(i, L, tuple(sylls[i:i + L])) for i, L in hits]
 
 
-_WORD_MAX = 4  # syllables of the longest dictionary word (`dictionary_words`)
-
 
 def theme_scores(text: str, *, rules: Rules) -> dict[str, float]:
     """Score of each theme for TEXT (only themes with a hit)."""
     th: _Themes = rules.compiled("themes.ngrams", _build)
     return dict(_scores(text[:_MAX_CHARS], th))
 
-
-Hit = tuple[int, int, Key]  # (first syllable, length, the phrase's syllables)
 
 
 def _scores(head: str, th: _Themes) -> dict[str, float]:

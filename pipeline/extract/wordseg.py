@@ -206,9 +206,9 @@ def _fixed(fixed_words: tuple[str, ...]) -> tuple[str, ...]:
 def dictionary_words(max_len: int = 4) -> frozenset[tuple[str, ...]]:
     """The segmenter's own word list (folded, as syllables; words of 2 to MAX_LEN syllables).
 
-    Cheap to consult: it tells where a word *might* cross a place, so the segmenter is asked
-    only there. Read from underthesea's model folder without importing underthesea; empty
-    when it is not where this expects it (the caller then segments every time).
+    Cheap to consult: it tells where a word *might* cross a place, and themes read a task's
+    words with it (no model). Read from underthesea's model folder without importing
+    underthesea; empty when it is not where this expects it (then no word crosses anything).
     """
     import importlib.util
 
