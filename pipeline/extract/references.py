@@ -43,6 +43,7 @@ _MARKUP = re.compile(r"[*#|_]")
 _CLAUSE_END = re.compile(r"[;.:]\s")
 _ABOUT = re.compile(r"^(?:về\s+việc|về|V/v)\s+")
 _JOINED = re.compile(r"\s*(?:,|,?\s*và)\s*")
+_AMENDMENT_END = re.compile(r";|\.\s|\n\s*\n")  # where the clause saying how it was amended ends
 _NUMBER_NEXT = re.compile(r"^\s*(?:số\s*)?\d")
 _PERIOD_TAIL = re.compile(r"(?i)\s+(?:giai\s+đoạn|năm\s+(?:19|20)\d\d|,?\s*(?:và\s+)?định\s+hướng)")
 
@@ -317,7 +318,7 @@ def _amendment_spans(flat: str, start: int, end: int, c: RefRules,
         return []
     spans = []
     for m in _amended_scan(c.amended, cues).finditer(flat, start, end):
-        stop = re.compile(r";|\.\s|\n\s*\n").search(flat, m.end(), end)
+        stop = _AMENDMENT_END.search(flat, m.end(), end)
         spans.append((m.start(), stop.start() if stop else end))
     return spans
 
