@@ -11,7 +11,7 @@ from ..rules import Rules
 from .agencies import AgencyText
 from .assignments import find_assignments
 from .deadlines import find_deadlines
-from .frontmatter import find_plan
+from .frontmatter import read_plan
 from .references import find_references
 from .tables import beside_tables, find_table_facts
 from .targets import find_targets
@@ -21,7 +21,7 @@ __all__ = ["extract"]
 
 
 def extract(seg: Segmented, *, rules: Rules) -> Extracted:
-    plan = find_plan(seg, rules=rules)
+    plan, spans = read_plan(seg, rules=rules)
     # task tables: their rows are the tasks (a section holding one is not a task itself) and
     # their columns say who and by when; the text finders leave the table's cells alone
     table = find_table_facts(seg, rules=rules, plan=plan)
@@ -33,7 +33,7 @@ def extract(seg: Segmented, *, rules: Rules) -> Extracted:
                          + list(table.tasks), key=lambda t: t.char_start))
     return Extracted(
         plan=plan,
-        references=tuple(find_references(seg, rules=rules, plan=plan)),
+        references=tuple(find_references(seg, rules=rules, plan=plan, spans=spans)),
         tasks=tasks,
         assignments=tuple(
             [a for a in find_assignments(seg, tasks, rules=rules, plan=plan, agencies=agencies)

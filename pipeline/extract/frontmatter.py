@@ -16,6 +16,7 @@ spaces (`flatten` keeps offsets, so every position is a position in the cleaned 
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import regex as re
 
@@ -32,25 +33,29 @@ from .signature import closing_recipients, signature
 # (compiled once: the regex module's own cache costs ~10 µs a call)
 _PLAN_WORD = re.compile(r"\b(?:Kế hoạch|KẾ HOẠCH)\b")
 
-__all__ = ["find_plan", "flatten", "front_bounds", "title_span", "header_spans", "Place", "parse_place",
-           "canonical_body", "province_mentions"]
+__all__ = ["find_plan", "read_plan", "HeaderSpans", "flatten", "front_bounds", "title_span",
+           "header_spans", "Place", "parse_place", "canonical_body", "province_mentions"]
 
-# (seg, rules, front_bounds, title_span) of the plan find_plan read last: the references of
-# the same plan ask for both again (each reads the header block anew)
-_LAST: list = [None]
+class HeaderSpans(NamedTuple):
+    """Where a plan's header lies in its cleaned text: `front` is front_bounds' (doc_start,
+    front_end), `title` title_span's (start, end) or None."""
+    front: tuple[int, int]
+    title: tuple[int, int] | None
 
 
-def header_spans(seg: Segmented, rules: Rules) -> tuple[tuple[int, int], tuple[int, int] | None]:
-    """`(front_bounds(seg, rules), title_span(seg, rules))`: as find_plan read them when it
-    read this very SEG (frozen) with these RULES last, else read now."""
-    last = _LAST[0]
-    if last is not None and last[0] is seg and last[1] is rules:
-        return last[2], last[3]
-    return front_bounds(seg, rules), title_span(seg, rules)
+def header_spans(seg: Segmented, rules: Rules) -> HeaderSpans:
+    """The header's spans read anew (read_plan gives them as it read them, for free)."""
+    return HeaderSpans(front_bounds(seg, rules), title_span(seg, rules))
 
 
 def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
     """Every column of the plans row that the text states."""
+    return read_plan(seg, rules=rules)[0]
+
+
+def read_plan(seg: Segmented, *, rules: Rules) -> tuple[PlanInfo, HeaderSpans]:
+    """find_plan's row, and the header spans it read on the way (the references of the plan
+    need them too: reading the header block again costs ~0.5 ms a plan)."""
     text = seg.doc.text
     flat = flatten(text)
     c = fm_rules(rules)
@@ -64,7 +69,7 @@ def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
     date_m = c.date_line.search(text, doc_start, front_end)
     after = max(num_m.end() if num_m else doc_start, date_m.end() if date_m else doc_start)
     h = find_title(text, doc_start, front_end, c, after)
-    _LAST[0] = (seg, rules, (doc_start, front_end), h.title_span)  # (title_span's own reading)
+    spans = HeaderSpans((doc_start, front_end), h.title_span)  # (title_span's own reading)
     if date_m and h.preamble_start is not None and date_m.start() > h.preamble_start:
         date_m = None  # a date in the preamble is a cited document's, not the plan's
     place = issue_date_raw = None
@@ -111,4 +116,4 @@ def find_plan(seg: Segmented, *, rules: Rules) -> PlanInfo:
         period_start=period_start, period_end=period_end, horizon_year=horizon,
         signer_name=signer_name, signer_title=signer_title, signing_mode=mode,
         recipients=recipients,
-    )
+    ), spans

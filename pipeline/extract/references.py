@@ -30,7 +30,7 @@ from .dates import date_from_match
 from .docnumbers import number_from_match, symbol_prefix
 from .fm_rules import flatten
 from .fm_rules import fm_rules as _fm_rules
-from .frontmatter import header_spans
+from .frontmatter import HeaderSpans, header_spans
 from .patterns import anchored_finditer, words_alternation
 from .ref_issuers import fuller_issuer, own_place, province_body, trailing_issuers, written_province
 from .ref_roles import settle_roles, topic_pairs, topic_words
@@ -378,11 +378,13 @@ def _merge(cites: list[_Cite], c: RefRules | None = None) -> list[_Cite]:
     return merged
 
 
-def find_references(seg: Segmented, *, rules: Rules, plan: PlanInfo) -> Iterator[Reference]:
-    """Every document the plan cites, once each, in the order of first citation."""
+def find_references(seg: Segmented, *, rules: Rules, plan: PlanInfo,
+                    spans: HeaderSpans | None = None) -> Iterator[Reference]:
+    """Every document the plan cites, once each, in the order of first citation (SPANS: the
+    header spans read_plan read for PLAN, else read here)."""
     c = ref_rules(rules)
     flat = flatten(seg.doc.text)
-    bounds, title = header_spans(seg, rules)
+    bounds, title = spans or header_spans(seg, rules)
     cites = _cites(seg, rules, plan, flat, bounds, title)
     trailing_issuers(cites, flat, c, rules)
     settle_roles(cites, seg, flat, bounds[1], plan, c)

@@ -349,15 +349,15 @@ def test_one_line_keeps_a_line_that_is_one_already():
     assert one_line(" Tổ  chức\u00a0tập\nhuấn ") == "Tổ chức tập huấn"
 
 
-def test_references_reuse_the_header_find_plan_read(rules):
-    """header_spans gives front_bounds and title_span as read anew: after find_plan of the
-    same plan (its reading kept), of another plan (read anew), and with no plan read."""
+def test_references_reuse_the_header_read_plan_read(rules):
+    """read_plan's header spans are front_bounds and title_span as read anew, and references
+    given them find what they find reading the header themselves."""
     from pathlib import Path
 
     from pipeline.clean import clean
-    from pipeline.extract import frontmatter
-    from pipeline.extract.frontmatter import find_plan, header_spans
+    from pipeline.extract.frontmatter import find_plan, header_spans, read_plan
     from pipeline.extract.headerblock import front_bounds, title_span
+    from pipeline.extract.references import find_references
     from pipeline.records import RawDoc
     from pipeline.segment import segment
 
@@ -366,15 +366,13 @@ def test_references_reuse_the_header_find_plan_read(rules):
                                  text=p.read_text(encoding="utf-8")), rules=rules), rules=rules)
             for p in sorted(root.glob("*.md"))[:6]]
     titled = 0
-    for i, seg in enumerate(segs):
+    for seg in segs:
         want = (front_bounds(seg, rules), title_span(seg, rules))
-        frontmatter._LAST[0] = None
-        assert header_spans(seg, rules) == want
-        find_plan(seg, rules=rules)
-        assert frontmatter._LAST[0][0] is seg  # the reading kept is the one answered
-        assert header_spans(seg, rules) == want
-        other = segs[i - 1]  # not the plan read last: read anew
-        assert header_spans(other, rules) == (front_bounds(other, rules), title_span(other, rules))
+        plan, spans = read_plan(seg, rules=rules)
+        assert spans == want == header_spans(seg, rules)
+        assert plan == find_plan(seg, rules=rules)
+        assert list(find_references(seg, rules=rules, plan=plan, spans=spans)) \
+            == list(find_references(seg, rules=rules, plan=plan))
         titled += want[1] is not None
     assert titled >= 3
 
