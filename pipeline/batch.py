@@ -167,7 +167,8 @@ def run(inputs: Iterable[str | Path], out_dir: str | Path, *, rules: None | Path
         # link, compare, the cross-document flags and the report read them and write
         # plan_links, coverage, flags and report.html (still under the store's lock).
         crossdoc_started = time.monotonic()
-        summary.report = finish(out_dir, rules=rules, mapper=ex.map, mapper_shares_disk=ex.shares_disk)
+        summary.report = finish(out_dir, rules=rules, mapper=ex.map, mapper_shares_disk=ex.shares_disk,
+                                say=_say if progress else None)
         summary.seconds_crossdoc = time.monotonic() - crossdoc_started
     finally:
         if ex is not None:
@@ -314,6 +315,11 @@ def _unwritable(d: Done, what: str) -> Done:
                  source_format=source_format(d.source_path), status="error",
                  error=f"rows do not fit the contract ({what})"[:500])
     return replace(d, status="error", rows=rows_of(DocResult(raw=raw)))
+
+
+def _say(message: str) -> None:
+    """A step of the run after the progress bar, on stderr beside it."""
+    print(f"kehoach: {message} …", file=sys.stderr, flush=True)
 
 
 class _Progress:

@@ -56,23 +56,30 @@ def ambiguous_flags(links, rules: Rules) -> list:
 
 
 def finish(out_dir: Path, *, rules: Rules | None = None, mapper=map,
-           mapper_shares_disk: bool = False) -> Path:
+           mapper_shares_disk: bool = False, say=None) -> Path:
     """Link, compare, flag (incrementally), then write the DuckDB file, the workbook and the report.
 
     MAPPER spreads the comparison of groups of plans (an executor's `map`; see executors), on
-    processes that see OUT_DIR when MAPPER_SHARES_DISK (they then read their groups themselves)."""
+    processes that see OUT_DIR when MAPPER_SHARES_DISK (they then read their groups themselves).
+    SAY(message), if given, hears each step as it starts: after the files' progress bar, a large
+    store's steps take minutes, and a person waiting should see which one runs."""
     rules = Rules.resolve(rules)
+    if say is not None:
+        say("linking plans to their parents and checking what they carry out")
     update(out_dir, rules=rules, mapper=mapper, mapper_shares_disk=mapper_shares_disk)
-    return publish(out_dir, rules=rules)
+    return publish(out_dir, rules=rules, say=say)
 
 
-def publish(out_dir: Path, *, rules: Rules | None = None) -> Path:
-    """The DuckDB file, the workbook and report.html from the tables in OUT_DIR; the report's path."""
+def publish(out_dir: Path, *, rules: Rules | None = None, say=None) -> Path:
+    """The DuckDB file, the workbook and report.html from the tables in OUT_DIR; the report's path.
+    SAY: as in finish."""
     rules = Rules.resolve(rules)
     out_dir = Path(out_dir)
     # each written only when its tables changed; the workbook only up to a size (exports_publish)
-    publish_exports(out_dir)
+    publish_exports(out_dir, say=say)
     report = out_dir / REPORT_NAME
+    if say is not None:
+        say(f"writing {report}")
     tmp = report.with_name(f".{report.name}.tmp-{os.getpid()}")
     tmp.write_text(render_from(out_dir, rules=rules), encoding="utf-8")
     os.replace(tmp, report)

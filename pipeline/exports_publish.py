@@ -73,10 +73,12 @@ def _save(out_dir: Path, state: dict) -> None:
     os.replace(tmp, f)
 
 
-def _export(out_dir: Path, key: str, name: str, tables, limit: int, write, force: bool) -> Path | None:
+def _export(out_dir: Path, key: str, name: str, tables, limit: int, write, force: bool,
+            say=None) -> Path | None:
     """NAME of OUT_DIR written by WRITE(out_dir) if TABLES changed since it was (FORCE: anyway, at
     any size); None, and a stale copy removed, when the store has more than LIMIT plans and FORCE
-    is not given. KEY: its entry in OUT/.exports.json."""
+    is not given. KEY: its entry in OUT/.exports.json. SAY(message), if given, hears when the
+    file is written (a workbook of thousands of plans takes a while)."""
     out_dir = Path(out_dir)
     path = out_dir / name
     state = _state(out_dir)
@@ -88,33 +90,36 @@ def _export(out_dir: Path, key: str, name: str, tables, limit: int, write, force
     sig = signature(out_dir, tables)
     if not force and path.exists() and state.get(key) == sig:
         return path
+    if say is not None:
+        say(f"writing {path}")
     write(out_dir)
     state[key] = sig
     _save(out_dir, state)
     return path
 
 
-def export_xlsx(out_dir: Path, *, force: bool = False) -> Path | None:
+def export_xlsx(out_dir: Path, *, force: bool = False, say=None) -> Path | None:
     """The workbook if its tables changed since it was written (FORCE: write it anyway, at any
     size); None when the store is over XLSX_AUTO_PLANS plans and FORCE is not given."""
     return _export(out_dir, "xlsx", XLSX_NAME, (*XLSX_TABLES, "documents"), XLSX_AUTO_PLANS,
-                   lambda out: write_xlsx_from(out, out / XLSX_NAME), force)
+                   lambda out: write_xlsx_from(out, out / XLSX_NAME), force, say)
 
 
-def export_duckdb(out_dir: Path, *, force: bool = False) -> Path | None:
+def export_duckdb(out_dir: Path, *, force: bool = False, say=None) -> Path | None:
     """The DuckDB file if its tables changed since it was written (FORCE: anyway, at any size);
     None when the store is over DUCKDB_AUTO_PLANS plans and FORCE is not given (the file would
     copy the whole store, its text included, on every run: DuckDB reads OUT/*.parquet directly)."""
-    return _export(out_dir, "duckdb", DUCKDB_NAME, TABLES, DUCKDB_AUTO_PLANS, write_duckdb, force)
+    return _export(out_dir, "duckdb", DUCKDB_NAME, TABLES, DUCKDB_AUTO_PLANS, write_duckdb, force, say)
 
 
-def publish_exports(out_dir: Path) -> None:
+def publish_exports(out_dir: Path, say=None) -> None:
     """The DuckDB file and the workbook of a run (see the module's docstring); a file that cannot
-    be written (locked, open in Excel) is reported and does not cost the run its report."""
+    be written (locked, open in Excel) is reported and does not cost the run its report. SAY: as
+    in _export."""
     out_dir = Path(out_dir)
     for name, write in ((DUCKDB_NAME, export_duckdb), (XLSX_NAME, export_xlsx)):
         try:
-            write(out_dir)
+            write(out_dir, say=say)
         except Exception as exc:
             print(f"kehoach: could not write {out_dir / name}: {exc}", file=sys.stderr)
 
