@@ -441,3 +441,25 @@ def test_targets_read_no_clause_ends_without_a_measure(rules, monkeypatch):
 
 
 # --- themes: answers from bounds, the segmenter asked only while they may change -------------
+
+
+def test_a_time_cell_is_read_once_and_kept(monkeypatch, rules):
+    """A table's time cell (`Thường xuyên`, `Quý IV/2025`) stands in row after row: its
+    deadlines are read once by (text, year), the same as reading it again; a long cell is
+    read each time."""
+    import importlib
+
+    tables = importlib.import_module("pipeline.extract.tables")
+    calls = []
+    read = tables.get_deadline_annotations
+    monkeypatch.setattr(tables, "get_deadline_annotations",
+                        lambda *a, **k: calls.append(a[0]) or read(*a, **k))
+    cell = "Thời gian hoàn thành: Quý IV/2025 - Quý II/2026 (kept test)"
+    want = tuple(read(cell, rules, year=2025, period=tables._NO_PERIOD))
+    assert want and tables._cell_annotations(cell, rules, 2025) == want
+    assert tables._cell_annotations(cell, rules, 2025) == want and calls == [cell]
+    assert tables._cell_annotations(cell, rules, 2026) is not None and calls == [cell, cell]  # another year
+    long = cell + " x" * 200
+    tables._cell_annotations(long, rules, 2025)
+    tables._cell_annotations(long, rules, 2025)
+    assert calls.count(long) == 2
