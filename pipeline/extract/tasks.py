@@ -14,6 +14,7 @@ one task whose text is the paragraph. A section whose only content is an assignm
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,7 @@ from ..markers import grammar, is_appendix, text_start
 from ..records import Section, Segmented, Task
 from ..rules import Rules, load_rules
 from .agencies import AgencyText, document_agencies
+from .openings import openings_for
 from .themes import theme_of
 from .wordseg import fold
 
@@ -91,6 +93,13 @@ def closing_start(text: str, start: int, end: int, *, rules: Rules) -> int | Non
     closing = _closing_rx(rules)
     if closing is None:
         return None
+    # a line can open one only where the pattern's opening words stand: found once a plan
+    # (most items hold none: their lines are not tried)
+    places = openings_for(text).starts(closing)
+    if places is not None:
+        i = bisect_left(places, start)
+        if i == len(places) or places[i] >= end:
+            return None
     for ls, le in line_spans(text, start, end):
         if closing.match(text[ls:le].lstrip()):
             return ls
