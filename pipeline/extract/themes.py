@@ -128,14 +128,18 @@ def _words(head: str, th: _Themes) -> list[str]:
     otherwise) or the head may hold a document number (`/`): those heads are read whole."""
     if "/" not in head:
         toks = head.split()
-        parts = list(map(th.words.get, toks))
-        if None in parts:
-            if len(th.words) >= _WORDS_KEPT:
-                th.words.clear()
-            for k, t in enumerate(toks):
-                if parts[k] is None:
-                    f = fold(t)
-                    parts[k] = th.words[t] = tuple(_split(f)) if len(f) == len(t) else False
+        words = th.words
+        try:  # (a word not kept: KeyError; one read whole: False, which chain cannot take)
+            return list(chain.from_iterable(map(words.__getitem__, toks)))
+        except (KeyError, TypeError):
+            pass
+        if len(words) >= _WORDS_KEPT:
+            words.clear()
+        for t in toks:
+            if t not in words:
+                f = fold(t)
+                words[t] = tuple(_split(f)) if len(f) == len(t) else False
+        parts = [words[t] for t in toks]
         if False not in parts:
             return list(chain.from_iterable(parts))
     folded = fold(head)
