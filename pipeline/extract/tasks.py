@@ -152,6 +152,14 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
                 agencies: AgencyText | None = None) -> tuple[int, int, bool] | None:
     """(start, end, agency_headed) of the task text of leaf section S, or None if it has none.
     AGENCIES: the document's agency index (see is_agency_heading)."""
+    found = _region(seg, s, rules=rules, own_place=own_place, agencies=agencies)
+    return found[:3] if found is not None else None
+
+
+def _region(seg: Segmented, s: Section, *, rules: Rules, own_place: str | None,
+            agencies: AgencyText | None) -> tuple[int, int, bool, str] | None:
+    """task_region's answer and the task's text as one line (read there to tell an empty
+    region: find_tasks does not read it again)."""
     text = seg.doc.text
     agencies = document_agencies(text, rules, agencies)
     end = s.char_end
@@ -189,9 +197,10 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
         return None  # an agency heading with nothing under it
     while end > start and text[end - 1].isspace():
         end -= 1
-    if not one_line(text[start:end]):
+    flat = one_line(text[start:end])
+    if not flat:
         return None
-    return start, end, agency_headed
+    return start, end, agency_headed, flat
 
 
 def own_place_of(plan, *, rules: Rules | None = None) -> str | None:
@@ -241,11 +250,10 @@ def find_tasks(seg: Segmented, *, rules: Rules, plan=None, agencies: AgencyText 
                 or field_kind(s.heading, rules=rules) is not None:
             continue  # (an appendix's rows are the tables extractor's; `2. Thời gian thực hiện: ...`
             # describes the plan, it is no task)
-        region = task_region(seg, s, kids, rules=rules, own_place=own, agencies=agencies)
+        region = _region(seg, s, rules=rules, own_place=own, agencies=agencies)
         if region is None:
             continue
-        start, end, _ = region
-        body = one_line(text[start:end])
+        start, end, _, body = region
         parent = by_id.get(s.parent_section_id) if s.parent_section_id else None
         heading = parent.heading if parent else ""
         yield Task(
