@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, compress, islice
+from itertools import compress, islice
 
 from ..memo import kept
 from ..rules import Rules
@@ -37,7 +37,6 @@ _MARK = re.compile(r"[^\w\s]", re.UNICODE)
 _DOC_NUMBER = re.compile(r"\b\d+\s*/\s*[\w\-/Đđ]+")
 _PLAIN_NAME = re.compile(r"^[\w ,\-]+$", re.UNICODE)
 _KEPT = 4096  # answers kept by text (scores, headings' themes)
-_WORDS_KEPT = 1 << 14  # words kept with their syllables (~3,000 for 200 plans; ~3 MB at most)
 _MASK = "\x00"  # stands for a masked agency name: one token that no phrase contains
 
 Key = tuple[str, ...]
@@ -61,7 +60,6 @@ class _Themes:
     name_lens: dict[Key, tuple[int, ...]] = field(default_factory=dict)
     headings: dict[str, str | None] = field(default_factory=dict)  # see _heading_context
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # see _scores
-    words: dict[str, tuple[str, ...] | bool] = field(default_factory=dict)  # see _words
 
 
 def _syllables_of(text: str) -> Key:
@@ -120,38 +118,13 @@ def _pair_starts(words: list[str], lens: dict[Key, tuple[int, ...]]):
     return compress(range(len(words) - 1), map(lens.__contains__, pairs))
 
 
-def _words(head: str, th: _Themes) -> list[str]:
-    """`_split(fold(HEAD))` with document numbers blanked. A plan's vocabulary is small: the
-    syllables of each word between white space are kept (folding and splitting a head whole
-    cost ~3x more), and joined. Folding keeps white space and reads no further than it: the
-    same syllables, unless a word folds to another length (then fold, as a whole, folds
-    otherwise) or the head may hold a document number (`/`): those heads are read whole."""
-    if "/" not in head:
-        toks = head.split()
-        words = th.words
-        try:  # (a word not kept: KeyError; one read whole: False, which chain cannot take)
-            return list(chain.from_iterable(map(words.__getitem__, toks)))
-        except (KeyError, TypeError):
-            pass
-        if len(words) >= _WORDS_KEPT:
-            words.clear()
-        for t in toks:
-            if t not in words:
-                f = fold(t)
-                words[t] = tuple(_split(f)) if len(f) == len(t) else False
-        parts = [words[t] for t in toks]
-        if False not in parts:
-            return list(chain.from_iterable(parts))
-    folded = fold(head)
-    if "/" in folded:  # a document number: blank it out
-        folded = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), folded)
-    return _split(folded)
-
-
 def _syllables(head: str, th: _Themes) -> list[str]:
     """The syllables of the folded HEAD (document numbers blanked) with agency names masked
     (longest first), each name one `_MASK` syllable."""
-    words = _words(head, th)
+    folded = fold(head)
+    if "/" in folded:  # a document number: blank it out
+        folded = _DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), folded)
+    words = _split(folded)
     name_lens, names = th.name_lens, th.names
     n = len(words)
     # the agency names, longest first at each place; only two syllables that open a name

@@ -131,25 +131,3 @@ def test_a_name_opens_at_its_first_two_syllables(rules):
     sylls = themes._syllables(text, th)
     assert sylls.count(themes._MASK) == 1 and name[0] in sylls
     assert sylls[:3] == ["tổ", "chức", themes._MASK]
-
-
-def test_words_kept_by_word_are_the_heads_syllables(rules):
-    """_words joins each word's kept syllables: the same as folding and splitting the head
-    whole, also where folding looks at a neighbour (old-style tones, final sigma), where a
-    word folds to another length (then the whole head is folded otherwise) and where a
-    document number is blanked."""
-    from pipeline.extract import themes
-
-    th = rules.compiled("themes.ngrams", themes._build)
-
-    def whole(head):
-        folded = themes.fold(head)
-        if "/" in folded:
-            folded = themes._DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), folded)
-        return themes._SYLLABLE.findall(folded)
-
-    heads = ["Tổ chức tập huấn, bồi dưỡng (đợt 1);cán_bộ…", "Văn hoá - Thể thao\u2013Du lịch, Uỷ ban",
-             "quý thuý HOÁ ΟΔΟΣ ΣΑ", "Cán bo\u0301 văn hoá", "theo Kế hoạch số 12/KH-UBND ngày 3/2",
-             "a\u00a0b\u2003c\u2000d", "İstanbul hoá", "", "  \n "]
-    for head in heads * 2:  # (the second time from the kept words)
-        assert themes._words(head, th) == whole(head), head
