@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 
-__all__ = ["Openings", "openings_for", "openings_of", "skipping"]
+__all__ = ["Openings", "openings_for", "openings_of", "required_of", "skipping"]
 
 _LONGEST = 5  # characters of an opening kept: enough to find few places
 _MOST = 64  # openings per pattern; more are cut shorter (still openings)
@@ -111,6 +111,45 @@ def openings_of(pattern: re.Pattern) -> tuple[str, ...] | None:
     if any(_BLANK in s for s in kept):
         return None
     return tuple(kept)
+
+
+def _runs(seq, C) -> Iterator[str]:
+    """The runs of literal characters (lower case) that every match of SEQ (a parsed
+    pattern) takes, in order: what stands at its top level, or in a group taken once."""
+    run = ""
+    for op, av in seq:
+        if op is C.LITERAL and len(chr(av).lower()) == 1:
+            run += chr(av).lower()
+            continue
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT) and not run:
+            continue  # takes no character (one within a run would split it: ended below)
+        if run:
+            yield run
+            run = ""
+        if op is C.SUBPATTERN:
+            yield from _runs(av[-1].data, C)
+        elif op is C.ATOMIC_GROUP:
+            yield from _runs(av.data, C)
+    if run:
+        yield run
+
+
+@lru_cache(maxsize=512)
+def required_of(pattern: re.Pattern) -> str | None:
+    """The longest string (lower case, 3 characters or more) that every match of PATTERN
+    holds, or None: a text without it has no match (`lần` in `02 lần/năm`, a pattern whose
+    opening words cannot be told)."""
+    if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
+        return None
+    try:
+        from re import _constants as C
+        from re import _parser
+
+        runs = list(_runs(_parser.parse(pattern.pattern, pattern.flags).data, C))
+    except Exception:
+        return None
+    best = max(runs, key=len, default="")
+    return best if len(best) >= 3 and _BLANK not in best else None
 
 
 def _first(seq: list, acc: str, C) -> set[str] | None:
@@ -246,6 +285,12 @@ class Openings:
                 for o in opens:
                     places.update(self._positions(o))
                 got = sorted(places)
+        else:  # anywhere, if the text holds what every match holds
+            need = required_of(pattern)
+            if need is not None:
+                unsafe = _unsafe(frozenset(need))
+                if unsafe is not False and self._can_lower(unsafe) and need not in self._low:
+                    got = []
         self._starts[pattern] = got
         return got
 

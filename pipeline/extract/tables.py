@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from ..memo import kept
 from ..records import Assignment, Deadline, PlanInfo, Section, Segmented, Task
 from ..rules import Rules
 from ..tables import Cell, Table, TableRules, find_tables, header_kinds, header_row, table_rules
@@ -127,7 +128,7 @@ def _deadlines(text: str, cell: Cell, rules: Rules, tr: TableRules, year: int | 
     def read(s: str) -> list[tuple[DeadlineAnnotation, int, int]]:
         lead = label + (tr.year_word + " " if tr.year_word and _BARE_YEAR.match(s) else "")
         out = []
-        for a in get_deadline_annotations(lead + s, rules, year=year, period=_NO_PERIOD):
+        for a in _cell_annotations(lead + s, rules, year):
             if a.plan_period:
                 continue
             out.append((a, max(a.start - len(lead), 0), max(a.end - len(lead), 0)))
@@ -136,15 +137,15 @@ def _deadlines(text: str, cell: Cell, rules: Rules, tr: TableRules, year: int | 
     found = read(body)
     # overlapping readings (`Năm 2025` inside `Năm 2025 - 2026`): the longest
     found.sort(key=lambda x: (x[1], -(x[2] - x[1])))
-    kept: list[tuple[DeadlineAnnotation, int, int]] = []
+    chosen: list[tuple[DeadlineAnnotation, int, int]] = []
     for x in found:
-        if kept and x[1] < kept[-1][2]:
-            if x[2] - x[1] > kept[-1][2] - kept[-1][1]:
-                kept[-1] = x
+        if chosen and x[1] < chosen[-1][2]:
+            if x[2] - x[1] > chosen[-1][2] - chosen[-1][1]:
+                chosen[-1] = x
             continue
-        kept.append(x)
+        chosen.append(x)
     # a window in one cell (`Quý IV/2025 - Quý II/2026`): due at its end
-    for i, (a, s, e) in enumerate(kept):
+    for i, (a, s, e) in enumerate(chosen):
         if a.kind != "date":
             continue
         j = tr.window_join.match(body, e)
@@ -153,9 +154,24 @@ def _deadlines(text: str, cell: Cell, rules: Rules, tr: TableRules, year: int | 
         rest = read(body[j.end():])
         if rest and rest[0][0].kind == "date" and rest[0][1] == 0:
             new = (rest[0][0], s, j.end() + rest[0][2])
-            kept = kept[:i] + [new] + [k for k in kept[i + 1:] if k[1] >= new[2]]
+            chosen = chosen[:i] + [new] + [k for k in chosen[i + 1:] if k[1] >= new[2]]
             break
-    return [(a, cell.start + s, cell.start + e) for a, s, e in kept]
+    return [(a, cell.start + s, cell.start + e) for a, s, e in chosen]
+
+
+def _cell_annotations(cell: str, rules: Rules, year: int | None) -> tuple[DeadlineAnnotation, ...]:
+    """get_deadline_annotations of a time cell's text, kept: the same few cells (`Thường
+    xuyên`, `Quý IV/2025`, `Năm 2025`) stand in row after row, plan after plan, and the
+    grammar's fifteen passes cost ~0.1 ms a cell."""
+    def read() -> tuple[DeadlineAnnotation, ...]:
+        return tuple(get_deadline_annotations(cell, rules, year=year, period=_NO_PERIOD))
+    if len(cell) > _CELL_KEPT_CHARS:
+        return read()
+    return kept(rules.compiled("tables.cell_deadlines", lambda _r: {}), (cell, year), _CELLS_KEPT, read)
+
+
+_CELLS_KEPT = 4096
+_CELL_KEPT_CHARS = 200  # longer cells are read each time (they seldom repeat)
 
 
 def _table_facts(seg: Segmented, table: Table, section: Section, rules: Rules, tr: TableRules,

@@ -166,10 +166,21 @@ def _clause_start(text: str, pos: int, pattern: re.Pattern = _BOUNDARY) -> int:
 
 def _clause_ends(text: str) -> Callable[[int], int]:
     """Where the clause from POS ends; the boundaries are found once for the whole text (a
-    search per measure, in a long text without one, would scan it again each time)."""
-    starts = [m.start() for m in _BOUNDARY.finditer(text)]
+    search per measure, in a long text without one, would scan it again each time), as far
+    as the measures asked for need (a plan's targets mostly stand in its objectives, near
+    the top)."""
+    found = _BOUNDARY.finditer(text)
+    starts: list[int] = []
+    done = False
 
     def end(pos: int) -> int:
+        nonlocal done
+        while not done and (not starts or starts[-1] < pos):
+            m = next(found, None)
+            if m is None:
+                done = True
+            else:
+                starts.append(m.start())
         i = bisect_left(starts, pos)
         return starts[i] if i < len(starts) else len(text)
     return end

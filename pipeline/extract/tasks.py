@@ -14,6 +14,7 @@ one task whose text is the paragraph. A section whose only content is an assignm
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,7 @@ from ..markers import grammar, is_appendix, text_start
 from ..records import Section, Segmented, Task
 from ..rules import Rules, load_rules
 from .agencies import AgencyText, document_agencies
+from .openings import openings_for
 from .themes import theme_of
 from .wordseg import fold
 
@@ -91,6 +93,13 @@ def closing_start(text: str, start: int, end: int, *, rules: Rules) -> int | Non
     closing = _closing_rx(rules)
     if closing is None:
         return None
+    # a line can open one only where the pattern's opening words stand: found once a plan
+    # (most items hold none: their lines are not tried)
+    places = openings_for(text).starts(closing)
+    if places is not None:
+        i = bisect_left(places, start)
+        if i == len(places) or places[i] >= end:
+            return None
     for ls, le in line_spans(text, start, end):
         if closing.match(text[ls:le].lstrip()):
             return ls
@@ -143,6 +152,14 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
                 agencies: AgencyText | None = None) -> tuple[int, int, bool] | None:
     """(start, end, agency_headed) of the task text of leaf section S, or None if it has none.
     AGENCIES: the document's agency index (see is_agency_heading)."""
+    found = _region(seg, s, rules=rules, own_place=own_place, agencies=agencies)
+    return found[:3] if found is not None else None
+
+
+def _region(seg: Segmented, s: Section, *, rules: Rules, own_place: str | None,
+            agencies: AgencyText | None) -> tuple[int, int, bool, str] | None:
+    """task_region's answer and the task's text as one line (read there to tell an empty
+    region: find_tasks does not read it again)."""
     text = seg.doc.text
     agencies = document_agencies(text, rules, agencies)
     end = s.char_end
@@ -180,9 +197,10 @@ def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_pla
         return None  # an agency heading with nothing under it
     while end > start and text[end - 1].isspace():
         end -= 1
-    if not one_line(text[start:end]):
+    flat = one_line(text[start:end])
+    if not flat:
         return None
-    return start, end, agency_headed
+    return start, end, agency_headed, flat
 
 
 def own_place_of(plan, *, rules: Rules | None = None) -> str | None:
@@ -232,11 +250,10 @@ def find_tasks(seg: Segmented, *, rules: Rules, plan=None, agencies: AgencyText 
                 or field_kind(s.heading, rules=rules) is not None:
             continue  # (an appendix's rows are the tables extractor's; `2. Thời gian thực hiện: ...`
             # describes the plan, it is no task)
-        region = task_region(seg, s, kids, rules=rules, own_place=own, agencies=agencies)
+        region = _region(seg, s, rules=rules, own_place=own, agencies=agencies)
         if region is None:
             continue
-        start, end, _ = region
-        body = one_line(text[start:end])
+        start, end, _, body = region
         parent = by_id.get(s.parent_section_id) if s.parent_section_id else None
         heading = parent.heading if parent else ""
         yield Task(

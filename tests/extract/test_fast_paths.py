@@ -439,3 +439,53 @@ def test_targets_read_no_clause_ends_without_a_measure(rules, monkeypatch):
 
 
 # --- themes: answers from bounds, the segmenter asked only while they may change -------------
+
+
+def test_a_time_cell_is_read_once_and_kept(monkeypatch, rules):
+    """A table's time cell (`Thường xuyên`, `Quý IV/2025`) stands in row after row: its
+    deadlines are read once by (text, year), the same as reading it again; a long cell is
+    read each time."""
+    import importlib
+
+    tables = importlib.import_module("pipeline.extract.tables")
+    calls = []
+    read = tables.get_deadline_annotations
+    monkeypatch.setattr(tables, "get_deadline_annotations",
+                        lambda *a, **k: calls.append(a[0]) or read(*a, **k))
+    cell = "Thời gian hoàn thành: Quý IV/2025 - Quý II/2026 (kept test)"
+    want = tuple(read(cell, rules, year=2025, period=tables._NO_PERIOD))
+    assert want and tables._cell_annotations(cell, rules, 2025) == want
+    assert tables._cell_annotations(cell, rules, 2025) == want and calls == [cell]
+    assert tables._cell_annotations(cell, rules, 2026) is not None and calls == [cell, cell]  # another year
+    long = cell + " x" * 200
+    tables._cell_annotations(long, rules, 2025)
+    tables._cell_annotations(long, rules, 2025)
+    assert calls.count(long) == 2
+
+
+def test_closing_start_tries_lines_only_where_the_opening_words_stand(rules):
+    """closing_start skips a span holding none of the closing pattern's opening words (found
+    once for the text): the same answer as trying every line."""
+    from pipeline.extract.tasks import _closing_rx, closing_start
+
+    closing = _closing_rx(rules)
+
+    def every_line(text, start, end):
+        for ls, le in line_spans(text, start, end):
+            if closing.match(text[ls:le].lstrip()):
+                return ls
+        return None
+
+    rng = random.Random(11)
+    found = 0
+    lines = ["Trên đây là Kế hoạch triển khai", "  TRÊN ĐÂY LÀ kế hoạch", "- Tổ chức tập huấn",
+             "trên đây", "Yêu cầu các cơ quan nghiêm túc triển khai thực hiện ./.", "yêu cầu", "",
+             "ſ x", "İ trên đây là x"]
+    for _ in range(300):
+        text = "\n".join(rng.choice(lines) for _ in range(rng.randint(0, 12)))
+        for _ in range(5):
+            lo = rng.randint(0, len(text))
+            hi = rng.randint(lo, len(text))
+            assert closing_start(text, lo, hi, rules=rules) == every_line(text, lo, hi)
+            found += every_line(text, lo, hi) is not None
+    assert found > 100

@@ -243,3 +243,21 @@ def test_one_walker_reads_the_openings_and_first_characters_the_two_before_did(s
         seq = list(_parser.parse(source, flags).data)
         assert _walk(seq, "", _words, C) == _walk_before(seq, "", C), (source, flags)
         assert _walk(seq, "", _first, C) == _first_before(seq, C), (source, flags)
+
+
+def test_a_pattern_whose_openings_cannot_be_told_is_tried_nowhere_without_what_it_holds():
+    """`02 lần/năm` may open with any digit, but every match holds `lần`: a text without it
+    (in any case) has no match, and one with it is scanned whole."""
+    from pipeline.extract.openings import required_of
+
+    src = r"(?<!\w)(?:(?:\d{1,2}|một|hai|ba)\s+lần\s*(?:/|mỗi|trong)\s*)(?P<f>năm|tháng)"
+    assert required_of(re.compile(src, FLAGS)) == "lần"
+    assert required_of(re.compile(r"\d+(?:ab|cd)", FLAGS)) is None  # no run of three
+    assert required_of(re.compile(r"\d+(?:x\s)?Năm\b", 0)) == "năm"  # (not in the optional group)
+    assert required_of(re.compile(r"\d(?=abc)", FLAGS)) is None  # a look-ahead takes nothing
+    for flags in (FLAGS, 0):
+        pat = re.compile(src, flags)
+        assert Openings("2 lượt/năm, 3 lầm mỗi năm").starts(pat) == []
+        for text in ("2 lần/năm", "HAI LẦN MỖI THÁNG", "ba Lần trong năm", "ſ 2 lần/năm"):
+            assert Openings(text).starts(pat) is None
+            assert _spans(Openings(text).finditer(pat)) == _spans(pat.finditer(text))

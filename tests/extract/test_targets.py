@@ -115,3 +115,20 @@ def test_annotations_are_the_same_when_asked_again(rules):
     again = list(get_target_annotations(text, rules))
     assert first and again == first
     assert [a.value for a in get_target_annotations(text + " Đạt 90% hộ dân.", rules)][-1] == 90
+
+
+def test_clause_ends_read_as_far_as_asked_are_the_whole_texts():
+    """_clause_ends finds the boundaries only as far as asked: the same ends as from every
+    boundary of the text, asked in any order."""
+    import random
+
+    from pipeline.extract.targets import _BOUNDARY, _clause_ends
+
+    rng = random.Random(5)
+    pieces = ["Đạt 90%", "; ", ". ", "\n- ", "**  \n", "1.5", " và ", "\n", ": ", "…", "x"]
+    for _ in range(200):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        starts = [m.start() for m in _BOUNDARY.finditer(text)]
+        end = _clause_ends(text)
+        for pos in [rng.randint(0, len(text)) for _ in range(10)]:
+            assert end(pos) == next((s for s in starts if s >= pos), len(text))

@@ -107,3 +107,27 @@ def test_a_masked_agency_name_keeps_the_phrases_around_it(rules):
     alone = theme_scores("Tổ chức tập huấn, bồi dưỡng kỹ năng cho cán bộ", rules=rules)
     assert with_name.get("capacity") and with_name.get("capacity") == alone.get("capacity")
     assert "victim_support" not in with_name
+
+
+def test_split_reads_the_syllables_of_the_pattern():
+    """_split (marks spaced out, str.split) gives `_SYLLABLE.findall`'s syllables, whatever
+    white space, marks, underscores or masks the text holds."""
+    from pipeline.extract.themes import _SYLLABLE, _split
+
+    for s in ("tổ chức, tập huấn (đợt 1);cán_bộ…", "a\u00a0b\u2003c\x00d\x1fe", "", "  ", ",,.",
+              "số 12/kh-ubnd: “an toàn”", "x\u200by ½ ²", "mười_ hai _ba"):
+        assert _split(s) == _SYLLABLE.findall(s), s
+
+
+def test_a_name_opens_at_its_first_two_syllables(rules):
+    """Names are tried where their first two syllables stand (a name's first alone opens too
+    many places): the longest name at a place is masked, one syllable that only opens a
+    name is not."""
+    from pipeline.extract import themes
+
+    th = rules.compiled("themes.ngrams", themes._build)
+    name = max(th.names, key=len)
+    text = " ".join(("tổ chức",) + name + ("và", name[0], "tập huấn"))
+    sylls = themes._syllables(text, th)
+    assert sylls.count(themes._MASK) == 1 and name[0] in sylls
+    assert sylls[:3] == ["tổ", "chức", themes._MASK]
