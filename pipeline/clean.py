@@ -31,8 +31,9 @@ Cleaning is idempotent: ``clean_text(clean_text(x)[0])[0] == clean_text(x)[0]``.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .fields import field_start_rx
 from .markers import grammar
@@ -40,7 +41,7 @@ from .records import CleanDoc, RawDoc
 from .reflow import ReflowRules, reflow
 from .rules import Rules, load_rules
 from .tables import TableRules, format_tables, restore_pipes, table_rules
-from .textmap import LinesWith, Piece, SpacedChar, keep, nfc, retone, sub
+from .textmap import LinesWith, Offsets, Piece, SpacedChar, keep, nfc, retone, sub
 
 _ODD_SPACE_RX = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u000b]")
 _ZERO_WIDTH_RX = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -94,6 +95,24 @@ class _CleanRules:
     # (None when they cannot be joined: see _any_full)
     dropped_short: re.Pattern | None = None
     dropped_long: re.Pattern | None = None
+    # 0, 1, 2, ... as an array('q'), as long as the longest text cleaned (up to _COUNT_KEPT):
+    # a text's first offsets are a slice of it (building one from a range goes a number at
+    # a time, four times what the list of them costs)
+    counting: list = field(default_factory=list, compare=False, repr=False)
+
+
+_COUNT_KEPT = 1 << 20  # (8 MB)
+
+
+def _first_offsets(n: int, cr: _CleanRules) -> Offsets:
+    """array('q', range(N)), a slice of the one CR keeps where it can."""
+    kept = cr.counting
+    if kept and len(kept[0]) >= n:
+        return kept[0][:n]
+    offs = array("q", range(n))
+    if n <= _COUNT_KEPT:
+        kept[:] = [offs[:]]
+    return offs
 
 
 def _full_line(patterns: Sequence[str]) -> re.Pattern | None:
@@ -212,7 +231,7 @@ def _join_span(m: re.Match, offs: Sequence[int]) -> list[Piece] | None:
     return out
 
 
-def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
+def _markup(text: str, offs: Offsets) -> tuple[str, Offsets]:
     """Markdown and converter markup out; repeated until nothing changes (idempotence)."""
     for _ in range(5):
         before = text
@@ -291,7 +310,7 @@ def _dropped(s: str, cr: _CleanRules) -> bool:
     )
 
 
-def _tables(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]]:
+def _tables(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offsets]:
     """Metadata tables out; header tables drawn with `|` become one line per cell."""
     if "|" not in text:
         return text, offs
@@ -316,7 +335,7 @@ def _tables(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]
 # --- public API -----------------------------------------------------------------------
 
 
-def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]]:
+def _clean_once(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offsets]:
     # (a pass that cannot match is skipped: the second run over a clean text costs little)
     if "\r" in text:
         text, offs = sub(re.compile(r"\r\n?"), "\n", text, offs)
@@ -327,7 +346,7 @@ def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[
     return _clean_again(text, offs, cr)
 
 
-def _clean_again(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]]:
+def _clean_again(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offsets]:
     """`_clean_once` after its first three steps, which a pass's own output never needs: it
     holds no \\r and no odd or zero-width space (what the steps after them put in is line
     breaks, spaces, cell edges, bars, slashes and pieces of the text), and it is NFC (the last
@@ -359,7 +378,10 @@ def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, tuple[int
     '* Phân công:\\n\\n- Cơ quan chủ trì: Công an xã.'
     """
     cr = (rules or load_rules()).compiled("clean", _build)
-    offs = list(range(len(text)))
+    # (the offsets an array while cleaning rewrites them: a rewrite copies slices of it
+    # without touching each number, as a list's slices do; the numbers are made once, at
+    # the end)
+    offs = _first_offsets(len(text), cr)
     out, offs = _clean_once(text, offs, cr)
     # Reflow can open new joins once markup is gone: run to a fixed point so that cleaning
     # a cleaned text changes nothing (a later pass starts after the steps its input needs not).
@@ -370,7 +392,7 @@ def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, tuple[int
         if again == out:
             break
         out, offs = again, offs2
-    return out, tuple(offs)
+    return out, tuple(offs.tolist() if isinstance(offs, array) else offs)
 
 
 def clean(raw: RawDoc, *, rules: Rules) -> CleanDoc:
