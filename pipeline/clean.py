@@ -31,6 +31,7 @@ Cleaning is idempotent: ``clean_text(clean_text(x)[0])[0] == clean_text(x)[0]``.
 from __future__ import annotations
 
 import re
+import struct
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -95,9 +96,9 @@ class _CleanRules:
     # (None when they cannot be joined: see _any_full)
     dropped_short: re.Pattern | None = None
     dropped_long: re.Pattern | None = None
-    # 0, 1, 2, ... as an array('q'), as long as the longest text cleaned (up to _COUNT_KEPT):
-    # a text's first offsets are a slice of it (building one from a range goes a number at
-    # a time, four times what the list of them costs)
+    # [0, 1, 2, ... as an array('q')], grown to the longest text cleaned (up to _COUNT_KEPT):
+    # a text's first offsets are a slice of it (an array built from a range goes a number
+    # at a time: several times what a list of them costs)
     counting: list = field(default_factory=list, compare=False, repr=False)
 
 
@@ -105,14 +106,15 @@ _COUNT_KEPT = 1 << 20  # (8 MB)
 
 
 def _first_offsets(n: int, cr: _CleanRules) -> Offsets:
-    """array('q', range(N)), a slice of the one CR keeps where it can."""
+    """array('q', range(N)), a slice of the count CR keeps where it can."""
     kept = cr.counting
-    if kept and len(kept[0]) >= n:
-        return kept[0][:n]
-    offs = array("q", range(n))
-    if n <= _COUNT_KEPT:
-        kept[:] = [offs[:]]
-    return offs
+    count = kept[0] if kept else array("q")
+    if len(count) < n <= _COUNT_KEPT:
+        # (only the numbers not kept yet are made; a new array replaces the kept one, which
+        # is never changed: a slice another thread takes of it stays right)
+        count = count + array("q", range(len(count), n))
+        kept[:] = [count]
+    return count[:n] if len(count) >= n else array("q", range(n))
 
 
 def _full_line(patterns: Sequence[str]) -> re.Pattern | None:
@@ -392,7 +394,8 @@ def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, tuple[int
         if again == out:
             break
         out, offs = again, offs2
-    return out, tuple(offs.tolist() if isinstance(offs, array) else offs)
+    # (unpacked straight into a tuple: the numbers are made once, here)
+    return out, struct.unpack(f"{len(offs)}q", offs) if isinstance(offs, array) else tuple(offs)
 
 
 def clean(raw: RawDoc, *, rules: Rules) -> CleanDoc:
