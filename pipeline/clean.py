@@ -96,25 +96,28 @@ class _CleanRules:
     # (None when they cannot be joined: see _any_full)
     dropped_short: re.Pattern | None = None
     dropped_long: re.Pattern | None = None
-    # [0, 1, 2, ... as an array('q')], grown to the longest text cleaned (up to _COUNT_KEPT):
+    # [0, 1, 2, ... as an array('i')], grown to the longest text cleaned (up to _COUNT_KEPT):
     # a text's first offsets are a slice of it (an array built from a range goes a number
     # at a time: several times what a list of them costs)
     counting: list = field(default_factory=list, compare=False, repr=False)
 
 
-_COUNT_KEPT = 1 << 20  # (8 MB)
+_COUNT_KEPT = 1 << 20  # (4 MB)
 
 
 def _first_offsets(n: int, cr: _CleanRules) -> Offsets:
-    """array('q', range(N)), a slice of the count CR keeps where it can."""
+    """array('i', range(N)) (4-byte numbers: half the bytes each rewrite copies; 'q' for a
+    text of 2**31 characters or more), a slice of the count CR keeps where it can."""
+    if n > _COUNT_KEPT:
+        return array("i" if n < 2**31 else "q", range(n))
     kept = cr.counting
-    count = kept[0] if kept else array("q")
-    if len(count) < n <= _COUNT_KEPT:
+    count = kept[0] if kept else array("i")
+    if len(count) < n:
         # (only the numbers not kept yet are made; a new array replaces the kept one, which
         # is never changed: a slice another thread takes of it stays right)
-        count = count + array("q", range(len(count), n))
+        count = count + array("i", range(len(count), n))
         kept[:] = [count]
-    return count[:n] if len(count) >= n else array("q", range(n))
+    return count[:n]
 
 
 def _full_line(patterns: Sequence[str]) -> re.Pattern | None:
@@ -395,7 +398,7 @@ def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, tuple[int
             break
         out, offs = again, offs2
     # (unpacked straight into a tuple: the numbers are made once, here)
-    return out, struct.unpack(f"{len(offs)}q", offs) if isinstance(offs, array) else tuple(offs)
+    return out, struct.unpack(f"{len(offs)}{offs.typecode}", offs) if isinstance(offs, array) else tuple(offs)
 
 
 def clean(raw: RawDoc, *, rules: Rules) -> CleanDoc:

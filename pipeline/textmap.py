@@ -2,7 +2,7 @@
 
 Cleaning rewrites the text many times; each pass goes through `sub`, which rewrites the
 per-character offset list with the text, so that the cleaned text still maps back to the raw.
-The offsets are a list or an `array('q')` (what clean keeps: a rewrite copies its slices
+The offsets are a list or an `array` (what clean keeps: a rewrite copies its slices
 without touching each number); every function here gives back the kind it is given.
 """
 
@@ -15,7 +15,7 @@ from typing import Protocol
 
 # A piece of output text with the raw offset of each of its characters.
 Piece = tuple[str, Sequence[int]]
-# a text's offsets: a list of ints or an array('q') (typing knows no generic array here)
+# a text's offsets: a list of ints or an array of them (typing knows no generic array here)
 Offsets = MutableSequence[int]
 
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"

@@ -383,27 +383,28 @@ def test_kind_of_kept_answers_equal_fresh_ones():
 @settings(max_examples=150, deadline=None)
 @given(_NASTY)
 def test_a_pass_maps_an_array_as_it_maps_a_list(text):
-    """clean keeps its offsets in an array('q'): every step gives the offsets a list would get,
-    in the kind it was given (a wrong kind would fail on `+=` or come back a list)."""
+    """clean keeps its offsets in an array: every step gives the offsets a list would get, in
+    the kind it was given (a wrong kind would fail on `+=` or come back a list)."""
     cr = load_rules().compiled("clean", clean_mod._build)
     raw = list(range(7, 7 + len(text)))
     out, offs = clean_mod._clean_once(text, raw, cr)
-    out_a, offs_a = clean_mod._clean_once(text, array("q", raw), cr)
-    assert out_a == out and type(offs_a) is array and offs_a.tolist() == offs
     again, offs2 = clean_mod._clean_again(out, offs, cr)
-    again_a, offs2_a = clean_mod._clean_again(out, offs_a, cr)
-    assert again_a == again and type(offs2_a) is array and offs2_a.tolist() == offs2
+    for code in "iq":
+        out_a, offs_a = clean_mod._clean_once(text, array(code, raw), cr)
+        assert out_a == out and type(offs_a) is array and offs_a.typecode == code and offs_a.tolist() == offs
+        again_a, offs2_a = clean_mod._clean_again(out, offs_a, cr)
+        assert again_a == again and offs2_a.typecode == code and offs2_a.tolist() == offs2
 
 
 def test_nfc_and_sub_keep_the_kind_of_offsets():
     for text in ("A\u030a o\u0301", "\u212b x", "\u0915\u093c"):  # a cluster, a singleton
-        for kind in (list, lambda xs: array("q", xs)):
+        for kind in (list, lambda xs: array("i", xs)):
             offs = kind(range(len(text)))
             got, got_offs = nfc(text, offs)
             want, want_offs = nfc(text, list(range(len(text))))
             assert got == want and type(got_offs) is type(offs) and list(got_offs) == want_offs
-    text, offs = sub(re.compile(r"\*"), "--", "a*b", array("q", [10, 11, 12]))
-    assert (text, offs) == ("a--b", array("q", [10, 11, 11, 12]))
+    text, offs = sub(re.compile(r"\*"), "--", "a*b", array("i", [10, 11, 12]))
+    assert (text, offs) == ("a--b", array("i", [10, 11, 11, 12]))
 
 
 def test_first_offsets_count_from_zero_whatever_was_kept(monkeypatch):
@@ -413,6 +414,7 @@ def test_first_offsets_count_from_zero_whatever_was_kept(monkeypatch):
         offs = clean_mod._first_offsets(n, cr)
         assert type(offs) is array and offs.tolist() == list(range(n)), n
     assert cr.counting[0].tolist() == list(range(50))  # (60 was past the cap: built, not kept)
+    assert cr.counting[0].typecode == "i" and clean_mod._first_offsets(60, cr).typecode == "i"
     offs = clean_mod._first_offsets(10, cr)
     offs[0] = 99  # a slice: writing into it leaves the kept count alone
     assert cr.counting[0][0] == 0
