@@ -329,6 +329,8 @@ def _piece(text: str, offs: MutableSequence[int], a: int, b: int) -> tuple[str, 
         a += 1
     while b > a and text[b - 1].isspace():
         b -= 1
+    if "<" not in text[a:b]:  # (no `<br>`: most cells, taken whole)
+        return text[a:b].replace("|", "/"), offs[a:b]
     chars: list[str] = []
     oo = offs[:0]
     pos = a

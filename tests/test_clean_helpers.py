@@ -424,3 +424,25 @@ def test_clean_text_gives_a_tuple_of_ints():
     raw = "Uỷ ban\n\n| STT | Nội dung | Cơ quan chủ trì |\n| 1 | Tập huấn | Sở Y tế |"
     text, offs = clean_mod.clean_text(raw)
     assert type(offs) is tuple and all(type(o) is int for o in offs) and len(offs) == len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([" ", "a", "ô", "|", "<br>", "<BR/>", "<br >", "<", ">", "\t", "\n"]),
+                max_size=12).map("".join))
+def test_table_piece_is_the_cell_with_breaks_as_spaces(cell):
+    """`_piece` (a cell without `<` taken whole) equals the plain rewrite: stripped, each
+    `<br>` one space mapped to its `<`, each `|` a slash."""
+    tables_mod = importlib.import_module("pipeline.tables")
+    text = "x" + cell + "y"
+    offs = array("i", range(100, 100 + len(text)))
+    got, got_offs = tables_mod._piece(text, offs, 1, 1 + len(cell))
+    a = 1 + len(cell) - len(cell.lstrip())
+    b = 1 + len(cell.rstrip())
+    want, want_offs, pos = [], [], a
+    for m in tables_mod._BR_RX.finditer(text, a, b):
+        want.append(text[pos:m.start()] + " ")
+        want_offs += [*offs[pos:m.start()], offs[m.start()]]
+        pos = m.end()
+    want.append(text[pos:b])
+    want_offs += offs[pos:b]
+    assert (got, list(got_offs)) == ("".join(want).replace("|", "/"), want_offs)
