@@ -31,8 +31,10 @@ Cleaning is idempotent: ``clean_text(clean_text(x)[0])[0] == clean_text(x)[0]``.
 from __future__ import annotations
 
 import re
+import struct
+from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .fields import field_start_rx
 from .markers import grammar
@@ -40,7 +42,7 @@ from .records import CleanDoc, RawDoc
 from .reflow import ReflowRules, reflow
 from .rules import Rules, load_rules
 from .tables import TableRules, format_tables, restore_pipes, table_rules
-from .textmap import LinesWith, Piece, SpacedChar, keep, nfc, retone, sub
+from .textmap import LinesWith, Offsets, Piece, SpacedChar, keep, nfc, retone, sub
 
 _ODD_SPACE_RX = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u000b]")
 _ZERO_WIDTH_RX = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
@@ -94,6 +96,28 @@ class _CleanRules:
     # (None when they cannot be joined: see _any_full)
     dropped_short: re.Pattern | None = None
     dropped_long: re.Pattern | None = None
+    # [0, 1, 2, ... as an array('i')], grown to the longest text cleaned (up to _COUNT_KEPT):
+    # a text's first offsets are a slice of it (an array built from a range goes a number
+    # at a time: several times what a list of them costs)
+    counting: list = field(default_factory=list, compare=False, repr=False)
+
+
+_COUNT_KEPT = 1 << 20  # (4 MB)
+
+
+def _first_offsets(n: int, cr: _CleanRules) -> Offsets:
+    """array('i', range(N)) (4-byte numbers: half the bytes each rewrite copies; 'q' for a
+    text of 2**31 characters or more), a slice of the count CR keeps where it can."""
+    if n > _COUNT_KEPT:
+        return array("i" if n < 2**31 else "q", range(n))
+    kept = cr.counting
+    count = kept[0] if kept else array("i")
+    if len(count) < n:
+        # (only the numbers not kept yet are made; a new array replaces the kept one, which
+        # is never changed: a slice another thread takes of it stays right)
+        count = count + array("i", range(len(count), n))
+        kept[:] = [count]
+    return count[:n]
 
 
 def _full_line(patterns: Sequence[str]) -> re.Pattern | None:
@@ -212,7 +236,7 @@ def _join_span(m: re.Match, offs: Sequence[int]) -> list[Piece] | None:
     return out
 
 
-def _markup(text: str, offs: list[int]) -> tuple[str, list[int]]:
+def _markup(text: str, offs: Offsets) -> tuple[str, Offsets]:
     """Markdown and converter markup out; repeated until nothing changes (idempotence)."""
     for _ in range(5):
         before = text
@@ -291,7 +315,7 @@ def _dropped(s: str, cr: _CleanRules) -> bool:
     )
 
 
-def _tables(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]]:
+def _tables(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offsets]:
     """Metadata tables out; header tables drawn with `|` become one line per cell."""
     if "|" not in text:
         return text, offs
@@ -316,7 +340,7 @@ def _tables(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]
 # --- public API -----------------------------------------------------------------------
 
 
-def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]]:
+def _clean_once(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offsets]:
     # (a pass that cannot match is skipped: the second run over a clean text costs little)
     if "\r" in text:
         text, offs = sub(re.compile(r"\r\n?"), "\n", text, offs)
@@ -327,7 +351,7 @@ def _clean_once(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[
     return _clean_again(text, offs, cr)
 
 
-def _clean_again(text: str, offs: list[int], cr: _CleanRules) -> tuple[str, list[int]]:
+def _clean_again(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offsets]:
     """`_clean_once` after its first three steps, which a pass's own output never needs: it
     holds no \\r and no odd or zero-width space (what the steps after them put in is line
     breaks, spaces, cell edges, bars, slashes and pieces of the text), and it is NFC (the last
@@ -359,7 +383,10 @@ def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, tuple[int
     '* Phân công:\\n\\n- Cơ quan chủ trì: Công an xã.'
     """
     cr = (rules or load_rules()).compiled("clean", _build)
-    offs = list(range(len(text)))
+    # (the offsets an array while cleaning rewrites them: a rewrite copies slices of it
+    # without touching each number, as a list's slices do; the numbers are made once, at
+    # the end)
+    offs = _first_offsets(len(text), cr)
     out, offs = _clean_once(text, offs, cr)
     # Reflow can open new joins once markup is gone: run to a fixed point so that cleaning
     # a cleaned text changes nothing (a later pass starts after the steps its input needs not).
@@ -370,7 +397,8 @@ def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, tuple[int
         if again == out:
             break
         out, offs = again, offs2
-    return out, tuple(offs)
+    # (unpacked straight into a tuple: the numbers are made once, here)
+    return out, struct.unpack(f"{len(offs)}{offs.typecode}", offs) if isinstance(offs, array) else tuple(offs)
 
 
 def clean(raw: RawDoc, *, rules: Rules) -> CleanDoc:

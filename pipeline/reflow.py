@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import MutableSequence, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -206,13 +206,15 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
         and not (cr.sentence_start is not None and cr.sentence_start.match(nxt))
 
 
-def reflow(lines: list[tuple[str, int, bool]], offs: Sequence[int], cr: ReflowRules) -> tuple[str, list[int]]:
-    """LINES (text, index of its first character in OFFS, hard break before) as paragraphs."""
+def reflow(lines: list[tuple[str, int, bool]], offs: MutableSequence[int],
+           cr: ReflowRules) -> tuple[str, MutableSequence[int]]:
+    """LINES (text, index of its first character in OFFS, hard break before) as paragraphs;
+    the offsets come back as the kind OFFS is (a list, an array)."""
     width = _wrap_width(lines)
     paragraphs = _blank_separated(lines)
     joins = _joins_paragraph if paragraphs else _joins
     out: list[str] = []
-    oo: list[int] = []
+    oo = offs[:0]
     # Only the open paragraph's ends matter to a join: looking at them keeps reflow linear.
     # The paragraph P is kept as PARA = P while it has at most 2 * _TAIL characters, then as
     # PARA = P[:_TAIL] and TAIL = P[-_TAIL:] (the view a join is asked about: P, or its two
@@ -244,7 +246,7 @@ def reflow(lines: list[tuple[str, int, bool]], offs: Sequence[int], cr: ReflowRu
             if buf_lines:
                 if blank:
                     out.append("\n\n")
-                    oo += (nl_at, nl_at)
+                    oo.extend((nl_at, nl_at))
                 else:
                     out.append("\n")
                     oo.append(nl_at)

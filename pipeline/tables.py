@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import MutableSequence, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -258,18 +258,21 @@ def _cell_text(text: str, spans: _Spans) -> str:
 # --- rewriting --------------------------------------------------------------------------
 
 
-def format_tables(text: str, offs: list[int], tr: TableRules) -> tuple[str, list[int]]:
+def format_tables(text: str, offs: MutableSequence[int], tr: TableRules) -> tuple[str, MutableSequence[int]]:
     """Every table with a header as one line per row (`PIPE a PIPE b PIPE`); other pipe
-    tables keep their bars with `<br>` turned back into line breaks; offsets kept."""
+    tables keep their bars with `<br>` turned back into line breaks; offsets kept (as the
+    kind OFFS is: a list, an array)."""
     if "|" not in text:
         return text, offs
     if PIPE in text:  # a stray control character would read as a bar
         keep = [i for i, c in enumerate(text) if c != PIPE]
-        text, offs = "".join(text[i] for i in keep), [offs[i] for i in keep]
+        kept = offs[:0]
+        kept.extend([offs[i] for i in keep])
+        text, offs = "".join(text[i] for i in keep), kept
     lines = _lines(text)
     starts = [a for a, _ in lines]
     out: list[str] = []
-    oo: list[int] = []
+    oo = offs[:0]
     pos = 0  # text before this offset is already in out
     i = 0
     while i < len(lines):
@@ -320,14 +323,16 @@ def _split_br(region: str) -> list[tuple[int, str]]:
     return [(p, s) for p, s in pieces if s]
 
 
-def _piece(text: str, offs: list[int], a: int, b: int) -> tuple[str, list[int]]:
+def _piece(text: str, offs: MutableSequence[int], a: int, b: int) -> tuple[str, MutableSequence[int]]:
     """TEXT[a:b] stripped, each `<br>` a space and a stray `|` a slash, with its offsets."""
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
         b -= 1
+    if "<" not in text[a:b]:  # (no `<br>`: most cells, taken whole)
+        return text[a:b].replace("|", "/"), offs[a:b]
     chars: list[str] = []
-    oo: list[int] = []
+    oo = offs[:0]
     pos = a
     for m in _BR_RX.finditer(text, a, b):
         chars.append(text[pos:m.start()])
@@ -340,8 +345,8 @@ def _piece(text: str, offs: list[int], a: int, b: int) -> tuple[str, list[int]]:
     return "".join(chars).replace("|", "/"), oo
 
 
-def _emit_rows(text: str, offs: list[int], rows: list[list[_Spans]], t_start: int,
-               out: list[str], oo: list[int]) -> None:
+def _emit_rows(text: str, offs: MutableSequence[int], rows: list[list[_Spans]], t_start: int,
+               out: list[str], oo: MutableSequence[int]) -> None:
     at = offs[t_start] if t_start < len(offs) else (offs[-1] if offs else 0)
 
     def put(s: str, o: int) -> None:

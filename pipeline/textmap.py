@@ -2,17 +2,21 @@
 
 Cleaning rewrites the text many times; each pass goes through `sub`, which rewrites the
 per-character offset list with the text, so that the cleaned text still maps back to the raw.
+The offsets are a list or an `array` (what clean keeps: a rewrite copies its slices
+without touching each number); every function here gives back the kind it is given.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableSequence, Sequence
 from typing import Protocol
 
 # A piece of output text with the raw offset of each of its characters.
 Piece = tuple[str, Sequence[int]]
+# a text's offsets: a list of ints or an array of them (typing knows no generic array here)
+Offsets = MutableSequence[int]
 
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _CLUSTER_RX = re.compile(f"[^{_COMBINING}][{_COMBINING}]+")
@@ -93,14 +97,14 @@ class LinesWith:
 
 
 def sub(rx: Finder, repl: Callable[[re.Match, Sequence[int]], list[Piece] | None] | str,
-        text: str, offs: list[int]) -> tuple[str, list[int]]:
+        text: str, offs: Offsets) -> tuple[str, Offsets]:
     """re.sub that also rewrites the per-character offset list.
 
     `repl` is a literal (every inserted character maps to the match start) or a function
     returning pieces (text, offsets), or None where the match stays as it is.
     """
     out: list[str] = []
-    oo: list[int] = []
+    oo = offs[:0]  # (the kind OFFS is: a slice of it is added as it is)
     pos = 0  # text before this index is in out
     if isinstance(repl, str):
         n = len(repl)
@@ -111,7 +115,7 @@ def sub(rx: Finder, repl: Callable[[re.Match, Sequence[int]], list[Piece] | None
             if n:
                 at = offs[s] if s < len(offs) else (offs[-1] if offs else 0)
                 out.append(repl)
-                oo += [at] * n
+                oo.extend([at] * n)
             pos = e
     else:
         for m in rx.finditer(text):
@@ -123,7 +127,7 @@ def sub(rx: Finder, repl: Callable[[re.Match, Sequence[int]], list[Piece] | None
             oo += offs[pos:s]
             for piece, po in pieces:
                 out.append(piece)
-                oo += po
+                oo.extend(po)
             pos = e
     if not out:  # nothing replaced
         return text, offs
@@ -140,7 +144,7 @@ def keep(group: int) -> Callable[[re.Match, Sequence[int]], list[Piece]]:
 
 
 
-def nfc(text: str, offs: list[int]) -> tuple[str, list[int]]:
+def nfc(text: str, offs: Offsets) -> tuple[str, Offsets]:
     if unicodedata.is_normalized("NFC", text):
         return text, offs
 
@@ -151,7 +155,7 @@ def nfc(text: str, offs: list[int]) -> tuple[str, list[int]]:
     text, offs = sub(_CLUSTER_RX, repl, text, offs)
     if not unicodedata.is_normalized("NFC", text):  # singletons (Ω, Å): one char at a time
         out: list[str] = []
-        oo: list[int] = []
+        oo = offs[:0]
         for ch, o in zip(text, offs, strict=True):
             n = unicodedata.normalize("NFC", ch)
             out.append(n)
@@ -159,7 +163,10 @@ def nfc(text: str, offs: list[int]) -> tuple[str, list[int]]:
         text, offs = "".join(out), oo
         if not unicodedata.is_normalized("NFC", text):  # a composition across characters
             text = unicodedata.normalize("NFC", text)
-            offs = [offs[min(i, len(offs) - 1)] for i in range(len(text))] if offs else []
+            kept = offs[:0]
+            if offs:
+                kept.extend([offs[min(i, len(offs) - 1)] for i in range(len(text))])
+            offs = kept
     return text, offs
 
 
@@ -174,6 +181,6 @@ def _retone_match(m: re.Match, offs: Sequence[int]) -> list[Piece]:
     return [(head + new_first + base, offs[m.start():m.end()])]
 
 
-def retone(text: str, offs: list[int]) -> tuple[str, list[int]]:
+def retone(text: str, offs: Offsets) -> tuple[str, Offsets]:
     """Old-style tone placement to the new: `hoá` → `hóa`, `Uỷ` → `Ủy` (`quý` stays)."""
     return sub(_OldTones, _retone_match, text, offs)

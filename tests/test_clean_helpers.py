@@ -3,6 +3,7 @@
 import importlib
 import re
 import unicodedata
+from array import array
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +12,7 @@ from pipeline.reflow import ends_with_stop
 from pipeline.rules import load_rules
 from pipeline.section_kinds import norm
 from pipeline.tables import format_tables, restore_pipes, table_rules
-from pipeline.textmap import LinesWith, SpacedChar, keep, sub
+from pipeline.textmap import LinesWith, SpacedChar, keep, nfc, sub
 
 clean_mod = importlib.import_module("pipeline.clean")
 
@@ -374,3 +375,74 @@ def test_kind_of_kept_answers_equal_fresh_ones():
     assert [tables_mod._kind_of(c, tr) for c in cells] == fresh
     assert [tables_mod._kind_of(c, tr) for c in cells] == fresh  # again, from what was kept
     assert all(tr.kinds[c] == k for c, k in zip(cells, fresh, strict=True))
+
+
+# --- offsets kept as an array ------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(_NASTY)
+def test_a_pass_maps_an_array_as_it_maps_a_list(text):
+    """clean keeps its offsets in an array: every step gives the offsets a list would get, in
+    the kind it was given (a wrong kind would fail on `+=` or come back a list)."""
+    cr = load_rules().compiled("clean", clean_mod._build)
+    raw = list(range(7, 7 + len(text)))
+    out, offs = clean_mod._clean_once(text, raw, cr)
+    again, offs2 = clean_mod._clean_again(out, offs, cr)
+    for code in "iq":
+        out_a, offs_a = clean_mod._clean_once(text, array(code, raw), cr)
+        assert out_a == out and type(offs_a) is array and offs_a.typecode == code and offs_a.tolist() == offs
+        again_a, offs2_a = clean_mod._clean_again(out, offs_a, cr)
+        assert again_a == again and offs2_a.typecode == code and offs2_a.tolist() == offs2
+
+
+def test_nfc_and_sub_keep_the_kind_of_offsets():
+    for text in ("A\u030a o\u0301", "\u212b x", "\u0915\u093c"):  # a cluster, a singleton
+        for kind in (list, lambda xs: array("i", xs)):
+            offs = kind(range(len(text)))
+            got, got_offs = nfc(text, offs)
+            want, want_offs = nfc(text, list(range(len(text))))
+            assert got == want and type(got_offs) is type(offs) and list(got_offs) == want_offs
+    text, offs = sub(re.compile(r"\*"), "--", "a*b", array("i", [10, 11, 12]))
+    assert (text, offs) == ("a--b", array("i", [10, 11, 11, 12]))
+
+
+def test_first_offsets_count_from_zero_whatever_was_kept(monkeypatch):
+    cr = clean_mod._build(load_rules())  # (a fresh one: nothing kept)
+    monkeypatch.setattr(clean_mod, "_COUNT_KEPT", 50)
+    for n in (0, 5, 3, 40, 12, 50, 60, 7):
+        offs = clean_mod._first_offsets(n, cr)
+        assert type(offs) is array and offs.tolist() == list(range(n)), n
+    assert cr.counting[0].tolist() == list(range(50))  # (60 was past the cap: built, not kept)
+    assert cr.counting[0].typecode == "i" and clean_mod._first_offsets(60, cr).typecode == "i"
+    offs = clean_mod._first_offsets(10, cr)
+    offs[0] = 99  # a slice: writing into it leaves the kept count alone
+    assert cr.counting[0][0] == 0
+
+
+def test_clean_text_gives_a_tuple_of_ints():
+    raw = "Uỷ ban\n\n| STT | Nội dung | Cơ quan chủ trì |\n| 1 | Tập huấn | Sở Y tế |"
+    text, offs = clean_mod.clean_text(raw)
+    assert type(offs) is tuple and all(type(o) is int for o in offs) and len(offs) == len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([" ", "a", "ô", "|", "<br>", "<BR/>", "<br >", "<", ">", "\t", "\n"]),
+                max_size=12).map("".join))
+def test_table_piece_is_the_cell_with_breaks_as_spaces(cell):
+    """`_piece` (a cell without `<` taken whole) equals the plain rewrite: stripped, each
+    `<br>` one space mapped to its `<`, each `|` a slash."""
+    tables_mod = importlib.import_module("pipeline.tables")
+    text = "x" + cell + "y"
+    offs = array("i", range(100, 100 + len(text)))
+    got, got_offs = tables_mod._piece(text, offs, 1, 1 + len(cell))
+    a = 1 + len(cell) - len(cell.lstrip())
+    b = 1 + len(cell.rstrip())
+    want, want_offs, pos = [], [], a
+    for m in tables_mod._BR_RX.finditer(text, a, b):
+        want.append(text[pos:m.start()] + " ")
+        want_offs += [*offs[pos:m.start()], offs[m.start()]]
+        pos = m.end()
+    want.append(text[pos:b])
+    want_offs += offs[pos:b]
+    assert (got, list(got_offs)) == ("".join(want).replace("|", "/"), want_offs)
