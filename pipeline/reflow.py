@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 _BULLET_RX = re.compile(r"[-+•–—]\s")
+_FOOTNOTE_RX = re.compile(r"\[\d{1,3}\](?!\S)")  # `[1] Xã Phú Mỡ ...`: a footnote's text
 _YEAR_RANGE_RX = re.compile(r"^[-–]\s*\d{4}\b")
 _CLOSERS = "\"'”’)]*_"  # what may follow a sentence's or a clause's last stop
 _LEADING_PUNCT = "\"'“”‘’([*_…"  # what may come before a line's first letter
@@ -105,6 +106,8 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     if nxt[:1].isdigit() and not blank and not _is_caps(buf) \
             and _ends_with_word(buf.lower(), cr.number_words):
         return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
+    if nxt[:1] == "[" and _FOOTNOTE_RX.match(nxt):
+        return False  # a footnote starts: not a number going on (`Hồ Thị Nguyên Thảo` / `[1] Xã`)
     # (the sentence's end before the three patterns below: the one join they allow, a year
     # range, needs a digit at BUF's end, which a sentence's end is not)
     if _sentence_end(buf):
@@ -187,7 +190,8 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
             cr.item_start.match(nxt) or _tight_marker(nxt, cr))
     if _joins(buf, buf_lines, last, nxt, width, cr):
         return True
-    if _sentence_end(buf) or _closing(cr, nxt) or _closing(cr, buf):
+    if _sentence_end(buf) or _closing(cr, nxt) or _closing(cr, buf) or (
+            nxt[:1] == "[" and _FOOTNOTE_RX.match(nxt)):
         return False
     if _clause_end(buf):  # `- Giai đoạn 48-72 giờ:` / `Tổ chức bếp ăn ...`: a label and its text
         return buf.rstrip("*_ ").endswith(":") and not (

@@ -321,3 +321,19 @@ def test_upper_case_heading_wrapped_before_its_last_word(rules):
     assert ct("I. MỤC TIÊU, CHỈ\nTIÊU\n1. Mục\ntiêu", rules) == "I. MỤC TIÊU, CHỈ TIÊU\n1. Mục tiêu"
     # near miss: two upper-case words under a heading are a line of their own
     assert ct("I. MỤC TIÊU\nKẾ HOẠCH CHUNG", rules) == "I. MỤC TIÊU\nKẾ HOẠCH CHUNG"
+
+
+def test_footnote_is_not_joined_to_the_line_before(rules):
+    """A footnote's text (`[1] Xã ...`) starts a paragraph: its number is not a number going
+    on from the line before (a web copy's footnotes stand under the signer's name, which a
+    later pass would read as a wrapped line)."""
+    raw = ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHồ Thị Nguyên Thảo\n\n[1] Xã Phú Mỡ, Phường Sông Cầu, Xã Ô Loan,\n"
+           "Xã Tuy An Nam.")
+    out = ct(raw, rules)
+    assert out.split("\n")[-3:] == ["Hồ Thị Nguyên Thảo", "",
+                                    "[1] Xã Phú Mỡ, Phường Sông Cầu, Xã Ô Loan, Xã Tuy An Nam."]
+    assert ct(out, rules) == out
+    # near misses: a number in brackets inside the line, and a line that opens with a
+    # bracketed number glued to a word, go on as before
+    assert ct("được giao tại\n[2]a phụ lục.", rules) == "được giao tại [2]a phụ lục."
+    assert ct("Chính phủ[2],\nBộ Y tế[3].", rules) == "Chính phủ[2], Bộ Y tế[3]."
