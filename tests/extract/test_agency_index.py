@@ -198,3 +198,38 @@ def test_places_kept_per_text_equal_a_scan_of_each_span(rules):
                 if ax.norms[k - 1] in words.clause_openers and k in ax.best]
     # (the positions left out are none read_clauses asks about: no body starts there)
     assert all(ax.body_at(k, ax.n) is None for k in range(ax.n) if k not in ax.best)
+
+
+ROLE_TEXT = ("Tổ chức hội nghị, do Sở Nội vụ chủ trì, phối hợp với các sở, ngành liên quan; giao Công an xã, "
+             "Trạm Y tế (cơ quan chủ trì), các cơ quan, đơn vị có liên quan, Sở Y tế (phối hợp) thực hiện. "
+             "Báo cáo kết quả, các sở, ngành, có liên quan , chủ trì, Hội Phụ nữ, , (là cơ quan chủ trì) "
+             "tổ chức, Đoàn Thanh niên tuyên truyền.")
+
+
+def test_a_list_read_reaches_at_most_two_tokens_past_its_end(rules):
+    from pipeline.extract.role_patterns import _LIST_OVERRUN
+
+    ax = AgencyText(ROLE_TEXT, rules)
+    for k in range(ax.n):
+        for end in range(k + 1, ax.n + 1):
+            assert ax.parse_list(k, end, bounded=False)[1] <= end + _LIST_OVERRUN
+
+
+def test_role_may_follow_holds_wherever_a_list_has_a_lead_or_coordinate_role(rules):
+    from pipeline.extract.role_patterns import _places, _role_may_follow, role_after, role_words
+
+    ax = AgencyText(ROLE_TEXT, rules)
+    words = role_words(rules)
+    roles_at = _places(ax, words.lead_coordinate)[0]
+    found = skipped = 0
+    for k in range(ax.n):
+        if ax.body_at(k, ax.n) is None:
+            continue
+        for ke in range(k + 1, ax.n + 1):
+            mentions, j, _ = ax.parse_list(k, ke, bounded=False)
+            if mentions and role_after(ax, j, words) in ("lead", "coordinate"):
+                found += 1
+                assert _role_may_follow(ax, roles_at, k, ke, words), (k, ke)
+            elif not _role_may_follow(ax, roles_at, k, ke, words):
+                skipped += 1
+    assert found and skipped  # (it has lists to keep and lists it need not read)
