@@ -58,6 +58,16 @@ class Tokens:
 _WORD = re.compile(r"[^\W_]+|[&/;,:.()\-‐-―−–—\"“”'!?…]", re.UNICODE)
 _WORD_SPLIT = re.compile("(" + _WORD.pattern + ")", re.UNICODE)
 DASHES = set("-‐‑‒–—―−")
+_NORMS_MAX = 65536  # folded words a gazetteer keeps (emptied when it holds more)
+
+
+class _Norms(dict):
+    """Folded forms by word as written (norm_word's answers): a plain dict read by C-level
+    map, half the cost of calling norm_word's lru_cache for each of a plan's ~5,500 words."""
+
+    def __missing__(self, word: str) -> str:
+        self[word] = got = norm_word(word)
+        return got
 
 @dataclass
 class Gazetteer:
@@ -78,6 +88,7 @@ class Gazetteer:
     tail_max: int = 0
     tail_heads: tuple = ()
     tail_firsts: frozenset[str] = frozenset()  # the first word of each tail head ("": an empty head)
+    norms: _Norms = field(default_factory=_Norms)  # folded forms kept by word (_tokens)
 
 
 def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
@@ -175,7 +186,10 @@ def _tokens(text: str, g: Gazetteer) -> Tokens:
     pos = list(accumulate(map(len, parts)))
     starts = pos[0 : 2 * n : 2]
     ends = pos[1::2]
-    norms = list(map(norm_word, words))
+    known = g.norms
+    if len(known) > _NORMS_MAX:
+        known.clear()
+    norms = list(map(known.__getitem__, words))
     first = g.abbrev_first
     if first.isdisjoint(words):
         return Tokens(norms, words, starts, ends)

@@ -233,3 +233,19 @@ def test_role_may_follow_holds_wherever_a_list_has_a_lead_or_coordinate_role(rul
             elif not _role_may_follow(ax, roles_at, k, ke, words):
                 skipped += 1
     assert found and skipped  # (it has lists to keep and lists it need not read)
+
+
+def test_folded_words_kept_per_gazetteer_are_norm_words_and_bounded(rules, monkeypatch):
+    from pipeline.extract import agency_tokens as at
+
+    g = gazetteer(rules)
+    g2 = at.Gazetteer(**{f: getattr(g, f) for f in g.__dataclass_fields__ if f != "norms"})
+    text = "Sở GD&ĐT, UBND các xã – Phòng Văn hoá"
+    ix = text_index(text, g2)
+    assert ix.toks.norms == [at.norm_word(w) for w in ix.toks.texts if w] != []
+    assert g2.norms and all(g2.norms[w] == at.norm_word(w) for w in g2.norms)
+    # a full memo is emptied before the next text, never grown past its limit
+    monkeypatch.setattr(at, "_NORMS_MAX", 3)
+    g2.norms.update({"cũ": "cũ", "từ": "từ"})
+    assert text_index(text, g2).toks.norms == ix.toks.norms
+    assert "cũ" not in g2.norms and len(g2.norms) == len(at._WORD.findall(text))  # (its words, once each)
