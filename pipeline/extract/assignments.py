@@ -172,6 +172,11 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
         colon = _find(ax.norms, ":", ks, min(ax.index(end), ks + _HEADING_MAX))
         if colon is None:
             return [], False
+        # its first body first, as the list is read up to an unknown item: a list that does
+        # not open with a known body is not read whole (its unknown items are the costly part)
+        first, _, _ = ax.parse_list(ks, colon, bounded=True, clean_only=True)
+        if not (first and first[0].known):
+            return [], False
         listed, k, _ = ax.parse_list(ks, colon, bounded=True)
         if listed and listed[0].known and k >= colon:
             return [(m, "lead") for m in listed], False

@@ -249,3 +249,23 @@ def test_folded_words_kept_per_gazetteer_are_norm_words_and_bounded(rules, monke
     g2.norms.update({"cũ": "cũ", "từ": "từ"})
     assert text_index(text, g2).toks.norms == ix.toks.norms
     assert "cũ" not in g2.norms and len(g2.norms) == len(at._WORD.findall(text))  # (its words, once each)
+
+
+def test_a_list_opens_with_a_known_body_as_its_reading_up_to_an_unknown_item_says(rules):
+    # (_agency_heading reads a heading's list whole only when this first reading opens with one)
+    texts = ["Tổ chức tuyên truyền, phổ biến pháp luật cho cán bộ, Công an xã:",
+             "Công an xã, Trạm Y tế xã, Ban Tuyên truyền viên:", "Đề nghị Ủy ban MTTQ xã, các đoàn thể:",
+             "Nhân dân, Công an xã: thực hiện", "các Sở: Xây dựng, Tài chính; Hội Đông y:",
+             "; , Trường Tiểu học Nhân Lý và Công an xã:", "Cấp ủy, chính quyền, Trạm Y tế xã:"]
+    opens = unknown = 0
+    for text in texts:
+        ax = AgencyText(text, rules)
+        for ks in range(ax.n):
+            for ke in range(ks + 1, ax.n + 1):
+                full, _, _ = ax.parse_list(ks, ke, bounded=True)
+                first, _, _ = ax.parse_list(ks, ke, bounded=True, clean_only=True)
+                known = bool(full) and full[0].known
+                assert known == (bool(first) and first[0].known), (text, ks, ke)
+                opens += known
+                unknown += bool(full) and not known
+    assert opens and unknown
