@@ -9,8 +9,9 @@ no other body follows it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from ..rules import Rules
 from .agency_names import render, tidy_name
@@ -56,8 +57,14 @@ class AgencyText:
         self.toks, self.full, self.starts, self.best, self.norms = (
             ix.toks, ix.full, ix.starts, ix.best, ix.norms)
         self.n = len(self.norms)  # stream tokens
+        # index(char_pos): the first stream position at or after CHAR_POS, by C-level bisection
+        # (asked ~500 times a plan: no Python frame for each)
+        self.index: Callable[[int], int] = partial(bisect.bisect_left, self.starts)
         self.own = fold(own_place).split() if own_place else None
         self._level_words = g.level_words
+        # the first words of the request and order phrases: most items open with neither
+        self._request_first = frozenset(w[0] for w in g.request)
+        self._order_first = frozenset(w[0] for w in g.order)
         # parse_list's answers: the same list is read again from several places (a heading
         # both as a task region and for its assignments); per text, so bounded by its length
         self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
@@ -112,10 +119,6 @@ class AgencyText:
             if w[0] == first and (len(w) == 1 or tuple(norms[k:k + len(w)]) == w):
                 return len(w)
         return 0
-
-    def index(self, char_pos: int) -> int:
-        """First stream position at or after CHAR_POS."""
-        return bisect.bisect_left(self.starts, char_pos)
 
     def plural_before(self, k: int) -> bool:
         f = self.full[k]
@@ -184,10 +187,11 @@ class AgencyText:
             if k >= end:
                 break
             raw_k = k
-            n = self.any_words(k, self.g.request)
+            nk = self.norms[k] if k < self.n else ""
+            n = self.any_words(k, self.g.request) if nk in self._request_first else 0
             if n:
                 requested = True
-            elif first:
+            elif first and nk in self._order_first:
                 n = self.any_words(k, self.g.order)
             if n and self.norm(k + n) == ":":  # `Đề nghị: Hiệp hội Doanh nghiệp tỉnh, ...`
                 n += 1
