@@ -15,7 +15,7 @@ from functools import partial
 
 from ..rules import Rules
 from .agency_names import render, tidy_name
-from .agency_tokens import TextIndex, gazetteer, text_index
+from .agency_tokens import _WORD, TextIndex, gazetteer, text_index
 from .wordseg import fold
 
 # --- records ----------------------------------------------------------------------------
@@ -43,17 +43,36 @@ _BODY_KINDS = ("AG", "VAGUE", "GEN")  # a body's kinds, the better first at equa
 _CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm", "tại", "khi", "trong"}
 
 
+_LOOK_BACK = 24  # tokens kept before where a reader starts: readers look back ~10 at most
+
+
+def reading_start(text: str, pos: int, tokens: int = _LOOK_BACK) -> int:
+    """The start of a line before POS with at least TOKENS tokens between it and POS's line
+    (0 when the text before holds fewer): an index built from there gives, at POS and after,
+    the tokens, matches and look-backs of the whole text's index."""
+    s = text.rfind("\n", 0, pos) + 1 if pos > 0 else 0
+    seen = 0
+    while s > 0 and seen < tokens:
+        prev = text.rfind("\n", 0, s - 1) + 1
+        seen += len(_WORD.findall(text, prev, s))
+        s = prev
+    return s
+
+
 class AgencyText:
     """A text's token stream with every gazetteer match, built once per text."""
 
     def __init__(self, text: str, rules: Rules, own_place: str | None = None, *,
-                 index: TextIndex | None = None):
+                 index: TextIndex | None = None, start: int = 0):
+        """START: where the text asked about begins (a document's body: its front matter is
+        no reader's); the index leaves out what lies before it, but for a few lines, so that
+        a reader looking back from there finds what the whole text's index gives."""
         self.text = text
         self.rules = rules
         self.g = g = gazetteer(rules)
         # tokens and matches do not depend on the place name: INDEX, when given, is TEXT's
         # index read by another AgencyText (see with_place)
-        self.ix = ix = index if index is not None else text_index(text, g)
+        self.ix = ix = index if index is not None else text_index(text, g, reading_start(text, start))
         self.toks, self.full, self.starts, self.best, self.norms = (
             ix.toks, ix.full, ix.starts, ix.best, ix.norms)
         self.n = len(self.norms)  # stream tokens

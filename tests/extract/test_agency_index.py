@@ -269,3 +269,60 @@ def test_a_list_opens_with_a_known_body_as_its_reading_up_to_an_unknown_item_say
                 opens += known
                 unknown += bool(full) and not known
     assert opens and unknown
+
+
+FRONT = ("ỦY BAN NHÂN DÂN\nXÃ NHÂN LÝ\nSố: 12/KH-UBND\n\nKẾ HOẠCH\nPhòng, chống tội phạm năm 2025\n\n"
+         "Căn cứ Kế hoạch số 34/KH-UBND của UBND huyện; các Sở, ngành; Công an tỉnh,\n"
+         "Ủy ban nhân dân xã ban hành Kế hoạch như sau:\n")
+
+
+def test_reading_start_is_a_line_start_with_enough_tokens_before_the_line(rules):
+    from pipeline.extract.agency_lists import _LOOK_BACK, _WORD, reading_start
+
+    text = FRONT + ORG
+    for pos in range(len(text) + 1):
+        s = reading_start(text, pos)
+        assert s == 0 or text[s - 1] == "\n"
+        line = text.rfind("\n", 0, pos) + 1 if pos > 0 else 0
+        assert s <= line
+        assert s == 0 or len(_WORD.findall(text, s, line)) >= _LOOK_BACK
+        # (no line more than needed: the next line start after S leaves too few)
+        nxt = text.find("\n", s, line) + 1
+        if s > 0 and 0 < nxt < line:
+            assert len(_WORD.findall(text, nxt, line)) < _LOOK_BACK
+    assert reading_start(text, len(FRONT)) > 0 and reading_start("Sở Y tế\nCông an", 10) == 0
+
+
+def test_an_index_from_the_body_gives_the_rows_of_the_whole_texts(rules):
+    text = FRONT + ORG
+    seg = build(text, ORG_SPEC)
+    seg = type(seg)(doc=seg.doc, sections=seg.sections, body_start=seg.sections[0].char_start,
+                    body_end=len(text))
+    body = AgencyText(text, rules, start=seg.body_start)
+    whole = AgencyText(text, rules)
+    assert 0 < body.toks.starts[0] < seg.body_start and body.n < whole.n  # (the front matter's first lines left out)
+    # every question asked from the body on has the whole text's answer
+    for pos in range(body.toks.starts[0], len(text) + 1):
+        k, w = body.index(pos), whole.index(pos)
+        assert body.norms[k:] == whole.norms[w:]
+        if pos >= seg.body_start and k < body.n:
+            d = w - k
+            assert {j + d for j in body.best if j >= k} == {j for j in whole.best if j >= w}
+            assert (body.plural_before(k), body.nl(k)) == (whole.plural_before(w), whole.nl(w))
+    tasks = list(find_tasks(seg, rules=rules, agencies=body))
+    assert tasks == list(find_tasks(seg, rules=rules, agencies=whole)) != []
+    rows = list(find_assignments(seg, tasks, rules=rules, plan=plan(), agencies=body))
+    assert rows == list(find_assignments(seg, tasks, rules=rules, plan=plan(), agencies=whole)) != []
+
+
+def test_text_index_from_a_line_start_has_the_whole_texts_tokens_from_there(rules):
+    g = gazetteer(rules)
+    text = FRONT + "UBND các xã\nSở GD&ĐT – Công an\n"
+    whole = text_index(text, g)
+    for s in [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]:
+        part = text_index(text, g, s)
+        f = sum(1 for x in whole.toks.starts if x < s)  # the whole text's tokens before S
+        cols = ("norms", "texts", "starts", "ends")
+        assert all(getattr(part.toks, c) == getattr(whole.toks, c)[f:] for c in cols), s
+        k = sum(1 for x in whole.starts if x < s)
+        assert part.norms == whole.norms[k:] and part.starts == whole.starts[k:]
