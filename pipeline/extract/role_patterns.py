@@ -120,13 +120,20 @@ def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
             cands = sorted(chain.from_iterable(at.get(w, ()) for w in firsts))
         else:  # (words that are no role word's: looked for on their own)
             cands = compress(range(ax.n), map(firsts.__contains__, ax.norms))
+        # ax.any_words at each place, inline: the options that open with its word, in order
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for w in options:
+            by_first.setdefault(w[0], []).append(w)
+        norms = ax.norms
         starts: list[int] = []
         afters: list[int] = []
         for j in cands:
-            n = ax.any_words(j, options)
-            if n:
-                starts.append(j)
-                afters.append(j + n)
+            for w in by_first[norms[j]]:
+                n = len(w)
+                if n == 1 or tuple(norms[j:j + n]) == w:
+                    starts.append(j)
+                    afters.append(j + n)
+                    break
         return starts, afters
 
     return kept(ax.memo, ("places", options), _MEMO_MAX, find)
