@@ -326,3 +326,15 @@ def test_text_index_from_a_line_start_has_the_whole_texts_tokens_from_there(rule
         assert all(getattr(part.toks, c) == getattr(whole.toks, c)[f:] for c in cols), s
         k = sum(1 for x in whole.starts if x < s)
         assert part.norms == whole.norms[k:] and part.starts == whole.starts[k:]
+
+
+def test_collector_keys_rows_by_folded_names_folded_once():
+    from pipeline.extract.agencies import AgencyMention
+    from pipeline.extract.assignments import _Collector
+
+    col = _Collector("d")
+    for name in ("Phòng Văn hoá - Xã hội", "Phòng Văn hóa - Xã hội", "PHÒNG VĂN HÓA - XÃ HỘI"):
+        col.add(AgencyMention(name, name, False, True, False, 0, len(name)), "lead", path=None, scope="plan")
+    assert [r.agency for r in col.rows] == ["Phòng Văn hoá - Xã hội"]
+    assert col.folded("Phòng Văn hoá - Xã hội") == fold("Phòng Văn hoá - Xã hội") == "phòng văn hóa - xã hội"
+    assert col.folded("Phòng Văn hoá - Xã hội") is col.folded("Phòng Văn hoá - Xã hội")
