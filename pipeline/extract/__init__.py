@@ -26,8 +26,9 @@ def extract(seg: Segmented, *, rules: Rules) -> Extracted:
     # their columns say who and by when; the text finders leave the table's cells alone
     table = find_table_facts(seg, rules=rules, plan=plan)
     covered = table.covers
-    # the document's agency index, built once: task regions and assignments both read it
-    agencies = AgencyText(seg.doc.text, rules)
+    # the document's agency index, built once: task regions and assignments both read it (the
+    # body and after: the sections begin there)
+    agencies = AgencyText(seg.doc.text, rules, start=seg.body_start)
     tasks = tuple(sorted(beside_tables(list(find_tasks(seg, rules=rules, agencies=agencies)), table,
                                        seg.doc.text, rules=rules)
                          + list(table.tasks), key=lambda t: t.char_start))

@@ -9,12 +9,13 @@ no other body follows it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from ..rules import Rules
 from .agency_names import render, tidy_name
-from .agency_tokens import TextIndex, gazetteer, text_index
+from .agency_tokens import _WORD, TextIndex, gazetteer, text_index
 from .wordseg import fold
 
 # --- records ----------------------------------------------------------------------------
@@ -42,22 +43,47 @@ _BODY_KINDS = ("AG", "VAGUE", "GEN")  # a body's kinds, the better first at equa
 _CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm", "tại", "khi", "trong"}
 
 
+_LOOK_BACK = 24  # tokens kept before where a reader starts: readers look back ~10 at most
+
+
+def reading_start(text: str, pos: int, tokens: int = _LOOK_BACK) -> int:
+    """The start of a line before POS with at least TOKENS tokens between it and POS's line
+    (0 when the text before holds fewer): an index built from there gives, at POS and after,
+    the tokens, matches and look-backs of the whole text's index."""
+    s = text.rfind("\n", 0, pos) + 1 if pos > 0 else 0
+    seen = 0
+    while s > 0 and seen < tokens:
+        prev = text.rfind("\n", 0, s - 1) + 1
+        seen += len(_WORD.findall(text, prev, s))
+        s = prev
+    return s
+
+
 class AgencyText:
     """A text's token stream with every gazetteer match, built once per text."""
 
     def __init__(self, text: str, rules: Rules, own_place: str | None = None, *,
-                 index: TextIndex | None = None):
+                 index: TextIndex | None = None, start: int = 0):
+        """START: where the text asked about begins (a document's body: its front matter is
+        no reader's); the index leaves out what lies before it, but for a few lines, so that
+        a reader looking back from there finds what the whole text's index gives."""
         self.text = text
         self.rules = rules
         self.g = g = gazetteer(rules)
         # tokens and matches do not depend on the place name: INDEX, when given, is TEXT's
         # index read by another AgencyText (see with_place)
-        self.ix = ix = index if index is not None else text_index(text, g)
+        self.ix = ix = index if index is not None else text_index(text, g, reading_start(text, start))
         self.toks, self.full, self.starts, self.best, self.norms = (
             ix.toks, ix.full, ix.starts, ix.best, ix.norms)
         self.n = len(self.norms)  # stream tokens
+        # index(char_pos): the first stream position at or after CHAR_POS, by C-level bisection
+        # (asked ~500 times a plan: no Python frame for each)
+        self.index: Callable[[int], int] = partial(bisect.bisect_left, self.starts)
         self.own = fold(own_place).split() if own_place else None
         self._level_words = g.level_words
+        # the first words of the request and order phrases: most items open with neither
+        self._request_first = frozenset(w[0] for w in g.request)
+        self._order_first = frozenset(w[0] for w in g.order)
         # parse_list's answers: the same list is read again from several places (a heading
         # both as a task region and for its assignments); per text, so bounded by its length
         self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
@@ -112,10 +138,6 @@ class AgencyText:
             if w[0] == first and (len(w) == 1 or tuple(norms[k:k + len(w)]) == w):
                 return len(w)
         return 0
-
-    def index(self, char_pos: int) -> int:
-        """First stream position at or after CHAR_POS."""
-        return bisect.bisect_left(self.starts, char_pos)
 
     def plural_before(self, k: int) -> bool:
         f = self.full[k]
@@ -184,10 +206,11 @@ class AgencyText:
             if k >= end:
                 break
             raw_k = k
-            n = self.any_words(k, self.g.request)
+            nk = self.norms[k] if k < self.n else ""
+            n = self.any_words(k, self.g.request) if nk in self._request_first else 0
             if n:
                 requested = True
-            elif first:
+            elif first and nk in self._order_first:
                 n = self.any_words(k, self.g.order)
             if n and self.norm(k + n) == ":":  # `Đề nghị: Hiệp hội Doanh nghiệp tỉnh, ...`
                 n += 1

@@ -58,6 +58,16 @@ class Tokens:
 _WORD = re.compile(r"[^\W_]+|[&/;,:.()\-‐-―−–—\"“”'!?…]", re.UNICODE)
 _WORD_SPLIT = re.compile("(" + _WORD.pattern + ")", re.UNICODE)
 DASHES = set("-‐‑‒–—―−")
+_NORMS_MAX = 65536  # folded words a gazetteer keeps (emptied when it holds more)
+
+
+class _Norms(dict):
+    """Folded forms by word as written (norm_word's answers): a plain dict read by C-level
+    map, half the cost of calling norm_word's lru_cache for each of a plan's ~5,500 words."""
+
+    def __missing__(self, word: str) -> str:
+        self[word] = got = norm_word(word)
+        return got
 
 @dataclass
 class Gazetteer:
@@ -78,6 +88,7 @@ class Gazetteer:
     tail_max: int = 0
     tail_heads: tuple = ()
     tail_firsts: frozenset[str] = frozenset()  # the first word of each tail head ("": an empty head)
+    norms: _Norms = field(default_factory=_Norms)  # folded forms kept by word (_tokens)
 
 
 def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
@@ -165,17 +176,20 @@ def tokenize(text: str, g: Gazetteer) -> list[Tok]:
             for i in range(len(t.norms))]
 
 
-def _tokens(text: str, g: Gazetteer) -> Tokens:
-    """The tokens of TEXT as columns (see tokenize)."""
+def _tokens(text: str, g: Gazetteer, start: int = 0) -> Tokens:
+    """The tokens of text[START:] as columns, with offsets in TEXT (see tokenize)."""
     # one split gives gaps and words alternately; their lengths give every offset, so the
     # columns are built by C-level maps instead of a Python loop over thousands of matches
-    parts = _WORD_SPLIT.split(text)
+    parts = _WORD_SPLIT.split(text[start:] if start else text)
     words = parts[1::2]
     n = len(words)
-    pos = list(accumulate(map(len, parts)))
-    starts = pos[0 : 2 * n : 2]
-    ends = pos[1::2]
-    norms = list(map(norm_word, words))
+    pos = list(accumulate(map(len, parts), initial=start))  # (pos[i + 1]: where part i ends)
+    starts = pos[1 : 2 * n + 1 : 2]
+    ends = pos[2::2]
+    known = g.norms
+    if len(known) > _NORMS_MAX:
+        known.clear()
+    norms = list(map(known.__getitem__, words))
     first = g.abbrev_first
     if first.isdisjoint(words):
         return Tokens(norms, words, starts, ends)
@@ -270,9 +284,10 @@ class TextIndex:
     norms: list[str]  # folded words of the stream: without plural words and dashes
 
 
-def text_index(text: str, g: Gazetteer) -> TextIndex:
-    """The token index of TEXT (see TextIndex)."""
-    toks = _tokens(text, g)
+def text_index(text: str, g: Gazetteer, start: int = 0) -> TextIndex:
+    """The token index of text[START:], offsets in TEXT (see TextIndex). START is a line's
+    start: no token crosses one, so the tokens from there are TEXT's own."""
+    toks = _tokens(text, g, start)
     norms = toks.norms
     left_out = g.plural | {"-"}
     kept = [w not in left_out for w in norms]  # (one mask, read by C-level compress thrice)

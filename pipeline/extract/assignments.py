@@ -54,6 +54,15 @@ class _Collector:
         self.rows: list[Assignment] = []
         self.keys: set[tuple] = set()
         self.standing_done = False
+        # bodies' names folded, each once: a plan folds its few bodies' names ~80 times, and
+        # most names are longer than the words wordseg.fold remembers
+        self._folded: dict[str, str] = {}
+
+    def folded(self, name: str) -> str:
+        got = self._folded.get(name)
+        if got is None:
+            got = self._folded[name] = fold(name)
+        return got
 
     def add(self, m: AgencyMention, role: str, *, task: Task | None = None, path: str | None = None,
             scope: str = "task") -> None:
@@ -61,7 +70,7 @@ class _Collector:
             role = "requested"
         if task is not None:
             path, scope = task.path, "task"
-        key = (task.task_id if task else None, path, scope, fold(m.agency), role)
+        key = (task.task_id if task else None, path, scope, self.folded(m.agency), role)
         if key in self.keys:
             return
         self.keys.add(key)
@@ -76,7 +85,7 @@ class _Collector:
         if self.standing_done:
             return
         for m in ms:
-            if m.generic or fold(m.agency).startswith("ủy ban nhân dân"):
+            if m.generic or self.folded(m.agency).startswith("ủy ban nhân dân"):
                 continue  # the issuer itself is not its own standing body
             self.standing_done = True
             self.add(m, "standing", path=None, scope="plan")
@@ -172,6 +181,11 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
         colon = _find(ax.norms, ":", ks, min(ax.index(end), ks + _HEADING_MAX))
         if colon is None:
             return [], False
+        # its first body first, as the list is read up to an unknown item: a list that does
+        # not open with a known body is not read whole (its unknown items are the costly part)
+        first, _, _ = ax.parse_list(ks, colon, bounded=True, clean_only=True)
+        if not (first and first[0].known):
+            return [], False
         listed, k, _ = ax.parse_list(ks, colon, bounded=True)
         if listed and listed[0].known and k >= colon:
             return [(m, "lead") for m in listed], False
@@ -254,7 +268,7 @@ def find_assignments(
         for m, role in found:
             col.add(m, role, task=t)
             if role != "lead":
-                own_roles.add((t.task_id, fold(m.agency)))
+                own_roles.add((t.task_id, col.folded(m.agency)))
         leads = [(m, r) for m, r in found if r == "lead"]
         col.standing(standing_in(ax, ks, ke, words, leads, _heading_leads(t, by_id, inherited)))
 
@@ -267,7 +281,7 @@ def find_assignments(
         while s is not None and s.section_id not in inherited:
             s = by_id.get(s.parent_section_id) if s.parent_section_id else None
         for m, role in inherited.get(s.section_id, ()) if s is not None else ():
-            if role == "lead" and ((t.task_id, fold(m.agency)) in own_roles or t.task_id in own_lead):
+            if role == "lead" and ((t.task_id, col.folded(m.agency)) in own_roles or t.task_id in own_lead):
                 continue
             col.add(m, role, task=t)
     for s in sections:

@@ -10,7 +10,7 @@ that role_labels.py reads back from each colon of the agency token stream. Insid
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import chain, compress
 
@@ -22,6 +22,7 @@ from .wordseg import fold
 _MEMO_MAX = 64  # answers a text's memo keeps (a few per set of role phrases and per word)
 
 _FOREIGN_WINDOW = 30  # characters after a body where its country may be named
+_LIST_OVERRUN = 2  # tokens past its END a list read by AgencyText.parse_list may reach
 _LABEL_FILLER = 4  # words between a label's role word and its colon (`chủ trì tham mưu thực hiện:`)
 
 
@@ -66,6 +67,8 @@ class RoleWords:
         # `(cơ quan chủ trì)` after a body: the words that may stand before the role word
         self.paren_words = frozenset(w for h in heads for w in h) | frozenset(
             fold(w) for w in roles.get("paren_words") or [])
+        # the words role_after steps over between a list and its role word
+        self.role_gap = frozenset([",", "("]) | self.paren_words
         # `..., do X chủ trì`: where a body that a role word follows may start inside a sentence
         self.clause_openers = frozenset([",", ";", "("]) | frozenset(
             fold(w) for w in roles.get("clause_openers") or [])
@@ -117,13 +120,20 @@ def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
             cands = sorted(chain.from_iterable(at.get(w, ()) for w in firsts))
         else:  # (words that are no role word's: looked for on their own)
             cands = compress(range(ax.n), map(firsts.__contains__, ax.norms))
+        # ax.any_words at each place, inline: the options that open with its word, in order
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for w in options:
+            by_first.setdefault(w[0], []).append(w)
+        norms = ax.norms
         starts: list[int] = []
         afters: list[int] = []
         for j in cands:
-            n = ax.any_words(j, options)
-            if n:
-                starts.append(j)
-                afters.append(j + n)
+            for w in by_first[norms[j]]:
+                n = len(w)
+                if n == 1 or tuple(norms[j:j + n]) == w:
+                    starts.append(j)
+                    afters.append(j + n)
+                    break
         return starts, afters
 
     return kept(ax.memo, ("places", options), _MEMO_MAX, find)
@@ -233,6 +243,20 @@ def _opener_bodies(ax: AgencyText, words: RoleWords) -> list[int]:
     return kept(ax.memo, ("opener bodies", openers), _MEMO_MAX, find)
 
 
+def _role_may_follow(ax: AgencyText, roles_at: list[int], k: int, ke: int, words: RoleWords) -> bool:
+    """Whether a list read from K (up to KE) may be followed by a lead or coordinate role word
+    (role_after): one stands after K, and no word but role_after's commas, `(` and paren words
+    lies between it and where such a list can end (at most KE + 2: a generic body's tail
+    steps over `,` / `có` before a qualifier). Most bodies after a comma are followed by none:
+    their lists, the costly part, are then not read."""
+    i = bisect_right(roles_at, k)
+    if i == len(roles_at):
+        return False
+    p = roles_at[i]
+    # (a later role word has this one, no gap word, between it and the list)
+    return p <= ke + _LIST_OVERRUN or all(ax.norm(x) in words.role_gap for x in range(ke + _LIST_OVERRUN, p))
+
+
 def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
                  ) -> tuple[list[tuple[AgencyMention, str]], list[AgencyMention]]:
     """Roles named in the sentences of one task or intro: [(mention, role)], and the subject."""
@@ -287,8 +311,9 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
+    roles_at = _places(ax, words.lead_coordinate)[0]
     for k in within(_opener_bodies(ax, words), start, ke):
-        if k in inside or ax.body_at(k, ke) is None:
+        if k in inside or ax.body_at(k, ke) is None or not _role_may_follow(ax, roles_at, k, ke, words):
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
         role = role_after(ax, j, words) if mentions else None

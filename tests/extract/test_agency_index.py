@@ -198,3 +198,143 @@ def test_places_kept_per_text_equal_a_scan_of_each_span(rules):
                 if ax.norms[k - 1] in words.clause_openers and k in ax.best]
     # (the positions left out are none read_clauses asks about: no body starts there)
     assert all(ax.body_at(k, ax.n) is None for k in range(ax.n) if k not in ax.best)
+
+
+ROLE_TEXT = ("Tổ chức hội nghị, do Sở Nội vụ chủ trì, phối hợp với các sở, ngành liên quan; giao Công an xã, "
+             "Trạm Y tế (cơ quan chủ trì), các cơ quan, đơn vị có liên quan, Sở Y tế (phối hợp) thực hiện. "
+             "Báo cáo kết quả, các sở, ngành, có liên quan , chủ trì, Hội Phụ nữ, , (là cơ quan chủ trì) "
+             "tổ chức, Đoàn Thanh niên tuyên truyền.")
+
+
+def test_a_list_read_reaches_at_most_two_tokens_past_its_end(rules):
+    from pipeline.extract.role_patterns import _LIST_OVERRUN
+
+    ax = AgencyText(ROLE_TEXT, rules)
+    for k in range(ax.n):
+        for end in range(k + 1, ax.n + 1):
+            assert ax.parse_list(k, end, bounded=False)[1] <= end + _LIST_OVERRUN
+
+
+def test_role_may_follow_holds_wherever_a_list_has_a_lead_or_coordinate_role(rules):
+    from pipeline.extract.role_patterns import _places, _role_may_follow, role_after, role_words
+
+    ax = AgencyText(ROLE_TEXT, rules)
+    words = role_words(rules)
+    roles_at = _places(ax, words.lead_coordinate)[0]
+    found = skipped = 0
+    for k in range(ax.n):
+        if ax.body_at(k, ax.n) is None:
+            continue
+        for ke in range(k + 1, ax.n + 1):
+            mentions, j, _ = ax.parse_list(k, ke, bounded=False)
+            if mentions and role_after(ax, j, words) in ("lead", "coordinate"):
+                found += 1
+                assert _role_may_follow(ax, roles_at, k, ke, words), (k, ke)
+            elif not _role_may_follow(ax, roles_at, k, ke, words):
+                skipped += 1
+    assert found and skipped  # (it has lists to keep and lists it need not read)
+
+
+def test_folded_words_kept_per_gazetteer_are_norm_words_and_bounded(rules, monkeypatch):
+    from pipeline.extract import agency_tokens as at
+
+    g = gazetteer(rules)
+    g2 = at.Gazetteer(**{f: getattr(g, f) for f in g.__dataclass_fields__ if f != "norms"})
+    text = "Sở GD&ĐT, UBND các xã – Phòng Văn hoá"
+    ix = text_index(text, g2)
+    assert ix.toks.norms == [at.norm_word(w) for w in ix.toks.texts if w] != []
+    assert g2.norms and all(g2.norms[w] == at.norm_word(w) for w in g2.norms)
+    # a full memo is emptied before the next text, never grown past its limit
+    monkeypatch.setattr(at, "_NORMS_MAX", 3)
+    g2.norms.update({"cũ": "cũ", "từ": "từ"})
+    assert text_index(text, g2).toks.norms == ix.toks.norms
+    assert "cũ" not in g2.norms and len(g2.norms) == len(at._WORD.findall(text))  # (its words, once each)
+
+
+def test_a_list_opens_with_a_known_body_as_its_reading_up_to_an_unknown_item_says(rules):
+    # (_agency_heading reads a heading's list whole only when this first reading opens with one)
+    texts = ["Tổ chức tuyên truyền, phổ biến pháp luật cho cán bộ, Công an xã:",
+             "Công an xã, Trạm Y tế xã, Ban Tuyên truyền viên:", "Đề nghị Ủy ban MTTQ xã, các đoàn thể:",
+             "Nhân dân, Công an xã: thực hiện", "các Sở: Xây dựng, Tài chính; Hội Đông y:",
+             "; , Trường Tiểu học Nhân Lý và Công an xã:", "Cấp ủy, chính quyền, Trạm Y tế xã:"]
+    opens = unknown = 0
+    for text in texts:
+        ax = AgencyText(text, rules)
+        for ks in range(ax.n):
+            for ke in range(ks + 1, ax.n + 1):
+                full, _, _ = ax.parse_list(ks, ke, bounded=True)
+                first, _, _ = ax.parse_list(ks, ke, bounded=True, clean_only=True)
+                known = bool(full) and full[0].known
+                assert known == (bool(first) and first[0].known), (text, ks, ke)
+                opens += known
+                unknown += bool(full) and not known
+    assert opens and unknown
+
+
+FRONT = ("ỦY BAN NHÂN DÂN\nXÃ NHÂN LÝ\nSố: 12/KH-UBND\n\nKẾ HOẠCH\nPhòng, chống tội phạm năm 2025\n\n"
+         "Căn cứ Kế hoạch số 34/KH-UBND của UBND huyện; các Sở, ngành; Công an tỉnh,\n"
+         "Ủy ban nhân dân xã ban hành Kế hoạch như sau:\n")
+
+
+def test_reading_start_is_a_line_start_with_enough_tokens_before_the_line(rules):
+    from pipeline.extract.agency_lists import _LOOK_BACK, _WORD, reading_start
+
+    text = FRONT + ORG
+    for pos in range(len(text) + 1):
+        s = reading_start(text, pos)
+        assert s == 0 or text[s - 1] == "\n"
+        line = text.rfind("\n", 0, pos) + 1 if pos > 0 else 0
+        assert s <= line
+        assert s == 0 or len(_WORD.findall(text, s, line)) >= _LOOK_BACK
+        # (no line more than needed: the next line start after S leaves too few)
+        nxt = text.find("\n", s, line) + 1
+        if s > 0 and 0 < nxt < line:
+            assert len(_WORD.findall(text, nxt, line)) < _LOOK_BACK
+    assert reading_start(text, len(FRONT)) > 0 and reading_start("Sở Y tế\nCông an", 10) == 0
+
+
+def test_an_index_from_the_body_gives_the_rows_of_the_whole_texts(rules):
+    text = FRONT + ORG
+    seg = build(text, ORG_SPEC)
+    seg = type(seg)(doc=seg.doc, sections=seg.sections, body_start=seg.sections[0].char_start,
+                    body_end=len(text))
+    body = AgencyText(text, rules, start=seg.body_start)
+    whole = AgencyText(text, rules)
+    assert 0 < body.toks.starts[0] < seg.body_start and body.n < whole.n  # (the front matter's first lines left out)
+    # every question asked from the body on has the whole text's answer
+    for pos in range(body.toks.starts[0], len(text) + 1):
+        k, w = body.index(pos), whole.index(pos)
+        assert body.norms[k:] == whole.norms[w:]
+        if pos >= seg.body_start and k < body.n:
+            d = w - k
+            assert {j + d for j in body.best if j >= k} == {j for j in whole.best if j >= w}
+            assert (body.plural_before(k), body.nl(k)) == (whole.plural_before(w), whole.nl(w))
+    tasks = list(find_tasks(seg, rules=rules, agencies=body))
+    assert tasks == list(find_tasks(seg, rules=rules, agencies=whole)) != []
+    rows = list(find_assignments(seg, tasks, rules=rules, plan=plan(), agencies=body))
+    assert rows == list(find_assignments(seg, tasks, rules=rules, plan=plan(), agencies=whole)) != []
+
+
+def test_text_index_from_a_line_start_has_the_whole_texts_tokens_from_there(rules):
+    g = gazetteer(rules)
+    text = FRONT + "UBND các xã\nSở GD&ĐT – Công an\n"
+    whole = text_index(text, g)
+    for s in [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]:
+        part = text_index(text, g, s)
+        f = sum(1 for x in whole.toks.starts if x < s)  # the whole text's tokens before S
+        cols = ("norms", "texts", "starts", "ends")
+        assert all(getattr(part.toks, c) == getattr(whole.toks, c)[f:] for c in cols), s
+        k = sum(1 for x in whole.starts if x < s)
+        assert part.norms == whole.norms[k:] and part.starts == whole.starts[k:]
+
+
+def test_collector_keys_rows_by_folded_names_folded_once():
+    from pipeline.extract.agencies import AgencyMention
+    from pipeline.extract.assignments import _Collector
+
+    col = _Collector("d")
+    for name in ("Phòng Văn hoá - Xã hội", "Phòng Văn hóa - Xã hội", "PHÒNG VĂN HÓA - XÃ HỘI"):
+        col.add(AgencyMention(name, name, False, True, False, 0, len(name)), "lead", path=None, scope="plan")
+    assert [r.agency for r in col.rows] == ["Phòng Văn hoá - Xã hội"]
+    assert col.folded("Phòng Văn hoá - Xã hội") == fold("Phòng Văn hoá - Xã hội") == "phòng văn hóa - xã hội"
+    assert col.folded("Phòng Văn hoá - Xã hội") is col.folded("Phòng Văn hoá - Xã hội")
