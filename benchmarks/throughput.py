@@ -121,33 +121,28 @@ def warm(tmp: Path, k: int, profile: bool) -> None:
 
     from pipeline.batch import DEFAULT_CHUNK
     from pipeline.executors import settle_collector
-    from pipeline.process import process_file
+    from pipeline.process import parse_file
     from pipeline.rules import load_rules
-    from pipeline.write import rows_of, to_table
+    from pipeline.write import chunk_tables
 
     rules = load_rules()
     folder = tmp / "warm"
     build_corpus(folder, k + 20, offset=10_000)
     files = sorted(folder.iterdir())
-    chunk: dict[str, list] = {}
-    in_chunk = [0]
+    chunk: list = []
 
     def stages(f: Path) -> None:
         # what a worker does (the rows, pickled for the pipe to the runner) and the runner's
         # Arrow tables, made as it makes them: once per chunk of DEFAULT_CHUNK plans
-        rows = rows_of(process_file(f, rules=rules))
+        _, rows = parse_file(f, rules=rules)
         pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-        for name, table_rows in rows.items():
-            chunk.setdefault(name, []).extend(table_rows)
-        in_chunk[0] += 1
-        if in_chunk[0] == DEFAULT_CHUNK:
+        chunk.append(rows)
+        if len(chunk) == DEFAULT_CHUNK:
             flush()
 
     def flush() -> None:
-        for name, table_rows in chunk.items():
-            to_table(name, table_rows)
+        chunk_tables(chunk)
         chunk.clear()
-        in_chunk[0] = 0
 
     for f in files[:20]:  # warm up: models, matchers and imports (Arrow's too) load here, not in the figures
         stages(f)

@@ -44,7 +44,7 @@ from .records import DocResult, RawDoc
 from .rules import Rules
 from .schema import PIPELINE_VERSION
 from .store import Done, Store, StoreError
-from .write import rows_of
+from .write import columns_of
 
 __all__ = ["DEFAULT_CHUNK", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_MEMORY_MB", "DEFAULT_TIMEOUT",
            "Interrupted", "RunSummary", "StoreError", "fingerprint", "run"]
@@ -269,7 +269,7 @@ class _Batch:
             return
         raw = RawDoc(doc_id=doc_id, source_path=sp, source_format=source_format(sp),
                      status=status, error=why)
-        self._add(Done(seq, sp, doc_id, "made", status, rows_of(DocResult(raw=raw))))
+        self._add(Done(seq, sp, doc_id, "made", status, columns_of(DocResult(raw=raw))))
 
     def _unchanged(self) -> None:
         self.summary.n_unchanged += 1
@@ -278,7 +278,7 @@ class _Batch:
 
     def _finished(self, outcome: Outcome) -> None:
         job = self.in_flight.pop(outcome.seq)
-        doc_id = outcome.rows["documents"][0]["doc_id"]  # what the worker read
+        doc_id = outcome.rows["documents"]["doc_id"][0]  # what the worker read
         self._add(Done(job.seq, job.source_path, doc_id, "parsed", outcome.status, outcome.rows,
                        outcome.peak_rss_kb))
         self.parsed[job.doc_id] = (doc_id, outcome.status)
@@ -314,7 +314,7 @@ def _unwritable(d: Done, what: str) -> Done:
     raw = RawDoc(doc_id=d.doc_id, source_path=d.source_path,
                  source_format=source_format(d.source_path), status="error",
                  error=f"rows do not fit the contract ({what})"[:500])
-    return replace(d, status="error", rows=rows_of(DocResult(raw=raw)))
+    return replace(d, status="error", rows=columns_of(DocResult(raw=raw)))
 
 
 def _say(message: str) -> None:

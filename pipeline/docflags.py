@@ -10,7 +10,7 @@ look across documents then never read `clean_text` of the store again (issue 11)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .doc_checks import (
     front_matter_flags,
@@ -23,7 +23,7 @@ from .doc_checks import (
 from .flagcodes import severity_rank
 from .records import DocResult, Flag
 from .rules import Rules
-from .write import records_to_rows
+from .write import Values, extracted_values, row_dicts
 
 __all__ = ["DOC_CODES", "document_flags", "result_flags"]
 
@@ -49,13 +49,19 @@ def document_flags(plan: dict, tasks: Sequence[dict], sections: Sequence[dict], 
     return out
 
 
-def result_flags(result: DocResult, rules: Rules) -> tuple[Flag, ...]:
-    """The per-document flags of a parsed plan (none when nothing was extracted)."""
-    ex, seg = result.extracted, result.segmented
-    if ex is None:
+def result_flags(result: DocResult, rules: Rules,
+                 values: Mapping[str, Values] | None = None) -> tuple[Flag, ...]:
+    """The per-document flags of a parsed plan (none when nothing was extracted). VALUES: the
+    result's `extracted_values` when the caller has them (the worker makes them once, for its
+    rows too)."""
+    if result.extracted is None:
         return ()
-    (plan,) = records_to_rows("plans", [ex.plan])
-    return tuple(document_flags(
-        plan, records_to_rows("tasks", ex.tasks), records_to_rows("sections", seg.sections if seg else ()),
-        records_to_rows("assignments", ex.assignments), records_to_rows("deadlines", ex.deadlines),
-        result.clean.text if result.clean else "", rules))
+    if values is None:
+        values = extracted_values(result)
+
+    def rows(table: str) -> list[dict]:
+        return row_dicts(values[table]) if table in values else []
+
+    (plan,) = rows("plans")
+    return tuple(document_flags(plan, rows("tasks"), rows("sections"), rows("assignments"),
+                                rows("deadlines"), result.clean.text if result.clean else "", rules))

@@ -1,7 +1,7 @@
 """Where the per-document stages run: in this process, a local process pool, or Dask.
 
 Every executor takes `Job`s (one input file each) and hands back `Outcome`s (the rows that
-file contributes to each per-document table). They share one small interface:
+file contributes to each per-document table, columnar: `pipeline.write.Rows`). They share one small interface:
 
     submit(job)     start a job (at most `slots` are in flight)
     wait(timeout)   block until at least one job finishes or TIMEOUT seconds pass (None:
@@ -40,10 +40,10 @@ from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 
 from .ingest import source_format
-from .process import process_file
+from .process import parse_file
 from .records import DocResult, RawDoc
 from .rules import DEFAULT_RULES_DIR, Rules, load_rules
-from .write import rows_of
+from .write import Rows, columns_of
 
 Task = Callable[..., DocResult]  # task(path, *, rules, source_path) -> DocResult
 
@@ -59,7 +59,7 @@ class Job:
 @dataclass
 class Outcome:
     seq: int
-    rows: dict[str, list[dict]]
+    rows: Rows
     status: str  # documents.status of the file
     peak_rss_kb: int = 0  # peak resident memory of the worker that ran it
     recycle: bool = False  # the worker ran out of memory: replace it rather than reuse it
@@ -69,7 +69,7 @@ def failed_outcome(job: Job, error: str, peak_rss_kb: int = 0) -> Outcome:
     """The documents row of a file whose processing did not finish (time limit, crash)."""
     raw = RawDoc(doc_id=job.doc_id, source_path=job.source_path,
                  source_format=source_format(job.path), status="error", error=error)
-    return Outcome(job.seq, rows_of(DocResult(raw=raw)), "error", peak_rss_kb)
+    return Outcome(job.seq, columns_of(DocResult(raw=raw)), "error", peak_rss_kb)
 
 
 def _peak_rss_kb() -> int:
@@ -100,10 +100,12 @@ def _limit_memory(limit_mb: int | None) -> None:
 
 def run_job(job: Job, rules: Rules, task: Task | None = None, path: str | None = None) -> Outcome:
     """One file through the per-document stages, in whatever process this is called."""
-    task = task or process_file
     try:
-        result = task(path or job.path, rules=rules, source_path=job.source_path)
-        rows = rows_of(result)
+        if task is None:  # the stages: the rows come with the result, read off its records once
+            result, rows = parse_file(path or job.path, rules=rules, source_path=job.source_path)
+        else:
+            result = task(path or job.path, rules=rules, source_path=job.source_path)
+            rows = columns_of(result)
         status = result.raw.status
     except MemoryError:
         outcome = failed_outcome(job, memory_error(_memory_limit_mb), _peak_rss_kb())
