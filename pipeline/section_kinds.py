@@ -49,6 +49,8 @@ class KindRules:
     action_share: float
     appendix_kind: str
     other_rx: re.Pattern | None  # a heading opening with one of these stays `other`
+    # any child word anywhere in a text: where none is, kind_of's scan of them finds nothing
+    child_any_rx: re.Pattern | None = None
 
 
 def _build(rules: Rules) -> KindRules:
@@ -59,6 +61,7 @@ def _build(rules: Rules) -> KindRules:
         for k in data.get("section_kinds") or []
     )
     words = sorted({w for _, ws, _ in kinds for w in ws}, key=len, reverse=True)
+    child = sorted({w for _, _, cws in kinds for w in cws}, key=len, reverse=True)
     verbs = sorted({norm(v) for v in data.get("action_verbs") or []}, key=len, reverse=True)
     return KindRules(
         kinds=kinds,
@@ -70,6 +73,7 @@ def _build(rules: Rules) -> KindRules:
         appendix_kind=data.get("appendix_kind") or "tasks",
         other_rx=_opening_rx([w for k, ws, _ in kinds if k == (data.get("default_kind") or "other")
                               for w in ws]),
+        child_any_rx=re.compile("|".join(re.escape(w) for w in child)) if child else None,
     )
 
 
@@ -107,14 +111,17 @@ def kind_of(heading: str, parent_kind: str | None, parent_is_part: bool, bullet:
                         best = key
                     break
         return best[2] if best else kr.default_kind
-    title = len(h.split()) <= _TITLE_MAX_WORDS and not h.rstrip().endswith((".", ";"))
+    if bullet or kr.child_any_rx is None or kr.child_any_rx.search(h) is None:
+        return parent_kind  # (no child word in the heading: the scan below would find none)
+    words = h.split()
+    title = len(words) <= _TITLE_MAX_WORDS and not h.rstrip().endswith((".", ";"))
     # a sentence under a purpose or an objective stays one (`b) Phân công nhiệm vụ và trách
     # nhiệm cụ thể cho các sở ...` under `Mục đích`): only a title there changes the kind
-    if not bullet and (title or parent_kind not in _STAY_OUT):
+    if title or parent_kind not in _STAY_OUT:
         # a child word opens the heading, or stands in a short title (`8. Phương án huy động
         # kinh phí`), not in a sentence (`a) Thẩm định dự toán kinh phí thực hiện ...`)
         window = _CHILD_WORD_WINDOW if title else 0
-        head = " ".join(h.split()[:window + 4])
+        head = " ".join(words[:window + 4])
         for kind, _, child_words in kr.kinds:
             for w in child_words:
                 i = head.find(w)

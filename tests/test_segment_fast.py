@@ -1,0 +1,74 @@
+"""Fast paths of the segment stage give the plain paths' answers (corpus texts and generated ones)."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.clean import clean_text
+from pipeline.records import CleanDoc
+from pipeline.rules import load_rules
+from pipeline.section_kinds import _CHILD_WORD_WINDOW, _STAY_OUT, _TITLE_MAX_WORDS, kind_of, kind_rules, norm
+from pipeline.segment import segment
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+_RULES = load_rules()
+_KR = kind_rules(_RULES)
+
+
+def _child_kind_plain(heading: str, parent_kind: str) -> str:
+    """kind_of for a numbered child before the child-word prefilter: every child word looked for."""
+    h = norm(heading)
+    title = len(h.split()) <= _TITLE_MAX_WORDS and not h.rstrip().endswith((".", ";"))
+    if title or parent_kind not in _STAY_OUT:
+        window = _CHILD_WORD_WINDOW if title else 0
+        head = " ".join(h.split()[:window + 4])
+        for kind, _, child_words in _KR.kinds:
+            for w in child_words:
+                i = head.find(w)
+                if i >= 0 and (i == 0 or head[i - 1] == " ") and (
+                    i + len(w) == len(head) or not head[i + len(w)].isalnum()
+                ) and len(head[:i].split()) <= window:
+                    return kind
+    return parent_kind
+
+
+_PARENTS = sorted({k for k, _, _ in _KR.kinds} | {_KR.default_kind})
+
+
+def _corpus_headings() -> list[str]:
+    heads: list[str] = []
+    for f in sorted(CORPUS.rglob("*.txt"))[:200]:
+        clean, _ = clean_text(f.read_text(encoding="utf-8"), rules=_RULES)
+        heads += [s.heading for s in segment(CleanDoc(f.stem, clean), rules=_RULES).sections]
+    return heads
+
+
+def test_kind_of_child_on_corpus_headings():
+    heads = _corpus_headings()
+    assert len(heads) > 300
+    changed = 0
+    for h in heads:
+        for parent in _PARENTS:
+            got = kind_of(h, parent, False, False, _KR)
+            assert got == _child_kind_plain(h, parent), (h, parent)
+            changed += got != parent
+    assert changed > 0  # (the corpus has child words that change a kind: the slow path is run too)
+
+
+_WORDS = sorted({w for _, _, cws in _KR.kinds for w in cws} | {"tổ chức", "báo", "cáo", "kinh", "phí", "x"})
+_PIECES = st.sampled_from([*_WORDS, *(w.upper() for w in _WORDS), " ", ".", ";", ",", "-", "*", "1.", "a)",
+                           "báo cáo1", "kinh phíx", "Chủ đề:", "nguồn vốn."])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=16).map(" ".join), st.sampled_from(_PARENTS))
+def test_kind_of_child_on_generated_headings(heading, parent):
+    assert kind_of(heading, parent, False, False, _KR) == _child_kind_plain(heading, parent)
+
+
+@pytest.mark.parametrize("parent", _PARENTS)
+def test_kind_of_child_any_text(parent):
+    for h in ["", "Báo cáo", "báo cáo kết quả", "1. Kinh phí thực hiện", "Giao nhiệm vụ", "kinh phíđ"]:
+        assert kind_of(h, parent, False, False, _KR) == _child_kind_plain(h, parent)
