@@ -1,12 +1,16 @@
 """language.word_counts: the words of a text counted per distinct token, as the plain scan counts them."""
 
 import sys
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.language import _WORD, not_plan_text, word_counts
+from pipeline import language
+from pipeline.language import _WORD, not_plan_text, verdict, word_counts
 from pipeline.rules import load_rules
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def _plain(text, common):
@@ -49,3 +53,48 @@ def test_not_plan_text_fixtures():
     plan = "Kế hoạch của Ủy ban nhân dân tỉnh về việc thực hiện các nhiệm vụ năm 2024."
     assert not_plan_text(plan, rules) is None
     assert word_counts("và và, và. Kế2024hoạch", frozenset({"và", "kế", "hoạch"})) == (5, 5)
+
+
+# --- verdict: the count that stops once a plan is sure gives the whole count's verdict ---------
+
+
+def _verdict_plain(text, common, min_words, min_share):
+    n, hits = _plain(text, common)
+    if n == 0:
+        return "no words"
+    if hits < min_words or hits < min_share * n:
+        return f"{hits} of {n} words are common Vietnamese words"
+    return None
+
+
+def _verdict_chunked(text, common, min_words, min_share, chunk):
+    old = language._CHUNK
+    language._CHUNK = chunk
+    try:
+        return verdict(text, common, min_words, min_share)
+    finally:
+        language._CHUNK = old
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=60).map("".join), st.integers(0, 4),
+       st.sampled_from([0.0, 0.05, 0.3, 0.5, 0.9, 1.0]), st.integers(1, 12))
+def test_verdict_is_the_whole_count_verdict(text, min_words, min_share, chunk):
+    assert _verdict_chunked(text, _COMMON, min_words, min_share, chunk) == \
+        _verdict_plain(text, _COMMON, min_words, min_share)
+
+
+def test_verdict_on_corpus_texts():
+    rules = load_rules()
+    common = language._common(rules)
+    files = [f for d in (CORPUS, CORPUS.parent / "tests" / "data") for f in sorted(d.rglob("*"))
+             if f.suffix in (".txt", ".md")]
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    texts += [t[: len(t) // 7] + " the of and " * 400 for t in texts[:10]]  # a plan, then English
+    assert len(texts) > 60
+    for t in texts:
+        for min_share in (0.05, 0.2, 0.45):
+            assert verdict(t, common, 3, min_share) == _verdict_plain(t, common, 3, min_share)
+    # a plan is sure before its end (the early stop is taken), English never is
+    assert verdict(texts[0], common, 3, 0.05) is None
+    assert verdict("The quick brown fox jumps over the lazy dog " * 200, common, 3, 0.05) is not None
