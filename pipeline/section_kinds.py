@@ -112,7 +112,13 @@ def kind_of(heading: str, parent_kind: str | None, parent_is_part: bool, bullet:
                     break
         return best[2] if best else kr.default_kind
     if bullet or kr.child_any_rx is None or kr.child_any_rx.search(h) is None:
-        return parent_kind  # (no child word in the heading: the scan below would find none)
+        return parent_kind  # (no child word in the heading: the scan would find none)
+    return child_kind(h, parent_kind, kr)
+
+
+def child_kind(h: str, parent_kind: str, kr: KindRules) -> str:
+    """The kind a child word of the normalized heading H gives a numbered child of a
+    PARENT_KIND section (kind_of asks only when one stands in H), else PARENT_KIND."""
     words = h.split()
     title = len(words) <= _TITLE_MAX_WORDS and not h.rstrip().endswith((".", ";"))
     # a sentence under a purpose or an objective stays one (`b) Phân công nhiệm vụ và trách

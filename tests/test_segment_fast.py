@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pipeline.clean import clean_text
 from pipeline.records import CleanDoc
 from pipeline.rules import load_rules
-from pipeline.section_kinds import _CHILD_WORD_WINDOW, _STAY_OUT, _TITLE_MAX_WORDS, kind_of, kind_rules, norm
+from pipeline.section_kinds import child_kind, kind_of, kind_rules, norm
 from pipeline.segment import segment
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -18,20 +18,8 @@ _KR = kind_rules(_RULES)
 
 
 def _child_kind_plain(heading: str, parent_kind: str) -> str:
-    """kind_of for a numbered child before the child-word prefilter: every child word looked for."""
-    h = norm(heading)
-    title = len(h.split()) <= _TITLE_MAX_WORDS and not h.rstrip().endswith((".", ";"))
-    if title or parent_kind not in _STAY_OUT:
-        window = _CHILD_WORD_WINDOW if title else 0
-        head = " ".join(h.split()[:window + 4])
-        for kind, _, child_words in _KR.kinds:
-            for w in child_words:
-                i = head.find(w)
-                if i >= 0 and (i == 0 or head[i - 1] == " ") and (
-                    i + len(w) == len(head) or not head[i + len(w)].isalnum()
-                ) and len(head[:i].split()) <= window:
-                    return kind
-    return parent_kind
+    """kind_of for a numbered child without the child-word prefilter: every child word looked for."""
+    return child_kind(norm(heading), parent_kind, _KR)
 
 
 _PARENTS = sorted({k for k, _, _ in _KR.kinds} | {_KR.default_kind})
