@@ -148,18 +148,11 @@ def is_agency_heading(text: str, start: int, end: int, *, rules: Rules, own_plac
             and all(m.known or len(m.agency.split()) <= _UNKNOWN_HEADING_WORDS for m in mentions))
 
 
-def task_region(seg: Segmented, s: Section, kids: dict, *, rules: Rules, own_place: str | None = None,
-                agencies: AgencyText | None = None) -> tuple[int, int, bool] | None:
-    """(start, end, agency_headed) of the task text of leaf section S, or None if it has none.
-    AGENCIES: the document's agency index (see is_agency_heading)."""
-    found = _region(seg, s, rules=rules, own_place=own_place, agencies=agencies)
-    return found[:3] if found is not None else None
-
-
-def _region(seg: Segmented, s: Section, *, rules: Rules, own_place: str | None,
-            agencies: AgencyText | None) -> tuple[int, int, bool, str] | None:
-    """task_region's answer and the task's text as one line (read there to tell an empty
-    region: find_tasks does not read it again)."""
+def task_region(seg: Segmented, s: Section, *, rules: Rules, own_place: str | None = None,
+                agencies: AgencyText | None = None) -> tuple[int, int, bool, str] | None:
+    """(start, end, agency_headed, text) of the task text of leaf section S: its span, whether
+    an agency heading opens it, and the text as one line (read here to tell an empty region);
+    None if it has none. AGENCIES: the document's agency index (see is_agency_heading)."""
     text = seg.doc.text
     agencies = document_agencies(text, rules, agencies)
     end = s.char_end
@@ -250,7 +243,7 @@ def find_tasks(seg: Segmented, *, rules: Rules, plan=None, agencies: AgencyText 
                 or field_kind(s.heading, rules=rules) is not None:
             continue  # (an appendix's rows are the tables extractor's; `2. Thời gian thực hiện: ...`
             # describes the plan, it is no task)
-        region = _region(seg, s, rules=rules, own_place=own, agencies=agencies)
+        region = task_region(seg, s, rules=rules, own_place=own, agencies=agencies)
         if region is None:
             continue
         start, end, _, body = region
