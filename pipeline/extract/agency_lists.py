@@ -15,7 +15,7 @@ from functools import partial
 
 from ..rules import Rules
 from .agency_names import render, tidy_name
-from .agency_tokens import _WORD, TextIndex, gazetteer, text_index
+from .agency_tokens import TextIndex, gazetteer, reading_start, text_index
 from .wordseg import fold
 
 # --- records ----------------------------------------------------------------------------
@@ -41,22 +41,6 @@ _NAME_END = frozenset({",", ";", ":", ")", "(", ".", "và", "/"})
 _CLAUSE_MAX = 10  # words of a relative clause kept in a generic body's name
 _BODY_KINDS = ("AG", "VAGUE", "GEN")  # a body's kinds, the better first at equal length
 _CLAUSE_STOPS = {",", ";", ".", ":", "(", ")", "của", "theo", "để", "nhằm", "tại", "khi", "trong"}
-
-
-_LOOK_BACK = 24  # tokens kept before where a reader starts: readers look back ~10 at most
-
-
-def reading_start(text: str, pos: int, tokens: int = _LOOK_BACK) -> int:
-    """The start of a line before POS with at least TOKENS tokens between it and POS's line
-    (0 when the text before holds fewer): an index built from there gives, at POS and after,
-    the tokens, matches and look-backs of the whole text's index."""
-    s = text.rfind("\n", 0, pos) + 1 if pos > 0 else 0
-    seen = 0
-    while s > 0 and seen < tokens:
-        prev = text.rfind("\n", 0, s - 1) + 1
-        seen += len(_WORD.findall(text, prev, s))
-        s = prev
-    return s
 
 
 class AgencyText:

@@ -284,6 +284,22 @@ class TextIndex:
     norms: list[str]  # folded words of the stream: without plural words and dashes
 
 
+_LOOK_BACK = 24  # tokens kept before where a reader starts: readers look back ~10 at most
+
+
+def reading_start(text: str, pos: int, tokens: int = _LOOK_BACK) -> int:
+    """The start of a line before POS with at least TOKENS tokens between it and POS's line
+    (0 when the text before holds fewer): an index built from there gives, at POS and after,
+    the tokens, matches and look-backs of the whole text's index."""
+    s = text.rfind("\n", 0, pos) + 1 if pos > 0 else 0
+    seen = 0
+    while s > 0 and seen < tokens:
+        prev = text.rfind("\n", 0, s - 1) + 1
+        seen += len(_WORD.findall(text, prev, s))
+        s = prev
+    return s
+
+
 def text_index(text: str, g: Gazetteer, start: int = 0) -> TextIndex:
     """The token index of text[START:], offsets in TEXT (see TextIndex). START is a line's
     start: no token crosses one, so the tokens from there are TEXT's own."""

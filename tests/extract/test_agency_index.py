@@ -277,7 +277,7 @@ FRONT = ("ỦY BAN NHÂN DÂN\nXÃ NHÂN LÝ\nSố: 12/KH-UBND\n\nKẾ HOẠCH\n
 
 
 def test_reading_start_is_a_line_start_with_enough_tokens_before_the_line(rules):
-    from pipeline.extract.agency_lists import _LOOK_BACK, _WORD, reading_start
+    from pipeline.extract.agency_tokens import _LOOK_BACK, _WORD, reading_start
 
     text = FRONT + ORG
     for pos in range(len(text) + 1):
