@@ -88,16 +88,29 @@ def _words(seq: list, acc: str, C) -> set[str] | None:
     return {acc} if acc else None
 
 
-@lru_cache(maxsize=512)
-def openings_of(pattern: re.Pattern) -> tuple[str, ...] | None:
-    """The lower-case strings every match of PATTERN opens with, or None."""
+def _parsed(pattern: re.Pattern):
+    """(the items of PATTERN as the engine's own parser reads it, the parser's constants), or
+    None: the `regex` module's syntax is not the parser's, and the parser is private, so any
+    surprise means none (the callers then scan everything, or keep PATTERN as it is)."""
     if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
-        return None  # the `regex` module's syntax is not the parser's below
-    try:  # the engine's own parser (private, so any surprise means: scan everything)
+        return None
+    try:
         from re import _constants as C
         from re import _parser
 
-        found = _walk(list(_parser.parse(pattern.pattern, pattern.flags).data), "", _words, C)
+        return list(_parser.parse(pattern.pattern, pattern.flags).data), C
+    except Exception:
+        return None
+
+
+@lru_cache(maxsize=512)
+def openings_of(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """The lower-case strings every match of PATTERN opens with, or None."""
+    parsed = _parsed(pattern)
+    if parsed is None:
+        return None
+    try:  # (a parse the walk does not expect: scan everything)
+        found = _walk(parsed[0], "", _words, parsed[1])
     except Exception:
         return None
     if not found:
@@ -139,13 +152,11 @@ def required_of(pattern: re.Pattern) -> str | None:
     """The longest string (lower case, 3 characters or more) that every match of PATTERN
     holds, or None: a text without it has no match (`lần` in `02 lần/năm`, a pattern whose
     opening words cannot be told)."""
-    if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
+    parsed = _parsed(pattern)
+    if parsed is None:
         return None
     try:
-        from re import _constants as C
-        from re import _parser
-
-        runs = list(_runs(_parser.parse(pattern.pattern, pattern.flags).data, C))
+        runs = list(_runs(*parsed))
     except Exception:
         return None
     best = max(runs, key=len, default="")
@@ -184,17 +195,16 @@ def skipping(pattern: re.Pattern) -> re.Pattern | None:
     engine then skips to them, where a pattern opening with a look-behind or an alternation
     is tried at every place: ~1.7x faster); the same matches. None when the class cannot be
     read from the pattern."""
-    if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
+    parsed = _parsed(pattern)
+    if parsed is None:
         return None
+    items, C = parsed
     try:
-        from re import _constants as C
-        from re import _parser
-
         if not _CATEGORIES:
             _CATEGORIES.update({C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D",
                                 C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W",
                                 C.CATEGORY_SPACE: r"\s", C.CATEGORY_NOT_SPACE: r"\S"})
-        pieces = _walk(list(_parser.parse(pattern.pattern, pattern.flags).data), "", _first, C)
+        pieces = _walk(items, "", _first, C)
         if not pieces:
             return None
         # (a new line closes a comment of a verbose pattern's last line)
