@@ -113,15 +113,8 @@ def rows_of(result: DocResult) -> dict[str, list[dict]]:
     text = result.clean.text if result.clean else ""
     out: dict[str, list[dict]] = {name: [] for name in TABLES}
     out["documents"].append(_document_row(result.raw, text))
-    if result.segmented:
-        out["sections"] = records_to_rows("sections", result.segmented.sections)
-    ex = result.extracted
-    if ex:
-        out["plans"].append(_record_row(ex.plan, "plans"))
-        for table, records in (("references", ex.references), ("tasks", ex.tasks),
-                               ("assignments", ex.assignments), ("deadlines", ex.deadlines),
-                               ("targets", ex.targets)):
-            out[table] = records_to_rows(table, records)
+    for table, records in _record_tables(result):
+        out[table] = records_to_rows(table, records)
     out["flags"] = records_to_rows("flags", result.flags)
     return out
 
