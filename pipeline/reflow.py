@@ -165,9 +165,7 @@ def _blank_separated(lines: list[tuple[str, int, bool]]) -> bool:
     for (s, _, _), (nxt, _, hard) in zip(lines, lines[1:], strict=False):
         if not s or hard:
             continue
-        # a sentence's or a clause's end (ends_with_stop, written out: asked once a line)
-        if s.rstrip(_CLOSERS).endswith(_STOPS) or (
-                s[-1:] == "\n" and s[:-1].rstrip(_CLOSERS).endswith(_STOPS)):
+        if ends_with_stop(s, _STOPS):  # a sentence's or a clause's end
             ends += 1
             ends_blank += not nxt
         else:
