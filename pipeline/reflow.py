@@ -50,6 +50,11 @@ def _tight_marker(s: str, cr: ReflowRules) -> bool:
     return m is not None and m.group(1).isupper()
 
 
+def _footnote(s: str) -> bool:
+    """S opens a footnote's text (`[1] Xã Phú Mỡ ...`)."""
+    return s[:1] == "[" and _FOOTNOTE_RX.match(s) is not None
+
+
 def _first_letter(s: str) -> str:
     return s.lstrip(_LEADING_PUNCT)[:1]
 
@@ -106,8 +111,8 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     if nxt[:1].isdigit() and not blank and not _is_caps(buf) \
             and _ends_with_word(buf.lower(), cr.number_words):
         return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
-    if nxt[:1] == "[" and _FOOTNOTE_RX.match(nxt):
-        return False  # a footnote starts: not a number going on (`Hồ Thị Nguyên Thảo` / `[1] Xã`)
+    if _footnote(nxt):
+        return False  # not a number going on (`Hồ Thị Nguyên Thảo` / `[1] Xã`)
     # (the sentence's end before the three patterns below: the one join they allow, a year
     # range, needs a digit at BUF's end, which a sentence's end is not)
     if _sentence_end(buf):
@@ -188,8 +193,7 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
             cr.item_start.match(nxt) or _tight_marker(nxt, cr))
     if _joins(buf, buf_lines, last, nxt, width, cr):
         return True
-    if _sentence_end(buf) or _closing(cr, nxt) or _closing(cr, buf) or (
-            nxt[:1] == "[" and _FOOTNOTE_RX.match(nxt)):
+    if _sentence_end(buf) or _closing(cr, nxt) or _closing(cr, buf) or _footnote(nxt):
         return False
     if _clause_end(buf):  # `- Giai đoạn 48-72 giờ:` / `Tổ chức bếp ăn ...`: a label and its text
         return buf.rstrip("*_ ").endswith(":") and not (
