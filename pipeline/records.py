@@ -8,6 +8,7 @@ Offsets (`char_start`, `char_end`) index `CleanDoc.text`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # --- ingest -----------------------------------------------------------------------------
@@ -49,12 +50,13 @@ class CleanDoc:
     """The cleaned text that all offsets refer to, with a map back to the raw text.
 
     `raw_offsets[i]` is the index in `RawDoc.text` of the character `text[i]` came from
-    (characters inserted by cleaning map to the raw character they stand next to).
+    (characters inserted by cleaning map to the raw character they stand next to). An
+    `array` of machine ints as `clean` makes it; any sequence of ints will do.
     """
 
     doc_id: str
     text: str
-    raw_offsets: tuple[int, ...] = ()
+    raw_offsets: Sequence[int] = ()
 
 
 # --- segment ----------------------------------------------------------------------------
