@@ -40,6 +40,12 @@ class ReflowRules:
 
 
 
+def _bare(s: str, cr: ReflowRules) -> bool:
+    """S is a marker and nothing else (`1.`, `a)`, `-`): one character, or one ending with
+    `.` or `)`, as every match of the grammar's bare marker is, the pattern asked only then."""
+    return (len(s) == 1 or s[-1:] in ".)") and cr.bare_marker.fullmatch(s) is not None
+
+
 def _closing(cr: ReflowRules, s: str) -> bool:
     return cr.closing_start is not None and cr.closing_start.match(s) is not None
 
@@ -84,9 +90,19 @@ def _clause_end(s: str) -> bool:
         s[-1:] == "\n" and s[:-1].rstrip(_CLOSERS).endswith(_CLAUSE_STOPS))
 
 
+# Latin letters, digits and signs (Vietnamese is in them), less the five letters with no case
+# (ƻ ǀ ǁ ǂ ǃ): in such a text a character is a letter exactly when it has a case, so "every
+# letter upper case, one at least" is str.isupper (tests/test_reflow_fast.py asks Unicode)
+_CASED_LATIN_RX = re.compile("[\x00-\u01ba\u01bc-\u01bf\u01c4-\u024f\u1e00-\u1eff]*")
+
+
 def _is_caps(s: str) -> bool:
+    """The letters among S's first 40 characters are upper case (one at least)."""
+    head = s[:40]
+    if _CASED_LATIN_RX.fullmatch(head) is not None:
+        return head.isupper()
     # (filter and map: the letters tested without a Python step per character)
-    letters = list(filter(str.isalpha, s[:40]))
+    letters = list(filter(str.isalpha, head))
     return bool(letters) and all(map(str.isupper, letters))
 
 
@@ -106,29 +122,34 @@ def _wrap_width(lines: list[tuple[str, int, bool]]) -> int | None:
 def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr: ReflowRules,
            blank: bool = False) -> bool:
     """Does line `nxt` continue the paragraph `buf` (whose last visual line is `last`)?"""
-    if cr.bare_marker.fullmatch(buf) and not (cr.item_start.match(nxt) or _tight_marker(nxt, cr)):
+    # (reflow asks this of every line: each test below is written out here and asked once;
+    # tests/test_reflow_fast.py holds the plain form and checks the two agree)
+    if _bare(buf, cr) and not (cr.item_start.match(nxt) or _tight_marker(nxt, cr)):
         return True  # a marker on a line of its own ("1." / "Mục tiêu:"): its text follows
-    if nxt[:1].isdigit() and not blank and not _is_caps(buf) \
+    head = nxt[:1]
+    if head.isdigit() and not blank and not _is_caps(buf) \
             and _ends_with_word(buf.lower(), cr.number_words):
         return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
-    if _footnote(nxt):
+    if head == "[" and _FOOTNOTE_RX.match(nxt) is not None:
         return False  # not a number going on (`Hồ Thị Nguyên Thảo` / `[1] Xã`)
+    # BUF without the closing marks after its last stop (ends_with_stop's view of it)
+    end = (buf[:-1] if buf[-1:] == "\n" else buf).rstrip(_CLOSERS)
     # (the sentence's end before the three patterns below: the one join they allow, a year
     # range, needs a digit at BUF's end, which a sentence's end is not)
-    if _sentence_end(buf):
+    if end.endswith(_SENTENCE_STOPS):
         return False
     if cr.item_start.match(nxt) or _closing(cr, nxt) or _tight_marker(nxt, cr):
         return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
-    first = _first_letter(nxt)
+    first = nxt.lstrip(_LEADING_PUNCT)[:1]
     if not first:
         return False
-    if nxt.startswith("(") and _is_caps(buf):
+    if head == "(" and _is_caps(buf):
         return False  # "PHÓ CHỦ TỊCH" / "(đã ký)"
     if first.islower():
         return True
     if first.isdigit():
-        return not _clause_end(buf)
-    if _clause_end(buf):
+        return not end.endswith(_CLAUSE_STOPS)
+    if end.endswith(_CLAUSE_STOPS):
         return False
     # a one-line numbered heading ("2. Công an xã") is not continued by a capitalised line;
     # a bullet line is a paragraph, and goes on where the text says so
@@ -189,7 +210,7 @@ def _joins_paragraph(buf: str, buf_lines: int, last: str, nxt: str, width: int |
     one, a line also goes on where a wrapped sentence put a number first (`... cấp độ` /
     `1. Cấp ngay ...`) and where an upper-case heading wraps (`II. MỤC TIÊU` / `CHỦ YẾU`)."""
     if blank:
-        return cr.bare_marker.fullmatch(buf) is not None and not (
+        return _bare(buf, cr) and not (
             cr.item_start.match(nxt) or _tight_marker(nxt, cr))
     if _joins(buf, buf_lines, last, nxt, width, cr):
         return True

@@ -1,0 +1,203 @@
+"""reflow's written-out join tests agree with the plain forms they replace (kept below)."""
+
+import importlib
+from functools import lru_cache
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.rules import load_rules
+
+reflow = importlib.import_module("pipeline.reflow")
+clean_mod = importlib.import_module("pipeline.clean")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=1)
+def _cr():
+    return load_rules().compiled("clean", clean_mod._build).reflow
+
+
+# --- the plain forms --------------------------------------------------------------------
+
+
+def _is_caps_plain(s):
+    letters = [c for c in s[:40] if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _joins_plain(buf, buf_lines, last, nxt, width, cr, blank=False):
+    R = reflow
+    if cr.bare_marker.fullmatch(buf) and not (cr.item_start.match(nxt) or R._tight_marker(nxt, cr)):
+        return True
+    if nxt[:1].isdigit() and not blank and not _is_caps_plain(buf) \
+            and R._ends_with_word(buf.lower(), cr.number_words):
+        return True
+    if R._footnote(nxt):
+        return False
+    if R._sentence_end(buf):
+        return False
+    if cr.item_start.match(nxt) or R._closing(cr, nxt) or R._tight_marker(nxt, cr):
+        return R._YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
+    first = R._first_letter(nxt)
+    if not first:
+        return False
+    if nxt.startswith("(") and _is_caps_plain(buf):
+        return False
+    if first.islower():
+        return True
+    if first.isdigit():
+        return not R._clause_end(buf)
+    if R._clause_end(buf):
+        return False
+    heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not R._BULLET_RX.match(buf)
+    words = buf.rstrip("*_”\"')").split()
+    last_word = words[-1].lower() if words else ""
+    if buf.endswith(",") or last_word in cr.hard_words:
+        return True
+    if len(words) == 1 and _is_caps_plain(buf) and _is_caps_plain(nxt) and len(buf) <= 6:
+        return True
+    if len(words) <= 2 and buf[:1].isupper() and buf.replace(" ", "").isalpha() \
+            and not _is_caps_plain(buf) and cr.date_line is not None and cr.date_line.match(nxt):
+        return True
+    if heading_line and _is_caps_plain(buf) and nxt.isalpha() and nxt.isupper():
+        return True
+    fills = width is not None and 0.8 * width <= len(last) <= 1.15 * width
+    if (heading_line and not fills) or _is_caps_plain(nxt):
+        return False
+    if _is_caps_plain(last):
+        return False
+    if R._ends_with_word(buf.lower(), cr.soft_words):
+        return True
+    return width is not None and 0.8 * width <= len(last) <= 1.15 * width and not _is_caps_plain(buf)
+
+
+def _joins_paragraph_plain(buf, buf_lines, last, nxt, width, cr, blank):
+    R = reflow
+    if blank:
+        return cr.bare_marker.fullmatch(buf) is not None and not (
+            cr.item_start.match(nxt) or R._tight_marker(nxt, cr))
+    if _joins_plain(buf, buf_lines, last, nxt, width, cr):
+        return True
+    if R._sentence_end(buf) or R._closing(cr, nxt) or R._closing(cr, buf) or R._footnote(nxt):
+        return False
+    if R._clause_end(buf):
+        return buf.rstrip("*_ ").endswith(":") and not (
+            cr.item_start.match(nxt) or R._tight_marker(nxt, cr) or _is_caps_plain(nxt))
+    heading_line = buf_lines == 1 and cr.item_start.match(buf) is not None and not R._BULLET_RX.match(buf)
+    if _is_caps_plain(last):
+        return heading_line and _is_caps_plain(nxt) and not cr.item_start.match(nxt)
+    if R._BULLET_RX.match(nxt) and R._first_letter(nxt[2:].lstrip()).islower():
+        return True
+    if cr.item_start.match(nxt) or R._tight_marker(nxt, cr):
+        long_line = len(last) >= (0.8 * width if width else 50)
+        return long_line and R._NUMBER_MARKER_RX.match(nxt) is not None and not cr.bare_marker.fullmatch(buf)
+    return not _is_caps_plain(nxt) and not (cr.field_start is not None and cr.field_start.match(nxt)) \
+        and not (cr.sentence_start is not None and cr.sentence_start.match(nxt))
+
+
+# --- upper case -------------------------------------------------------------------------
+
+
+def test_cased_latin_letters_are_the_cased_characters():
+    """In the characters _CASED_LATIN_RX takes, a letter is a character with a case, so
+    str.isupper answers _is_caps."""
+    for cp in range(0x3000):
+        c = chr(cp)
+        if reflow._CASED_LATIN_RX.fullmatch(c):
+            assert c.isalpha() == (c.isupper() or c.islower() or c.istitle()), hex(cp)
+
+
+# (with letters that have no case, case signs that are no letters: Ⅰ ⅰ Ⓐ ⓐ)
+_CASE_CHARS = [*"aAđĐóÓỦủ1 .,-()ƻǀǅǈßĸªºʰ", "\u0301", "\u2160", "\u2170", "\u24b6", "\u24d0", "\u4e00"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CASE_CHARS), max_size=50).map("".join))
+def test_is_caps_is_the_letter_test(s):
+    assert reflow._is_caps(s) == _is_caps_plain(s)
+
+
+# --- bare markers -----------------------------------------------------------------------
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="IVXL0123456789.)abđ-+•*( ", max_size=8))
+def test_a_bare_marker_is_one_character_or_ends_with_a_stop_or_bracket(s):
+    cr = _cr()
+    if cr.bare_marker.fullmatch(s):
+        assert len(s) == 1 or s[-1] in ".)"
+    assert reflow._bare(s, cr) == (cr.bare_marker.fullmatch(s) is not None)
+
+
+# --- joins ------------------------------------------------------------------------------
+
+
+def _checked_reflow(lines, offs, cr):
+    """reflow, each join it asks checked against the plain form."""
+    real_j, real_p = reflow._joins, reflow._joins_paragraph
+    asked = [0]
+
+    def joins(*a):
+        asked[0] += 1
+        got = real_j(*a)
+        assert got == _joins_plain(*a), a
+        return got
+
+    def joins_paragraph(*a):
+        asked[0] += 1
+        got = real_p(*a)
+        assert got == _joins_paragraph_plain(*a), a
+        return got
+
+    reflow._joins, reflow._joins_paragraph = joins, joins_paragraph
+    try:
+        return reflow.reflow(lines, offs, cr), asked[0]
+    finally:
+        reflow._joins, reflow._joins_paragraph = real_j, real_p
+
+
+def test_joins_agree_with_the_plain_form_on_corpus_texts():
+    rules = load_rules()
+    cr = rules.compiled("clean", clean_mod._build)
+    real = clean_mod.reflow
+    asked = [0]
+
+    def checked(lines, offs, rr):
+        out, n = _checked_reflow(lines, offs, rr)
+        asked[0] += n
+        return out
+
+    clean_mod.reflow = checked
+    try:
+        paths = [*sorted((ROOT / "corpus").glob("*.txt")), *sorted((ROOT / "tests/data/web").glob("*.txt"))]
+        for path in paths:
+            clean_mod.clean_text(path.read_text(encoding="utf-8"), rules=rules)
+    finally:
+        clean_mod.reflow = real
+    assert cr is not None and asked[0] > 1000
+
+
+_TOKENS = st.one_of(
+    st.text(alphabet="aăđoóhuỷAĐÓỦBC", min_size=1, max_size=6),
+    st.sampled_from(["I.", "II.", "1.", "2.1.", "a)", "đ)", "-", "+", "•", "*", "**", "1.Tổ", "a)x",
+                     ",", ".", ";", ":", "./.", "(", ")", "“", "”", "2026", "06", "–", "_", "[1]",
+                     "Nơi nhận:", "TM.", "Căn cứ", "Điều", "Chủ trì:", "ngày", "Hòa,", "và", "của",
+                     "PHÓ", "CHỦ TỊCH", "(đã ký)", "\n"]),
+)
+_LINE = st.lists(_TOKENS, min_size=1, max_size=8).map(" ".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_LINE, st.integers(1, 3), _LINE, _LINE, st.sampled_from([None, 10, 30, 60]), st.booleans())
+def test_joins_agree_with_the_plain_form_on_made_lines(buf, buf_lines, last, nxt, width, blank):
+    cr = _cr()
+    if buf_lines == 1:
+        last = buf
+    assert reflow._joins(buf, buf_lines, last, nxt, width, cr, blank) == \
+        _joins_plain(buf, buf_lines, last, nxt, width, cr, blank)
+    assert reflow._joins_paragraph(buf, buf_lines, last, nxt, width, cr, blank) == \
+        _joins_paragraph_plain(buf, buf_lines, last, nxt, width, cr, blank)
+
+
