@@ -84,7 +84,7 @@ _TRAIL_SPACE_RX = re.compile(r" +$|^ +", re.M)
 @dataclass(frozen=True)
 class _CleanRules:
     chrome: re.Pattern | None
-    metadata_row: re.Pattern | None
+    metadata_row: LinesWith | None
     running: re.Pattern | None
     page_number: re.Pattern
     decoration: re.Pattern
@@ -165,10 +165,10 @@ def _build(rules: Rules) -> _CleanRules:
     heads = rules["headings"] or {}
     g = grammar(rules)
     labels = sorted(data.get("metadata_labels") or [], key=len, reverse=True)
-    metadata = (
-        re.compile(r"^[ \t]*\|?[ \t]*(?:" + "|".join(re.escape(x) for x in labels) + r")[ \t]*\|.*$", re.M)
-        if labels else None
-    )
+    # (a row holds a `|` after its label: only the lines holding one are tried)
+    label = "|".join(re.escape(x) for x in labels)
+    row = rf"^[ \t]*\|?[ \t]*(?:{label})[ \t]*\|.*$"
+    metadata = LinesWith(re.compile(row, re.M), "|") if labels else None
     chrome = _full_line(data.get("web_chrome") or [])
     running = _full_line(data.get("running_headers") or [])
     page_number = _full_line(data.get("page_numbers") or [r"\d{1,3}"])
@@ -319,7 +319,7 @@ def _tables(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offsets]:
     if "|" not in text:
         return text, offs
     if cr.metadata_row is not None:
-        first = cr.metadata_row.search(text)
+        first = next(cr.metadata_row.finditer(text), None)
         if first:
             # the site's page title sits right above the metadata table, under nothing but
             # chrome: drop it too

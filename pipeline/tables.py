@@ -26,7 +26,7 @@ from collections.abc import MutableSequence, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from operator import add
+from operator import add, itemgetter
 
 from .memo import kept
 from .rules import Rules, load_rules
@@ -176,8 +176,8 @@ _Spans = list[tuple[int, int]]
 
 def _lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of each line, the line break left out."""
-    lens = [len(part) for part in text.split("\n")]
-    starts = [0, *accumulate(n + 1 for n in lens)]
+    lens = list(map(len, text.split("\n")))
+    starts = [0, *accumulate(map((1).__add__, lens))]  # (map: no Python step per line)
     return list(zip(starts, map(add, starts, lens), strict=False))  # (starts has one more)
 
 
@@ -252,7 +252,8 @@ def _pipe_table(text: str, lines, i: int) -> tuple[int, list[list[_Spans]]]:
 
 
 def _cell_text(text: str, spans: _Spans) -> str:
-    return " ".join(_BR_RX.sub(" ", text[a:b]).strip() for a, b in spans)
+    # (a `<br>` holds a `<`: most cells have none, and go without the pattern)
+    return " ".join((_BR_RX.sub(" ", t) if "<" in t else t).strip() for t in (text[a:b] for a, b in spans))
 
 
 # --- rewriting --------------------------------------------------------------------------
@@ -270,7 +271,7 @@ def format_tables(text: str, offs: MutableSequence[int], tr: TableRules) -> tupl
         kept.extend([offs[i] for i in keep])
         text, offs = "".join(text[i] for i in keep), kept
     lines = _lines(text)
-    starts = [a for a, _ in lines]
+    starts = list(map(itemgetter(0), lines))
     out: list[str] = []
     oo = offs[:0]
     pos = 0  # text before this offset is already in out

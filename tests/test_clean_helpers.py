@@ -447,3 +447,13 @@ def test_table_piece_is_the_cell_with_breaks_as_spaces(cell):
     want.append(text[pos:b])
     want_offs += offs[pos:b]
     assert (got, list(got_offs)) == ("".join(want).replace("|", "/"), want_offs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["| Số hiệu | 07/KH |", "Số hiệu | x", "|Số hiệu|", " | Số hiệu", "Số hiệu",
+                                 "| a | b |", "x", "", "|", " Loại văn bản |"]), max_size=8).map("\n".join))
+def test_metadata_rows_are_those_of_the_plain_pattern(text):
+    """clean finds the metadata rows from the lines holding a bar: as the pattern finds them."""
+    cr = load_rules().compiled("clean", clean_mod._build)
+    assert cr.metadata_row is not None
+    assert _spans(cr.metadata_row.finditer(text)) == _spans(cr.metadata_row.rx.finditer(text))
