@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import MutableSequence, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 _BULLET_RX = re.compile(r"[-+•–—]\s")
@@ -36,6 +36,36 @@ class ReflowRules:
     sentence_start: re.Pattern | None = None  # `Căn cứ`, `Xét đề nghị`: a sentence begins
     date_line: re.Pattern | None = None  # a date line ("Hòa, ngày 17 tháng 08"): a place wrapped
     # before it ("Khánh") joins it
+    # item_start or closing_start as one pattern (one match a line where _joins asks both), or
+    # None where they cannot be joined
+    opening: re.Pattern | None = field(init=False, default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "opening", _either(self.item_start, self.closing_start))
+
+
+_INLINE_FLAGS = ((re.I, "i"), (re.M, "m"), (re.S, "s"), (re.X, "x"))
+
+
+def _either(a: re.Pattern, b: re.Pattern | None) -> re.Pattern | None:
+    """One pattern matching where A or B does, each under its own flags; None when that cannot
+    be written (B None, a flag with no inline form, a back-reference whose group would move)."""
+    if b is None:
+        return None
+    parts = []
+    for p in (a, b):
+        flags = p.flags & ~re.UNICODE
+        letters = "".join(c for f, c in _INLINE_FLAGS if flags & f)
+        if flags & ~(re.I | re.M | re.S | re.X) or _GROUP_REF_RX.search(p.pattern):
+            return None
+        parts.append(f"(?{letters}:{p.pattern}\n)" if "x" in letters else f"(?{letters}:{p.pattern})")
+    try:
+        return re.compile("|".join(parts))
+    except re.error:
+        return None
+
+
+_GROUP_REF_RX = re.compile(r"\\\d|\(\?P=|\(\?\(")  # \1, (?P=name), (?(1)...)
 
 
 
@@ -138,7 +168,8 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     # range, needs a digit at BUF's end, which a sentence's end is not)
     if end.endswith(_SENTENCE_STOPS):
         return False
-    if cr.item_start.match(nxt) or _closing(cr, nxt) or _tight_marker(nxt, cr):
+    opens = cr.opening.match(nxt) if cr.opening is not None else cr.item_start.match(nxt) or _closing(cr, nxt)
+    if opens or _tight_marker(nxt, cr):
         return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
     first = nxt.lstrip(_LEADING_PUNCT)[:1]
     if not first:

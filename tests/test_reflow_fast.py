@@ -1,6 +1,7 @@
 """reflow's written-out join tests agree with the plain forms they replace (kept below)."""
 
 import importlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -201,3 +202,25 @@ def test_joins_agree_with_the_plain_form_on_made_lines(buf, buf_lines, last, nxt
         _joins_paragraph_plain(buf, buf_lines, last, nxt, width, cr, blank)
 
 
+
+
+_OPENER_PARTS = ["I.", "IV)", "1.", "2.1.", "a)", "đ.", "B.", "-", "+", "•", " ", "x", "\n", "Phần thứ hai",
+                 "phần", "Điều 1", "Chương II", "Nơi nhận:", "TM.", "KT. ", "tuq.", "Trên đây là ",
+                 "yêu cầu các", "nghiêm túc", "thực hiện", "./."]
+_OPENERS = st.lists(st.sampled_from(_OPENER_PARTS), max_size=6).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_OPENERS)
+def test_opening_is_item_start_or_closing_start(s):
+    cr = _cr()
+    assert cr.opening is not None
+    assert (cr.opening.match(s) is not None) == bool(cr.item_start.match(s) or cr.closing_start.match(s))
+
+
+def test_patterns_that_cannot_be_one_are_asked_apart():
+    assert reflow._either(re.compile("a"), None) is None
+    assert reflow._either(re.compile(r"(a)\1"), re.compile("b")) is None
+    assert reflow._either(re.compile("a", re.ASCII), re.compile("b")) is None
+    both = reflow._either(re.compile("a # the letter", re.X), re.compile("B", re.I))
+    assert both is not None and both.match("a") and both.match("b") and not both.match("A")
