@@ -220,7 +220,10 @@ def _keep_label(m: re.Match, offs: Sequence[int]) -> list[Piece]:
 def _join_span(m: re.Match, offs: Sequence[int]) -> list[Piece] | None:
     """The line breaks inside one bold / italic run become spaces (not across a blank line)."""
     s, e = m.span()
-    if "\n" not in m.group() or _BLANK_LINE_RX.search(m.string, s, e):
+    # (looked for in the text, from the run's first line break: a run can be long, a bullet's
+    # star to the next star, and a copy of it costs as much as the look)
+    nl = m.string.find("\n", s, e)
+    if nl < 0 or _BLANK_LINE_RX.search(m.string, nl, e):
         return None  # the run stays as it is
     out: list[Piece] = []
     pos = s

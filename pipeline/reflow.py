@@ -154,7 +154,9 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     """Does line `nxt` continue the paragraph `buf` (whose last visual line is `last`)?"""
     # (reflow asks this of every line: each test below is written out here and asked once;
     # tests/test_reflow_fast.py holds the plain form and checks the two agree)
-    if _bare(buf, cr) and not (cr.item_start.match(nxt) or _tight_marker(nxt, cr)):
+    # (_bare written out: a call less a line)
+    if (len(buf) == 1 or buf[-1:] in ".)") and cr.bare_marker.fullmatch(buf) is not None \
+            and not (cr.item_start.match(nxt) or _tight_marker(nxt, cr)):
         return True  # a marker on a line of its own ("1." / "Mục tiêu:"): its text follows
     head = nxt[:1]
     if head.isdigit() and not blank and not _is_caps(buf) \
@@ -169,7 +171,7 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     if end.endswith(_SENTENCE_STOPS):
         return False
     opens = cr.opening.match(nxt) if cr.opening is not None else cr.item_start.match(nxt) or _closing(cr, nxt)
-    if opens or _tight_marker(nxt, cr):
+    if opens or ((m := cr.tight_marker.match(nxt)) is not None and m.group(1).isupper()):  # (_tight_marker)
         return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
     first = nxt.lstrip(_LEADING_PUNCT)[:1]
     if not first:
@@ -222,7 +224,9 @@ def _blank_separated(lines: list[tuple[str, int, bool]]) -> bool:
     for (s, _, _), (nxt, _, hard) in zip(lines, lines[1:], strict=False):
         if not s or hard:
             continue
-        if ends_with_stop(s, _STOPS):  # a sentence's or a clause's end
+        # (ends_with_stop(s, _STOPS) written out: a call less a line)
+        if s.rstrip(_CLOSERS).endswith(_STOPS) or (
+                s[-1:] == "\n" and s[:-1].rstrip(_CLOSERS).endswith(_STOPS)):
             ends += 1
             ends_blank += not nxt
         else:
