@@ -326,12 +326,15 @@ def _split_br(region: str) -> list[tuple[int, str]]:
 
 def _piece(text: str, offs: MutableSequence[int], a: int, b: int) -> tuple[str, MutableSequence[int]]:
     """TEXT[a:b] stripped, each `<br>` a space and a stray `|` a slash, with its offsets."""
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    if "<" not in text[a:b]:  # (no `<br>`: most cells, taken whole)
-        return text[a:b].replace("|", "/"), offs[a:b]
+    # (str.strip takes off what isspace calls a space: the stripped piece's bounds, without a
+    # Python step per space)
+    t = text[a:b]
+    kept = t.lstrip()
+    a += len(t) - len(kept)
+    kept = kept.rstrip()
+    b = a + len(kept)
+    if "<" not in kept:  # (no `<br>`: most cells, taken whole)
+        return kept.replace("|", "/"), offs[a:b]
     chars: list[str] = []
     oo = offs[:0]
     pos = a
@@ -350,26 +353,33 @@ def _emit_rows(text: str, offs: MutableSequence[int], rows: list[list[_Spans]], 
                out: list[str], oo: MutableSequence[int]) -> None:
     at = offs[t_start] if t_start < len(offs) else (offs[-1] if offs else 0)
 
-    def put(s: str, o: int) -> None:
-        out.append(s)
-        oo.extend([o] * len(s))
-
+    # (each piece of markup written with its offsets at once: a cell is a few appends)
     for row in rows:
         first = row[0][0][0] if row[0] else t_start
         o = offs[first] if first < len(offs) else at
-        put(f"\n{EDGE}\n{PIPE}", o)
+        out.append(_ROW_OPEN)
+        oo.extend((o,) * len(_ROW_OPEN))
         for cell in row:
-            put(" ", o)
+            out.append(" ")
+            oo.append(o)
             parts = [_piece(text, offs, a, b) for a, b in cell]
             parts = [(s, po) for s, po in parts if s]
             for j, (s, po) in enumerate(parts):
                 if j:
-                    put(" ", po[0])
+                    out.append(" ")
+                    oo.append(po[0])
                 out.append(s)
                 oo.extend(po)
                 o = po[-1]
-            put(f" {PIPE}", o)
-    put(f"\n{EDGE}\n", at)
+            out.append(_CELL_CLOSE)
+            oo.extend((o, o))
+    out.append(_TABLE_CLOSE)
+    oo.extend((at,) * len(_TABLE_CLOSE))
+
+
+_ROW_OPEN = f"\n{EDGE}\n{PIPE}"
+_CELL_CLOSE = f" {PIPE}"
+_TABLE_CLOSE = f"\n{EDGE}\n"
 
 
 def restore_pipes(text: str) -> str:
