@@ -79,6 +79,9 @@ _MULTI_SPACE_RX = re.compile(r" {2,}")
 _PAGE_BREAK_RX = re.compile(r"[ \t]*\f[ \t]*")
 _CELL_EDGE = "\x1f"  # stands for a table cell edge between passes: lines never join across it
 _TRAIL_SPACE_RX = re.compile(r" +$|^ +", re.M)
+# a space before or after a line break: `" \n" in text or "\n " in text`, found from the line
+# breaks (a look for two characters, one a space, stops at every space: ten times the time)
+_SPACE_BY_BREAK_RX = re.compile(r"\n(?<= \n)|\n ")
 
 
 @dataclass(frozen=True)
@@ -372,7 +375,7 @@ def _clean_again(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offset
     text, offs = _markup(text, offs)  # emphasis that spanned a line break
     if "  " in text:
         text, offs = sub(_MULTI_SPACE_RX, " ", text, offs)
-    if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+    if text[:1] == " " or text[-1:] == " " or _SPACE_BY_BREAK_RX.search(text):
         text, offs = sub(_TRAIL_SPACE_RX, "", text, offs)
     text, offs = nfc(text, offs)
     return restore_pipes(text), offs

@@ -457,3 +457,9 @@ def test_metadata_rows_are_those_of_the_plain_pattern(text):
     cr = load_rules().compiled("clean", clean_mod._build)
     assert cr.metadata_row is not None
     assert _spans(cr.metadata_row.finditer(text)) == _spans(cr.metadata_row.rx.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \n\taó*", max_size=30))
+def test_space_by_break_is_the_two_looks(text):
+    assert (clean_mod._SPACE_BY_BREAK_RX.search(text) is not None) == (" \n" in text or "\n " in text)
