@@ -463,3 +463,29 @@ def test_metadata_rows_are_those_of_the_plain_pattern(text):
 @given(st.text(alphabet=" \n\taó*", max_size=30))
 def test_space_by_break_is_the_two_looks(text):
     assert (clean_mod._SPACE_BY_BREAK_RX.search(text) is not None) == (" \n" in text or "\n " in text)
+
+
+# --- emphasis finders ----------------------------------------------------------------------
+
+_STARRY = st.text(alphabet=list(" \t\n*_\\\\aA1.)đ:"), max_size=40)
+
+
+def _groups(matches):
+    return [(m.span(), m.groups()) for m in matches]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_STARRY)
+def test_emphasis_finders_find_what_the_patterns_find(text):
+    for finder in (clean_mod._LABEL_EM, clean_mod._SPACED_EM):
+        assert _groups(finder.finditer(text)) == _groups(finder.rx.finditer(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_STARRY)
+def test_strong_halves_find_what_the_whole_finds_where_the_other_cannot_match(text):
+    whole = _spans(clean_mod._STRONG_RX.finditer(text))
+    if "__" not in text:
+        assert _spans(clean_mod._STRONG_STAR_RX.finditer(text)) == whole
+    if "**" not in text:
+        assert _spans(clean_mod._STRONG_UNDERSCORE_RX.finditer(text)) == whole
