@@ -402,12 +402,19 @@ def _clean_once(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offsets
     return _clean_again(text, offs, cr)
 
 
-def _clean_again(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offsets]:
+def _clean_again(text: str, offs: Offsets, cr: _CleanRules, settled: bool = False) -> tuple[str, Offsets]:
     """`_clean_once` after its first three steps, which a pass's own output never needs: it
     holds no \\r and no odd or zero-width space (what the steps after them put in is line
     breaks, spaces, cell edges, bars, slashes and pieces of the text), and it is NFC (the last
     step but one; the last turns U+001E into `|`, neither of which composes with anything;
-    tests/test_clean_helpers.py asks Unicode about every character)."""
+    tests/test_clean_helpers.py asks Unicode about every character).
+
+    SETTLED: TEXT is a pass's own output. Where every step before reflow and the markup after
+    it leave such a text as it is, the last steps are skipped: reflow has only laid out the
+    text's own lines, stripped, with one space or line break between them, and a pass's
+    output holds no two spaces in a row, no space by a line break, and is NFC (a space or a
+    line break composes with nothing, so lines of an NFC text put together are NFC)."""
+    given = text
     text, offs = retone(text, offs)
     if "\f" in text:
         text, offs = sub(_PAGE_BREAK_RX, "\n\f\n", text, offs)
@@ -417,8 +424,12 @@ def _clean_again(text: str, offs: Offsets, cr: _CleanRules) -> tuple[str, Offset
         text, offs = format_tables(text, offs, cr.tables)
     text, offs = _tables(text, offs, cr)
     text, offs = _markup(text, offs)
+    untouched = settled and text is given  # (a step that changes nothing gives back its text)
     text, offs = reflow(_drop_chrome(text, cr), offs, cr.reflow)
+    laid_out = text
     text, offs = _markup(text, offs)  # emphasis that spanned a line break
+    if untouched and text is laid_out:
+        return restore_pipes(text), offs
     if "  " in text:
         text, offs = sub(_MULTI_SPACE_RX, " ", text, offs)
     if text[:1] == " " or text[-1:] == " " or _SPACE_BY_BREAK_RX.search(text):
@@ -446,7 +457,7 @@ def clean_text(text: str, *, rules: Rules | None = None) -> tuple[str, array]:
     # (every offset _clean_once writes is one of those it is given, picked by its place in the
     # text alone: given OUT's raw offsets, it returns its result's, as composing the maps would)
     for _ in range(3):
-        again, offs2 = _clean_again(out, offs, cr)
+        again, offs2 = _clean_again(out, offs, cr, settled=True)
         if again == out:
             break
         out, offs = again, offs2
