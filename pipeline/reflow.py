@@ -68,8 +68,6 @@ def _either(a: re.Pattern, b: re.Pattern | None) -> re.Pattern | None:
 _GROUP_REF_RX = re.compile(r"\\\d|\(\?P=|\(\?\(")  # \1, (?P=name), (?(1)...)
 
 
-
-
 def _bare(s: str, cr: ReflowRules) -> bool:
     """S is a marker and nothing else (`1.`, `a)`, `-`): one character, or one ending with
     `.` or `)`, as every match of the grammar's bare marker is, the pattern asked only then."""
@@ -78,6 +76,13 @@ def _bare(s: str, cr: ReflowRules) -> bool:
 
 def _closing(cr: ReflowRules, s: str) -> bool:
     return cr.closing_start is not None and cr.closing_start.match(s) is not None
+
+
+def _opens(s: str, cr: ReflowRules) -> bool:
+    """S opens an item or the closing block: one match of the two patterns where they join."""
+    if cr.opening is not None:
+        return cr.opening.match(s) is not None
+    return cr.item_start.match(s) is not None or _closing(cr, s)
 
 
 def _tight_marker(s: str, cr: ReflowRules) -> bool:
@@ -152,37 +157,29 @@ def _wrap_width(lines: list[tuple[str, int, bool]]) -> int | None:
 def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr: ReflowRules,
            blank: bool = False) -> bool:
     """Does line `nxt` continue the paragraph `buf` (whose last visual line is `last`)?"""
-    # (reflow asks this of every line: each test below is written out here and asked once;
-    # tests/test_reflow_fast.py holds the plain form and checks the two agree)
-    # (_bare written out: a call less a line)
-    if (len(buf) == 1 or buf[-1:] in ".)") and cr.bare_marker.fullmatch(buf) is not None \
-            and not (cr.item_start.match(nxt) or _tight_marker(nxt, cr)):
+    if _bare(buf, cr) and not (cr.item_start.match(nxt) or _tight_marker(nxt, cr)):
         return True  # a marker on a line of its own ("1." / "Mục tiêu:"): its text follows
-    head = nxt[:1]
-    if head.isdigit() and not blank and not _is_caps(buf) \
+    if nxt[:1].isdigit() and not blank and not _is_caps(buf) \
             and _ends_with_word(buf.lower(), cr.number_words):
         return True  # "Điều" / "1. Phê duyệt": the number belongs to the word
-    if head == "[" and _FOOTNOTE_RX.match(nxt) is not None:
+    if _footnote(nxt):
         return False  # not a number going on (`Hồ Thị Nguyên Thảo` / `[1] Xã`)
-    # BUF without the closing marks after its last stop (ends_with_stop's view of it)
-    end = (buf[:-1] if buf[-1:] == "\n" else buf).rstrip(_CLOSERS)
     # (the sentence's end before the three patterns below: the one join they allow, a year
     # range, needs a digit at BUF's end, which a sentence's end is not)
-    if end.endswith(_SENTENCE_STOPS):
+    if _sentence_end(buf):
         return False
-    opens = cr.opening.match(nxt) if cr.opening is not None else cr.item_start.match(nxt) or _closing(cr, nxt)
-    if opens or ((m := cr.tight_marker.match(nxt)) is not None and m.group(1).isupper()):  # (_tight_marker)
+    if _opens(nxt, cr) or _tight_marker(nxt, cr):
         return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
-    first = nxt.lstrip(_LEADING_PUNCT)[:1]
+    first = _first_letter(nxt)
     if not first:
         return False
-    if head == "(" and _is_caps(buf):
+    if nxt.startswith("(") and _is_caps(buf):
         return False  # "PHÓ CHỦ TỊCH" / "(đã ký)"
     if first.islower():
         return True
     if first.isdigit():
-        return not end.endswith(_CLAUSE_STOPS)
-    if end.endswith(_CLAUSE_STOPS):
+        return not _clause_end(buf)
+    if _clause_end(buf):
         return False
     # a one-line numbered heading ("2. Công an xã") is not continued by a capitalised line;
     # a bullet line is a paragraph, and goes on where the text says so
@@ -224,9 +221,7 @@ def _blank_separated(lines: list[tuple[str, int, bool]]) -> bool:
     for (s, _, _), (nxt, _, hard) in zip(lines, lines[1:], strict=False):
         if not s or hard:
             continue
-        # (ends_with_stop(s, _STOPS) written out: a call less a line)
-        if s.rstrip(_CLOSERS).endswith(_STOPS) or (
-                s[-1:] == "\n" and s[:-1].rstrip(_CLOSERS).endswith(_STOPS)):
+        if ends_with_stop(s, _STOPS):  # a sentence's or a clause's end
             ends += 1
             ends_blank += not nxt
         else:

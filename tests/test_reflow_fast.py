@@ -1,4 +1,5 @@
-"""reflow's written-out join tests agree with the plain forms they replace (kept below)."""
+"""reflow's faster join tests (the upper-case test, the bare-marker look, the one opening pattern)
+agree with the plain forms they replace (kept below)."""
 
 import importlib
 import re
