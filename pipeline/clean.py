@@ -93,7 +93,6 @@ def _after_space(text: str, k: int) -> bool:
     return text[k - 1] == " "
 
 
-
 # a bold or italic run over a line break (`**III. NỘI\nDUNG**`, `*1.1.\nTrưởng Ban*`): one line
 # (runs are paired left to right, those on one line too, so that a run's closing star never
 # opens the next one; a run holds no star, so it can only close at the next one: it is taken
