@@ -72,6 +72,9 @@ class RoleWords:
         # `..., do X chủ trì`: where a body that a role word follows may start inside a sentence
         self.clause_openers = frozenset([",", ";", "("]) | frozenset(
             fold(w) for w in roles.get("clause_openers") or [])
+        # the words whose places are found in one pass over a text (_indexed_words): these
+        # first words, the clause openers, and the stops and colons clauses and labels end at
+        self.indexed = self.firsts | self.clause_openers | {".", ":"}
         # the same patterns as token tuples, by their last word: role_labels reads them back
         # from each colon, so only the few colons of a text are looked at
         self.label_ends: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -116,7 +119,7 @@ def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
     def find() -> tuple[list[int], list[int]]:
         firsts = {w[0] for w in options}
         if firsts <= role_words(ax.rules).firsts:
-            at = _first_words(ax)
+            at = _indexed_words(ax)
             cands = sorted(chain.from_iterable(at.get(w, ()) for w in firsts))
         else:  # (words that are no role word's: looked for on their own)
             cands = compress(range(ax.n), map(firsts.__contains__, ax.norms))
@@ -139,17 +142,24 @@ def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
     return kept(ax.memo, ("places", options), _MEMO_MAX, find)
 
 
-def _first_words(ax: AgencyText) -> dict[str, list[int]]:
-    """Where each first word of a role phrase stands in the text, in one pass for them all."""
+def _indexed_words(ax: AgencyText) -> dict[str, list[int]]:
+    """Where each word of RoleWords.indexed stands in the text (the first words of role
+    phrases, clause openers, stops and colons), in one pass for them all: each pass over a
+    plan's ~5,000 words costs as much as the few hundred places it finds."""
 
     def find() -> dict[str, list[int]]:
         at: dict[str, list[int]] = {}
         norms = ax.norms
-        for j in compress(range(ax.n), map(role_words(ax.rules).firsts.__contains__, norms)):
-            at.setdefault(norms[j], []).append(j)
+        for j in compress(range(ax.n), map(role_words(ax.rules).indexed.__contains__, norms)):
+            w = norms[j]
+            got = at.get(w)
+            if got is None:
+                at[w] = [j]
+            else:
+                got.append(j)
         return at
 
-    return kept(ax.memo, "first words", _MEMO_MAX, find)
+    return kept(ax.memo, "indexed words", _MEMO_MAX, find)
 
 
 def role_after(ax: AgencyText, j: int, words: RoleWords) -> str | None:
@@ -212,7 +222,10 @@ def within(places: list[int], start: int, stop: int) -> list[int]:
 
 def word_places(ax: AgencyText, word: str) -> list[int]:
     """The positions of WORD in the whole text: found once per text (by list.index, at C
-    speed), read for each span by `within`."""
+    speed; a word of RoleWords.indexed from the one pass for them all), read for each span
+    by `within`."""
+    if word in role_words(ax.rules).indexed:
+        return _indexed_words(ax).get(word, [])
 
     def find() -> list[int]:
         at: list[int] = []
@@ -237,7 +250,11 @@ def _opener_bodies(ax: AgencyText, words: RoleWords) -> list[int]:
 
     def find() -> list[int]:
         at = [0] if "" in openers else []  # (before the first word stands "")
-        at += compress(range(1, ax.n), map(openers.__contains__, ax.norms))  # (k, the word before k)
+        if openers <= role_words(ax.rules).indexed:
+            found = _indexed_words(ax)
+            at += sorted(j + 1 for w in openers for j in found.get(w, ()) if j + 1 < ax.n)
+        else:
+            at += compress(range(1, ax.n), map(openers.__contains__, ax.norms))  # (k, the word before k)
         return list(filter(ax.best.__contains__, at))
 
     return kept(ax.memo, ("opener bodies", openers), _MEMO_MAX, find)

@@ -338,3 +338,17 @@ def test_collector_keys_rows_by_folded_names_folded_once():
     assert [r.agency for r in col.rows] == ["Phòng Văn hoá - Xã hội"]
     assert col.folded("Phòng Văn hoá - Xã hội") == fold("Phòng Văn hoá - Xã hội") == "phòng văn hóa - xã hội"
     assert col.folded("Phòng Văn hoá - Xã hội") is col.folded("Phòng Văn hoá - Xã hội")
+
+
+def test_words_found_in_one_pass_are_where_a_scan_finds_them(rules):
+    from pipeline.extract.role_patterns import _indexed_words, role_words, word_places
+
+    ax = AgencyText(ROLE_TEXT + " Đề nghị Sở Y tế: gửi báo cáo về Sở Nội vụ để tổng hợp.", rules)
+    indexed = role_words(rules).indexed
+    found = _indexed_words(ax)
+    assert set(found) == {w for w in ax.norms if w in indexed}
+    for w in {*ax.norms, "không có"}:
+        scan = [j for j, x in enumerate(ax.norms) if x == w]
+        assert word_places(ax, w) == scan
+        if w in indexed:
+            assert found[w] == scan
