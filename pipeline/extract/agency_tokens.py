@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
+from operator import not_
 from typing import NamedTuple
 
 from ..rules import Rules
@@ -191,20 +192,15 @@ def _tokens(text: str, g: Gazetteer, start: int = 0) -> Tokens:
         known.clear()
     norms = list(map(known.__getitem__, words))
     first = g.abbrev_first
-    if first.isdisjoint(words):
+    opens = list(compress(range(n), map(first.__contains__, words)))  # the words that may open one
+    if not opens:
         return Tokens(norms, words, starts, ends)
-    # abbreviations: the columns rebuilt around each one, left to right
+    # abbreviations: their places found left to right, then each expanded in place from the
+    # last (a slice assignment moves only the columns' tails: no copy of the whole columns)
     abbrev = g.abbrev
-    out = Tokens([], [], [], [])
+    found: list[tuple[int, int, tuple[str, ...]]] = []
     last = 0  # raw words before LAST are done
-
-    def copy(a: int, b: int) -> None:
-        out.norms.extend(norms[a:b])
-        out.texts.extend(words[a:b])
-        out.starts.extend(starts[a:b])
-        out.ends.extend(ends[a:b])
-
-    for i in compress(range(n), map(first.__contains__, words)):  # the words that may open one
+    for i in opens:
         if i < last:
             continue
         for k in range(min(g.abbrev_max, n - i), 0, -1):
@@ -214,15 +210,14 @@ def _tokens(text: str, g: Gazetteer, start: int = 0) -> Tokens:
                 break
         else:
             continue
-        copy(last, i)
-        full = abbrev[key]
-        out.norms.extend(map(norm_word, full))
-        out.texts.extend(full)
-        out.starts.extend([starts[i]] * len(full))
-        out.ends.extend([ends[i + k - 1]] * len(full))
+        found.append((i, k, abbrev[key]))
         last = i + k
-    copy(last, n)
-    return out
+    for i, k, full in reversed(found):
+        norms[i : i + k] = map(norm_word, full)
+        words[i : i + k] = full
+        starts[i : i + k] = [starts[i]] * len(full)
+        ends[i : i + k] = [ends[i + k - 1]] * len(full)
+    return Tokens(norms, words, starts, ends)
 
 
 @lru_cache(maxsize=65536)
@@ -306,7 +301,8 @@ def text_index(text: str, g: Gazetteer, start: int = 0) -> TextIndex:
     toks = _tokens(text, g, start)
     norms = toks.norms
     left_out = g.plural | {"-"}
-    kept = [w not in left_out for w in norms]  # (one mask, read by C-level compress thrice)
+    # (one mask, made and read by C-level maps)
+    kept = list(map(not_, map(left_out.__contains__, norms)))
     full = list(compress(range(len(norms)), kept))
     words = list(compress(norms, kept))
     return TextIndex(toks, full, list(compress(toks.starts, kept)), _matches(words, g), words)

@@ -3,6 +3,8 @@
 position finders of role_patterns over it."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract.agencies import AgencyText
 from pipeline.extract.agency_tokens import TextIndex, gazetteer, text_index
@@ -352,3 +354,41 @@ def test_words_found_in_one_pass_are_where_a_scan_finds_them(rules):
         assert word_places(ax, w) == scan
         if w in indexed:
             assert found[w] == scan
+
+
+_ABBREV_PIECES = ["UBND", "HĐND", "GD&ĐT", "GD & ĐT", "VH-XH", "LĐ-TB&XH", "VH,TT&DL", "GD", "&", "ĐT", "VH", "-", "XH", ",", "TT", "DL", "xã", "các", "Sở", "CA",
+                  "LĐ", "TB", "\n", "(", ")", ".", "X"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_ABBREV_PIECES), st.sampled_from(["", " ", "  ", "\n"])), max_size=30))
+def test_abbreviations_expanded_in_place_as_the_plain_reading_expands_them(rules, pieces):
+    """_tokens expands abbreviations in place from the last one: the columns equal the plain
+    reading's, one Tok per match with each abbreviation's expansion (multi-token keys only
+    when written without a space: `GD&ĐT`, not `GD & ĐT`)."""
+    import importlib
+
+    at = importlib.import_module("pipeline.extract.agency_tokens")
+    g = gazetteer(rules)
+    text = "".join(p + gap for p, gap in pieces)
+    raw = [(m.group(), m.start(), m.end()) for m in at._WORD.finditer(text)]
+    toks = []
+    i = 0
+    while i < len(raw):  # the plain reading: the longest abbreviation at each word, else the word
+        for k in range(min(g.abbrev_max, len(raw) - i), 0, -1):
+            key = tuple(w for w, _, _ in raw[i:i + k])
+            if key in g.abbrev and all(raw[j][2] == raw[j + 1][1] for j in range(i, i + k - 1)):
+                toks += [(at.norm_word(x), x, raw[i][1], raw[i + k - 1][2]) for x in g.abbrev[key]]
+                break
+        else:
+            k = 1
+            toks.append((at.norm_word(raw[i][0]), *raw[i]))
+        i += k
+    full = [i for i, t in enumerate(toks) if t[0] not in g.plural and t[0] != "-"]
+    starts = [toks[i][2] for i in full]
+    norms = [toks[i][0] for i in full]
+    ix = text_index(text, g)
+    cols = ix.toks
+    assert list(zip(cols.norms, cols.texts, cols.starts, cols.ends, strict=True)) == toks
+    assert (ix.full, ix.starts, ix.norms) == (full, starts, norms)
+    assert ix.best == at._matches(norms, g)
