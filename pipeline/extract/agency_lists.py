@@ -68,6 +68,8 @@ class AgencyText:
         # the first words of the request and order phrases: most items open with neither
         self._request_first = frozenset(w[0] for w in g.request)
         self._order_first = frozenset(w[0] for w in g.order)
+        self._list_firsts = self._request_first | self._order_first
+        self._no_empty_head = "" not in g.tail_firsts  # (a shared head with no head word opens at any `:`)
         # parse_list's answers: the same list is read again from several places (a heading
         # both as a task region and for its assignments); per text, so bounded by its length
         self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
@@ -169,6 +171,19 @@ class AgencyText:
         only wants a list every item of which is: the mentions and position are then those
         before it).
         """
+        if not bounded or clean_only:
+            # most lists asked for open with no body: answered here without reading them (as
+            # _parse_list would: past separators, no request or order word, no phrase there)
+            j = k
+            norms = self.norms
+            while j < end and j < self.n and norms[j] in SEPARATORS:
+                j += 1
+            if (j < end and j < self.n and j not in self.best and norms[j] not in self._list_firsts
+                    and self._no_empty_head):
+                if not bounded:
+                    return [], k, True
+                if norms[j] not in (":", "."):  # (clean_only: an unknown item, not one that ends)
+                    return [], j, False
         key = (k, end, bounded, requested, clean_only)
         hit = self._lists.get(key)
         if hit is None:

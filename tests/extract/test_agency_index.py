@@ -392,3 +392,35 @@ def test_abbreviations_expanded_in_place_as_the_plain_reading_expands_them(rules
     assert list(zip(cols.norms, cols.texts, cols.starts, cols.ends, strict=True)) == toks
     assert (ix.full, ix.starts, ix.norms) == (full, starts, norms)
     assert ix.best == at._matches(norms, g)
+
+
+_LIST_TEXTS = [ROLE_TEXT, TEXT,
+               "các Sở: Xây dựng, Tài chính, Văn hóa, Thể thao và Du lịch tổ chức thực hiện. Báo cáo kết quả.",
+               "1. Tổ chức tuyên truyền sâu rộng. Đề nghị: Hiệp hội Doanh nghiệp tỉnh, Báo Lạng Sơn đăng tin.",
+               "a) Xây dựng cơ sở dữ liệu; cấp ủy, chính quyền các cấp, Nhân dân cùng tham gia: . , và ;"]
+_LIST_WORDS = ["Sở", "Y", "tế", "Công", "an", "xã", ",", ";", "và", "/", ":", ".", "các", "đề", "nghị", "giao",
+               "Báo", "Lạng", "Sơn", "cơ", "quan", "liên", "quan", "tổ", "chức", "thực", "hiện", "(", ")", "UBND"]
+
+
+def _lists_read_both_ways(rules, text):
+    ax = AgencyText(text, rules)
+    for k in range(ax.n + 1):
+        for end in range(k, ax.n + 1):
+            for bounded, clean_only in ((False, False), (True, True), (True, False)):
+                for requested in (False, True):
+                    fresh = AgencyText(text, rules, index=ax.ix)
+                    assert ax.parse_list(k, end, bounded=bounded, requested=requested, clean_only=clean_only) == \
+                        fresh._parse_list(k, end, bounded, requested, clean_only), (k, end, bounded, clean_only)
+
+
+@pytest.mark.parametrize("text", _LIST_TEXTS)
+def test_lists_answered_without_reading_are_what_reading_them_gives(rules, text):
+    """parse_list answers a list that opens with no body without reading it: the same
+    mentions, position and cleanness as _parse_list gives."""
+    _lists_read_both_ways(rules, text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_WORDS), max_size=14))
+def test_lists_of_any_words_answered_without_reading_are_what_reading_them_gives(rules, words):
+    _lists_read_both_ways(rules, " ".join(words))
