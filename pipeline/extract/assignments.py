@@ -162,6 +162,8 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
     ks, ke = _span(ax, hs, he)
     ks = _skip_marker(ax, ks, ke)
     hs = ax.starts[ks] if ks < ax.n else hs
+    if ax.names_no_item(ks):  # (most headings are sentences: `1. Tổ chức tuyên truyền ...`)
+        return [], False  # every list below, is_agency_heading's too, is read from KS
     # read on past the heading's end: the list must close with a colon or a role in parentheses
     mentions, j, clean = ax.parse_list(ks, ax.index(end), bounded=False)
     if mentions and clean and ax.norm(j) == "(":

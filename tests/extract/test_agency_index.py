@@ -405,6 +405,10 @@ _LIST_WORDS = ["Sở", "Y", "tế", "Công", "an", "xã", ",", ";", "và", "/", 
 def _lists_read_both_ways(rules, text):
     ax = AgencyText(text, rules)
     for k in range(ax.n + 1):
+        if ax.names_no_item(k):  # (an agency heading from K is then none)
+            for end in range(k, ax.n + 1):
+                assert not ax.parse_list(k, end, bounded=False)[0]
+                assert not ax.parse_list(k, end, bounded=True, clean_only=True)[0]
         for end in range(k, ax.n + 1):
             for bounded, clean_only in ((False, False), (True, True), (True, False)):
                 for requested in (False, True):
