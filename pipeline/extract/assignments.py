@@ -271,8 +271,9 @@ def find_assignments(
             col.add(m, role, task=t)
             if role != "lead":
                 own_roles.add((t.task_id, col.folded(m.agency)))
-        leads = [(m, r) for m, r in found if r == "lead"]
-        col.standing(standing_in(ax, ks, ke, words, leads, _heading_leads(t, by_id, inherited)))
+        if not col.standing_done:  # (once found, no later sentence's standing body is kept)
+            leads = [(m, r) for m, r in found if r == "lead"]
+            col.standing(standing_in(ax, ks, ke, words, leads, _heading_leads(t, by_id, inherited)))
 
     # 2. headings and intro lines -> every task under them; the nearest one that names bodies
     # (`+ Sở Xây dựng: ...` under `1.3. Các Sở: ...`), unless the task's own sentence gives

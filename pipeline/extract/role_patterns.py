@@ -139,7 +139,14 @@ def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
                     break
         return starts, afters
 
-    return kept(ax.memo, ("places", options), _MEMO_MAX, find)
+    # kept by the identity of OPTIONS (RoleWords' tuples, asked ~250 times a plan): hashing
+    # the tuple of phrases for each ask cost more than the lookup
+    got = ax.memo.get(id(options))
+    if got is None or got[0] is not options:
+        got = kept(ax.memo, id(options), _MEMO_MAX, lambda: (options, find()))
+        if got[0] is not options:  # (an id reused by another tuple since)
+            got = ax.memo[id(options)] = (options, find())
+    return got[1]
 
 
 def _indexed_words(ax: AgencyText) -> dict[str, list[int]]:

@@ -428,3 +428,19 @@ def test_lists_answered_without_reading_are_what_reading_them_gives(rules, text)
 @given(st.lists(st.sampled_from(_LIST_WORDS), max_size=14))
 def test_lists_of_any_words_answered_without_reading_are_what_reading_them_gives(rules, words):
     _lists_read_both_ways(rules, " ".join(words))
+
+
+def test_places_kept_by_the_options_identity_answer_for_those_options(rules):
+    from pipeline.extract.role_patterns import _places, role_words
+
+    ax = AgencyText(ROLE_TEXT, rules)
+    words = role_words(rules)
+    first = _places(ax, words.coordinate)
+    assert _places(ax, words.coordinate) is first  # kept
+    same = tuple(list(words.coordinate))  # an equal tuple of its own: the same answer
+    assert _places(ax, same) == first and first[0]
+    for i in range(70):  # the memo emptied and made again: answers still each options' own
+        other = (("phối", "hợp"),) if i % 2 else (("chủ", "trì"),)
+        got = _places(ax, other)
+        assert got == ([j for j in range(ax.n - 1) if tuple(ax.norms[j:j + 2]) == other[0]],
+                       [j + 2 for j in range(ax.n - 1) if tuple(ax.norms[j:j + 2]) == other[0]])
