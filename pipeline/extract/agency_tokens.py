@@ -253,11 +253,17 @@ def _matches(words: list[str], g: Gazetteer) -> dict[int, dict[str, tuple[int, i
             if ends is not None:
                 if at is None:
                     at = best[a] = {}
-                for idx in ends:
-                    kind = entries[idx][0]
-                    cur = at.get(kind)
-                    if cur is None or b > cur[0]:  # longer phrases come later: they win
-                        at[kind] = (b, idx)
+                # a phrase ending here is longer than any before it: it wins (most nodes end
+                # one entry's phrase); of entries with this phrase, the first of each kind
+                if len(ends) == 1:
+                    idx = ends[0]
+                    at[entries[idx][0]] = (b, idx)
+                else:
+                    for idx in ends:
+                        kind = entries[idx][0]
+                        cur = at.get(kind)
+                        if cur is None or b > cur[0]:
+                            at[kind] = (b, idx)
             if b >= n:
                 break
             node = node.get(words[b])
