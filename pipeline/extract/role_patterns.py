@@ -73,8 +73,8 @@ class RoleWords:
         self.clause_openers = frozenset([",", ";", "("]) | frozenset(
             fold(w) for w in roles.get("clause_openers") or [])
         # the words whose places are found in one pass over a text (_indexed_words): these
-        # first words, the clause openers, and the stops and colons clauses and labels end at
-        self.indexed = self.firsts | self.clause_openers | {".", ":"}
+        # first words, and the stops and colons clauses and labels end at
+        self.indexed = self.firsts | {".", ":"}
         # the same patterns as token tuples, by their last word: role_labels reads them back
         # from each colon, so only the few colons of a text are looked at
         self.label_ends: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -256,13 +256,9 @@ def _opener_bodies(ax: AgencyText, words: RoleWords) -> list[int]:
     openers = words.clause_openers
 
     def find() -> list[int]:
-        at = [0] if "" in openers else []  # (before the first word stands "")
-        if openers <= role_words(ax.rules).indexed:
-            found = _indexed_words(ax)
-            at += sorted(j + 1 for w in openers for j in found.get(w, ()) if j + 1 < ax.n)
-        else:
-            at += compress(range(1, ax.n), map(openers.__contains__, ax.norms))  # (k, the word before k)
-        return list(filter(ax.best.__contains__, at))
+        # the places where a phrase starts (a few hundred), each with the word before it
+        norms = ax.norms
+        return sorted(k for k in ax.best if (norms[k - 1] in openers if k else "" in openers))
 
     return kept(ax.memo, ("opener bodies", openers), _MEMO_MAX, find)
 
