@@ -11,7 +11,6 @@ that role_labels.py reads back from each colon of the agency token stream. Insid
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from itertools import chain, compress
 
 from ..memo import kept
@@ -96,19 +95,26 @@ def role_words(rules: Rules) -> RoleWords:
 # --- clauses --------------------------------------------------------------------------
 
 
-def find_words(ax: AgencyText, k: int, end: int, options) -> Iterator[tuple[int, int]]:
-    """Positions in [k, end) where one of OPTIONS (token tuples) stands: (start, after)."""
+def find_words(ax: AgencyText, k: int, end: int, options) -> list[tuple[int, int]]:
+    """Positions in [k, end) where one of OPTIONS (token tuples) stands: (start, after), as
+    a list (asked ~200 times a plan, mostly of spans holding none: no generator for each)."""
     if not options:
-        return
+        return []
     starts, afters = _places(ax, options)
-    after = k = max(k, 0)  # a match is not looked for inside the one before it
-    for i in range(bisect_left(starts, k), len(starts)):
+    k = max(k, 0)
+    first = bisect_left(starts, k)
+    if first == len(starts) or starts[first] >= end:
+        return []
+    out = []
+    after = k  # a match is not looked for inside the one before it
+    for i in range(first, len(starts)):
         j = starts[i]
         if j >= end:
             break
         if j >= after and afters[i] <= end:
-            yield j, afters[i]
+            out.append((j, afters[i]))
             after = afters[i]
+    return out
 
 
 def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
