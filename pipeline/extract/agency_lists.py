@@ -68,6 +68,8 @@ class AgencyText:
         # the first words of the request and order phrases: most items open with neither
         self._request_first = frozenset(w[0] for w in g.request)
         self._order_first = frozenset(w[0] for w in g.order)
+        self._list_firsts = self._request_first | self._order_first
+        self._no_empty_head = "" not in g.tail_firsts  # (a shared head with no head word opens at any `:`)
         # parse_list's answers: the same list is read again from several places (a heading
         # both as a task region and for its assignments); per text, so bounded by its length
         self._lists: dict[tuple, tuple[list[AgencyMention], int, bool]] = {}
@@ -156,6 +158,26 @@ class AgencyText:
         return None
 
     # -- reading a list of bodies --
+    def past_separators(self, k: int, end: int) -> int:
+        """The first position from K (up to END) that is no list separator."""
+        norms = self.norms
+        n = min(end, self.n)
+        while k < n and norms[k] in SEPARATORS:
+            k += 1
+        return k
+
+    def _opens_nothing(self, k: int) -> bool:
+        """No body, request or order word starts at K (a word of the text): a list whose first
+        item stands there names no body when read unbounded or clean_only (see parse_list)."""
+        return (k < self.n and k not in self.best and self.norms[k] not in self._list_firsts
+                and self._no_empty_head)
+
+    def names_no_item(self, k: int) -> bool:
+        """No list read from K, unbounded or clean_only, up to any end, names a body: past the
+        separators stands a word that opens none and does not end an item (`:`, `.`)."""
+        j = self.past_separators(k, self.n)
+        return self._opens_nothing(j) and self.norms[j] not in (":", ".")
+
     def parse_list(self, k: int, end: int, *, bounded: bool, requested: bool = False,
                    clean_only: bool = False) -> tuple[list[AgencyMention], int, bool]:
         """Read the bodies listed from stream position K (up to END).
@@ -169,6 +191,15 @@ class AgencyText:
         only wants a list every item of which is: the mentions and position are then those
         before it).
         """
+        if not bounded or clean_only:
+            # most lists asked for open with no body: answered here without reading them (as
+            # _parse_list would: past separators, no request or order word, no phrase there)
+            j = self.past_separators(k, end)
+            if j < end and self._opens_nothing(j):
+                if not bounded:
+                    return [], k, True
+                if self.norms[j] not in (":", "."):  # (clean_only: an unknown item, not one that ends)
+                    return [], j, False
         key = (k, end, bounded, requested, clean_only)
         hit = self._lists.get(key)
         if hit is None:

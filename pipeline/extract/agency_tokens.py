@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
+from operator import not_
 from typing import NamedTuple
 
 from ..rules import Rules
@@ -57,6 +58,8 @@ class Tokens:
 
 _WORD = re.compile(r"[^\W_]+|[&/;,:.()\-‐-―−–—\"“”'!?…]", re.UNICODE)
 _WORD_SPLIT = re.compile("(" + _WORD.pattern + ")", re.UNICODE)
+# the same split where no `_` stands (\w and [^\W_] then agree): a plain class scans faster
+_WORD_SPLIT_NO_UNDERSCORE = re.compile("(" + _WORD.pattern.replace(r"[^\W_]+", r"\w+", 1) + ")", re.UNICODE)
 DASHES = set("-‐‑‒–—―−")
 _NORMS_MAX = 65536  # folded words a gazetteer keeps (emptied when it holds more)
 
@@ -180,7 +183,8 @@ def _tokens(text: str, g: Gazetteer, start: int = 0) -> Tokens:
     """The tokens of text[START:] as columns, with offsets in TEXT (see tokenize)."""
     # one split gives gaps and words alternately; their lengths give every offset, so the
     # columns are built by C-level maps instead of a Python loop over thousands of matches
-    parts = _WORD_SPLIT.split(text[start:] if start else text)
+    split = _WORD_SPLIT if "_" in text else _WORD_SPLIT_NO_UNDERSCORE
+    parts = split.split(text[start:] if start else text)
     words = parts[1::2]
     n = len(words)
     pos = list(accumulate(map(len, parts), initial=start))  # (pos[i + 1]: where part i ends)
@@ -191,20 +195,15 @@ def _tokens(text: str, g: Gazetteer, start: int = 0) -> Tokens:
         known.clear()
     norms = list(map(known.__getitem__, words))
     first = g.abbrev_first
-    if first.isdisjoint(words):
+    opens = list(compress(range(n), map(first.__contains__, words)))  # the words that may open one
+    if not opens:
         return Tokens(norms, words, starts, ends)
-    # abbreviations: the columns rebuilt around each one, left to right
+    # abbreviations: their places found left to right, then each expanded in place from the
+    # last (a slice assignment moves only the columns' tails: no copy of the whole columns)
     abbrev = g.abbrev
-    out = Tokens([], [], [], [])
+    found: list[tuple[int, int, tuple[str, ...]]] = []
     last = 0  # raw words before LAST are done
-
-    def copy(a: int, b: int) -> None:
-        out.norms.extend(norms[a:b])
-        out.texts.extend(words[a:b])
-        out.starts.extend(starts[a:b])
-        out.ends.extend(ends[a:b])
-
-    for i in compress(range(n), map(first.__contains__, words)):  # the words that may open one
+    for i in opens:
         if i < last:
             continue
         for k in range(min(g.abbrev_max, n - i), 0, -1):
@@ -214,15 +213,14 @@ def _tokens(text: str, g: Gazetteer, start: int = 0) -> Tokens:
                 break
         else:
             continue
-        copy(last, i)
-        full = abbrev[key]
-        out.norms.extend(map(norm_word, full))
-        out.texts.extend(full)
-        out.starts.extend([starts[i]] * len(full))
-        out.ends.extend([ends[i + k - 1]] * len(full))
+        found.append((i, k, abbrev[key]))
         last = i + k
-    copy(last, n)
-    return out
+    for i, k, full in reversed(found):
+        norms[i : i + k] = map(norm_word, full)
+        words[i : i + k] = full
+        starts[i : i + k] = [starts[i]] * len(full)
+        ends[i : i + k] = [ends[i + k - 1]] * len(full)
+    return Tokens(norms, words, starts, ends)
 
 
 @lru_cache(maxsize=65536)
@@ -255,11 +253,17 @@ def _matches(words: list[str], g: Gazetteer) -> dict[int, dict[str, tuple[int, i
             if ends is not None:
                 if at is None:
                     at = best[a] = {}
-                for idx in ends:
-                    kind = entries[idx][0]
-                    cur = at.get(kind)
-                    if cur is None or b > cur[0]:  # longer phrases come later: they win
-                        at[kind] = (b, idx)
+                # a phrase ending here is longer than any before it: it wins (most nodes end
+                # one entry's phrase); of entries with this phrase, the first of each kind
+                if len(ends) == 1:
+                    idx = ends[0]
+                    at[entries[idx][0]] = (b, idx)
+                else:
+                    for idx in ends:
+                        kind = entries[idx][0]
+                        cur = at.get(kind)
+                        if cur is None or b > cur[0]:
+                            at[kind] = (b, idx)
             if b >= n:
                 break
             node = node.get(words[b])
@@ -306,7 +310,8 @@ def text_index(text: str, g: Gazetteer, start: int = 0) -> TextIndex:
     toks = _tokens(text, g, start)
     norms = toks.norms
     left_out = g.plural | {"-"}
-    kept = [w not in left_out for w in norms]  # (one mask, read by C-level compress thrice)
+    # (one mask, made and read by C-level maps)
+    kept = list(map(not_, map(left_out.__contains__, norms)))
     full = list(compress(range(len(norms)), kept))
     words = list(compress(norms, kept))
     return TextIndex(toks, full, list(compress(toks.starts, kept)), _matches(words, g), words)

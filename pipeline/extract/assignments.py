@@ -162,6 +162,8 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
     ks, ke = _span(ax, hs, he)
     ks = _skip_marker(ax, ks, ke)
     hs = ax.starts[ks] if ks < ax.n else hs
+    if ax.names_no_item(ks):  # (most headings are sentences: `1. Tổ chức tuyên truyền ...`)
+        return [], False  # every list below, is_agency_heading's too, is read from KS
     # read on past the heading's end: the list must close with a colon or a role in parentheses
     mentions, j, clean = ax.parse_list(ks, ax.index(end), bounded=False)
     if mentions and clean and ax.norm(j) == "(":
@@ -269,8 +271,9 @@ def find_assignments(
             col.add(m, role, task=t)
             if role != "lead":
                 own_roles.add((t.task_id, col.folded(m.agency)))
-        leads = [(m, r) for m, r in found if r == "lead"]
-        col.standing(standing_in(ax, ks, ke, words, leads, _heading_leads(t, by_id, inherited)))
+        if not col.standing_done:  # (once found, no later sentence's standing body is kept)
+            leads = [(m, r) for m, r in found if r == "lead"]
+            col.standing(standing_in(ax, ks, ke, words, leads, _heading_leads(t, by_id, inherited)))
 
     # 2. headings and intro lines -> every task under them; the nearest one that names bodies
     # (`+ Sở Xây dựng: ...` under `1.3. Các Sở: ...`), unless the task's own sentence gives

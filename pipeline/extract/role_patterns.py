@@ -11,7 +11,6 @@ that role_labels.py reads back from each colon of the agency token stream. Insid
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from itertools import chain, compress
 
 from ..memo import kept
@@ -72,6 +71,9 @@ class RoleWords:
         # `..., do X chủ trì`: where a body that a role word follows may start inside a sentence
         self.clause_openers = frozenset([",", ";", "("]) | frozenset(
             fold(w) for w in roles.get("clause_openers") or [])
+        # the words whose places are found in one pass over a text (_indexed_words): these
+        # first words, and the stops and colons clauses and labels end at
+        self.indexed = self.firsts | {".", ":"}
         # the same patterns as token tuples, by their last word: role_labels reads them back
         # from each colon, so only the few colons of a text are looked at
         self.label_ends: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -93,19 +95,26 @@ def role_words(rules: Rules) -> RoleWords:
 # --- clauses --------------------------------------------------------------------------
 
 
-def find_words(ax: AgencyText, k: int, end: int, options) -> Iterator[tuple[int, int]]:
-    """Positions in [k, end) where one of OPTIONS (token tuples) stands: (start, after)."""
+def find_words(ax: AgencyText, k: int, end: int, options) -> list[tuple[int, int]]:
+    """Positions in [k, end) where one of OPTIONS (token tuples) stands: (start, after), as
+    a list (asked ~200 times a plan, mostly of spans holding none: no generator for each)."""
     if not options:
-        return
+        return []
     starts, afters = _places(ax, options)
-    after = k = max(k, 0)  # a match is not looked for inside the one before it
-    for i in range(bisect_left(starts, k), len(starts)):
+    k = max(k, 0)
+    first = bisect_left(starts, k)
+    if first == len(starts) or starts[first] >= end:
+        return []
+    out = []
+    after = k  # a match is not looked for inside the one before it
+    for i in range(first, len(starts)):
         j = starts[i]
         if j >= end:
             break
         if j >= after and afters[i] <= end:
-            yield j, afters[i]
+            out.append((j, afters[i]))
             after = afters[i]
+    return out
 
 
 def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
@@ -116,7 +125,7 @@ def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
     def find() -> tuple[list[int], list[int]]:
         firsts = {w[0] for w in options}
         if firsts <= role_words(ax.rules).firsts:
-            at = _first_words(ax)
+            at = _indexed_words(ax)
             cands = sorted(chain.from_iterable(at.get(w, ()) for w in firsts))
         else:  # (words that are no role word's: looked for on their own)
             cands = compress(range(ax.n), map(firsts.__contains__, ax.norms))
@@ -136,20 +145,34 @@ def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
                     break
         return starts, afters
 
-    return kept(ax.memo, ("places", options), _MEMO_MAX, find)
+    # kept by the identity of OPTIONS (RoleWords' tuples, asked ~250 times a plan): hashing
+    # the tuple of phrases for each ask cost more than the lookup
+    got = ax.memo.get(id(options))
+    if got is None or got[0] is not options:
+        got = kept(ax.memo, id(options), _MEMO_MAX, lambda: (options, find()))
+        if got[0] is not options:  # (an id reused by another tuple since)
+            got = ax.memo[id(options)] = (options, find())
+    return got[1]
 
 
-def _first_words(ax: AgencyText) -> dict[str, list[int]]:
-    """Where each first word of a role phrase stands in the text, in one pass for them all."""
+def _indexed_words(ax: AgencyText) -> dict[str, list[int]]:
+    """Where each word of RoleWords.indexed stands in the text (the first words of role
+    phrases, clause openers, stops and colons), in one pass for them all: each pass over a
+    plan's ~5,000 words costs as much as the few hundred places it finds."""
 
     def find() -> dict[str, list[int]]:
         at: dict[str, list[int]] = {}
         norms = ax.norms
-        for j in compress(range(ax.n), map(role_words(ax.rules).firsts.__contains__, norms)):
-            at.setdefault(norms[j], []).append(j)
+        for j in compress(range(ax.n), map(role_words(ax.rules).indexed.__contains__, norms)):
+            w = norms[j]
+            got = at.get(w)
+            if got is None:
+                at[w] = [j]
+            else:
+                got.append(j)
         return at
 
-    return kept(ax.memo, "first words", _MEMO_MAX, find)
+    return kept(ax.memo, "indexed words", _MEMO_MAX, find)
 
 
 def role_after(ax: AgencyText, j: int, words: RoleWords) -> str | None:
@@ -212,7 +235,10 @@ def within(places: list[int], start: int, stop: int) -> list[int]:
 
 def word_places(ax: AgencyText, word: str) -> list[int]:
     """The positions of WORD in the whole text: found once per text (by list.index, at C
-    speed), read for each span by `within`."""
+    speed; a word of RoleWords.indexed from the one pass for them all), read for each span
+    by `within`."""
+    if word in role_words(ax.rules).indexed:
+        return _indexed_words(ax).get(word, [])
 
     def find() -> list[int]:
         at: list[int] = []
@@ -236,9 +262,9 @@ def _opener_bodies(ax: AgencyText, words: RoleWords) -> list[int]:
     openers = words.clause_openers
 
     def find() -> list[int]:
-        at = [0] if "" in openers else []  # (before the first word stands "")
-        at += compress(range(1, ax.n), map(openers.__contains__, ax.norms))  # (k, the word before k)
-        return list(filter(ax.best.__contains__, at))
+        # the places where a phrase starts (a few hundred), each with the word before it
+        norms = ax.norms
+        return sorted(k for k in ax.best if (norms[k - 1] in openers if k else "" in openers))
 
     return kept(ax.memo, ("opener bodies", openers), _MEMO_MAX, find)
 

@@ -3,6 +3,8 @@
 position finders of role_patterns over it."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract.agencies import AgencyText
 from pipeline.extract.agency_tokens import TextIndex, gazetteer, text_index
@@ -338,3 +340,107 @@ def test_collector_keys_rows_by_folded_names_folded_once():
     assert [r.agency for r in col.rows] == ["Phòng Văn hoá - Xã hội"]
     assert col.folded("Phòng Văn hoá - Xã hội") == fold("Phòng Văn hoá - Xã hội") == "phòng văn hóa - xã hội"
     assert col.folded("Phòng Văn hoá - Xã hội") is col.folded("Phòng Văn hoá - Xã hội")
+
+
+def test_words_found_in_one_pass_are_where_a_scan_finds_them(rules):
+    from pipeline.extract.role_patterns import _indexed_words, role_words, word_places
+
+    ax = AgencyText(ROLE_TEXT + " Đề nghị Sở Y tế: gửi báo cáo về Sở Nội vụ để tổng hợp.", rules)
+    indexed = role_words(rules).indexed
+    found = _indexed_words(ax)
+    assert set(found) == {w for w in ax.norms if w in indexed}
+    for w in {*ax.norms, "không có"}:
+        scan = [j for j, x in enumerate(ax.norms) if x == w]
+        assert word_places(ax, w) == scan
+        if w in indexed:
+            assert found[w] == scan
+
+
+_ABBREV_PIECES = ["UBND", "_", "Sở_Y", "HĐND", "GD&ĐT", "GD & ĐT", "VH-XH", "LĐ-TB&XH", "VH,TT&DL", "GD", "&", "ĐT", "VH", "-", "XH", ",", "TT", "DL", "xã", "các", "Sở", "CA",
+                  "LĐ", "TB", "\n", "(", ")", ".", "X"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_ABBREV_PIECES), st.sampled_from(["", " ", "  ", "\n"])), max_size=30))
+def test_abbreviations_expanded_in_place_as_the_plain_reading_expands_them(rules, pieces):
+    """_tokens expands abbreviations in place from the last one: the columns equal the plain
+    reading's, one Tok per match with each abbreviation's expansion (multi-token keys only
+    when written without a space: `GD&ĐT`, not `GD & ĐT`)."""
+    import importlib
+
+    at = importlib.import_module("pipeline.extract.agency_tokens")
+    g = gazetteer(rules)
+    text = "".join(p + gap for p, gap in pieces)
+    raw = [(m.group(), m.start(), m.end()) for m in at._WORD.finditer(text)]
+    toks = []
+    i = 0
+    while i < len(raw):  # the plain reading: the longest abbreviation at each word, else the word
+        for k in range(min(g.abbrev_max, len(raw) - i), 0, -1):
+            key = tuple(w for w, _, _ in raw[i:i + k])
+            if key in g.abbrev and all(raw[j][2] == raw[j + 1][1] for j in range(i, i + k - 1)):
+                toks += [(at.norm_word(x), x, raw[i][1], raw[i + k - 1][2]) for x in g.abbrev[key]]
+                break
+        else:
+            k = 1
+            toks.append((at.norm_word(raw[i][0]), *raw[i]))
+        i += k
+    full = [i for i, t in enumerate(toks) if t[0] not in g.plural and t[0] != "-"]
+    starts = [toks[i][2] for i in full]
+    norms = [toks[i][0] for i in full]
+    ix = text_index(text, g)
+    cols = ix.toks
+    assert list(zip(cols.norms, cols.texts, cols.starts, cols.ends, strict=True)) == toks
+    assert (ix.full, ix.starts, ix.norms) == (full, starts, norms)
+    assert ix.best == at._matches(norms, g)
+
+
+_LIST_TEXTS = [ROLE_TEXT, TEXT,
+               "các Sở: Xây dựng, Tài chính, Văn hóa, Thể thao và Du lịch tổ chức thực hiện. Báo cáo kết quả.",
+               "1. Tổ chức tuyên truyền sâu rộng. Đề nghị: Hiệp hội Doanh nghiệp tỉnh, Báo Lạng Sơn đăng tin.",
+               "a) Xây dựng cơ sở dữ liệu; cấp ủy, chính quyền các cấp, Nhân dân cùng tham gia: . , và ;"]
+_LIST_WORDS = ["Sở", "Y", "tế", "Công", "an", "xã", ",", ";", "và", "/", ":", ".", "các", "đề", "nghị", "giao",
+               "Báo", "Lạng", "Sơn", "cơ", "quan", "liên", "quan", "tổ", "chức", "thực", "hiện", "(", ")", "UBND"]
+
+
+def _lists_read_both_ways(rules, text):
+    ax = AgencyText(text, rules)
+    for k in range(ax.n + 1):
+        if ax.names_no_item(k):  # (an agency heading from K is then none)
+            for end in range(k, ax.n + 1):
+                assert not ax.parse_list(k, end, bounded=False)[0]
+                assert not ax.parse_list(k, end, bounded=True, clean_only=True)[0]
+        for end in range(k, ax.n + 1):
+            for bounded, clean_only in ((False, False), (True, True), (True, False)):
+                for requested in (False, True):
+                    fresh = AgencyText(text, rules, index=ax.ix)
+                    assert ax.parse_list(k, end, bounded=bounded, requested=requested, clean_only=clean_only) == \
+                        fresh._parse_list(k, end, bounded, requested, clean_only), (k, end, bounded, clean_only)
+
+
+@pytest.mark.parametrize("text", _LIST_TEXTS)
+def test_lists_answered_without_reading_are_what_reading_them_gives(rules, text):
+    """parse_list answers a list that opens with no body without reading it: the same
+    mentions, position and cleanness as _parse_list gives."""
+    _lists_read_both_ways(rules, text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_WORDS), max_size=14))
+def test_lists_of_any_words_answered_without_reading_are_what_reading_them_gives(rules, words):
+    _lists_read_both_ways(rules, " ".join(words))
+
+
+def test_places_kept_by_the_options_identity_answer_for_those_options(rules):
+    from pipeline.extract.role_patterns import _places, role_words
+
+    ax = AgencyText(ROLE_TEXT, rules)
+    words = role_words(rules)
+    first = _places(ax, words.coordinate)
+    assert _places(ax, words.coordinate) is first  # kept
+    same = tuple(list(words.coordinate))  # an equal tuple of its own: the same answer
+    assert _places(ax, same) == first and first[0]
+    for i in range(70):  # the memo emptied and made again: answers still each options' own
+        other = (("phối", "hợp"),) if i % 2 else (("chủ", "trì"),)
+        got = _places(ax, other)
+        assert got == ([j for j in range(ax.n - 1) if tuple(ax.norms[j:j + 2]) == other[0]],
+                       [j + 2 for j in range(ax.n - 1) if tuple(ax.norms[j:j + 2]) == other[0]])
