@@ -315,6 +315,28 @@ def test_target_candidates_read_value_and_grade_last(rules):
     assert skipping(g.count) is not None  # the comparator is looked for where one can open
 
 
+@lru_cache(maxsize=1)
+def _rules():
+    return load_rules()
+
+
+_TARGET_CHARS = "0123456789 ,./%≥≤<>\n\t\u00a0_-*ítnhấtrênđaừuTỐIĐAKHÔNGQUÁſ"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["ít nhất ", "Trên  ", "TỐI ĐA\n", "≥", "< ", "từ ", "không quá\u00a0",
+                                 "ngày ", "năm ", "tháng\n", "12", "2,5", "30%", " trở lên", " ", "\n",
+                                 "Từ", "vượt", "đạt "])
+                | st.text(alphabet=st.sampled_from(list(_TARGET_CHARS)) | st.characters(), max_size=6),
+                max_size=14))
+def test_target_candidates_of_any_text_are_the_plain_reading(pieces):
+    from pipeline.extract.targets import _candidates, _grammar
+
+    text = "".join(pieces)
+    g = _grammar(_rules())
+    assert _candidates(text, g) == _candidates_value_first(text, g)
+
+
 def test_deadlines_read_targets_only_beside_a_schedule_word(rules, monkeypatch):
     from pipeline.extract import deadlines as D
 
