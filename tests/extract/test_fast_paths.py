@@ -220,7 +220,7 @@ def _found_by_reading_every_word(head: str, th):
     sylls = T._syllables(head, th)
     starts = _word_starts(sylls, T.dictionary_words(T._WORD_MAX))
     n = len(sylls)
-    return [(i, L, tuple(sylls[i:i + L])) for i, L in T._hits(sylls, th)
+    return [(i, L, tuple(sylls[i:i + L])) for i, L, _key in T._hits(sylls, th)
             if i in starts and (i + L == n or i + L in starts)]
 
 
