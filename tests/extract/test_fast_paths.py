@@ -502,8 +502,9 @@ def test_closing_start_tries_lines_only_where_the_opening_words_stand(rules):
     found = 0
     lines = ["Trên đây là Kế hoạch triển khai", "  TRÊN ĐÂY LÀ kế hoạch", "- Tổ chức tập huấn",
              "trên đây", "Yêu cầu các cơ quan nghiêm túc triển khai thực hiện ./.", "yêu cầu", "",
-             "ſ x", "İ trên đây là x"]
-    for _ in range(300):
+             "ſ x", "İ trên đây là x", "Hoạt động trên đây là x", "\t\x1c Trên đây là x",
+             "\u3000yêu cầu các đơn vị triển khai thực hiện./.", "trên trên đây là", " "]
+    for _ in range(600):
         text = "\n".join(rng.choice(lines) for _ in range(rng.randint(0, 12)))
         for _ in range(5):
             lo = rng.randint(0, len(text))
