@@ -102,11 +102,20 @@ def closing_start(text: str, start: int, end: int, *, rules: Rules) -> int | Non
             if closing.match(text[ls:le].lstrip()):
                 return ls
         return None
+    # (each character looked at once, as the lines were: a text of one long line stays linear)
+    ls = prev = start  # the line of the place before (the range's first line starts at START)
+    tried = -1  # the line whose first place was tried: a later place on it opens no line
     for i in range(bisect_left(places, start), len(places)):
         p = places[i]
         if p >= end:
             break
-        ls = max(start, text.rfind("\n", 0, p) + 1)
+        nl = text.rfind("\n", prev, p)
+        prev = p
+        if nl >= 0:
+            ls = nl + 1
+        if ls == tried:
+            continue
+        tried = ls
         if ls < p and not text[ls:p].isspace():
             continue  # not the line's first word (`lstrip` and `isspace` agree)
         le = text.find("\n", p, end)
