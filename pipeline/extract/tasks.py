@@ -93,15 +93,33 @@ def closing_start(text: str, start: int, end: int, *, rules: Rules) -> int | Non
     closing = _closing_rx(rules)
     if closing is None:
         return None
-    # a line can open one only where the pattern's opening words stand: found once a plan
-    # (most items hold none: their lines are not tried)
+    # a line can open one only where the pattern's opening words stand (found once a plan)
+    # first on the line: only those lines are tried (most items hold none; `trên` stands
+    # inside many lines, and the assignments ask of the whole body)
     places = openings_for(text).starts(closing)
-    if places is not None:
-        i = bisect_left(places, start)
-        if i == len(places) or places[i] >= end:
-            return None
-    for ls, le in line_spans(text, start, end):
-        if closing.match(text[ls:le].lstrip()):
+    if places is None:
+        for ls, le in line_spans(text, start, end):
+            if closing.match(text[ls:le].lstrip()):
+                return ls
+        return None
+    # (each character looked at once, as the lines were: a text of one long line stays linear)
+    ls = prev = start  # the line of the place before (the range's first line starts at START)
+    tried = -1  # the line whose first place was tried: a later place on it opens no line
+    for i in range(bisect_left(places, start), len(places)):
+        p = places[i]
+        if p >= end:
+            break
+        nl = text.rfind("\n", prev, p)
+        prev = p
+        if nl >= 0:
+            ls = nl + 1
+        if ls == tried:
+            continue
+        tried = ls
+        if ls < p and not text[ls:p].isspace():
+            continue  # not the line's first word (`lstrip` and `isspace` agree)
+        le = text.find("\n", p, end)
+        if closing.match(text[p:end if le < 0 else le]):
             return ls
     return None
 

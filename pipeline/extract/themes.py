@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, islice
+from itertools import compress
 
 from ..memo import kept
 from ..rules import Rules
@@ -58,6 +58,12 @@ class _Themes:
     # first two syllables -> the lengths of the names they open, longest first (a name's
     # first syllable alone, `ủy`, `phòng`, opens too many places)
     name_lens: dict[Key, tuple[int, ...]] = field(default_factory=dict)
+    name_firsts: frozenset[str] = frozenset()  # the first syllables of those two
+    # a phrase's first syllable -> the syllables before which it ends a pair of a dictionary
+    # word; its last -> those after which it begins one: only there can a word cross an edge
+    # of the phrase (the pairs asked of a small set, not of the dictionary's ~66,000)
+    pair_before: dict[str, frozenset[str]] = field(default_factory=dict)
+    pair_after: dict[str, frozenset[str]] = field(default_factory=dict)
     headings: dict[str, str | None] = field(default_factory=dict)  # see _heading_context
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # see _scores
 
@@ -82,13 +88,34 @@ def _build(rules: Rules) -> _Themes:
                 phrases.setdefault(key, []).append((theme, float(weight)))
     names = frozenset(k for k in (_syllables_of(w) for w in agency_fixed_words(rules)
                                   if _PLAIN_NAME.match(w)) if k)
+    name_lens = _lengths((k for k in names if len(k) > 1), 2)
+    pair_before, pair_after = _edge_pairs(frozenset(k[0] for k in phrases), frozenset(k[-1] for k in phrases),
+                                          _pairs(dictionary_words(_WORD_MAX)))
     return _Themes(
         order=tuple(order), phrases=phrases,
         default=str(data.get("default", "other")), section_weight=float(data.get("section_weight", 1.5)),
         lead_weight=float(data.get("lead_weight", 2.0)),
         names=names,
-        phrase_lens=_lengths(phrases, 1), name_lens=_lengths((k for k in names if len(k) > 1), 2),
+        phrase_lens=_lengths(phrases, 1), name_lens=name_lens,
+        name_firsts=frozenset(k[0] for k in name_lens),
+        pair_before=pair_before, pair_after=pair_after,
     )
+
+
+@lru_cache(maxsize=4)
+def _edge_pairs(firsts: frozenset[str], lasts: frozenset[str], pairs: frozenset[Key]
+                ) -> tuple[dict[str, frozenset[str]], ...]:
+    """(each of FIRSTS -> the syllables that make a pair of PAIRS right before it, each of
+    LASTS -> those right after it), maybe empty. (~15 ms, once a process: every rules
+    object with the same phrases shares it.)"""
+    before: dict[str, set[str]] = {f: set() for f in firsts}
+    after: dict[str, set[str]] = {t: set() for t in lasts}
+    for a, b in pairs:
+        if b in before:
+            before[b].add(a)
+        if a in after:
+            after[a].add(b)
+    return ({k: frozenset(v) for k, v in before.items()}, {k: frozenset(v) for k, v in after.items()})
 
 
 def _lengths(keys, opening: int) -> dict:
@@ -103,19 +130,18 @@ def _lengths(keys, opening: int) -> dict:
 def _split(folded: str) -> list[str]:
     r"""`_SYLLABLE.findall(FOLDED)`: the marks spaced out, then split (~1.5x faster; the
     engine's `\s` and `str.split` agree on what is white space)."""
-    if _MARK.search(folded) is not None:
-        folded = _MARK.sub(_spaced, folded)
-    return folded.split()
+    return _MARK.sub(_spaced, folded).split()  # (no mark: `sub` gives FOLDED back)
 
 
 def _spaced(m: re.Match) -> str:
     return f" {m.group()} "
 
 
-def _pair_starts(words: list[str], lens: dict[Key, tuple[int, ...]]):
-    """The places of WORDS where two syllables that open a key of LENS stand, in order."""
-    pairs = zip(words, islice(words, 1, None), strict=False)
-    return compress(range(len(words) - 1), map(lens.__contains__, pairs))
+def _pair_starts(words: list[str], lens: dict[Key, tuple[int, ...]], firsts: frozenset[str]) -> list[int]:
+    """The places of WORDS where two syllables that open a key of LENS stand, in order
+    (FIRSTS: the first syllables of its keys; the pair is asked only after one)."""
+    return [i for i in compress(range(len(words) - 1), map(firsts.__contains__, words))
+            if (words[i], words[i + 1]) in lens]
 
 
 def _syllables(head: str, th: _Themes) -> list[str]:
@@ -131,7 +157,7 @@ def _syllables(head: str, th: _Themes) -> list[str]:
     # can start one
     sylls: list[str] = []
     pos = 0
-    for i in _pair_starts(words, name_lens):
+    for i in _pair_starts(words, name_lens, th.name_firsts):
         if i < pos:
             continue  # inside a name just masked
         for L in name_lens[words[i], words[i + 1]]:
@@ -146,15 +172,17 @@ def _syllables(head: str, th: _Themes) -> list[str]:
     return sylls
 
 
-def _hits(sylls: list[str], th: _Themes) -> list[tuple[int, int]]:
-    """(start, length) of each phrase in SYLLS, as runs of whole syllables."""
+def _hits(sylls: list[str], th: _Themes) -> list[Hit]:
+    """(start, length, syllables) of each phrase in SYLLS, as runs of whole syllables."""
     out = []
     n = len(sylls)
     lens, phrases = th.phrase_lens, th.phrases
     for i in compress(range(n), map(lens.__contains__, sylls)):  # only a phrase's first syllable opens one
         for L in lens[sylls[i]]:
-            if L <= n - i and tuple(sylls[i:i + L]) in phrases:
-                out.append((i, L))
+            if L <= n - i:
+                key = tuple(sylls[i:i + L])
+                if key in phrases:
+                    out.append((i, L, key))
     return out
 
 
@@ -210,14 +238,23 @@ def _found(head: str, th: _Themes) -> list[Hit]:
     sylls = _syllables(head, th)
     hits = _hits(sylls, th)
     if not hits:
-        return []
+        return hits
+    n = len(sylls)
+    # (_crossed's first test, asked of the phrase's own pairs: one edge in sixteen has a pair
+    # of a word across it)
+    before, after = th.pair_before, th.pair_after
+    edges = set()
+    for i, L, key in hits:
+        if i and sylls[i - 1] in before[key[0]]:
+            edges.add(i)
+        if i + L < n and sylls[i + L] in after[key[-1]]:
+            edges.add(i + L)
+    if not edges:
+        return hits
     words = dictionary_words(_WORD_MAX)
     pairs = _pairs(words)
     width = _WORD_MAX
-    n = len(sylls)
-    # (_crossed's first test inline: one edge in sixteen has a pair of a word across it)
-    crossed = [e for e in sorted({e for i, L in hits for e in (i, i + L)})
-               if 0 < e < n and (sylls[e - 1], sylls[e]) in pairs and _crossed(sylls, e, words, pairs, width)]
+    crossed = [e for e in sorted(edges) if _crossed(sylls, e, words, pairs, width)]
     if crossed:
         # no word crosses a place whose two sides are no pair of a word: the reading from
         # there on is the reading from the start, so it starts at the last such place
@@ -225,8 +262,8 @@ def _found(head: str, th: _Themes) -> list[Hit]:
         while start > 0 and (sylls[start - 1], sylls[start]) in pairs:
             start -= 1
         inside = _inside_words(sylls, words, pairs, width, start, crossed[-1])
-        hits = [(i, L) for i, L in hits if i not in inside and i + L not in inside]
-    return [(i, L, tuple(sylls[i:i + L])) for i, L in hits]
+        hits = [h for h in hits if h[0] not in inside and h[0] + h[1] not in inside]
+    return hits
 
 
 

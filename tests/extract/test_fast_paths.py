@@ -220,7 +220,7 @@ def _found_by_reading_every_word(head: str, th):
     sylls = T._syllables(head, th)
     starts = _word_starts(sylls, T.dictionary_words(T._WORD_MAX))
     n = len(sylls)
-    return [(i, L, tuple(sylls[i:i + L])) for i, L in T._hits(sylls, th)
+    return [(i, L, tuple(sylls[i:i + L])) for i, L, _key in T._hits(sylls, th)
             if i in starts and (i + L == n or i + L in starts)]
 
 
@@ -313,6 +313,28 @@ def test_target_candidates_read_value_and_grade_last(rules):
     from pipeline.extract.openings import skipping
 
     assert skipping(g.count) is not None  # the comparator is looked for where one can open
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    return load_rules()
+
+
+_TARGET_CHARS = "0123456789 ,./%≥≤<>\n\t\u00a0_-*ítnhấtrênđaừuTỐIĐAKHÔNGQUÁſ"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["ít nhất ", "Trên  ", "TỐI ĐA\n", "≥", "< ", "từ ", "không quá\u00a0",
+                                 "ngày ", "năm ", "tháng\n", "12", "2,5", "30%", " trở lên", " ", "\n",
+                                 "Từ", "vượt", "đạt "])
+                | st.text(alphabet=st.sampled_from(list(_TARGET_CHARS)) | st.characters(), max_size=6),
+                max_size=14))
+def test_target_candidates_of_any_text_are_the_plain_reading(pieces):
+    from pipeline.extract.targets import _candidates, _grammar
+
+    text = "".join(pieces)
+    g = _grammar(_rules())
+    assert _candidates(text, g) == _candidates_value_first(text, g)
 
 
 def test_deadlines_read_targets_only_beside_a_schedule_word(rules, monkeypatch):
@@ -480,9 +502,11 @@ def test_closing_start_tries_lines_only_where_the_opening_words_stand(rules):
     found = 0
     lines = ["Trên đây là Kế hoạch triển khai", "  TRÊN ĐÂY LÀ kế hoạch", "- Tổ chức tập huấn",
              "trên đây", "Yêu cầu các cơ quan nghiêm túc triển khai thực hiện ./.", "yêu cầu", "",
-             "ſ x", "İ trên đây là x"]
-    for _ in range(300):
-        text = "\n".join(rng.choice(lines) for _ in range(rng.randint(0, 12)))
+             "ſ x", "İ trên đây là x", "Hoạt động trên đây là x", "\t\x1c Trên đây là x",
+             "\u3000yêu cầu các đơn vị triển khai thực hiện./.", "trên trên đây là", " "]
+    for _ in range(600):
+        # (lines, or pieces run into one line: later places on a line open none)
+        text = rng.choice(["\n", " ", "\n\n"]).join(rng.choice(lines) for _ in range(rng.randint(0, 12)))
         for _ in range(5):
             lo = rng.randint(0, len(text))
             hi = rng.randint(lo, len(text))
