@@ -87,10 +87,12 @@ def _clause_opens(flat: str, start: int, end: int) -> Iterator[int]:
         yield from range(max(m.start() + 1, start), min(m.end() + 1, end))
 
 
-def _clause_words(flat: str, start: int, end: int, lead=None) -> Iterator[int]:
+def _clause_words(flat: str, start: int, end: int, lead=None, opens=None) -> Iterator[int]:
     """The places of `_clause_opens` that hold no space or markup: the first after the text's
     start and its spaces, and the one after each run of a mark and spaces, in order. LEAD: a
-    pattern a place must open (the others are left out; it opens with no space or markup)."""
+    pattern a place must open (the others are left out; it opens with no space or markup).
+    OPENS: a pattern of the characters a place may hold (the others may be left out, after a
+    mark)."""
     q = start
     while q > 0 and flat[q - 1] in _CLAUSE_SPACE:
         q -= 1
@@ -100,7 +102,7 @@ def _clause_words(flat: str, start: int, end: int, lead=None) -> Iterator[int]:
             p += 1
         if p < end and (lead is None or lead.match(flat, p, end)):
             yield p
-    runs = _MARK_RUN if lead is None else _runs_before(lead)
+    runs = _MARK_RUN if lead is None else _runs_before(lead, opens)
     for m in runs.finditer(flat, max(q - 1, 0), end):
         p = m.end()  # (the run is greedy: a place inside it holds a space or markup)
         if start <= p < end:
@@ -108,8 +110,12 @@ def _clause_words(flat: str, start: int, end: int, lead=None) -> Iterator[int]:
 
 
 @lru_cache(maxsize=8)
-def _runs_before(lead):
-    """_MARK_RUN where LEAD follows the run (looked ahead: the engine tries it, not Python)."""
+def _runs_before(lead, opens=None):
+    """_MARK_RUN where LEAD follows the run (looked ahead: the engine tries it, not Python);
+    with OPENS looked ahead first (one character of a class before LEAD's long alternation:
+    the scan of a body ~1.5x faster). OPENS is left out when its flags are not LEAD's."""
+    if opens is not None and opens.flags == lead.flags:
+        return re.compile(rf"{_MARK_RUN.pattern}(?=(?:{opens.pattern}))(?={lead.pattern})", lead.flags)
     return re.compile(rf"{_MARK_RUN.pattern}(?={lead.pattern})", lead.flags)
 
 
@@ -127,7 +133,7 @@ def first_author(author, flat: str, start: int, end: int, opens=None, lead=None)
     if not author.pattern.startswith(_CLAUSE_OPENS):
         return next(author.finditer(flat, start, end), None)
     if opens is not None and not any(_opens_with(opens, ch) for ch in _CLAUSE_SPACE):
-        for p in _clause_words(flat, start, end, lead):
+        for p in _clause_words(flat, start, end, lead, opens):
             if _opens_with(opens, flat[p]):
                 m = author.match(flat, p, end)
                 if m:

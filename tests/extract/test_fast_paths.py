@@ -145,7 +145,7 @@ def test_clause_words_are_the_clause_opens_without_spaces(rules):
     from pipeline.extract.fm_rules import fm_rules
     from pipeline.extract.issuer import _CLAUSE_SPACE, _clause_opens, _clause_words
 
-    lead = fm_rules(rules).author_lead
+    lead, opens = fm_rules(rules).author_lead, fm_rules(rules).author_opens
     rng = random.Random(13)
     parts = ["a", "Bộ", "Sở Y", "sở", "Chủ tịch UBND", "Chủ", "ủy ban nhân dân", ".", ",", ";", ")", "]",
              " ", "\t", "\n", "*", "_", "|", "!?", "x y"]
@@ -158,6 +158,10 @@ def test_clause_words_are_the_clause_opens_without_spaces(rules):
         assert list(_clause_words(flat, start, end)) == want
         want = [p for p in want if lead.match(flat, p, end)]
         assert list(_clause_words(flat, start, end, lead)) == want
+        # with OPENS: the places holding one of its characters all kept, no other place added
+        got = list(_clause_words(flat, start, end, lead, opens))
+        assert set(got) <= set(want) and got == sorted(got)
+        assert [p for p in got if opens.match(flat, p)] == [p for p in want if opens.match(flat, p)]
         led += len(want)
     assert led > 100
 
