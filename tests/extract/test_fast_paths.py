@@ -428,6 +428,39 @@ def test_amendment_cues_found_as_a_scan_of_every_place_finds_them(rules):
     assert found > 100
 
 
+@pytest.mark.parametrize("cues", [None, ("aa b", "a c", "aa", "ĐƯỢC x"), ("ana", "anana b", "n")])
+def test_amendment_cues_found_from_their_first_words_as_finditer_finds_them(rules, cues):
+    """_amended_finditer tries the cues only where a first word stands: the matches of the
+    plain scan, for the rules' cues and for cues whose first words overlap themselves and
+    each other."""
+    import regex
+
+    from pipeline.extract.patterns import words_alternation
+    from pipeline.extract.ref_rules import ref_rules
+    from pipeline.extract.references import _amended_finditer, _cue_heads
+
+    if cues is None:
+        amended = ref_rules(rules).amended
+        cues = tuple(rules["references"].get("amendment_cues") or ())
+        pieces = ["được sửa đổi", "ĐƯỢC SỬA ĐỔI", "đã được sửa đổi", "Được bổ sung", "Luật sửa đổi, bổ sung",
+                  "LUẬT  SỬA ĐỔI,\nBỔ SUNG", "luật", "được", "sửa", " ", ",", "x", "Đã", "đã được"]
+    else:
+        amended = regex.compile(f"(?i:{words_alternation(cues)})")
+        pieces = ["a", "aa", "b", " ", "c", "an", "ana", "n", "được", "X", "\n"]
+    assert _cue_heads(amended, cues) is not None
+    assert _cue_heads(regex.compile("(?i:được)"), cues) is None  # another pattern: the plain scan
+    rng = random.Random(37)
+    found = 0
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        lo = rng.randint(0, len(text))
+        hi = rng.randint(lo, len(text))
+        want = [m.span() for m in amended.finditer(text, lo, hi)]
+        assert [m.span() for m in _amended_finditer(amended, cues, text, lo, hi)] == want, (text, lo, hi)
+        found += len(want)
+    assert found > 100
+
+
 def test_targets_read_no_clause_ends_without_a_measure(rules, monkeypatch):
     from pipeline.extract import targets as T
 
