@@ -20,6 +20,7 @@ from .ref_rules import RefRules
 _YEAR = re.compile(r"^(?:19|20)\d\d")
 _DIGIT = re.compile(r"^\d")
 _COMMA_CAPITAL = re.compile(r",\s+\p{Lu}")
+_DESC_MARKS = re.compile(r"[();.,]")  # the characters description's reading stops or nests at
 
 __all__ = ['Title', 'abbreviations', 'expand', 'read_title', 'read_issuer', 'description']
 
@@ -269,21 +270,21 @@ def description(flat: str, pos: int, short_name: re.Pattern | None = None) -> tu
     """What a numbered citation says the document is about, up to the end of its clause
     or to the short name the plan gives it (`(viết tắt là Nghị quyết số 93/NQ-CP)`)."""
     depth = 0
-    i = pos
     limit = min(len(flat), pos + 300)
-    while i < limit:
-        ch = flat[i]
+    i = limit
+    # (only the marks are looked at: the engine skips the letters between them)
+    for m in _DESC_MARKS.finditer(flat, pos, limit):
+        j = m.start()
+        ch = m[0]
         if ch == "(":
-            if depth == 0 and short_name is not None and short_name.match(flat, i):
+            if depth == 0 and short_name is not None and short_name.match(flat, j):
+                i = j
                 break
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch == ";":
+        elif depth == 0 and (ch == ";" or (ch == "." and (j + 1 >= len(flat) or flat[j + 1] == " "))
+                             or (ch == "," and _COMMA_CAPITAL.match(flat, j, j + 4))):
+            i = j
             break
-        elif depth == 0 and ch == "." and (i + 1 >= len(flat) or flat[i + 1] == " "):
-            break
-        elif depth == 0 and ch == "," and _COMMA_CAPITAL.match(flat, i, i + 4):
-            break
-        i += 1
     return " ".join(flat[pos:i].split()), i

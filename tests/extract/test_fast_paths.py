@@ -526,3 +526,48 @@ def test_closing_start_tries_lines_only_where_the_opening_words_stand(rules):
             assert closing_start(text, lo, hi, rules=rules) == every_line(text, lo, hi)
             found += every_line(text, lo, hi) is not None
     assert found > 100
+
+
+def _description_plain(flat: str, pos: int, short_name) -> tuple[str, int]:
+    """citetext.description as a loop over every character (the code before the mark scan)."""
+    import regex
+
+    comma_capital = regex.compile(r",\s+\p{Lu}")
+    depth = 0
+    i = pos
+    limit = min(len(flat), pos + 300)
+    while i < limit:
+        ch = flat[i]
+        if ch == "(":
+            if depth == 0 and short_name is not None and short_name.match(flat, i):
+                break
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch == ";":
+            break
+        elif depth == 0 and ch == "." and (i + 1 >= len(flat) or flat[i + 1] == " "):
+            break
+        elif depth == 0 and ch == "," and comma_capital.match(flat, i, i + 4):
+            break
+        i += 1
+    return " ".join(flat[pos:i].split()), i
+
+
+def test_description_reads_as_the_loop_over_every_character(rules):
+    from pipeline.extract.citetext import description
+    from pipeline.extract.ref_rules import ref_rules
+
+    short = ref_rules(rules).short_name
+    pieces = ["về việc ", "(", ")", "(viết tắt là ", ";", ".", ". ", ",", ", ", ", Sở", ",Sở", "x", "  ",
+              "a" * 120, "\n", "Quyết định", "(Chương trình)", "..", ".\n"]
+    rng = random.Random(41)
+    ended = 0
+    for _ in range(1500):
+        flat = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        pos = rng.randint(0, len(flat))
+        for sn in (short, None):
+            want = _description_plain(flat, pos, sn)
+            assert description(flat, pos, sn) == want, (flat, pos)
+            ended += want[1] < min(len(flat), pos + 300)
+    assert ended > 500
