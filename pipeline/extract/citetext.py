@@ -26,6 +26,8 @@ __all__ = ['Title', 'abbreviations', 'expand', 'read_title', 'read_issuer', 'des
 
 
 _WORD = re.compile(r"\S+")
+# the characters str.split takes for white space and `\s` does not (tests ask every character)
+_SPLIT_ONLY = ("\x1c", "\x1d", "\x1e", "\x1f")
 _TITLE_WORDS = 40  # read of a title: 25 taken, a look of a few words past them
 _ISSUER_WORDS = 20  # read of an issuer: 12 taken, a look of a few words past them
 
@@ -62,6 +64,22 @@ def expand(s: str, abbrs: dict[str, str]) -> str:
 def _abbreviation_pattern(abbrs: tuple[str, ...]) -> re.Pattern:
     # not inside its own definition: `mua bán người (MBN)` stays as written
     return re.compile(r"(?<![\p{L}(])(" + "|".join(map(re.escape, abbrs)) + r")(?![\p{L})])")
+
+
+def _tokens(flat: str, pos: int, size: int, n: int) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the first N runs of `_WORD` in FLAT[POS:POS + SIZE], found by
+    str.split and str.find (~3x faster than a Match object per word) unless the window holds
+    a character only split takes for a space."""
+    window = flat[pos:pos + size]
+    if "\x1c" in window or "\x1d" in window or "\x1e" in window or "\x1f" in window:  # _SPLIT_ONLY
+        return [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), n)]
+    out = []
+    q = 0
+    for w in window.split()[:n]:
+        lo = window.find(w, q)  # (the first place from q holding no space: the word's)
+        q = lo + len(w)
+        out.append((lo + pos, q + pos, w))
+    return out
 
 
 def _bare_words(words: list[str]) -> list[str]:
@@ -116,10 +134,9 @@ def _verb_list(taken: list[str]) -> bool:
 
 def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None:
     """The title after a kind word: `Phòng, chống mua bán người năm 2024`."""
-    window = flat[pos:pos + 400]
     # (a title takes at most 25 words and looks at most a stop phrase past them: the words
     # after the first _TITLE_WORDS are never read)
-    toks = [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), _TITLE_WORDS)]
+    toks = _tokens(flat, pos, 400, _TITLE_WORDS)
     words = [t[2] for t in toks]
     if not words or c.vague.match(" ".join(words[:3])):
         return None
@@ -198,9 +215,8 @@ def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None
 
 def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | None, int]:
     """The issuer phrase at pos (after `của`), canonical, and where it ends."""
-    window = flat[pos:pos + 200]
     # (12 words are read, and at most a stop phrase or two words past them)
-    toks = [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), _ISSUER_WORDS)]
+    toks = _tokens(flat, pos, 200, _ISSUER_WORDS)
     words = [t[2] for t in toks]
     bare_words = _bare_words(words)
     taken: list[str] = []

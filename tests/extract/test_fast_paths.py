@@ -571,3 +571,37 @@ def test_description_reads_as_the_loop_over_every_character(rules):
             assert description(flat, pos, sn) == want, (flat, pos)
             ended += want[1] < min(len(flat), pos + 300)
     assert ended > 500
+
+
+def test_split_takes_the_spaces_of_backslash_s_but_four():
+    """Why citetext._tokens may split a window without those four: every other character is
+    white space to str.split exactly when it is to the `\\s` of the regex module."""
+    import sys
+
+    import regex
+
+    from pipeline.extract.citetext import _SPLIT_ONLY
+
+    space = regex.compile(r"\s")
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if ch not in _SPLIT_ONLY:
+            assert (space.match(ch) is not None) == ch.isspace(), hex(cp)
+    assert all(ch.isspace() and not space.match(ch) for ch in _SPLIT_ONLY)
+
+
+def test_tokens_are_the_word_scan_s():
+    import regex
+
+    from pipeline.extract.citetext import _tokens
+
+    word = regex.compile(r"\S+")
+    pieces = ["Luật", "Phòng,", " ", "  ", "\n", "\t", "\u00a0", "\u2003", "\x1c", "\x1f", "\u200b", "\u180e",
+              "\x85", "a", "aa", "(UBND)", "2024;", "x\u0301", "Sở"]
+    rng = random.Random(43)
+    for _ in range(3000):
+        flat = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        pos = rng.randint(0, len(flat))
+        size, n = rng.choice([(400, 40), (200, 20), (30, 5), (10, 40)])
+        want = [(m.start() + pos, m.end() + pos, m[0]) for m in word.finditer(flat[pos:pos + size])][:n]
+        assert _tokens(flat, pos, size, n) == want, (flat, pos, size, n)
