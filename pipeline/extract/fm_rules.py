@@ -18,6 +18,9 @@ from .patterns import words_alternation as _alt
 __all__ = ['FrontmatterRules', 'fm_rules', 'flatten', 'squash', 'body_key', 'loose', 'loose_key']
 
 
+# Markup and spaces around a line's content (headerblock.text_lines strips them).
+LINE_STRIP = " \t*#|\u00a0_"
+
 # Characters the cleaner may leave that are never part of a value: markup and table bars.
 _BLANKS = "*#|\n\r\t\u00a0_"
 
@@ -81,6 +84,9 @@ class FrontmatterRules:
     title_cited: re.Pattern | None  # a cited document's kind word inside a title
     wrapper_kinds: frozenset  # kinds that may issue an attached plan (a decision)
     attached_kinds: frozenset  # kinds of the plan such a decision attaches
+    # a mode word and its stop, as a mode line opens: a scan for these finds signature's lines
+    # without reading every line of the body
+    mode_at: re.Pattern | None = None
 
 
 @cache
@@ -190,6 +196,8 @@ def _compile(rules: Rules) -> FrontmatterRules:
         title_at_end=re.compile(rf"(?<![\p{{L}}]){_alt([t.upper() for t in fm['signer_titles']])}\s*$")
         if fm.get("signer_titles") else None,
         mode_line=re.compile(rf"^(?P<mode>{modes})\.\s*(?P<rest>\S.*)$"),
+        mode_at=(re.compile(rf"(?:{modes})\.")
+                 if not any(ch in LINE_STRIP for m in fm.get("signing_modes", []) for ch in m) else None),
         # a name alone on its line; a footnote the cleaner joined to it (`Hồ Thị Thảo [1] Xã ...`)
         # is not part of it
         person=re.compile(r"^(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,5})(?:\s*\[\d{1,3}\].*)?$"),

@@ -605,3 +605,82 @@ def test_tokens_are_the_word_scan_s():
         size, n = rng.choice([(400, 40), (200, 20), (30, 5), (10, 40)])
         want = [(m.start() + pos, m.end() + pos, m[0]) for m in word.finditer(flat[pos:pos + size])][:n]
         assert _tokens(flat, pos, size, n) == want, (flat, pos, size, n)
+
+
+def _text_lines_plain(text, start, end):
+    """headerblock.text_lines as a loop over each line's characters (the code before str.strip)."""
+    pos = start
+    for raw in text[start:end].split("\n"):
+        lo, hi = pos, pos + len(raw)
+        pos = hi + 1
+        while lo < hi and text[lo] in " \t*#|\u00a0_":
+            lo += 1
+        while hi > lo and text[hi - 1] in " \t*#|\u00a0_":
+            hi -= 1
+        if lo < hi:
+            yield lo, hi, text[lo:hi]
+
+
+_SIGN_PIECES = ["KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "TL.", "TUQ.", "KT.", "**KT. CHỦ TỊCH**",
+                "| TM. UBND |", "PHÓ CHỦ TỊCH", "Nguyễn Văn An", "(Đã ký)", "- Như trên;", "Nơi nhận:",
+                "x KT. y", "\u00a0TM. A", "_TL. B_", "KT.TM. X", "\r", "Trần Thị B", "CHỦ TỊCHNguyễn Văn C",
+                "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê D"]
+
+
+def _signature_texts(n: int, seed: int):
+    rng = random.Random(seed)
+    for _ in range(n):
+        parts = [rng.choice(_SIGN_PIECES) for _ in range(rng.randint(0, 14))]
+        text = "".join(p + rng.choice(["\n", "\n\n", " ", "\n  ", "\n*"]) for p in parts)
+        yield text, rng.randint(0, len(text))
+
+
+def test_text_lines_are_the_character_loop_s():
+    from pipeline.extract.headerblock import text_lines
+
+    for text, start in _signature_texts(1500, 47):
+        end = random.Random(start).randint(start, len(text))
+        assert list(text_lines(text, start, end)) == list(_text_lines_plain(text, start, end))
+
+
+def test_mode_lines_are_the_lines_mode_line_matches(rules):
+    """signature finds the mode lines where a mode word stands, as a read of every line finds them."""
+    import dataclasses
+    from itertools import islice
+
+    from pipeline.extract.fm_rules import fm_rules
+    from pipeline.extract.headerblock import text_lines
+    from pipeline.extract.signature import _mode_lines
+
+    c = fm_rules(rules)
+    plain_c = dataclasses.replace(c, mode_at=None)
+    found = 0
+    for text, start in _signature_texts(1500, 53):
+        want = [ln for ln in _text_lines_plain(text, start, len(text)) if c.mode_line.match(ln[2])]
+        assert _mode_lines(text, start, c) == want, (text, start)
+        assert _mode_lines(text, start, plain_c) == want
+        found += len(want)
+        # the lines signature reads after a mode line: those after it among all the lines
+        lines = list(_text_lines_plain(text, start, len(text)))
+        for ln in want:
+            nl = text.find("\n", ln[1])
+            after = list(islice(text_lines(text, nl + 1, len(text)), 11)) if nl >= 0 else []
+            assert after == lines[lines.index(ln) + 1:lines.index(ln) + 12]
+    assert found > 1000
+
+
+def test_signature_reads_as_it_did_over_every_line(rules):
+    import dataclasses
+
+    from pipeline.extract.fm_rules import fm_rules
+    from pipeline.extract.signature import signature
+
+    c = fm_rules(rules)
+    plain_c = dataclasses.replace(c, mode_at=None)
+    named = 0
+    for text, start in _signature_texts(1500, 59):
+        close = random.Random(start).choice([None, len(text), start + 10])
+        want = signature(text, text, start, close, plain_c)
+        assert signature(text, text, start, close, c) == want
+        named += want[2] is not None
+    assert named > 100
