@@ -87,12 +87,13 @@ def _bare_words(words: list[str]) -> list[str]:
     return [w.lower().strip(",;.:()“”\"") for w in words]
 
 
-def _starts(bare: list[str], i: int, phrases: list[list[str]]) -> bool:
-    """True when one of PHRASES starts at word I (BARE: the words from `_bare_words`)."""
-    first = bare[i] if i < len(bare) else None
-    for p in phrases:
-        if p and p[0] != first:  # the cheap test first: most words start no phrase
-            continue
+def _starts(bare: list[str], i: int, phrases: dict) -> bool:
+    """True when one of PHRASES (by their first word, as ref_rules keeps them) starts at word
+    I (BARE: the words from `_bare_words`)."""
+    if None in phrases:
+        return True  # (an empty phrase starts anywhere)
+    # (only the phrases opening with the word are compared: most words open none)
+    for p in phrases.get(bare[i] if i < len(bare) else None, ()):
         if bare[i:i + len(p)] == p:
             return True
     return False

@@ -684,3 +684,37 @@ def test_signature_reads_as_it_did_over_every_line(rules):
         assert signature(text, text, start, close, c) == want
         named += want[2] is not None
     assert named > 100
+
+
+def _starts_plain(bare, i, phrases):
+    """citetext._starts over a list of every phrase (the code before the index by first word)."""
+    first = bare[i] if i < len(bare) else None
+    for p in phrases:
+        if p and p[0] != first:
+            continue
+        if bare[i:i + len(p)] == p:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("which", ["title_stop", "issuer_stop", "odd"])
+def test_stop_phrases_start_as_a_read_of_every_phrase_finds(rules, which):
+    from pipeline.extract.citetext import _starts
+    from pipeline.extract.ref_rules import _by_first_word
+
+    if which == "odd":
+        phrases = [["và"], ["và", "các"], [], ["x"]]
+    else:
+        phrases = [w.lower().split() for w in rules["references"].get(which, [])]
+        assert len(phrases) > 3
+    index = _by_first_word(phrases)
+    vocab = sorted({w for p in phrases for w in p} | {"", "a", "năm"})
+    rng = random.Random(61)
+    hits = 0
+    for _ in range(3000):
+        bare = [rng.choice(vocab) for _ in range(rng.randint(0, 8))]
+        i = rng.randint(0, len(bare) + 1)
+        want = _starts_plain(bare, i, phrases)
+        assert _starts(bare, i, index) == want, (bare, i)
+        hits += want
+    assert hits > 300
