@@ -26,7 +26,7 @@ from .dates import date_from_match
 from .docnumbers import number_from_match, symbol_prefix
 from .fm_rules import flatten, fm_rules, squash
 from .headerblock import find_title, front_bounds, plan_period, title_span
-from .issuer import canonical_body, choose_issuer, first_author, issuer_candidates
+from .issuer import canonical_body, choose_issuer, enough_candidates, first_author, issuer_candidates
 from .places import Place, locate_place, parse_place, province_mentions
 from .signature import closing_recipients, signature
 
@@ -85,7 +85,7 @@ def read_plan(seg: Segmented, *, rules: Rules) -> tuple[PlanInfo, HeaderSpans]:
     if kind is None:
         kind = "ke_hoach" if _PLAN_WORD.search(flat[doc_start:]) else "other"
 
-    cands = list(issuer_candidates(text, flat, doc_start, h, front_end, close, c, rules))
+    cands = enough_candidates(issuer_candidates(text, flat, doc_start, h, front_end, close, c, rules))
     issuer, level, where = choose_issuer(cands, place, rules)
     locality = where.text if where else None
     mentions = province_mentions(flat[doc_start:], rules)

@@ -3,7 +3,7 @@ the author named in the preamble or closing, the place the title covers; canonic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,7 +15,8 @@ from .fm_rules import FrontmatterRules, body_key, fm_rules, loose_key
 from .headerblock import Header
 from .places import Place, parse_place, place_level
 
-__all__ = ['canonical_body', 'body_level', 'issuer_candidates', 'choose_issuer', 'first_author']
+__all__ = ['canonical_body', 'body_level', 'issuer_candidates', 'enough_candidates', 'choose_issuer',
+           'first_author']
 
 
 def canonical_body(body: str, rules: Rules) -> str:
@@ -209,6 +210,25 @@ def _date_line_place(place_word: str, rules: Rules) -> Place | None:
     # `tỉnh` for an old one merged since (`tỉnh Trà Vinh`)
     same = prov.name.lower() == " ".join(place_word.split()).lower()
     return parse_place(prov.kind if same else "tỉnh", place_word)
+
+
+def enough_candidates(cands: Iterable[_Cand]) -> list[_Cand]:
+    """CANDS up to the one after which choose_issuer's answer cannot change: it reads the first
+    body, the first place and, when that place has no name, the first named place of its
+    level (the later sources, such as the author of a whole body, are then not read)."""
+    out: list[_Cand] = []
+    body = first = None
+    settled = False
+    for cd in cands:
+        out.append(cd)
+        body = body or cd.body
+        if cd.place:
+            first = first or cd.place
+            settled = settled or first.name is not None or (
+                bool(cd.place.name) and cd.place.level == first.level)
+        if body and settled:
+            break
+    return out
 
 
 def choose_issuer(cands: list[_Cand], place_word: str | None, rules: Rules):

@@ -718,3 +718,24 @@ def test_stop_phrases_start_as_a_read_of_every_phrase_finds(rules, which):
         assert _starts(bare, i, index) == want, (bare, i)
         hits += want
     assert hits > 300
+
+
+def test_enough_candidates_choose_as_all_of_them(rules):
+    """read_plan reads the issuer's sources only until choose_issuer's answer is settled."""
+    from pipeline.extract.issuer import _Cand, choose_issuer, enough_candidates
+    from pipeline.extract.places import Place
+
+    bodies = [None, "", "Ủy ban nhân dân", "Sở Y tế", "Bộ Công an", "Tỉnh ủy"]
+    places = [None, Place("tỉnh", None, "Tỉnh"), Place("tỉnh", "Bắc Ninh"), Place("xã", "Nhân Lý"),
+              Place("xã", None, "XÃ"), Place("huyện", ""), Place("thành phố", "Hà Nội")]
+    rng = random.Random(67)
+    cut = 0
+    for _ in range(3000):
+        cands = [_Cand(rng.choice(bodies), rng.choice(places)) for _ in range(rng.randint(0, 7))]
+        word = rng.choice([None, "Bắc Ninh", "Hà Nội", "Nhân Lý"])
+        read = []
+        got = enough_candidates(read.append(cd) or cd for cd in cands)
+        assert got == cands[:len(got)] and read == got  # (nothing read past the last it keeps)
+        assert choose_issuer(got, word, rules) == choose_issuer(cands, word, rules), (cands, word)
+        cut += len(got) < len(cands)
+    assert cut > 500
