@@ -739,3 +739,30 @@ def test_enough_candidates_choose_as_all_of_them(rules):
         assert choose_issuer(got, word, rules) == choose_issuer(cands, word, rules), (cands, word)
         cut += len(got) < len(cands)
     assert cut > 500
+
+
+def test_places_that_name_their_province_need_no_mentions():
+    """read_plan counts the provinces a text names only where locate_place may read them."""
+    from collections import Counter
+
+    from pipeline.extract.admin_units import admin_units
+    from pipeline.extract.frontmatter import _needs_mentions
+    from pipeline.extract.places import Place, locate_place
+
+    units = admin_units()
+    provinces = [units.province_by_code(code) for code in ("01", "27", "79", "46")]
+    names = [None, "", "Hà Nội", "Bắc Ninh", "Hồ Chí Minh", "Huế", "Nhân Lý", "Tân Phú", "Không Có",
+             "Quận 1", "Đông Hà"] + [p.name for p in provinces if p]
+    levels = ["tỉnh", "thành phố", "xã", "phường", "huyện", "quận", "thị xã", "thị trấn", "đặc khu"]
+    codes = ["01", "27", "79", "46", "31", "99"]
+    rng = random.Random(71)
+    skipped = 0
+    for _ in range(3000):
+        where = None if rng.random() < 0.1 else Place(rng.choice(levels), rng.choice(names))
+        level = rng.choice(["province", "district", "commune", "national", "ministry", "unknown",
+                            "province_dept"])
+        mentions = Counter({rng.choice(codes): rng.randint(1, 5) for _ in range(rng.randint(0, 3))})
+        if not _needs_mentions(where, level):
+            assert locate_place(where, level, Counter()) == locate_place(where, level, mentions)
+            skipped += 1
+    assert skipped > 500
