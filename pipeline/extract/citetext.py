@@ -30,6 +30,8 @@ _WORD = re.compile(r"\S+")
 _SPLIT_ONLY = ("\x1c", "\x1d", "\x1e", "\x1f")
 _TITLE_WORDS = 40  # read of a title: 25 taken, a look of a few words past them
 _ISSUER_WORDS = 20  # read of an issuer: 12 taken, a look of a few words past them
+_TITLE_FIRST = 16  # words of a title read first (most titles end within them)
+_ISSUER_FIRST = 10
 
 
 def _fold_initial(w: str) -> str:
@@ -136,11 +138,23 @@ def _verb_list(taken: list[str]) -> bool:
 def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None:
     """The title after a kind word: `Phòng, chống mua bán người năm 2024`."""
     # (a title takes at most 25 words and looks at most a stop phrase past them: the words
-    # after the first _TITLE_WORDS are never read)
-    toks = _tokens(flat, pos, 400, _TITLE_WORDS)
+    # after the first _TITLE_WORDS are never read; most titles end within _TITLE_FIRST, read
+    # first: the reading stands when it looked at none of the words past them)
+    toks = _tokens(flat, pos, 400, _TITLE_FIRST)
+    if len(toks) == _TITLE_FIRST:
+        title, last = _title_of(flat, pos, kind_word, c, toks)
+        # (word LAST + 1 compared, a stop phrase read from word LAST + 1)
+        if last + max(c.title_stop_words, 1) + 1 <= _TITLE_FIRST:
+            return title
+        toks = _tokens(flat, pos, 400, _TITLE_WORDS)
+    return _title_of(flat, pos, kind_word, c, toks)[0]
+
+
+def _title_of(flat: str, pos: int, kind_word: str, c: RefRules, toks: list) -> tuple[Title | None, int]:
+    """read_title's reading of the words TOKS, and the index of the last word it read at."""
     words = [t[2] for t in toks]
     if not words or c.vague.match(" ".join(words[:3])):
-        return None
+        return None, 2
     bare_words = _bare_words(words)
     is_law = kind_word in ("Luật", "Bộ luật", "Pháp lệnh")
     taken: list[str] = []
@@ -210,19 +224,37 @@ def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None
         i += 1
     name = " ".join(taken).rstrip(",;.:) ")
     if not name:
-        return None
-    return Title(end=end, name=name, has_period=has_period, year=year, more=more)
+        return None, i
+    return Title(end=end, name=name, has_period=has_period, year=year, more=more), i
 
 
 def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | None, int]:
     """The issuer phrase at pos (after `của`), canonical, and where it ends."""
-    # (12 words are read, and at most a stop phrase or two words past them)
-    toks = _tokens(flat, pos, 200, _ISSUER_WORDS)
+    # (12 words are read, and at most a stop phrase or two words past them; most issuers end
+    # within _ISSUER_FIRST, read first: the reading stands when it looked at none past them)
+    toks = _tokens(flat, pos, 200, _ISSUER_FIRST)
+    if len(toks) == _ISSUER_FIRST:
+        taken, end, last = _issuer_words(flat, pos, c, rules, toks)
+        # (word LAST + 2 compared, a stop phrase read from word LAST)
+        if last + max(c.issuer_stop_words, 3) > _ISSUER_FIRST:
+            taken, end, last = _issuer_words(flat, pos, c, rules, _tokens(flat, pos, 200, _ISSUER_WORDS))
+    else:
+        taken, end, last = _issuer_words(flat, pos, c, rules, toks)
+    phrase = " ".join(taken)
+    if not phrase or not phrase[:1].isupper():
+        return None, pos
+    return _canonical_issuer(phrase, rules), end
+
+
+def _issuer_words(flat: str, pos: int, c: RefRules, rules: Rules, toks: list) -> tuple[list[str], int, int]:
+    """read_issuer's words of the issuer among TOKS, where they end, and the index of the last
+    word it read at."""
     words = [t[2] for t in toks]
     bare_words = _bare_words(words)
     taken: list[str] = []
     end = pos
-    for i, (_lo, hi, w) in enumerate(toks[:12]):
+    i = -1
+    for i, (_lo, hi, w) in enumerate(toks[:12]):  # noqa: B007 - (i: where the reading stopped)
         if w.startswith("(") and w.rstrip(",;.").endswith(")") and w.strip("(),;.").isupper():
             end = hi  # `Ủy ban nhân dân (UBND) tỉnh`: the abbreviation is skipped
             if w.endswith((",", ";", ".")):
@@ -249,10 +281,7 @@ def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | N
         end = hi if not w.endswith((",", ";", ".", ":")) else hi - 1
         if w.endswith((",", ";", ".", ":")):
             break
-    phrase = " ".join(taken)
-    if not phrase or not phrase[:1].isupper():
-        return None, pos
-    return _canonical_issuer(phrase, rules), end
+    return taken, end, i
 
 
 # a number in a body's own name (`Ban Chỉ đạo 138/CP`, `Ban Chỉ đạo 389`); not a year or a date

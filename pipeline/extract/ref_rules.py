@@ -69,6 +69,9 @@ class RefRules:
     topic_tail: frozenset = frozenset()  # words a topic does not end on (`đến` before a cut year)
     alias_share: float = 0.7  # a titled programme is an approved one spelt otherwise ...
     alias_min_pairs: int = 3  # ... when it shares this many topic word pairs
+    # the most words of a title stop phrase and of an issuer stop phrase (how far _starts reads)
+    title_stop_words: int = 0
+    issuer_stop_words: int = 0
 
 
 def _by_first_word(phrases) -> dict[str | None, list[list[str]]]:
@@ -165,6 +168,8 @@ def _compile(rules: Rules) -> RefRules:
         title_match=float(roles.get("programme_title_match", 0.5)),
         alias_share=float(roles.get("alias_share", 0.7)),
         alias_min_pairs=int(roles.get("alias_min_pairs", 3)),
+        title_stop_words=max((len(w.split()) for w in r.get("title_stop", [])), default=0),
+        issuer_stop_words=max((len(w.split()) for w in r.get("issuer_stop", [])), default=0),
         short_name=(re.compile(rf"\(\s*(?i:{_alt(r['short_name_words'])})\b")
                     if r.get("short_name_words") else None),
     )

@@ -766,3 +766,45 @@ def test_places_that_name_their_province_need_no_mentions():
             assert locate_place(where, level, Counter()) == locate_place(where, level, mentions)
             skipped += 1
     assert skipped > 500
+
+
+def _title_and_issuer_texts(rules, n: int, seed: int):
+    """Texts after a kind word or `của`: names, stop phrases, kind words, numbers, clause marks."""
+    r = rules["references"]
+    pieces = ["Phòng,", "chống", "mua", "bán", "người", "năm", "2024", "giai", "đoạn", "2026", "-", "2030",
+              "và", "Luật", "Trợ", "giúp", "pháp", "lý", "UBND", "tỉnh", "Bắc", "Ninh", "(UBND)", "Bộ",
+              "Công", "an", "khóa", "XX", "số", "12/KH-UBND", "Kế", "hoạch", ";", ".", ",", "về",
+              "định", "hướng", "đến", "Sở", "Y", "tế", "ban", "hành", "x", "Ban", "Chỉ", "đạo", "389"]
+    pieces += [w for w in r.get("title_stop", []) + r.get("issuer_stop", []) + r.get("comma_joins", [])]
+    plain = ["Phòng,", "chống", "mua", "bán", "người", "x", "Y", "Bắc", "Ninh", "Sở", "an", "toàn"]
+    rng = random.Random(seed)
+    for k in range(n):
+        some = pieces if k % 2 else plain + rng.sample(pieces, 3)  # (half run on: long names)
+        yield " ".join(rng.choice(some) for _ in range(rng.randint(0, 60)))
+
+
+@pytest.mark.parametrize("first", [None, (4, 4), (6, 5), (9, 7)])
+def test_title_and_issuer_read_first_words_as_all_of_them(rules, first, monkeypatch):
+    """read_title and read_issuer read the first words first: the answers of a reading of all
+    (with the rules' counts of first words, and with fewer, where the edges are met often)."""
+    from pipeline.extract import citetext as C
+    from pipeline.extract.ref_rules import ref_rules
+
+    if first is not None:
+        monkeypatch.setattr(C, "_TITLE_FIRST", first[0])
+        monkeypatch.setattr(C, "_ISSUER_FIRST", first[1])
+    c = ref_rules(rules)
+    titles = issuers = 0
+    for flat in _title_and_issuer_texts(rules, 2500 if first is None else 800, 73):
+        for kind in ("Luật", "Chương trình", "Đề án"):
+            want = C._title_of(flat, 0, kind, c, C._tokens(flat, 0, 400, C._TITLE_WORDS))[0]
+            assert C.read_title(flat, 0, kind, c) == want, (flat, kind)
+            last = C._title_of(flat, 0, kind, c, C._tokens(flat, 0, 400, C._TITLE_FIRST))[1]
+            titles += last + max(c.title_stop_words, 1) + 1 > C._TITLE_FIRST  # (read again)
+        taken, end, _ = C._issuer_words(flat, 0, c, rules, C._tokens(flat, 0, 200, C._ISSUER_WORDS))
+        phrase = " ".join(taken)
+        want = (C._canonical_issuer(phrase, rules), end) if phrase[:1].isupper() else (None, 0)
+        assert C.read_issuer(flat, 0, c, rules) == want, flat
+        last = C._issuer_words(flat, 0, c, rules, C._tokens(flat, 0, 200, C._ISSUER_FIRST))[2]
+        issuers += last + max(c.issuer_stop_words, 3) > C._ISSUER_FIRST
+    assert titles > 100 and issuers > 100, (titles, issuers)  # (some go past the first words)
