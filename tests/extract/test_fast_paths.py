@@ -808,3 +808,29 @@ def test_title_and_issuer_read_first_words_as_all_of_them(rules, first, monkeypa
         last = C._issuer_words(flat, 0, c, rules, C._tokens(flat, 0, 200, C._ISSUER_FIRST))[2]
         issuers += last + max(c.issuer_stop_words, 3) > C._ISSUER_FIRST
     assert titles > 100 and issuers > 100, (titles, issuers)  # (some go past the first words)
+
+
+def test_motto_looked_ahead_finds_what_the_phrases_find(rules):
+    """The motto's look-ahead of its first letters (case spelt out) leaves its matches as the
+    phrases alone find them, on texts with the letters' look-alikes in any case and past the
+    basic plane."""
+    import regex
+
+    from pipeline.extract.fm_rules import fm_rules, loose
+
+    phrases = rules["frontmatter"].get("national_header", [])
+    plain = regex.compile(f"(?i:{'|'.join(loose(w) for w in phrases)})")
+    motto = fm_rules(rules).motto
+    assert motto.pattern != plain.pattern
+    pieces = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Cộng hòa xã hội chủ nghĩa Việt Nam",
+              "Độc lập - Tự do - Hạnh phúc", "ĐỘC LẬP - TỰ DO - HẠNH PHÚC", "độc lập", "CỘNG", "cộng hoà",
+              "c", "Ç", "ð", "Ď", "\U00010400",
+              " ", "\n", "x", "CONG HOA XA HOI CHU NGHIA VIET NAM", "Doc lap - Tu do - Hanh phuc", "ĐỘC  LẬP"]
+    rng = random.Random(79)
+    found = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        want = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in motto.finditer(text)] == want, text
+        found += len(want)
+    assert found > 300
