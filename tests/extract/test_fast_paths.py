@@ -834,3 +834,32 @@ def test_motto_looked_ahead_finds_what_the_phrases_find(rules):
         assert [m.span() for m in motto.finditer(text)] == want, text
         found += len(want)
     assert found > 300
+
+
+def test_settle_roles_reads_the_sections_only_for_a_numbered_mention(rules, monkeypatch):
+    """A numbered document still a mention is what the basis sections change: without one, they
+    are not read (and the roles are as a read of them leaves them)."""
+    from pipeline.clean import clean_text
+    from pipeline.extract import ref_roles
+    from pipeline.extract.fm_rules import flatten
+    from pipeline.extract.frontmatter import read_plan
+    from pipeline.extract.ref_rules import ref_rules
+    from pipeline.extract.references import _cites, find_references
+    from pipeline.records import CleanDoc
+    from pipeline.segment import segment
+
+    text, _ = clean_text("KẾ HOẠCH\nI. CĂN CỨ\n1. Quyết định số 12/QĐ-UBND ngày 01/02/2025 của UBND tỉnh.\n"
+                         "II. NHIỆM VỤ\n1. Tổ chức tập huấn.\n", rules=rules)
+    seg = segment(CleanDoc("d", text), rules=rules)
+    plan, spans = read_plan(seg, rules=rules)
+    read = []
+    real = ref_roles._basis_sections
+    monkeypatch.setattr(ref_roles, "_basis_sections", lambda s, c: read.append(1) or real(s, c))
+    refs = list(find_references(seg, rules=rules, plan=plan, spans=spans))
+    assert read and [r.role for r in refs] == ["legal_basis"]  # (a mention made basis by its section)
+    cites = _cites(seg, rules, plan, flatten(text), *spans)
+    for x in cites:
+        x.role = "legal_basis"
+    read.clear()
+    ref_roles.settle_roles(cites, seg, flatten(text), spans[0][1], plan, ref_rules(rules))
+    assert not read
