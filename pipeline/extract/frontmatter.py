@@ -71,7 +71,7 @@ def read_plan(seg: Segmented, *, rules: Rules) -> tuple[PlanInfo, HeaderSpans]:
     text = seg.doc.text
     flat = flatten(text)
     c = fm_rules(rules)
-    doc_start, front_end = front_bounds(seg, rules)
+    doc_start, front_end = front_bounds(seg, rules, flat)
 
     # number and date line sit in the header, before the title / preamble
     num_m = c.number.search(flat, doc_start, front_end)

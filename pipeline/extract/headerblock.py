@@ -29,12 +29,13 @@ def text_lines(text: str, start: int, end: int):
         pos += len(raw) + 1
 
 
-def front_bounds(seg: Segmented, rules: Rules) -> tuple[int, int]:
+def front_bounds(seg: Segmented, rules: Rules, flat: str | None = None) -> tuple[int, int]:
     """(doc_start, front_end): the first character of the document proper (after any site
-    chrome) and the end of its front matter (the first section, or the first heading)."""
+    chrome) and the end of its front matter (the first section, or the first heading).
+    FLAT: the text flattened, when the caller has it."""
     text = seg.doc.text
     c = fm_rules(rules)
-    flat = flatten(text)
+    flat = flatten(text) if flat is None else flat
     doc_start = 0
     m = c.motto.search(flat) or c.number.search(flat)
     if m:
