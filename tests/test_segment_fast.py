@@ -142,3 +142,29 @@ def test_the_reaches_hold_all_a_reading_needs(text):
             assert opens_with_action(h[:cut], _KR) == _opens_with_action_plain(h), (h, cut)
         if cut >= _KR.other_reach:
             assert names_other(h[:cut], _KR) == _names_other_plain(h), (h, cut)
+
+
+def test_marker_lines_open_with_what_the_patterns_open_with():
+    """parse's first-character test leaves out only lines no pattern matches (corpus lines,
+    and lines opening with every character of the basic plane and some past it)."""
+    import dataclasses
+    import random
+
+    from pipeline.markers import _parse, grammar
+
+    g = grammar(_RULES)
+    plain = dataclasses.replace(g, opens=None, known={})
+    lines = []
+    for f in sorted(CORPUS.rglob("*")):
+        if f.suffix in (".txt", ".md"):
+            lines += [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(83)
+    tails = [". Nhiệm vụ", ") Tổ chức", " - Mục tiêu", "hần thứ hai", "HẦN I. X", ".1. Kế hoạch", " x", ""]
+    chars = [chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000] + ["\U0001d7ce", "\U00010400"]
+    lines += [ch + rng.choice(tails) for ch in chars]
+    kept = 0
+    for line in lines:
+        want = _parse(line, plain)
+        assert _parse(line, g) == want, line
+        kept += want is not None
+    assert kept > 1000
