@@ -145,26 +145,30 @@ def test_the_reaches_hold_all_a_reading_needs(text):
 
 
 def test_marker_lines_open_with_what_the_patterns_open_with():
-    """parse's first-character test leaves out only lines no pattern matches (corpus lines,
-    and lines opening with every character of the basic plane and some past it)."""
+    """parse's and appendix's first-character tests leave out only lines no pattern matches
+    (corpus lines, and lines opening with every character of the basic plane and some past it)."""
     import dataclasses
     import random
 
-    from pipeline.markers import _parse, grammar
+    from pipeline.markers import _parse, appendix, grammar
 
     g = grammar(_RULES)
-    plain = dataclasses.replace(g, opens=None, known={})
+    plain = dataclasses.replace(g, opens=None, appendix_opens=None, known={})
     lines = []
     for f in sorted(CORPUS.rglob("*")):
         if f.suffix in (".txt", ".md"):
             lines += [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines()]
     rng = random.Random(83)
-    tails = [". Nhiệm vụ", ") Tổ chức", " - Mục tiêu", "hần thứ hai", "HẦN I. X", ".1. Kế hoạch", " x", ""]
+    tails = [". Nhiệm vụ", ") Tổ chức", " - Mục tiêu", "hần thứ hai", "HẦN I. X", ".1. Kế hoạch", " x", "",
+             "HỤ LỤC I", "hụ lục số 02: DANH MỤC", "HỤ LỤC", "HỤ LỤC 2: DANH MỤC NHIỆM VỤ"]
     chars = [chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000] + ["\U0001d7ce", "\U00010400"]
-    lines += [ch + rng.choice(tails) for ch in chars]
-    kept = 0
+    lines += [ch + rng.choice(tails) for ch in chars] + [ch + t for ch in "PpĐ1-" for t in tails]
+    kept = appendices = 0
     for line in lines:
         want = _parse(line, plain)
         assert _parse(line, g) == want, line
         kept += want is not None
-    assert kept > 1000
+        want = appendix(line, plain)
+        assert appendix(line, g) == want, line
+        appendices += want is not None
+    assert kept > 1000 and appendices >= 4
