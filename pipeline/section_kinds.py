@@ -28,7 +28,7 @@ _TITLE_MAX_WORDS = 10  # a longer heading is a sentence
 _LABEL_MAX_WORDS = 8  # `Giai đoạn khẩn cấp (0-48 giờ):` before the item's own text
 _LABEL_RX = re.compile(r"^([^:;.]{1,80}?):\s*")
 _LABEL_REACH = 82  # the most of a normalized text _LABEL_RX reads: 80, the colon, one space
-_HEAD_SIZE = 120  # characters of a long heading normalized to read its first words
+_HEAD_SIZE = 64  # characters of a long heading normalized to read its first words (11 fit mostly)
 
 
 _MARKUP_CHARS = "*#_`\\"
