@@ -16,6 +16,10 @@ from collections import Counter
 from .rules import Rules
 
 _WORD = re.compile(r"[^\W\d_]+")
+# the characters whose lower case is not one character of the same kind (`İ` → `i̇`) or hangs
+# on the letters around it (`Σ` → `σ` or a final `ς`): a text holding neither is lowered in one
+# call, word for word as its words are
+_CASE_IN_CONTEXT = ("\u0130", "\u03a3")
 
 
 def _common(rules: Rules) -> frozenset[str]:
@@ -28,6 +32,10 @@ def word_counts(text: str, common: frozenset[str]) -> tuple[int, int]:
     Each distinct space-separated token is looked at once, with its count: a space is no
     letter, so the runs fall inside tokens, and a token of letters only is one run (Unicode's
     letters are `_WORD`'s; tests/test_language.py asks about every character)."""
+    if _CASE_IN_CONTEXT[0] not in text and _CASE_IN_CONTEXT[1] not in text:
+        # lowered whole: each character to one, a letter to a letter (tests ask every one)
+        words = _WORD.findall(text.lower())
+        return len(words), sum(map(common.__contains__, words))
     n = hits = 0
     find = _WORD.findall
     for tok, k in Counter(text.split()).items():

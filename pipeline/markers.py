@@ -60,6 +60,10 @@ class Grammar:
     bare_rx: re.Pattern  # a line that is a marker and nothing else: `1.`, `-`
     # parse's answers by line: segment reads each line, the task finder its heading again
     known: dict = field(default_factory=dict, compare=False, repr=False)
+    # the characters of the basic plane (digits apart) a line with a marker can open with: a
+    # line opening with another (`Căn cứ`, `Thực hiện`) is no marker's, without a pattern tried
+    opens: frozenset | None = None
+    appendix_opens: frozenset | None = None  # the same for an appendix line (its words' first letters)
 
 
 def _words(words) -> str:
@@ -99,7 +103,26 @@ def _build(rules: Rules) -> Grammar:
         ),
         tight_rx=re.compile(r"^(?:(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})*)[.)]|[a-zđ]\))(\w)"),
         bare_rx=re.compile(rf"(?:[IVXL]+|\d{{1,2}}(?:\.\d{{1,2}})*|[a-zđ])[.)]|[{chars}]"),
+        opens=_opens([w.split()[0][0] for w in mk.get("part_words") or [] if w.split()], bullets),
+        appendix_opens=frozenset(_any_case([w.split()[0][0] for w in mk.get("appendix_words") or []
+                                            if w.split()])),
     )
+
+
+def _any_case(letters: list[str]) -> set[str]:
+    """The characters of the basic plane `(?i)[LETTERS]` matches."""
+    if not letters:
+        return set()
+    plane = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000)
+    return set(re.findall("(?i)[" + "".join(map(re.escape, letters)) + "]", plane))
+
+
+def _opens(part_firsts: list[str], bullets: dict[str, str]) -> frozenset:
+    """What a marker line of _parse opens with, in the basic plane, digits apart: a part word's
+    first letter in any case (as part_rx reads it), a part letter `A`-`H`, a Roman numeral's
+    letter, a letter of `a)`, a bullet."""
+    return frozenset(_any_case(part_firsts) | set("ABCDEFGHIVXL") | set("abcdefghijklmnopqrstuvwxyzđ")
+                     | set(bullets))
 
 
 def grammar(rules: Rules) -> Grammar:
@@ -144,6 +167,9 @@ def parse(line: str, g: Grammar) -> Marker | None:
 
 
 def _parse(line: str, g: Grammar) -> Marker | None:
+    ch = line[:1]
+    if g.opens is not None and ch not in g.opens and ch <= "\uffff" and not ch.isdecimal():
+        return None  # (no pattern below matches a line opening with it: see _opens)
     m = g.part_rx.match(line)
     if m:
         word = m.group(1).lower()
@@ -183,6 +209,9 @@ def _parse(line: str, g: Grammar) -> Marker | None:
 
 def appendix(line: str, g: Grammar) -> tuple[str | None, str] | None:
     """(number as written or None, title on the same line) when LINE opens an appendix."""
+    ch = line[:1]
+    if g.appendix_opens is not None and ch not in g.appendix_opens and ch <= "\uffff":
+        return None  # (appendix_rx opens with an appendix word)
     m = g.appendix_rx.match(line)
     if not m:
         return None

@@ -27,6 +27,8 @@ _STAY_OUT = frozenset({"purpose", "objectives"})  # their items are never tasks 
 _TITLE_MAX_WORDS = 10  # a longer heading is a sentence
 _LABEL_MAX_WORDS = 8  # `Giai đoạn khẩn cấp (0-48 giờ):` before the item's own text
 _LABEL_RX = re.compile(r"^([^:;.]{1,80}?):\s*")
+_LABEL_REACH = 82  # the most of a normalized text _LABEL_RX reads: 80, the colon, one space
+_HEAD_SIZE = 64  # characters of a long heading normalized to read its first words (11 fit mostly)
 
 
 _MARKUP_CHARS = "*#_`\\"
@@ -40,6 +42,22 @@ def norm(s: str) -> str:
     return " ".join(s.split())  # (split's white space is the `\s` of re)
 
 
+def norm_head(s: str, size: int, words: int = 0, chars: int = 0) -> str:
+    """norm(S), or, when S is longer than SIZE, the start of norm(S) that norm(S[:SIZE])
+    gives up to its last space, if that holds at least WORDS words and CHARS characters: all
+    a reading of the first words needs (a long item's heading is a paragraph).
+
+    norm changes each space-separated word on its own (NFC, case, markup to spaces: nothing
+    joins or changes across white space), so norm of a prefix of S is norm(S)'s words but the
+    last, which may be cut; the start returned is followed by a space in norm(S)."""
+    if len(s) > size:
+        h = norm(s[:size])
+        cut = h.rfind(" ")
+        if cut >= chars and h.count(" ", 0, cut) + 1 >= words:
+            return h[:cut]
+    return norm(s)
+
+
 @dataclass(frozen=True)
 class KindRules:
     kinds: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # kind, words, child_words
@@ -51,6 +69,9 @@ class KindRules:
     other_rx: re.Pattern | None  # a heading opening with one of these stays `other`
     # any child word anywhere in a text: where none is, kind_of's scan of them finds nothing
     child_any_rx: re.Pattern | None = None
+    # how far into a normalized heading names_other and opens_with_action read (characters)
+    other_reach: int = 0
+    action_reach: int = 0
 
 
 def _build(rules: Rules) -> KindRules:
@@ -74,6 +95,11 @@ def _build(rules: Rules) -> KindRules:
         other_rx=_opening_rx([w for k, ws, _ in kinds if k == (data.get("default_kind") or "other")
                               for w in ws]),
         child_any_rx=re.compile("|".join(re.escape(w) for w in child)) if child else None,
+        # (a match of the opening words, and the character after it)
+        other_reach=max((len(w) for k, ws, _ in kinds if k == (data.get("default_kind") or "other")
+                         for w in ws), default=0) + 1,
+        # (a label, its colon and a space, the verb and the character after it)
+        action_reach=_LABEL_REACH + max((len(v) for v in verbs), default=0) + 1,
     )
 
 
@@ -85,7 +111,8 @@ def _opening_rx(words: list[str]) -> re.Pattern | None:
 def names_other(heading: str, kr: KindRules) -> bool:
     """The heading opens with a word of the default kind (`Phương pháp`, `Nội dung giám sát`):
     its items describe, whatever verbs they open with, so they never make it `tasks`."""
-    return kr.other_rx is not None and kr.other_rx.match(norm(heading)) is not None
+    return kr.other_rx is not None and kr.other_rx.match(
+        norm_head(heading, _HEAD_SIZE + kr.other_reach, chars=kr.other_reach)) is not None
 
 
 def kind_rules(rules: Rules) -> KindRules:
@@ -97,8 +124,8 @@ def kind_of(heading: str, parent_kind: str | None, parent_is_part: bool, bullet:
     """The kind a section's heading words give it (PARENT_KIND None for a top-level one)."""
     if bullet and parent_kind is not None and not parent_is_part:
         return parent_kind  # a bullet item inherits (the words are not read: see below)
-    h = norm(heading)
     if parent_kind is None or parent_is_part:
+        h = norm(heading)
         if kr.word_rx is None:
             return kr.default_kind
         best: tuple[int, int, str] | None = None
@@ -111,7 +138,11 @@ def kind_of(heading: str, parent_kind: str | None, parent_is_part: bool, bullet:
                         best = key
                     break
         return best[2] if best else kr.default_kind
-    if bullet or kr.child_any_rx is None or kr.child_any_rx.search(h) is None:
+    if bullet or kr.child_any_rx is None:
+        return parent_kind
+    # child_kind reads the first words, and the rest only to count up to _TITLE_MAX_WORDS
+    h = norm_head(heading, _HEAD_SIZE, words=_TITLE_MAX_WORDS + 1)
+    if kr.child_any_rx.search(h) is None:
         return parent_kind  # (no child word in the heading: the scan would find none)
     return child_kind(h, parent_kind, kr)
 
@@ -142,7 +173,7 @@ def opens_with_action(text: str, kr: KindRules) -> bool:
     """The item's text opens with an action verb, after a short label if it has one."""
     if kr.verbs_rx is None:
         return False
-    t = norm(text)
+    t = norm_head(text, _HEAD_SIZE + kr.action_reach, chars=kr.action_reach)
     m = _LABEL_RX.match(t)
     if m and len(m.group(1).split()) <= _LABEL_MAX_WORDS and t[m.end():]:
         t = t[m.end():]

@@ -98,3 +98,16 @@ def test_verdict_on_corpus_texts():
     # a plan is sure before its end (the early stop is taken), English never is
     assert verdict(texts[0], common, 3, 0.05) is None
     assert verdict("The quick brown fox jumps over the lazy dog " * 200, common, 3, 0.05) is not None
+
+
+def test_lowering_a_text_whole_lowers_its_words_as_they_are():
+    """Why word_counts may lower a text without `İ` or `Σ` in one call: every other character
+    lowers to one character, a letter to a letter and no letter to none, whatever stands
+    around it; those two do not (`İ` → `i̇`, whose dot is no letter; `Σ` → `ς` at a word's end)."""
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        low = c.lower()
+        if c in language._CASE_IN_CONTEXT:
+            continue
+        assert len(low) == 1 and (_WORD.match(c) is None) == (_WORD.match(low) is None), hex(cp)
+    assert len("İ".lower()) == 2 and "ΑΣΑ".lower()[1] != "ΑΣ".lower()[1]

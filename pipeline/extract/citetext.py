@@ -20,13 +20,18 @@ from .ref_rules import RefRules
 _YEAR = re.compile(r"^(?:19|20)\d\d")
 _DIGIT = re.compile(r"^\d")
 _COMMA_CAPITAL = re.compile(r",\s+\p{Lu}")
+_DESC_MARKS = re.compile(r"[();.,]")  # the characters description's reading stops or nests at
 
 __all__ = ['Title', 'abbreviations', 'expand', 'read_title', 'read_issuer', 'description']
 
 
 _WORD = re.compile(r"\S+")
+# the characters str.split takes for white space and `\s` does not (tests ask every character)
+_SPLIT_ONLY = ("\x1c", "\x1d", "\x1e", "\x1f")
 _TITLE_WORDS = 40  # read of a title: 25 taken, a look of a few words past them
 _ISSUER_WORDS = 20  # read of an issuer: 12 taken, a look of a few words past them
+_TITLE_FIRST = 16  # words of a title read first (most titles end within them)
+_ISSUER_FIRST = 10
 
 
 def _fold_initial(w: str) -> str:
@@ -63,17 +68,34 @@ def _abbreviation_pattern(abbrs: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<![\p{L}(])(" + "|".join(map(re.escape, abbrs)) + r")(?![\p{L})])")
 
 
+def _tokens(flat: str, pos: int, size: int, n: int) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the first N runs of `_WORD` in FLAT[POS:POS + SIZE], found by
+    str.split and str.find (~3x faster than a Match object per word) unless the window holds
+    a character only split takes for a space."""
+    window = flat[pos:pos + size]
+    if "\x1c" in window or "\x1d" in window or "\x1e" in window or "\x1f" in window:  # _SPLIT_ONLY
+        return [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), n)]
+    out = []
+    q = 0
+    for w in window.split()[:n]:
+        lo = window.find(w, q)  # (the first place from q holding no space: the word's)
+        q = lo + len(w)
+        out.append((lo + pos, q + pos, w))
+    return out
+
+
 def _bare_words(words: list[str]) -> list[str]:
     """The words as `_starts` compares them: lower case, without clause marks and quotes."""
     return [w.lower().strip(",;.:()“”\"") for w in words]
 
 
-def _starts(bare: list[str], i: int, phrases: list[list[str]]) -> bool:
-    """True when one of PHRASES starts at word I (BARE: the words from `_bare_words`)."""
-    first = bare[i] if i < len(bare) else None
-    for p in phrases:
-        if p and p[0] != first:  # the cheap test first: most words start no phrase
-            continue
+def _starts(bare: list[str], i: int, phrases: dict) -> bool:
+    """True when one of PHRASES (by their first word, as ref_rules keeps them) starts at word
+    I (BARE: the words from `_bare_words`)."""
+    if None in phrases:
+        return True  # (an empty phrase starts anywhere)
+    # (only the phrases opening with the word are compared: most words open none)
+    for p in phrases.get(bare[i] if i < len(bare) else None, ()):
         if bare[i:i + len(p)] == p:
             return True
     return False
@@ -115,13 +137,24 @@ def _verb_list(taken: list[str]) -> bool:
 
 def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None:
     """The title after a kind word: `Phòng, chống mua bán người năm 2024`."""
-    window = flat[pos:pos + 400]
     # (a title takes at most 25 words and looks at most a stop phrase past them: the words
-    # after the first _TITLE_WORDS are never read)
-    toks = [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), _TITLE_WORDS)]
+    # after the first _TITLE_WORDS are never read; most titles end within _TITLE_FIRST, read
+    # first: the reading stands when it looked at none of the words past them)
+    toks = _tokens(flat, pos, 400, _TITLE_FIRST)
+    if len(toks) == _TITLE_FIRST:
+        title, last = _title_of(flat, pos, kind_word, c, toks)
+        # (word LAST + 1 compared, a stop phrase read from word LAST + 1)
+        if last + max(c.title_stop_words, 1) + 1 <= _TITLE_FIRST:
+            return title
+        toks = _tokens(flat, pos, 400, _TITLE_WORDS)
+    return _title_of(flat, pos, kind_word, c, toks)[0]
+
+
+def _title_of(flat: str, pos: int, kind_word: str, c: RefRules, toks: list) -> tuple[Title | None, int]:
+    """read_title's reading of the words TOKS, and the index of the last word it read at."""
     words = [t[2] for t in toks]
     if not words or c.vague.match(" ".join(words[:3])):
-        return None
+        return None, 2
     bare_words = _bare_words(words)
     is_law = kind_word in ("Luật", "Bộ luật", "Pháp lệnh")
     taken: list[str] = []
@@ -191,20 +224,37 @@ def read_title(flat: str, pos: int, kind_word: str, c: RefRules) -> Title | None
         i += 1
     name = " ".join(taken).rstrip(",;.:) ")
     if not name:
-        return None
-    return Title(end=end, name=name, has_period=has_period, year=year, more=more)
+        return None, i
+    return Title(end=end, name=name, has_period=has_period, year=year, more=more), i
 
 
 def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | None, int]:
     """The issuer phrase at pos (after `của`), canonical, and where it ends."""
-    window = flat[pos:pos + 200]
-    # (12 words are read, and at most a stop phrase or two words past them)
-    toks = [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), _ISSUER_WORDS)]
+    # (12 words are read, and at most a stop phrase or two words past them; most issuers end
+    # within _ISSUER_FIRST, read first: the reading stands when it looked at none past them)
+    toks = _tokens(flat, pos, 200, _ISSUER_FIRST)
+    if len(toks) == _ISSUER_FIRST:
+        taken, end, last = _issuer_words(flat, pos, c, rules, toks)
+        # (word LAST + 2 compared, a stop phrase read from word LAST)
+        if last + max(c.issuer_stop_words, 3) > _ISSUER_FIRST:
+            taken, end, last = _issuer_words(flat, pos, c, rules, _tokens(flat, pos, 200, _ISSUER_WORDS))
+    else:
+        taken, end, last = _issuer_words(flat, pos, c, rules, toks)
+    phrase = " ".join(taken)
+    if not phrase or not phrase[:1].isupper():
+        return None, pos
+    return _canonical_issuer(phrase, rules), end
+
+
+def _issuer_words(flat: str, pos: int, c: RefRules, rules: Rules, toks: list) -> tuple[list[str], int, int]:
+    """read_issuer's words of the issuer among TOKS, where they end, and the index of the last
+    word it read at."""
     words = [t[2] for t in toks]
     bare_words = _bare_words(words)
     taken: list[str] = []
     end = pos
-    for i, (_lo, hi, w) in enumerate(toks[:12]):
+    i = -1
+    for i, (_lo, hi, w) in enumerate(toks[:12]):  # noqa: B007 - (i: where the reading stopped)
         if w.startswith("(") and w.rstrip(",;.").endswith(")") and w.strip("(),;.").isupper():
             end = hi  # `Ủy ban nhân dân (UBND) tỉnh`: the abbreviation is skipped
             if w.endswith((",", ";", ".")):
@@ -231,10 +281,7 @@ def read_issuer(flat: str, pos: int, c: RefRules, rules: Rules) -> tuple[str | N
         end = hi if not w.endswith((",", ";", ".", ":")) else hi - 1
         if w.endswith((",", ";", ".", ":")):
             break
-    phrase = " ".join(taken)
-    if not phrase or not phrase[:1].isupper():
-        return None, pos
-    return _canonical_issuer(phrase, rules), end
+    return taken, end, i
 
 
 # a number in a body's own name (`Ban Chỉ đạo 138/CP`, `Ban Chỉ đạo 389`); not a year or a date
@@ -269,21 +316,21 @@ def description(flat: str, pos: int, short_name: re.Pattern | None = None) -> tu
     """What a numbered citation says the document is about, up to the end of its clause
     or to the short name the plan gives it (`(viết tắt là Nghị quyết số 93/NQ-CP)`)."""
     depth = 0
-    i = pos
     limit = min(len(flat), pos + 300)
-    while i < limit:
-        ch = flat[i]
+    i = limit
+    # (only the marks are looked at: the engine skips the letters between them)
+    for m in _DESC_MARKS.finditer(flat, pos, limit):
+        j = m.start()
+        ch = m[0]
         if ch == "(":
-            if depth == 0 and short_name is not None and short_name.match(flat, i):
+            if depth == 0 and short_name is not None and short_name.match(flat, j):
+                i = j
                 break
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch == ";":
+        elif depth == 0 and (ch == ";" or (ch == "." and (j + 1 >= len(flat) or flat[j + 1] == " "))
+                             or (ch == "," and _COMMA_CAPITAL.match(flat, j, j + 4))):
+            i = j
             break
-        elif depth == 0 and ch == "." and (i + 1 >= len(flat) or flat[i + 1] == " "):
-            break
-        elif depth == 0 and ch == "," and _COMMA_CAPITAL.match(flat, i, i + 4):
-            break
-        i += 1
     return " ".join(flat[pos:i].split()), i

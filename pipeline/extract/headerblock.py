@@ -10,7 +10,7 @@ import regex as re
 
 from ..records import Segmented
 from ..rules import Rules
-from .fm_rules import FrontmatterRules, flatten, fm_rules, loose_key, squash
+from .fm_rules import LINE_STRIP, FrontmatterRules, flatten, fm_rules, loose_key, squash
 
 __all__ = ['Header', 'text_lines', 'front_bounds', 'find_title', 'is_upper', 'plan_period', 'title_span']
 
@@ -22,23 +22,20 @@ def text_lines(text: str, start: int, end: int):
     """(start, end, content) of each non-blank line in text[start:end], markup stripped."""
     pos = start
     for raw in text[start:end].split("\n"):
-        lo, hi = pos, pos + len(raw)
-        pos = hi + 1
-        strip = " \t*#|\u00a0_"
-        while lo < hi and text[lo] in strip:
-            lo += 1
-        while hi > lo and text[hi - 1] in strip:
-            hi -= 1
-        if lo < hi:
-            yield lo, hi, text[lo:hi]
+        content = raw.strip(LINE_STRIP)  # (str.strip: no Python step per character)
+        if content:
+            lo = pos + len(raw) - len(raw.lstrip(LINE_STRIP))
+            yield lo, lo + len(content), content
+        pos += len(raw) + 1
 
 
-def front_bounds(seg: Segmented, rules: Rules) -> tuple[int, int]:
+def front_bounds(seg: Segmented, rules: Rules, flat: str | None = None) -> tuple[int, int]:
     """(doc_start, front_end): the first character of the document proper (after any site
-    chrome) and the end of its front matter (the first section, or the first heading)."""
+    chrome) and the end of its front matter (the first section, or the first heading).
+    FLAT: the text flattened, when the caller has it."""
     text = seg.doc.text
     c = fm_rules(rules)
-    flat = flatten(text)
+    flat = flatten(text) if flat is None else flat
     doc_start = 0
     m = c.motto.search(flat) or c.number.search(flat)
     if m:

@@ -3,7 +3,7 @@ the author named in the preamble or closing, the place the title covers; canonic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,7 +15,8 @@ from .fm_rules import FrontmatterRules, body_key, fm_rules, loose_key
 from .headerblock import Header
 from .places import Place, parse_place, place_level
 
-__all__ = ['canonical_body', 'body_level', 'issuer_candidates', 'choose_issuer', 'first_author']
+__all__ = ['canonical_body', 'body_level', 'issuer_candidates', 'enough_candidates', 'choose_issuer',
+           'first_author']
 
 
 def canonical_body(body: str, rules: Rules) -> str:
@@ -87,10 +88,12 @@ def _clause_opens(flat: str, start: int, end: int) -> Iterator[int]:
         yield from range(max(m.start() + 1, start), min(m.end() + 1, end))
 
 
-def _clause_words(flat: str, start: int, end: int, lead=None) -> Iterator[int]:
+def _clause_words(flat: str, start: int, end: int, lead=None, opens=None) -> Iterator[int]:
     """The places of `_clause_opens` that hold no space or markup: the first after the text's
     start and its spaces, and the one after each run of a mark and spaces, in order. LEAD: a
-    pattern a place must open (the others are left out; it opens with no space or markup)."""
+    pattern a place must open (the others are left out; it opens with no space or markup).
+    OPENS: a pattern of the characters a place may hold (the others may be left out, after a
+    mark)."""
     q = start
     while q > 0 and flat[q - 1] in _CLAUSE_SPACE:
         q -= 1
@@ -100,7 +103,7 @@ def _clause_words(flat: str, start: int, end: int, lead=None) -> Iterator[int]:
             p += 1
         if p < end and (lead is None or lead.match(flat, p, end)):
             yield p
-    runs = _MARK_RUN if lead is None else _runs_before(lead)
+    runs = _MARK_RUN if lead is None else _runs_before(lead, opens)
     for m in runs.finditer(flat, max(q - 1, 0), end):
         p = m.end()  # (the run is greedy: a place inside it holds a space or markup)
         if start <= p < end:
@@ -108,8 +111,12 @@ def _clause_words(flat: str, start: int, end: int, lead=None) -> Iterator[int]:
 
 
 @lru_cache(maxsize=8)
-def _runs_before(lead):
-    """_MARK_RUN where LEAD follows the run (looked ahead: the engine tries it, not Python)."""
+def _runs_before(lead, opens=None):
+    """_MARK_RUN where LEAD follows the run (looked ahead: the engine tries it, not Python);
+    with OPENS looked ahead first (one character of a class before LEAD's long alternation:
+    the scan of a body ~1.5x faster). OPENS is left out when its flags are not LEAD's."""
+    if opens is not None and opens.flags == lead.flags:
+        return re.compile(rf"{_MARK_RUN.pattern}(?=(?:{opens.pattern}))(?={lead.pattern})", lead.flags)
     return re.compile(rf"{_MARK_RUN.pattern}(?={lead.pattern})", lead.flags)
 
 
@@ -127,7 +134,7 @@ def first_author(author, flat: str, start: int, end: int, opens=None, lead=None)
     if not author.pattern.startswith(_CLAUSE_OPENS):
         return next(author.finditer(flat, start, end), None)
     if opens is not None and not any(_opens_with(opens, ch) for ch in _CLAUSE_SPACE):
-        for p in _clause_words(flat, start, end, lead):
+        for p in _clause_words(flat, start, end, lead, opens):
             if _opens_with(opens, flat[p]):
                 m = author.match(flat, p, end)
                 if m:
@@ -203,6 +210,25 @@ def _date_line_place(place_word: str, rules: Rules) -> Place | None:
     # `tỉnh` for an old one merged since (`tỉnh Trà Vinh`)
     same = prov.name.lower() == " ".join(place_word.split()).lower()
     return parse_place(prov.kind if same else "tỉnh", place_word)
+
+
+def enough_candidates(cands: Iterable[_Cand]) -> list[_Cand]:
+    """CANDS up to the one after which choose_issuer's answer cannot change: it reads the first
+    body, the first place and, when that place has no name, the first named place of its
+    level (the later sources, such as the author of a whole body, are then not read)."""
+    out: list[_Cand] = []
+    body = first = None
+    settled = False
+    for cd in cands:
+        out.append(cd)
+        body = body or cd.body
+        if cd.place:
+            first = first or cd.place
+            settled = settled or first.name is not None or (
+                bool(cd.place.name) and cd.place.level == first.level)
+        if body and settled:
+            break
+    return out
 
 
 def choose_issuer(cands: list[_Cand], place_word: str | None, rules: Rules):

@@ -110,7 +110,10 @@ def settle_roles(cites: list, seg: Segmented, flat: str, front_end: int, plan: P
         if any(y.role == "legal_basis" and y.desc_span[0] <= x.start < y.desc_span[1]
                and c.amends_cue.search(flat, y.desc_span[0], x.start) for y in cites):
             x.role = "legal_basis"
-    for lo, hi, role in _basis_sections(seg, c):
+    # (the sections are read only when a numbered document is still a mention: the others
+    # are left as they are)
+    waiting = any(x.role == "mentions" and x.key[0] == "num" for x in cites)
+    for lo, hi, role in _basis_sections(seg, c) if waiting else ():
         for x in cites:
             if not lo <= x.start < hi or x.role != "mentions" or x.key[0] != "num":
                 continue

@@ -43,9 +43,9 @@ class RefRules:
     mention_cue: re.Pattern
     norm_kinds: set
     vague: re.Pattern
-    title_stop: list
+    title_stop: dict  # stop phrases (lists of lower-case words) by their first word
     comma_joins: set
-    issuer_stop: list
+    issuer_stop: dict
     abbr_def: re.Pattern
     not_parent_words: set  # kind words of documents that are never a plan's parent
     not_parent_symbols: set
@@ -69,6 +69,18 @@ class RefRules:
     topic_tail: frozenset = frozenset()  # words a topic does not end on (`đến` before a cut year)
     alias_share: float = 0.7  # a titled programme is an approved one spelt otherwise ...
     alias_min_pairs: int = 3  # ... when it shares this many topic word pairs
+    # the most words of a title stop phrase and of an issuer stop phrase (how far _starts reads)
+    title_stop_words: int = 0
+    issuer_stop_words: int = 0
+
+
+def _by_first_word(phrases) -> dict[str | None, list[list[str]]]:
+    """PHRASES (lists of words) by their first word, longest first; an empty phrase, which
+    starts anywhere, under None."""
+    out: dict[str | None, list[list[str]]] = {}
+    for p in sorted(phrases, key=len, reverse=True):
+        out.setdefault(p[0] if p else None, []).append(p)
+    return out
 
 
 def _compile(rules: Rules) -> RefRules:
@@ -128,9 +140,9 @@ def _compile(rules: Rules) -> RefRules:
         mention_cue=re.compile(rf"(?i:{_alt(roles.get('mention_cues', []))})"),
         norm_kinds=set(roles.get("norm_kinds", [])),
         vague=re.compile(rf"^(?i:{_alt(r.get('vague', []))})(?![\p{{L}}])"),
-        title_stop=sorted((w.lower().split() for w in r.get("title_stop", [])), key=len, reverse=True),
+        title_stop=_by_first_word(w.lower().split() for w in r.get("title_stop", [])),
         comma_joins={w.lower() for w in r.get("comma_joins", [])},
-        issuer_stop=sorted((w.lower().split() for w in r.get("issuer_stop", [])), key=len, reverse=True),
+        issuer_stop=_by_first_word(w.lower().split() for w in r.get("issuer_stop", [])),
         issuer_head=re.compile(rf"{_alt(r.get('issuer_heads', []))}(?![\p{{L}}])" if r.get("issuer_heads")
                                else r"(?!)"),
         not_parent_words={" ".join(w.lower().split()) for w in roles.get("not_parents", {}).get("words", [])},
@@ -156,6 +168,8 @@ def _compile(rules: Rules) -> RefRules:
         title_match=float(roles.get("programme_title_match", 0.5)),
         alias_share=float(roles.get("alias_share", 0.7)),
         alias_min_pairs=int(roles.get("alias_min_pairs", 3)),
+        title_stop_words=max((len(w.split()) for w in r.get("title_stop", [])), default=0),
+        issuer_stop_words=max((len(w.split()) for w in r.get("issuer_stop", [])), default=0),
         short_name=(re.compile(rf"\(\s*(?i:{_alt(r['short_name_words'])})\b")
                     if r.get("short_name_words") else None),
     )

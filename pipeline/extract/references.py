@@ -310,6 +310,44 @@ def _cue_letters(cues: tuple[str, ...]) -> str:
     return "(?i:[" + "".join(sorted({re.escape(w.split()[0][0]) for w in cues if w.split()})) + "])"
 
 
+@lru_cache(maxsize=4)
+def _cue_heads(amended, cues: tuple[str, ...]):
+    """The first words of the CUES, each a pattern of its own (in any case, as AMENDED reads
+    them): a lone word is a literal the engine skips to (~10x faster than the alternation of
+    the cues, tried at each of their first letters); None when AMENDED is not `(?i:` the
+    cues' alternation `)` as ref_rules builds it, or a cue holds no word."""
+    if not cues or amended.pattern != f"(?i:{words_alternation(cues)})":
+        return None
+    if any(w and not w.split() for w in cues):
+        return None  # (an empty alternative: a match anywhere)
+    firsts = sorted({w.split()[0] for w in cues if w})
+    return tuple(re.compile(f"(?i:{words_alternation([w])})", amended.flags) for w in firsts)
+
+
+def _amended_finditer(amended, cues: tuple[str, ...], flat: str, start: int, end: int) -> Iterator:
+    """`AMENDED.finditer(FLAT, START, END)`'s matches, AMENDED tried only where one of its cues'
+    first words stands (each match of the alternation opens with one)."""
+    heads = _cue_heads(amended, cues)
+    if heads is None:
+        yield from _amended_scan(amended, cues).finditer(flat, start, end)
+        return
+    places = []
+    for head in heads:
+        m = head.search(flat, start, end)
+        while m is not None:
+            places.append(m.start())
+            m = head.search(flat, m.start() + 1, end)
+    places.sort()
+    pos = start
+    for p in places:
+        if p < pos:
+            continue  # (inside the match before, as finditer goes on after it)
+        m = amended.match(flat, p, end)
+        if m is not None:
+            yield m
+            pos = max(m.end(), p + 1)
+
+
 def _amendment_spans(flat: str, start: int, end: int, c: RefRules,
                      cues: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """Where a clause says how a cited document was amended (`..., được sửa đổi, bổ sung tại
@@ -317,7 +355,7 @@ def _amendment_spans(flat: str, start: int, end: int, c: RefRules,
     if c.amended is None:
         return []
     spans = []
-    for m in _amended_scan(c.amended, cues).finditer(flat, start, end):
+    for m in _amended_finditer(c.amended, cues, flat, start, end):
         stop = _AMENDMENT_END.search(flat, m.end(), end)
         spans.append((m.start(), stop.start() if stop else end))
     return spans

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import islice
+
 import regex as re
 
-from .fm_rules import FrontmatterRules
+from .fm_rules import LINE_STRIP, FrontmatterRules
 from .headerblock import is_upper, text_lines
 
 # (compiled once: the regex module's own cache costs ~10 µs a call)
@@ -18,19 +20,19 @@ _GLUED = re.compile(r"^(?P<title>[\p{Lu} ]+?)(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\
 
 def signature(text: str, flat: str, front_end: int, close: int | None, c: FrontmatterRules):
     """(signing_mode, signer_title, signer_name) from the signature block."""
-    lines = list(text_lines(text, front_end, len(text)))
-    modes = [i for i, (_lo, _hi, line) in enumerate(lines) if c.mode_line.match(line)]
+    modes = _mode_lines(text, front_end, c)
     if not modes:
         return None, None, None
-    later = [i for i in modes if close is not None and lines[i][0] >= close - 300]
+    later = [ln for ln in modes if close is not None and ln[0] >= close - 300]
     first = later[0] if later else modes[0]
-    mode = c.mode_line.match(lines[first][2])["mode"] + "."
-    one = _one_line(" ".join(lines[first][2].split()), c)
+    mode = c.mode_line.match(first[2])["mode"] + "."
+    one = _one_line(" ".join(first[2].split()), c)
     if one is not None:
         return one
     block: list[str] = []
     name = None
-    for _lo, _hi, line in lines[first + 1:first + 12]:
+    nl = text.find("\n", first[1])  # (the lines after the first's)
+    for _lo, _hi, line in islice(text_lines(text, nl + 1, len(text)), 11) if nl >= 0 else ():
         line = " ".join(line.split())
         if line.startswith(("-", "+", "•")):
             continue  # a recipient interleaved by a two-column layout
@@ -56,6 +58,24 @@ def signature(text: str, flat: str, front_end: int, close: int | None, c: Frontm
         break
     title = block[-1] if (name and block) else None
     return mode, title, name
+
+
+def _mode_lines(text: str, start: int, c: FrontmatterRules) -> list[tuple[int, int, str]]:
+    """The lines of `text_lines(TEXT, START, len(TEXT))` that `c.mode_line` matches, the lines
+    after the first read only where `c.mode_at` finds a line that may be one."""
+    nl = text.find("\n", start)
+    found = [ln for ln in text_lines(text, start, len(text) if nl < 0 else nl) if c.mode_line.match(ln[2])]
+    if nl < 0:
+        return found
+    if c.mode_at is None:
+        return found + [ln for ln in text_lines(text, nl + 1, len(text)) if c.mode_line.match(ln[2])]
+    for m in c.mode_at.finditer(text, nl + 1):
+        lo = text.rfind("\n", 0, m.start()) + 1  # the line's, when only markup and spaces precede
+        if text[lo:m.start()].strip(LINE_STRIP):
+            continue
+        hi = text.find("\n", m.end())
+        found += [ln for ln in text_lines(text, lo, len(text) if hi < 0 else hi) if c.mode_line.match(ln[2])]
+    return found
 
 
 # a whole signature block on one line, as a table cell holds it: `KT. CHỦ TỊCH PHÓ CHỦ TỊCH

@@ -145,7 +145,7 @@ def test_clause_words_are_the_clause_opens_without_spaces(rules):
     from pipeline.extract.fm_rules import fm_rules
     from pipeline.extract.issuer import _CLAUSE_SPACE, _clause_opens, _clause_words
 
-    lead = fm_rules(rules).author_lead
+    lead, opens = fm_rules(rules).author_lead, fm_rules(rules).author_opens
     rng = random.Random(13)
     parts = ["a", "Bộ", "Sở Y", "sở", "Chủ tịch UBND", "Chủ", "ủy ban nhân dân", ".", ",", ";", ")", "]",
              " ", "\t", "\n", "*", "_", "|", "!?", "x y"]
@@ -158,6 +158,10 @@ def test_clause_words_are_the_clause_opens_without_spaces(rules):
         assert list(_clause_words(flat, start, end)) == want
         want = [p for p in want if lead.match(flat, p, end)]
         assert list(_clause_words(flat, start, end, lead)) == want
+        # with OPENS: the places holding one of its characters all kept, no other place added
+        got = list(_clause_words(flat, start, end, lead, opens))
+        assert set(got) <= set(want) and got == sorted(got)
+        assert [p for p in got if opens.match(flat, p)] == [p for p in want if opens.match(flat, p)]
         led += len(want)
     assert led > 100
 
@@ -446,6 +450,39 @@ def test_amendment_cues_found_as_a_scan_of_every_place_finds_them(rules):
     assert found > 100
 
 
+@pytest.mark.parametrize("cues", [None, ("aa b", "a c", "aa", "ĐƯỢC x"), ("ana", "anana b", "n")])
+def test_amendment_cues_found_from_their_first_words_as_finditer_finds_them(rules, cues):
+    """_amended_finditer tries the cues only where a first word stands: the matches of the
+    plain scan, for the rules' cues and for cues whose first words overlap themselves and
+    each other."""
+    import regex
+
+    from pipeline.extract.patterns import words_alternation
+    from pipeline.extract.ref_rules import ref_rules
+    from pipeline.extract.references import _amended_finditer, _cue_heads
+
+    if cues is None:
+        amended = ref_rules(rules).amended
+        cues = tuple(rules["references"].get("amendment_cues") or ())
+        pieces = ["được sửa đổi", "ĐƯỢC SỬA ĐỔI", "đã được sửa đổi", "Được bổ sung", "Luật sửa đổi, bổ sung",
+                  "LUẬT  SỬA ĐỔI,\nBỔ SUNG", "luật", "được", "sửa", " ", ",", "x", "Đã", "đã được"]
+    else:
+        amended = regex.compile(f"(?i:{words_alternation(cues)})")
+        pieces = ["a", "aa", "b", " ", "c", "an", "ana", "n", "được", "X", "\n"]
+    assert _cue_heads(amended, cues) is not None
+    assert _cue_heads(regex.compile("(?i:được)"), cues) is None  # another pattern: the plain scan
+    rng = random.Random(37)
+    found = 0
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        lo = rng.randint(0, len(text))
+        hi = rng.randint(lo, len(text))
+        want = [m.span() for m in amended.finditer(text, lo, hi)]
+        assert [m.span() for m in _amended_finditer(amended, cues, text, lo, hi)] == want, (text, lo, hi)
+        found += len(want)
+    assert found > 100
+
+
 def test_targets_read_no_clause_ends_without_a_measure(rules, monkeypatch):
     from pipeline.extract import targets as T
 
@@ -513,3 +550,340 @@ def test_closing_start_tries_lines_only_where_the_opening_words_stand(rules):
             assert closing_start(text, lo, hi, rules=rules) == every_line(text, lo, hi)
             found += every_line(text, lo, hi) is not None
     assert found > 100
+
+
+def _description_plain(flat: str, pos: int, short_name) -> tuple[str, int]:
+    """citetext.description as a loop over every character (the code before the mark scan)."""
+    import regex
+
+    comma_capital = regex.compile(r",\s+\p{Lu}")
+    depth = 0
+    i = pos
+    limit = min(len(flat), pos + 300)
+    while i < limit:
+        ch = flat[i]
+        if ch == "(":
+            if depth == 0 and short_name is not None and short_name.match(flat, i):
+                break
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch == ";":
+            break
+        elif depth == 0 and ch == "." and (i + 1 >= len(flat) or flat[i + 1] == " "):
+            break
+        elif depth == 0 and ch == "," and comma_capital.match(flat, i, i + 4):
+            break
+        i += 1
+    return " ".join(flat[pos:i].split()), i
+
+
+def test_description_reads_as_the_loop_over_every_character(rules):
+    from pipeline.extract.citetext import description
+    from pipeline.extract.ref_rules import ref_rules
+
+    short = ref_rules(rules).short_name
+    pieces = ["về việc ", "(", ")", "(viết tắt là ", ";", ".", ". ", ",", ", ", ", Sở", ",Sở", "x", "  ",
+              "a" * 120, "\n", "Quyết định", "(Chương trình)", "..", ".\n"]
+    rng = random.Random(41)
+    ended = 0
+    for _ in range(1500):
+        flat = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        pos = rng.randint(0, len(flat))
+        for sn in (short, None):
+            want = _description_plain(flat, pos, sn)
+            assert description(flat, pos, sn) == want, (flat, pos)
+            ended += want[1] < min(len(flat), pos + 300)
+    assert ended > 500
+
+
+def test_split_takes_the_spaces_of_backslash_s_but_four():
+    """Why citetext._tokens may split a window without those four: every other character is
+    white space to str.split exactly when it is to the `\\s` of the regex module."""
+    import sys
+
+    import regex
+
+    from pipeline.extract.citetext import _SPLIT_ONLY
+
+    space = regex.compile(r"\s")
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if ch not in _SPLIT_ONLY:
+            assert (space.match(ch) is not None) == ch.isspace(), hex(cp)
+    assert all(ch.isspace() and not space.match(ch) for ch in _SPLIT_ONLY)
+
+
+def test_tokens_are_the_word_scan_s():
+    import regex
+
+    from pipeline.extract.citetext import _tokens
+
+    word = regex.compile(r"\S+")
+    pieces = ["Luật", "Phòng,", " ", "  ", "\n", "\t", "\u00a0", "\u2003", "\x1c", "\x1f", "\u200b", "\u180e",
+              "\x85", "a", "aa", "(UBND)", "2024;", "x\u0301", "Sở"]
+    rng = random.Random(43)
+    for _ in range(3000):
+        flat = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        pos = rng.randint(0, len(flat))
+        size, n = rng.choice([(400, 40), (200, 20), (30, 5), (10, 40)])
+        want = [(m.start() + pos, m.end() + pos, m[0]) for m in word.finditer(flat[pos:pos + size])][:n]
+        assert _tokens(flat, pos, size, n) == want, (flat, pos, size, n)
+
+
+def _text_lines_plain(text, start, end):
+    """headerblock.text_lines as a loop over each line's characters (the code before str.strip)."""
+    pos = start
+    for raw in text[start:end].split("\n"):
+        lo, hi = pos, pos + len(raw)
+        pos = hi + 1
+        while lo < hi and text[lo] in " \t*#|\u00a0_":
+            lo += 1
+        while hi > lo and text[hi - 1] in " \t*#|\u00a0_":
+            hi -= 1
+        if lo < hi:
+            yield lo, hi, text[lo:hi]
+
+
+_SIGN_PIECES = ["KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "TL.", "TUQ.", "KT.", "**KT. CHỦ TỊCH**",
+                "| TM. UBND |", "PHÓ CHỦ TỊCH", "Nguyễn Văn An", "(Đã ký)", "- Như trên;", "Nơi nhận:",
+                "x KT. y", "\u00a0TM. A", "_TL. B_", "KT.TM. X", "\r", "Trần Thị B", "CHỦ TỊCHNguyễn Văn C",
+                "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê D"]
+
+
+def _signature_texts(n: int, seed: int):
+    rng = random.Random(seed)
+    for _ in range(n):
+        parts = [rng.choice(_SIGN_PIECES) for _ in range(rng.randint(0, 14))]
+        text = "".join(p + rng.choice(["\n", "\n\n", " ", "\n  ", "\n*"]) for p in parts)
+        yield text, rng.randint(0, len(text))
+
+
+def test_text_lines_are_the_character_loop_s():
+    from pipeline.extract.headerblock import text_lines
+
+    for text, start in _signature_texts(1500, 47):
+        end = random.Random(start).randint(start, len(text))
+        assert list(text_lines(text, start, end)) == list(_text_lines_plain(text, start, end))
+
+
+def test_mode_lines_are_the_lines_mode_line_matches(rules):
+    """signature finds the mode lines where a mode word stands, as a read of every line finds them."""
+    import dataclasses
+    from itertools import islice
+
+    from pipeline.extract.fm_rules import fm_rules
+    from pipeline.extract.headerblock import text_lines
+    from pipeline.extract.signature import _mode_lines
+
+    c = fm_rules(rules)
+    plain_c = dataclasses.replace(c, mode_at=None)
+    found = 0
+    for text, start in _signature_texts(1500, 53):
+        want = [ln for ln in _text_lines_plain(text, start, len(text)) if c.mode_line.match(ln[2])]
+        assert _mode_lines(text, start, c) == want, (text, start)
+        assert _mode_lines(text, start, plain_c) == want
+        found += len(want)
+        # the lines signature reads after a mode line: those after it among all the lines
+        lines = list(_text_lines_plain(text, start, len(text)))
+        for ln in want:
+            nl = text.find("\n", ln[1])
+            after = list(islice(text_lines(text, nl + 1, len(text)), 11)) if nl >= 0 else []
+            assert after == lines[lines.index(ln) + 1:lines.index(ln) + 12]
+    assert found > 1000
+
+
+def test_signature_reads_as_it_did_over_every_line(rules):
+    import dataclasses
+
+    from pipeline.extract.fm_rules import fm_rules
+    from pipeline.extract.signature import signature
+
+    c = fm_rules(rules)
+    plain_c = dataclasses.replace(c, mode_at=None)
+    named = 0
+    for text, start in _signature_texts(1500, 59):
+        close = random.Random(start).choice([None, len(text), start + 10])
+        want = signature(text, text, start, close, plain_c)
+        assert signature(text, text, start, close, c) == want
+        named += want[2] is not None
+    assert named > 100
+
+
+def _starts_plain(bare, i, phrases):
+    """citetext._starts over a list of every phrase (the code before the index by first word)."""
+    first = bare[i] if i < len(bare) else None
+    for p in phrases:
+        if p and p[0] != first:
+            continue
+        if bare[i:i + len(p)] == p:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("which", ["title_stop", "issuer_stop", "odd"])
+def test_stop_phrases_start_as_a_read_of_every_phrase_finds(rules, which):
+    from pipeline.extract.citetext import _starts
+    from pipeline.extract.ref_rules import _by_first_word
+
+    if which == "odd":
+        phrases = [["và"], ["và", "các"], [], ["x"]]
+    else:
+        phrases = [w.lower().split() for w in rules["references"].get(which, [])]
+        assert len(phrases) > 3
+    index = _by_first_word(phrases)
+    vocab = sorted({w for p in phrases for w in p} | {"", "a", "năm"})
+    rng = random.Random(61)
+    hits = 0
+    for _ in range(3000):
+        bare = [rng.choice(vocab) for _ in range(rng.randint(0, 8))]
+        i = rng.randint(0, len(bare) + 1)
+        want = _starts_plain(bare, i, phrases)
+        assert _starts(bare, i, index) == want, (bare, i)
+        hits += want
+    assert hits > 300
+
+
+def test_enough_candidates_choose_as_all_of_them(rules):
+    """read_plan reads the issuer's sources only until choose_issuer's answer is settled."""
+    from pipeline.extract.issuer import _Cand, choose_issuer, enough_candidates
+    from pipeline.extract.places import Place
+
+    bodies = [None, "", "Ủy ban nhân dân", "Sở Y tế", "Bộ Công an", "Tỉnh ủy"]
+    places = [None, Place("tỉnh", None, "Tỉnh"), Place("tỉnh", "Bắc Ninh"), Place("xã", "Nhân Lý"),
+              Place("xã", None, "XÃ"), Place("huyện", ""), Place("thành phố", "Hà Nội")]
+    rng = random.Random(67)
+    cut = 0
+    for _ in range(3000):
+        cands = [_Cand(rng.choice(bodies), rng.choice(places)) for _ in range(rng.randint(0, 7))]
+        word = rng.choice([None, "Bắc Ninh", "Hà Nội", "Nhân Lý"])
+        read = []
+        got = enough_candidates(read.append(cd) or cd for cd in cands)
+        assert got == cands[:len(got)] and read == got  # (nothing read past the last it keeps)
+        assert choose_issuer(got, word, rules) == choose_issuer(cands, word, rules), (cands, word)
+        cut += len(got) < len(cands)
+    assert cut > 500
+
+
+def test_places_that_name_their_province_need_no_mentions():
+    """read_plan counts the provinces a text names only where locate_place may read them."""
+    from collections import Counter
+
+    from pipeline.extract.admin_units import admin_units
+    from pipeline.extract.frontmatter import _needs_mentions
+    from pipeline.extract.places import Place, locate_place
+
+    units = admin_units()
+    provinces = [units.province_by_code(code) for code in ("01", "27", "79", "46")]
+    names = [None, "", "Hà Nội", "Bắc Ninh", "Hồ Chí Minh", "Huế", "Nhân Lý", "Tân Phú", "Không Có",
+             "Quận 1", "Đông Hà"] + [p.name for p in provinces if p]
+    levels = ["tỉnh", "thành phố", "xã", "phường", "huyện", "quận", "thị xã", "thị trấn", "đặc khu"]
+    codes = ["01", "27", "79", "46", "31", "99"]
+    rng = random.Random(71)
+    skipped = 0
+    for _ in range(3000):
+        where = None if rng.random() < 0.1 else Place(rng.choice(levels), rng.choice(names))
+        level = rng.choice(["province", "district", "commune", "national", "ministry", "unknown",
+                            "province_dept"])
+        mentions = Counter({rng.choice(codes): rng.randint(1, 5) for _ in range(rng.randint(0, 3))})
+        if not _needs_mentions(where, level):
+            assert locate_place(where, level, Counter()) == locate_place(where, level, mentions)
+            skipped += 1
+    assert skipped > 500
+
+
+def _title_and_issuer_texts(rules, n: int, seed: int):
+    """Texts after a kind word or `của`: names, stop phrases, kind words, numbers, clause marks."""
+    r = rules["references"]
+    pieces = ["Phòng,", "chống", "mua", "bán", "người", "năm", "2024", "giai", "đoạn", "2026", "-", "2030",
+              "và", "Luật", "Trợ", "giúp", "pháp", "lý", "UBND", "tỉnh", "Bắc", "Ninh", "(UBND)", "Bộ",
+              "Công", "an", "khóa", "XX", "số", "12/KH-UBND", "Kế", "hoạch", ";", ".", ",", "về",
+              "định", "hướng", "đến", "Sở", "Y", "tế", "ban", "hành", "x", "Ban", "Chỉ", "đạo", "389"]
+    pieces += [w for w in r.get("title_stop", []) + r.get("issuer_stop", []) + r.get("comma_joins", [])]
+    plain = ["Phòng,", "chống", "mua", "bán", "người", "x", "Y", "Bắc", "Ninh", "Sở", "an", "toàn"]
+    rng = random.Random(seed)
+    for k in range(n):
+        some = pieces if k % 2 else plain + rng.sample(pieces, 3)  # (half run on: long names)
+        yield " ".join(rng.choice(some) for _ in range(rng.randint(0, 60)))
+
+
+@pytest.mark.parametrize("first", [None, (4, 4), (6, 5), (9, 7)])
+def test_title_and_issuer_read_first_words_as_all_of_them(rules, first, monkeypatch):
+    """read_title and read_issuer read the first words first: the answers of a reading of all
+    (with the rules' counts of first words, and with fewer, where the edges are met often)."""
+    from pipeline.extract import citetext as C
+    from pipeline.extract.ref_rules import ref_rules
+
+    if first is not None:
+        monkeypatch.setattr(C, "_TITLE_FIRST", first[0])
+        monkeypatch.setattr(C, "_ISSUER_FIRST", first[1])
+    c = ref_rules(rules)
+    titles = issuers = 0
+    for flat in _title_and_issuer_texts(rules, 2500 if first is None else 800, 73):
+        for kind in ("Luật", "Chương trình", "Đề án"):
+            want = C._title_of(flat, 0, kind, c, C._tokens(flat, 0, 400, C._TITLE_WORDS))[0]
+            assert C.read_title(flat, 0, kind, c) == want, (flat, kind)
+            last = C._title_of(flat, 0, kind, c, C._tokens(flat, 0, 400, C._TITLE_FIRST))[1]
+            titles += last + max(c.title_stop_words, 1) + 1 > C._TITLE_FIRST  # (read again)
+        taken, end, _ = C._issuer_words(flat, 0, c, rules, C._tokens(flat, 0, 200, C._ISSUER_WORDS))
+        phrase = " ".join(taken)
+        want = (C._canonical_issuer(phrase, rules), end) if phrase[:1].isupper() else (None, 0)
+        assert C.read_issuer(flat, 0, c, rules) == want, flat
+        last = C._issuer_words(flat, 0, c, rules, C._tokens(flat, 0, 200, C._ISSUER_FIRST))[2]
+        issuers += last + max(c.issuer_stop_words, 3) > C._ISSUER_FIRST
+    assert titles > 100 and issuers > 100, (titles, issuers)  # (some go past the first words)
+
+
+def test_motto_looked_ahead_finds_what_the_phrases_find(rules):
+    """The motto's look-ahead of its first letters (case spelt out) leaves its matches as the
+    phrases alone find them, on texts with the letters' look-alikes in any case and past the
+    basic plane."""
+    import regex
+
+    from pipeline.extract.fm_rules import fm_rules, loose
+
+    phrases = rules["frontmatter"].get("national_header", [])
+    plain = regex.compile(f"(?i:{'|'.join(loose(w) for w in phrases)})")
+    motto = fm_rules(rules).motto
+    assert motto.pattern != plain.pattern
+    pieces = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Cộng hòa xã hội chủ nghĩa Việt Nam",
+              "Độc lập - Tự do - Hạnh phúc", "ĐỘC LẬP - TỰ DO - HẠNH PHÚC", "độc lập", "CỘNG", "cộng hoà",
+              "c", "Ç", "ð", "Ď", "\U00010400",
+              " ", "\n", "x", "CONG HOA XA HOI CHU NGHIA VIET NAM", "Doc lap - Tu do - Hanh phuc", "ĐỘC  LẬP"]
+    rng = random.Random(79)
+    found = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        want = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in motto.finditer(text)] == want, text
+        found += len(want)
+    assert found > 300
+
+
+def test_settle_roles_reads_the_sections_only_for_a_numbered_mention(rules, monkeypatch):
+    """A numbered document still a mention is what the basis sections change: without one, they
+    are not read (and the roles are as a read of them leaves them)."""
+    from pipeline.clean import clean_text
+    from pipeline.extract import ref_roles
+    from pipeline.extract.fm_rules import flatten
+    from pipeline.extract.frontmatter import read_plan
+    from pipeline.extract.ref_rules import ref_rules
+    from pipeline.extract.references import _cites, find_references
+    from pipeline.records import CleanDoc
+    from pipeline.segment import segment
+
+    text, _ = clean_text("KẾ HOẠCH\nI. CĂN CỨ\n1. Quyết định số 12/QĐ-UBND ngày 01/02/2025 của UBND tỉnh.\n"
+                         "II. NHIỆM VỤ\n1. Tổ chức tập huấn.\n", rules=rules)
+    seg = segment(CleanDoc("d", text), rules=rules)
+    plan, spans = read_plan(seg, rules=rules)
+    read = []
+    real = ref_roles._basis_sections
+    monkeypatch.setattr(ref_roles, "_basis_sections", lambda s, c: read.append(1) or real(s, c))
+    refs = list(find_references(seg, rules=rules, plan=plan, spans=spans))
+    assert read and [r.role for r in refs] == ["legal_basis"]  # (a mention made basis by its section)
+    cites = _cites(seg, rules, plan, flatten(text), *spans)
+    for x in cites:
+        x.role = "legal_basis"
+    read.clear()
+    ref_roles.settle_roles(cites, seg, flatten(text), spans[0][1], plan, ref_rules(rules))
+    assert not read
