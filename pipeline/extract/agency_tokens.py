@@ -13,8 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, compress
-from operator import not_
+from itertools import accumulate, chain, compress
 from typing import NamedTuple
 
 from ..rules import Rules
@@ -92,6 +91,7 @@ class Gazetteer:
     tail_heads: tuple = ()
     tail_firsts: frozenset[str] = frozenset()  # the first word of each tail head ("": an empty head)
     norms: _Norms = field(default_factory=_Norms)  # folded forms kept by word (_tokens)
+    marked: tuple | None = None  # (abbrev_first, plural, the words _columns looks for): _marked
 
 
 def _raw_tokens(text: str) -> list[tuple[str, int, int]]:
@@ -181,6 +181,24 @@ def tokenize(text: str, g: Gazetteer) -> list[Tok]:
 
 def _tokens(text: str, g: Gazetteer, start: int = 0) -> Tokens:
     """The tokens of text[START:] as columns, with offsets in TEXT (see tokenize)."""
+    return _columns(text, g, start)[0]
+
+
+def _marked(g: Gazetteer) -> dict[str, bool]:
+    """The folded words _columns looks for in its one pass: those left out of the stream and
+    those of the words that may open an abbreviation (kept per gazetteer, made again when a
+    caller gives it other abbreviations). A dict: its __contains__, mapped over a text's
+    words, runs in ~2/3 of a frozenset's."""
+    got = g.marked
+    if got is None or got[0] is not g.abbrev_first or got[1] is not g.plural:
+        got = g.marked = (g.abbrev_first, g.plural,
+                          dict.fromkeys([*g.plural, "-", *map(norm_word, g.abbrev_first)], True))
+    return got[2]
+
+
+def _columns(text: str, g: Gazetteer, start: int = 0) -> tuple[Tokens, list[int]]:
+    """The tokens of text[START:] as columns (see _tokens), and the places of those left out
+    of the stream (plural words and dashes: see _stream), in order."""
     # one split gives gaps and words alternately; their lengths give every offset, so the
     # columns are built by C-level maps instead of a Python loop over thousands of matches
     split = _WORD_SPLIT if "_" in text else _WORD_SPLIT_NO_UNDERSCORE
@@ -194,10 +212,15 @@ def _tokens(text: str, g: Gazetteer, start: int = 0) -> Tokens:
     if len(known) > _NORMS_MAX:
         known.clear()
     norms = list(map(known.__getitem__, words))
+    # one pass finds the few words left out of the stream and those that may open an
+    # abbreviation (each pass over a plan's ~5,000 words costs ~0.1-0.2 ms)
+    plural = g.plural
     first = g.abbrev_first
-    opens = list(compress(range(n), map(first.__contains__, words)))  # the words that may open one
+    marked = list(compress(range(n), map(_marked(g).__contains__, norms)))
+    left = [i for i in marked if norms[i] in plural or norms[i] == "-"]
+    opens = [i for i in marked if words[i] in first]  # the words that may open one
     if not opens:
-        return Tokens(norms, words, starts, ends)
+        return Tokens(norms, words, starts, ends), left
     # abbreviations: their places found left to right, then each expanded in place from the
     # last (a slice assignment moves only the columns' tails: no copy of the whole columns)
     abbrev = g.abbrev
@@ -215,12 +238,28 @@ def _tokens(text: str, g: Gazetteer, start: int = 0) -> Tokens:
             continue
         found.append((i, k, abbrev[key]))
         last = i + k
+    if not found:
+        return Tokens(norms, words, starts, ends), left
+    # the places left out, moved by the expansions before them; an abbreviation's own words
+    # give way to its expansion's
+    moved: list[int] = []
+    shift = 0
+    li = 0
+    for i, k, full in found:
+        while li < len(left) and left[li] < i:
+            moved.append(left[li] + shift)
+            li += 1
+        while li < len(left) and left[li] < i + k:
+            li += 1
+        moved += [i + shift + j for j, w in enumerate(full) if norm_word(w) in plural or norm_word(w) == "-"]
+        shift += len(full) - k
+    moved += [p + shift for p in left[li:]]
     for i, k, full in reversed(found):
         norms[i : i + k] = map(norm_word, full)
         words[i : i + k] = full
         starts[i : i + k] = [starts[i]] * len(full)
         ends[i : i + k] = [ends[i + k - 1]] * len(full)
-    return Tokens(norms, words, starts, ends)
+    return Tokens(norms, words, starts, ends), moved
 
 
 @lru_cache(maxsize=65536)
@@ -307,11 +346,15 @@ def reading_start(text: str, pos: int, tokens: int = _LOOK_BACK) -> int:
 def text_index(text: str, g: Gazetteer, start: int = 0) -> TextIndex:
     """The token index of text[START:], offsets in TEXT (see TextIndex). START is a line's
     start: no token crosses one, so the tokens from there are TEXT's own."""
-    toks = _tokens(text, g, start)
+    toks, left = _columns(text, g, start)
     norms = toks.norms
-    left_out = g.plural | {"-"}
-    # (one mask, made and read by C-level maps)
-    kept = list(map(not_, map(left_out.__contains__, norms)))
-    full = list(compress(range(len(norms)), kept))
-    words = list(compress(norms, kept))
-    return TextIndex(toks, full, list(compress(toks.starts, kept)), _matches(words, g), words)
+    # the stream is the tokens between those left out (a few in a hundred): its columns are
+    # slices of the tokens', joined at C level (no mask over every token)
+    n = len(norms)
+    froms = [0, *[p + 1 for p in left]]
+    tos = [*left, n]
+    full = list(chain.from_iterable(map(range, froms, tos)))
+    cuts = list(map(slice, froms, tos))
+    words = list(chain.from_iterable(map(norms.__getitem__, cuts)))
+    starts = list(chain.from_iterable(map(toks.starts.__getitem__, cuts)))
+    return TextIndex(toks, full, starts, _matches(words, g), words)

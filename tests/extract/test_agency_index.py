@@ -357,7 +357,7 @@ def test_words_found_in_one_pass_are_where_a_scan_finds_them(rules):
 
 
 _ABBREV_PIECES = ["UBND", "_", "Sở_Y", "HĐND", "GD&ĐT", "GD & ĐT", "VH-XH", "LĐ-TB&XH", "VH,TT&DL", "GD", "&", "ĐT", "VH", "-", "XH", ",", "TT", "DL", "xã", "các", "Sở", "CA",
-                  "LĐ", "TB", "\n", "(", ")", ".", "X"]
+                  "LĐ", "TB", "\n", "(", ")", ".", "X", "VHXH", "LĐTBXH", "những", "Các", "–", "CT", "PT", "TH"]
 
 
 @settings(max_examples=300, deadline=None)
