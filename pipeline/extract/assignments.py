@@ -271,7 +271,9 @@ def find_assignments(
             col.add(m, role, task=t)
             if role != "lead":
                 own_roles.add((t.task_id, col.folded(m.agency)))
-        if not col.standing_done:  # (once found, no later sentence's standing body is kept)
+        # (once found, no later sentence's standing body is kept; standing_in names none where
+        # no standing word stands: most tasks, whose heading's leads are then not looked up)
+        if not col.standing_done and find_words(ax, ks, ke, words.standing):
             leads = [(m, r) for m, r in found if r == "lead"]
             col.standing(standing_in(ax, ks, ke, words, leads, _heading_leads(t, by_id, inherited)))
 
