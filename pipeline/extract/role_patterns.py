@@ -286,6 +286,20 @@ def _role_may_follow(ax: AgencyText, roles_at: list[int], k: int, ke: int, words
     return p <= ke + _LIST_OVERRUN or all(ax.norm(x) in words.role_gap for x in range(ke + _LIST_OVERRUN, p))
 
 
+def _clause_places(ax: AgencyText, words: RoleWords) -> tuple[list[int], list[int], list[int]]:
+    """The places read_clauses reads for every span (full stops, bodies after a clause opener,
+    lead and coordinate words), kept together per text: one look-up for each of a plan's ~60
+    spans, not three memo look-ups with their keys."""
+    got = ax.memo.get("clause places")
+    if got is None or got[0] is not words:
+        places = (words, word_places(ax, "."), _opener_bodies(ax, words),
+                  _places(ax, words.lead_coordinate)[0])
+        got = kept(ax.memo, "clause places", _MEMO_MAX, lambda: places)
+        if got[0] is not words:  # (another RoleWords' places: this one's replace them)
+            got = ax.memo["clause places"] = places
+    return got[1], got[2], got[3]
+
+
 def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
                  ) -> tuple[list[tuple[AgencyMention, str]], list[AgencyMention]]:
     """Roles named in the sentences of one task or intro: [(mention, role)], and the subject."""
@@ -320,8 +334,9 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         subject = mentions
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
+    stops, opener_bodies, roles_at = _clause_places(ax, words)
     # later sentences: a subject followed by a role word or a predicate
-    for k in [j + 1 for j in within(word_places(ax, "."), start, ke - 1)]:  # after a full stop
+    for k in [j + 1 for j in within(stops, start, ke - 1)]:  # after a full stop
         if ax.norm(k) in (".", ",") or k in inside:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
@@ -340,8 +355,7 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         role = role_after(ax, j, words)
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
-    roles_at = _places(ax, words.lead_coordinate)[0]
-    for k in within(_opener_bodies(ax, words), start, ke):
+    for k in within(opener_bodies, start, ke):
         if k in inside or ax.body_at(k, ke) is None or not _role_may_follow(ax, roles_at, k, ke, words):
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)

@@ -444,3 +444,26 @@ def test_places_kept_by_the_options_identity_answer_for_those_options(rules):
         got = _places(ax, other)
         assert got == ([j for j in range(ax.n - 1) if tuple(ax.norms[j:j + 2]) == other[0]],
                        [j + 2 for j in range(ax.n - 1) if tuple(ax.norms[j:j + 2]) == other[0]])
+
+
+def test_clause_places_are_the_places_each_finder_gives_for_those_role_words(rules):
+    from pipeline.extract.role_patterns import (
+        RoleWords,
+        _clause_places,
+        _opener_bodies,
+        _places,
+        role_words,
+        word_places,
+    )
+
+    ax = AgencyText(ROLE_TEXT, rules)
+    words = role_words(rules)
+    stops, openers, roles_at = _clause_places(ax, words)
+    assert stops and openers and roles_at  # (the fixture has each)
+    assert (stops, openers, roles_at) == (word_places(ax, "."), _opener_bodies(ax, words),
+                                          _places(ax, words.lead_coordinate)[0])
+    assert _clause_places(ax, words)[1] is openers  # kept
+    other = RoleWords(rules)
+    other.clause_openers = frozenset([","])  # another RoleWords: its own places, not those kept
+    got = _clause_places(ax, other)[1]
+    assert got == [k for k in sorted(ax.best) if k and ax.norms[k - 1] == ","] != openers
