@@ -356,7 +356,8 @@ def read_clauses(ax: AgencyText, ks: int, ke: int, words: RoleWords
         put(mentions, "coordinate" if role == "coordinate" else "lead")
     # `X chủ trì`, `X (cơ quan chủ trì)` inside a sentence
     for k in within(opener_bodies, start, ke):
-        if k in inside or ax.body_at(k, ke) is None or not _role_may_follow(ax, roles_at, k, ke, words):
+        # (the role word looked for first: a bisection, where body_at reads the phrases at K)
+        if k in inside or not _role_may_follow(ax, roles_at, k, ke, words) or ax.body_at(k, ke) is None:
             continue
         mentions, j, _ = ax.parse_list(k, ke, bounded=False)
         role = role_after(ax, j, words) if mentions else None
