@@ -173,7 +173,9 @@ def _agency_heading(ax: AgencyText, text: str, s: Section, end: int, words: Role
             k += 1
         if role is not None and (ax.norm(k + 1) in (":", ".", "") or at_line_start(ax, k + 1)):
             return [(m, "lead" if role == "standing" else role) for m in mentions], role == "lead"
-    if is_agency_heading(text, hs, he, rules=rules, own_place=own, agencies=placeless):
+    # (a heading from whose start the list names no body is none: is_agency_heading's list is
+    # read from there too, up to the heading's end, and would open with no body)
+    if mentions and is_agency_heading(text, hs, he, rules=rules, own_place=own, agencies=placeless):
         mentions, _, _ = ax.parse_list(ks, _trim_colon(ax, ks, ke), bounded=True)
         return [(m, "lead") for m in mentions], False
     if mentions and not clean:

@@ -467,3 +467,27 @@ def test_clause_places_are_the_places_each_finder_gives_for_those_role_words(rul
     other.clause_openers = frozenset([","])  # another RoleWords: its own places, not those kept
     got = _clause_places(ax, other)[1]
     assert got == [k for k in sorted(ax.best) if k and ax.norms[k - 1] == ","] != openers
+
+
+def _no_list_no_agency_heading(rules, text):
+    ax = AgencyText(text, rules)
+    for ks in range(ax.n):
+        hs = ax.starts[ks]
+        if ax.index(hs) != ks or ax.parse_list(ks, ax.n, bounded=False)[0]:
+            continue  # (_agency_heading reads from the first word of an expansion: ks = index(hs))
+        for ke in range(ks + 1, ax.n + 1):
+            he = ax.end(ke - 1)
+            assert not is_agency_heading(text, hs, he, rules=rules, agencies=ax), (ks, ke)
+
+
+@pytest.mark.parametrize("text", [*_LIST_TEXTS, "2. Công an xã", "Nhân dân, các tổ chức, Sở Y tế:", "các Sở: Xây dựng"])
+def test_no_agency_heading_where_an_unbounded_list_names_no_body(rules, text):
+    """_agency_heading asks is_agency_heading only of a heading from whose start the list read
+    unbounded names a body: where it names none, no heading up to any end is an agency heading."""
+    _no_list_no_agency_heading(rules, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*_LIST_WORDS, "Nhân", "dân", "Hội", "Nông", "dân", "phường", "MTTQ"]), max_size=12))
+def test_no_agency_heading_where_an_unbounded_list_of_any_words_names_no_body(rules, words):
+    _no_list_no_agency_heading(rules, " ".join(words))
