@@ -85,3 +85,35 @@ def test_anchored_starts_are_few():
     got = [m.span() for m in _openings.Openings(text).finditer(pat)]
     assert got == [m.span() for m in pat.finditer(text)]
     assert len(list(pat.finditer(text))) == 2
+
+
+_wordseg = importlib.import_module("pipeline.extract.wordseg")
+_ANY_PAIR = re.compile(r"([oOuU])(?<![qQ].)(?<![gG][uU])([^\W\d_])(?=[^\w]|$)")
+
+
+def test_the_letters_whose_tone_moves_are_every_such_letter():
+    """Every letter after which _move_tone changes a pair (its NFD opens with a, e or y: the
+    others keep their pair) is one of _MOVED_LETTERS, and each of those is such a letter."""
+    import unicodedata
+
+    moved = set()
+    for cp in range(0x110000):
+        c = chr(cp)
+        if unicodedata.normalize("NFD", c)[:1] in ("a", "e", "y", "A", "E", "Y") and c.isalpha() \
+                and any(_wordseg._move_tone(f + c) != f + c for f in "oOuU"):
+            moved.add(c)
+    assert moved == set(_wordseg._MOVED_LETTERS)
+
+
+_TONES = st.text(alphabet=list("oOuUqQgGaAeEyYáÁèýỶạẹỹ n_1-\nđ"), max_size=40)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_TONES)
+def test_retone_is_the_pass_over_every_pair(text):
+    assert _wordseg.retone(text) == _ANY_PAIR.sub(_wordseg._moved, text)
+
+
+def test_retone_fixtures():
+    for text in ("Văn hoá, Uỷ ban, thuý, quý, Hoà Bình, khoẻ, HOÁ, guỳ", "hóa mới", ""):
+        assert _wordseg.retone(text) == _ANY_PAIR.sub(_wordseg._moved, text)
