@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 
-__all__ = ["Openings", "openings_for", "openings_of", "required_of", "skipping"]
+__all__ = ["Openings", "anchor_of", "openings_for", "openings_of", "required_of", "skipping"]
 
 _LONGEST = 5  # characters of an opening kept: enough to find few places
 _MOST = 64  # openings per pattern; more are cut shorter (still openings)
@@ -163,6 +163,41 @@ def required_of(pattern: re.Pattern) -> str | None:
     return best if len(best) >= 3 and _BLANK not in best else None
 
 
+_ANCHOR_REACH = 16  # characters a match may take before its white space and literal, at most
+
+
+@lru_cache(maxsize=512)
+def anchor_of(pattern: re.Pattern) -> tuple[str, int] | None:
+    """(a literal run NEED, lower case, 3 characters or more, REACH) when every match of
+    PATTERN takes, at its top level, a part at most REACH characters wide, then white space
+    (`\\s+`, `\\s*`), then NEED (`(?:\\d{1,2}|một|hai|ba)\\s+lần`): a match then starts at
+    most REACH characters before the white space run that ends at a place of NEED; or None."""
+    parsed = _parsed(pattern)
+    if parsed is None:
+        return None
+    items, C = parsed
+    try:
+        from re import _parser
+
+        space = [(C.IN, [(C.CATEGORY, C.CATEGORY_SPACE)])]
+        for j in range(1, len(items)):
+            op, av = items[j - 1]
+            if op not in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) or list(av[2].data) != space:
+                continue
+            run = ""
+            for o, v in items[j:]:
+                if o is not C.LITERAL or len(chr(v).lower()) != 1:
+                    break
+                run += chr(v).lower()
+            if len(run) < 3 or _BLANK in run:
+                continue
+            reach = _parser.SubPattern(_parser.State(), items[:j - 1]).getwidth()[1]
+            return (run, reach) if reach <= _ANCHOR_REACH else None
+    except Exception:  # a parse the walk does not expect: none
+        return None
+    return None
+
+
 def _first(seq: list, acc: str, C) -> set[str] | None:
     """`_walk`'s leaf for pieces of a class (in the pattern's syntax) holding the first
     character of every match; None when one cannot be told (or a match may take none)."""
@@ -298,6 +333,17 @@ class Openings:
                 for o in opens:
                     places.update(self._positions(o))
                 got = sorted(places)
+        elif (anchor := anchor_of(pattern)) is not None:  # before the white space before NEED
+            need, reach = anchor
+            unsafe = _unsafe(frozenset(need))
+            if unsafe is not False and self._can_lower(unsafe):
+                text, at = self.text, set()
+                for q in self._positions(need):
+                    ws = q
+                    while ws > 0 and text[ws - 1].isspace():  # (`\s` and `isspace` agree)
+                        ws -= 1
+                    at.update(range(max(0, ws - reach), q + 1))
+                got = sorted(at)
         else:  # anywhere, if the text holds what every match holds
             need = required_of(pattern)
             if need is not None:

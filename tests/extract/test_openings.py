@@ -247,7 +247,8 @@ def test_one_walker_reads_the_openings_and_first_characters_the_two_before_did(s
 
 def test_a_pattern_whose_openings_cannot_be_told_is_tried_nowhere_without_what_it_holds():
     """`02 lần/năm` may open with any digit, but every match holds `lần`: a text without it
-    (in any case) has no match, and one with it is scanned whole."""
+    (in any case) has no match, and one with it is tried just before the white space before
+    each `lần` (what may stand before it is at most three characters wide: `anchor_of`)."""
     from pipeline.extract.openings import required_of
 
     src = r"(?<!\w)(?:(?:\d{1,2}|một|hai|ba)\s+lần\s*(?:/|mỗi|trong)\s*)(?P<f>năm|tháng)"
@@ -259,5 +260,6 @@ def test_a_pattern_whose_openings_cannot_be_told_is_tried_nowhere_without_what_i
         pat = re.compile(src, flags)
         assert Openings("2 lượt/năm, 3 lầm mỗi năm").starts(pat) == []
         for text in ("2 lần/năm", "HAI LẦN MỖI THÁNG", "ba Lần trong năm", "ſ 2 lần/năm"):
-            assert Openings(text).starts(pat) is None
+            starts = Openings(text).starts(pat)
+            assert starts is not None and len(starts) <= 5
             assert _spans(Openings(text).finditer(pat)) == _spans(pat.finditer(text))
