@@ -36,6 +36,7 @@ markdown ``#`` levels:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from . import markers as mk_
@@ -332,7 +333,12 @@ def _section_ends(nodes: list[_Node], stops: list[int], n: int) -> list[int]:
     after it): found for all nodes at once with a stack, not by a scan from each."""
     if any(a.start >= b.start for a, b in zip(nodes, nodes[1:], strict=False)):
         return [_end_scan(nodes, i, stops, n) for i in range(len(nodes))]
-    ends = [next((p for p in stops if p > node.start), n) for node in nodes]
+    if not stops:  # (most plans: no generator per node)
+        ends = [n] * len(nodes)
+    elif all(a <= b for a, b in zip(stops, stops[1:], strict=False)):  # (as segment finds them)
+        ends = [stops[i] if (i := bisect_right(stops, node.start)) < len(stops) else n for node in nodes]
+    else:
+        ends = [next((p for p in stops if p > node.start), n) for node in nodes]
     waiting: list[int] = []  # nodes whose closer is not found yet, levels increasing upwards
     for j, later in enumerate(nodes):
         while waiting and later.level <= nodes[waiting[-1]].level:

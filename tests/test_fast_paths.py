@@ -48,10 +48,10 @@ def _nodes(levels, gaps):
        st.lists(st.integers(0, 150), max_size=4))
 def test_section_ends_equal_the_scan_from_each_node(levels, gaps, stops):
     nodes = _nodes(levels, gaps)  # (a gap of 0: two nodes at one place, the scan's case)
-    stops = sorted(stops)
     n = 200
-    want = [_seg._end_scan(nodes, i, stops, n) for i in range(len(nodes))]
-    assert _seg._section_ends(nodes, stops, n) == want
+    for stops in (sorted(stops), stops):  # (segment's stops are sorted; any order is read too)
+        want = [_seg._end_scan(nodes, i, stops, n) for i in range(len(nodes))]
+        assert _seg._section_ends(nodes, stops, n) == want
 
 
 def test_section_ends_fixture():
