@@ -49,9 +49,9 @@ def _nodes(levels, gaps):
 def test_section_ends_equal_the_scan_from_each_node(levels, gaps, stops):
     nodes = _nodes(levels, gaps)  # (a gap of 0: two nodes at one place, the scan's case)
     n = 200
-    for stops in (sorted(stops), stops):  # (segment's stops are sorted; any order is read too)
-        want = [_seg._end_scan(nodes, i, stops, n) for i in range(len(nodes))]
-        assert _seg._section_ends(nodes, stops, n) == want
+    for some in (sorted(stops), stops):  # (segment's stops are sorted; any order is read too)
+        want = [_seg._end_scan(nodes, i, some, n) for i in range(len(nodes))]
+        assert _seg._section_ends(nodes, some, n) == want
 
 
 def test_section_ends_fixture():
