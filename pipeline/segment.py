@@ -348,6 +348,10 @@ def _section_ends(nodes: list[_Node], stops: list[int], n: int) -> list[int]:
     return ends
 
 
+_SECTION_FIELDS = ("doc_id", "section_id", "parent_section_id", "path", "level", "marker",
+                   "marker_type", "heading", "kind", "char_start", "char_end", "heading_end")
+
+
 def _finish(doc: CleanDoc, nodes: list[_Node], text: str, stops: list[int]) -> list[Section]:
     sections: list[Section] = []
     seen: dict[str, int] = {}
@@ -365,11 +369,10 @@ def _finish(doc: CleanDoc, nodes: list[_Node], text: str, stops: list[int]) -> l
             seen[sid] = 1
         node.sid = sid
         parent_id = node.parent.sid if node.parent is not None else None
+        # (by position, in _SECTION_FIELDS' order: a frozen record takes keywords ~1.4x slower)
         sections.append(Section(
-            doc_id=doc.doc_id, section_id=sid, parent_section_id=parent_id, path=node.path,
-            level=node.level, marker=node.marker, marker_type=node.marker_type,
-            heading=node.heading, kind=node.kind_label, char_start=node.start, char_end=end,
-            heading_end=heading_end,
+            doc.doc_id, sid, parent_id, node.path, node.level, node.marker, node.marker_type,
+            node.heading, node.kind_label, node.start, end, heading_end,
         ))
     return sections
 

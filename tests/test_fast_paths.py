@@ -168,3 +168,12 @@ def test_attached_title_is_the_letter_loop(line):
         _seg.norm(line) == t or _seg.norm(line).startswith(t + " ") for t in sr.attached)
     assert _seg._is_attached_title(line, sr) == plain
     assert _seg._is_attached_title("KẾ HOẠCH", sr) and not _seg._is_attached_title("Kế hoạch", sr)
+
+
+def test_segment_writes_sections_in_their_fields_order():
+    """_finish makes a Section by position (faster than by keyword): in this order."""
+    import dataclasses
+
+    from pipeline.records import Section
+
+    assert tuple(f.name for f in dataclasses.fields(Section)) == _seg._SECTION_FIELDS
