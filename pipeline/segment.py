@@ -61,6 +61,8 @@ class _SegRules:
     closing_rx: re.Pattern | None
     closing_par_rx: re.Pattern | None
     attached: tuple[str, ...]  # titles (lower case) that open an attached document
+    # one match for a line that is neither (most lines): None when they cannot be joined
+    closing_either: re.Pattern | None = None
 
 
 def _any(patterns) -> re.Pattern | None:
@@ -68,12 +70,27 @@ def _any(patterns) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
 
 
+def _either(*patterns: re.Pattern | None) -> re.Pattern | None:
+    """A pattern that matches at a place where one of PATTERNS (all re.I) does; None where a
+    group is referred to by its number or name (joined, the numbers move) or they do not join."""
+    pats = [p.pattern for p in patterns if p is not None]
+    if not pats or any(re.search(r"\\[1-9]|\(\?P=|\(\?\(", p) for p in pats):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in pats), re.I)
+    except re.error:
+        return None
+
+
 def _build(rules: Rules) -> _SegRules:
     data = rules["headings"] or {}
+    closing_rx = _any(data.get("closing_markers"))
+    closing_par_rx = _any(data.get("closing_paragraph"))
     return _SegRules(
-        closing_rx=_any(data.get("closing_markers")),
-        closing_par_rx=_any(data.get("closing_paragraph")),
+        closing_rx=closing_rx,
+        closing_par_rx=closing_par_rx,
         attached=tuple(norm(t) for t in data.get("attached_titles") or []),
+        closing_either=_either(closing_rx, closing_par_rx),
     )
 
 
@@ -138,7 +155,7 @@ def segment(doc: CleanDoc, *, rules: Rules, layout: tuple[LineLayout, ...] = ())
             if _is_attached_title(line, sr):
                 closed, started, stack = False, False, []
             continue
-        if started and (
+        if started and (sr.closing_either is None or sr.closing_either.match(line)) and (
             (sr.closing_rx is not None and sr.closing_rx.match(line))
             or (sr.closing_par_rx is not None and sr.closing_par_rx.match(line)
                 and not _headings_follow(lines, i + 1, sr, g))

@@ -177,3 +177,33 @@ def test_segment_writes_sections_in_their_fields_order():
     from pipeline.records import Section
 
     assert tuple(f.name for f in dataclasses.fields(Section)) == _seg._SECTION_FIELDS
+
+
+# --- the closing lines' joined pattern (segment._either) -------------------------------------
+
+
+def test_closing_either_matches_where_one_of_the_two_does():
+    from pathlib import Path
+
+    sr = load_rules().compiled("segment", _seg._build)
+    assert sr.closing_either is not None
+    lines = ["Nơi nhận:", "NƠI NHẬN", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "Trên đây là Kế hoạch",
+             "Yêu cầu các đơn vị nghiêm túc triển khai thực hiện./.", "trên đây", "Tm.", "Q. x", ""]
+    for f in sorted((Path(__file__).resolve().parent.parent / "corpus").glob("*.txt"))[:40]:
+        lines += [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines()]
+    hits = 0
+    for line in lines:
+        either = sr.closing_either.match(line) is not None
+        assert either == bool(sr.closing_rx.match(line) or sr.closing_par_rx.match(line)), line
+        hits += either
+    assert hits >= 10
+
+
+def test_closing_patterns_referring_to_groups_are_not_joined():
+    import re
+
+    assert _seg._either(re.compile(r"(a)\1", re.I), re.compile("b", re.I)) is None
+    assert _seg._either(re.compile(r"(?P<x>a)(?P=x)", re.I), None) is None
+    assert _seg._either(re.compile("(?P<x>a)", re.I), re.compile("(?P<x>b)", re.I)) is None  # (no join)
+    assert _seg._either(None, None) is None
+    assert _seg._either(re.compile("a", re.I), re.compile("b", re.I)).match("B")
