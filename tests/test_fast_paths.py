@@ -48,10 +48,10 @@ def _nodes(levels, gaps):
        st.lists(st.integers(0, 150), max_size=4))
 def test_section_ends_equal_the_scan_from_each_node(levels, gaps, stops):
     nodes = _nodes(levels, gaps)  # (a gap of 0: two nodes at one place, the scan's case)
-    stops = sorted(stops)
     n = 200
-    want = [_seg._end_scan(nodes, i, stops, n) for i in range(len(nodes))]
-    assert _seg._section_ends(nodes, stops, n) == want
+    for some in (sorted(stops), stops):  # (segment's stops are sorted; any order is read too)
+        want = [_seg._end_scan(nodes, i, some, n) for i in range(len(nodes))]
+        assert _seg._section_ends(nodes, some, n) == want
 
 
 def test_section_ends_fixture():
@@ -168,3 +168,42 @@ def test_attached_title_is_the_letter_loop(line):
         _seg.norm(line) == t or _seg.norm(line).startswith(t + " ") for t in sr.attached)
     assert _seg._is_attached_title(line, sr) == plain
     assert _seg._is_attached_title("KẾ HOẠCH", sr) and not _seg._is_attached_title("Kế hoạch", sr)
+
+
+def test_segment_writes_sections_in_their_fields_order():
+    """_finish makes a Section by position (faster than by keyword): in this order."""
+    import dataclasses
+
+    from pipeline.records import Section
+
+    assert tuple(f.name for f in dataclasses.fields(Section)) == _seg._SECTION_FIELDS
+
+
+# --- the closing lines' joined pattern (segment._either) -------------------------------------
+
+
+def test_closing_either_matches_where_one_of_the_two_does():
+    from pathlib import Path
+
+    sr = load_rules().compiled("segment", _seg._build)
+    assert sr.closing_either is not None
+    lines = ["Nơi nhận:", "NƠI NHẬN", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "Trên đây là Kế hoạch",
+             "Yêu cầu các đơn vị nghiêm túc triển khai thực hiện./.", "trên đây", "Tm.", "Q. x", ""]
+    for f in sorted((Path(__file__).resolve().parent.parent / "corpus").glob("*.txt"))[:40]:
+        lines += [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines()]
+    hits = 0
+    for line in lines:
+        either = sr.closing_either.match(line) is not None
+        assert either == bool(sr.closing_rx.match(line) or sr.closing_par_rx.match(line)), line
+        hits += either
+    assert hits >= 10
+
+
+def test_closing_patterns_referring_to_groups_are_not_joined():
+    import re
+
+    assert _seg._either(re.compile(r"(a)\1", re.I), re.compile("b", re.I)) is None
+    assert _seg._either(re.compile(r"(?P<x>a)(?P=x)", re.I), None) is None
+    assert _seg._either(re.compile("(?P<x>a)", re.I), re.compile("(?P<x>b)", re.I)) is None  # (no join)
+    assert _seg._either(None, None) is None
+    assert _seg._either(re.compile("a", re.I), re.compile("b", re.I)).match("B")

@@ -77,7 +77,7 @@ def _tokens(flat: str, pos: int, size: int, n: int) -> list[tuple[int, int, str]
         return [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), n)]
     out = []
     q = 0
-    for w in window.split()[:n]:
+    for w in window.split(None, n)[:n]:  # (the words past the first N are not made)
         lo = window.find(w, q)  # (the first place from q holding no space: the word's)
         q = lo + len(w)
         out.append((lo + pos, q + pos, w))

@@ -101,7 +101,7 @@ def read_plan(seg: Segmented, *, rules: Rules) -> tuple[PlanInfo, HeaderSpans]:
     issuer, level, where = choose_issuer(cands, place, rules)
     locality = where.text if where else None
     # (the count of provinces named in the whole text, ~0.5 ms, only where it may decide)
-    mentions = province_mentions(flat[doc_start:], rules) if _needs_mentions(where, level) else Counter()
+    mentions = province_mentions(flat, rules, doc_start) if _needs_mentions(where, level) else Counter()
     province, province_code, locality_code = locate_place(where, level, mentions)
 
     preamble = flat[h.preamble_start or doc_start:front_end]

@@ -14,12 +14,14 @@ from typing import Any
 
 import regex
 
+from ..memo import kept
 from ..rules import Rules
 from .admin_units import admin_units
 from .fm_rules import fm_rules
 from .patterns import words_alternation
 
-__all__ = ['Place', 'parse_place', 'place_phrases', 'province_mentions', 'place_level', 'locate_place']
+__all__ = ['Place', 'parse_place', 'place_phrases', 'text_places', 'province_mentions', 'place_level',
+           'locate_place']
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +74,12 @@ def parse_place(level_raw: str, name: str | None) -> Place:
     return Place(level, " ".join(titled), level_raw)
 
 
-def province_mentions(flat: str, rules: Rules) -> Counter:
-    """How often each 2025 province (by code) is named in the text (`tỉnh Lạng Sơn`, ...)."""
+def province_mentions(flat: str, rules: Rules, start: int = 0) -> Counter:
+    """How often each 2025 province (by code) is named in the text from START on (`tỉnh Lạng
+    Sơn`, ...): the place phrases of `flat[START:]`."""
     units = admin_units()
     counts: Counter = Counter()
-    for m in place_phrases(flat, rules):
+    for m in text_places(flat, rules, start):
         lvl = m["level"].lower()
         if lvl not in ("tỉnh", "thành phố"):
             continue
@@ -85,6 +88,26 @@ def province_mentions(flat: str, rules: Rules) -> Counter:
         if prov:
             counts[prov.code] += 1
     return counts
+
+
+_TEXTS_KEPT = 2  # a plan's place phrases are asked for by read_plan, then by its references
+
+
+def text_places(flat: str, rules: Rules, start: int = 0) -> tuple:
+    """The place phrases of `flat[START:]` (`place_phrases`' matches, read in FLAT), the whole
+    text's read once for a plan's front matter and references alike (~0.25 ms each).
+
+    The phrase pattern (opening with its level words) looks at nothing before its match: a
+    scan from START then finds the whole text's matches from START on, unless one of those
+    runs across START."""
+    found = kept(rules.compiled("places.texts", lambda _r: {}), flat, _TEXTS_KEPT,
+                 lambda: tuple(place_phrases(flat, rules)))
+    if not start:
+        return found
+    if _level_openings(rules) is None or any(m.start() < start < m.end() for m in found):
+        return tuple(_matches_at(fm_rules(rules).place_phrase, flat, [
+            m.start() + start for m in place_phrases(flat[start:], rules)]))
+    return tuple(m for m in found if m.start() >= start)
 
 
 def place_phrases(flat: str, rules: Rules) -> Iterator:

@@ -9,7 +9,7 @@ from ..rules import Rules
 from .admin_units import admin_units
 from .citetext import read_issuer
 from .docnumbers import DOC_NUMBER_RE
-from .places import place_phrases
+from .places import text_places
 from .ref_rules import RefRules
 
 __all__ = ["trailing_issuers", "fuller_issuer", "written_province", "own_place", "province_body"]
@@ -62,7 +62,7 @@ def written_province(flat: str, rules: Rules) -> str | None:
     """The province the text names most (`tỉnh Quảng Ngãi`), as written (an old province stays
     old): whose `Tỉnh ủy` / `UBND tỉnh` a district's or commune's plan cites."""
     counts: dict[str, int] = {}
-    for m in place_phrases(flat, rules):
+    for m in text_places(flat, rules):  # (read_plan read them for the province it names)
         if m["level"].lower() != "tỉnh":
             continue
         for k in range(3, 0, -1):  # the longest run of name words that is a province

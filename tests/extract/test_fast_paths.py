@@ -887,3 +887,17 @@ def test_settle_roles_reads_the_sections_only_for_a_numbered_mention(rules, monk
     read.clear()
     ref_roles.settle_roles(cites, seg, flatten(text), spans[0][1], plan, ref_rules(rules))
     assert not read
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Lu", "ật", " ", "  ", "\n", "\t", "\u00a0", ",", "\x1c"]),
+                max_size=40).map("".join), st.integers(0, 20), st.integers(0, 60), st.integers(0, 12))
+def test_citetext_tokens_are_the_word_runs(text, pos, size, n):
+    """_tokens splits at most N words off its window: the first N runs of \\S+ there."""
+    from itertools import islice
+
+    from pipeline.extract.citetext import _WORD, _tokens
+
+    window = text[pos:pos + size]
+    want = [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), n)]
+    assert _tokens(text, pos, size, n) == want

@@ -2,6 +2,8 @@
 pattern finds scanning the whole text."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract.fm_rules import fm_rules
 from pipeline.extract.places import (
@@ -10,6 +12,7 @@ from pipeline.extract.places import (
     parse_place,
     place_phrases,
     province_mentions,
+    text_places,
 )
 from pipeline.rules import Rules, load_rules
 
@@ -84,3 +87,31 @@ def test_a_kept_place_is_shared_and_cannot_be_changed():
     assert parse_place("xã", "Nhân Lý UBND") is first  # kept per (level, name)
     with pytest.raises(dataclasses.FrozenInstanceError):
         first.name = "Khác"  # type: ignore[misc]
+
+
+def _slice_scan(text, rules, start):
+    return [(m.start() + start, m.end() + start, m["level"], m["name"])
+            for m in place_phrases(text[start:], rules)]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_text_places_from_a_start_are_the_scan_of_the_rest(rules, text):
+    """text_places reads a text's phrases once and answers a later start from them: the same
+    matches as a scan of the rest, also where a phrase runs across that start (`xã Tỉnh Lạng
+    Sơn tỉnh Cao Bằng` from the `Tỉnh`)."""
+    for start in range(len(text) + 1):
+        got = [(m.start(), m.end(), m["level"], m["name"]) for m in text_places(text, rules, start)]
+        assert got == _slice_scan(text, rules, start), start
+        assert province_mentions(text, rules, start) == province_mentions(text[start:], rules)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["tỉnh", "Tỉnh", "xã", "XÃ", "thành phố", "Lạng", "Sơn", "Cao", "Bằng",
+                                 "Hà", "Nội", "3", " ", "\n", ",", "|", "hoàn", "thành"]), max_size=30),
+       st.integers(0, 200))
+def test_text_places_on_made_text(text_words, start):
+    rules = load_rules()
+    text = " ".join(text_words)
+    start = min(start, len(text))
+    got = [(m.start(), m.end(), m["level"], m["name"]) for m in text_places(text, rules, start)]
+    assert got == _slice_scan(text, rules, start)
