@@ -317,6 +317,9 @@ def _markup(text: str, offs: Offsets) -> tuple[str, Offsets]:
     return text, offs
 
 
+_RARE_FIRST = "*_" + _CELL_EDGE + "\f"  # how the lines _drop_chrome drops before the patterns open
+
+
 def _drop_chrome(text: str, cr: _CleanRules) -> list[tuple[str, int, bool]]:
     """The lines of TEXT without chrome, page numbers, decoration, each stripped of spaces:
     (line, index of its first character in TEXT, hard_break_before); a blank line is ''."""
@@ -329,19 +332,23 @@ def _drop_chrome(text: str, cr: _CleanRules) -> list[tuple[str, int, bool]]:
     for part in text.split("\n"):
         a = pos
         pos += len(part) + 1
-        s = part.lstrip(" ")
-        a += len(part) - len(s)
-        s = s.rstrip(" ")
+        # (one strip; the spaces before the line counted only where it took some)
+        s = part.strip(" ")
+        if len(s) != len(part):
+            a += len(part) - len(part.lstrip(" "))
         if not s:
             out.append(("", a, False))
             continue
-        if s[0] in "*_" and _MARKUP_ONLY_RX.fullmatch(s):  # `** **`, `* *`: empty emphasis a converter left
-            continue
-        if s == _CELL_EDGE:
-            hard = True
-            continue
-        if s == "\f":
-            continue
+        # (the three rare lines below told by their first character: one test for most lines)
+        if s[0] in _RARE_FIRST:
+            if s[0] in "*_":
+                if _MARKUP_ONLY_RX.fullmatch(s):  # `** **`, `* *`: empty emphasis a converter left
+                    continue
+            elif s == _CELL_EDGE:
+                hard = True
+                continue
+            elif s == "\f":
+                continue
         if joined:
             if (short if len(s) <= 200 else long_).fullmatch(s) is not None:
                 continue

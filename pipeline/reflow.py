@@ -39,21 +39,30 @@ class ReflowRules:
     # item_start or closing_start as one pattern (one match a line where _joins asks both), or
     # None where they cannot be joined
     opening: re.Pattern | None = field(init=False, default=None, compare=False, repr=False)
+    # item_start, closing_start or tight_marker as one pattern (_opens_or_tight), the tight
+    # marker's letter its group TIGHT_GROUP; None where they cannot be joined
+    opening_tight: re.Pattern | None = field(init=False, default=None, compare=False, repr=False)
+    tight_group: int = field(init=False, default=0, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "opening", _either(self.item_start, self.closing_start))
+        if self.closing_start is not None and self.tight_marker.groups == 1:
+            both = _either(self.item_start, self.closing_start, self.tight_marker)
+            object.__setattr__(self, "opening_tight", both)
+            object.__setattr__(self, "tight_group", self.item_start.groups + self.closing_start.groups + 1)
 
 
 _INLINE_FLAGS = ((re.I, "i"), (re.M, "m"), (re.S, "s"), (re.X, "x"))
 
 
-def _either(a: re.Pattern, b: re.Pattern | None) -> re.Pattern | None:
-    """One pattern matching where A or B does, each under its own flags; None when that cannot
+def _either(a: re.Pattern, b: re.Pattern | None, *more: re.Pattern) -> re.Pattern | None:
+    """One pattern matching where A or B (or MORE) does, each under its own flags, the first
+    that matches giving the match (their groups numbered on, in order); None when that cannot
     be written (B None, a flag with no inline form, a back-reference whose group would move)."""
     if b is None:
         return None
     parts = []
-    for p in (a, b):
+    for p in (a, b, *more):
         flags = p.flags & ~re.UNICODE
         letters = "".join(c for f, c in _INLINE_FLAGS if flags & f)
         if flags & ~(re.I | re.M | re.S | re.X) or _GROUP_REF_RX.search(p.pattern):
@@ -83,6 +92,19 @@ def _opens(s: str, cr: ReflowRules) -> bool:
     if cr.opening is not None:
         return cr.opening.match(s) is not None
     return cr.item_start.match(s) is not None or _closing(cr, s)
+
+
+def _opens_or_tight(s: str, cr: ReflowRules) -> bool:
+    """`_opens(s, cr) or _tight_marker(s, cr)`, one match where the three patterns join: the
+    tight marker's alternative comes last, so it gives the match only where the others fail."""
+    rx = cr.opening_tight
+    if rx is None:
+        return _opens(s, cr) or _tight_marker(s, cr)
+    m = rx.match(s)
+    if m is None:
+        return False
+    letter = m.group(cr.tight_group)
+    return letter is None or letter.isupper()
 
 
 def _tight_marker(s: str, cr: ReflowRules) -> bool:
@@ -168,8 +190,8 @@ def _joins(buf: str, buf_lines: int, last: str, nxt: str, width: int | None, cr:
     # range, needs a digit at BUF's end, which a sentence's end is not)
     if _sentence_end(buf):
         return False
-    if _opens(nxt, cr) or _tight_marker(nxt, cr):
-        return _YEAR_RANGE_RX.match(nxt) is not None and buf[-1:].isdigit()
+    if _opens_or_tight(nxt, cr):
+        return buf[-1:].isdigit() and _YEAR_RANGE_RX.match(nxt) is not None
     first = _first_letter(nxt)
     if not first:
         return False
@@ -271,7 +293,14 @@ def reflow(lines: list[tuple[str, int, bool]], offs: MutableSequence[int],
     paragraphs = _blank_separated(lines)
     joins = _joins_paragraph if paragraphs else _joins
     out: list[str] = []
-    oo = offs[:0]
+    # The output's offsets: where a line follows the one before it in OFFS, the break between
+    # them (one or two characters) kept, OFFS is copied as one run, and the break's places,
+    # FIX, are given the offset before them afterwards (what a break written out maps to); a
+    # slice and an extend for each line cost more. PIECES holds the runs closed so far.
+    pieces: list = []
+    fix: list[int] = []
+    run_a = run_b = -1  # the open run, OFFS[run_a:run_b] (none before the first line)
+    olen = 0  # characters in OUT
     # Only the open paragraph's ends matter to a join: looking at them keeps reflow linear.
     # The paragraph P is kept as PARA = P while it has at most 2 * _TAIL characters, then as
     # PARA = P[:_TAIL] and TAIL = P[-_TAIL:] (the view a join is asked about: P, or its two
@@ -281,17 +310,17 @@ def reflow(lines: list[tuple[str, int, bool]], offs: MutableSequence[int],
     buf_lines = 0
     last = ""
     blank = False  # a blank line since the last text line
-    nl_at = 0  # raw offset of the line break before the current line
     # (a paragraph goes straight to OUT: nothing changes it once a line is in)
     for s, a, hard in lines:
         if not s:
             blank = True
             continue
         b = a + len(s)
+        k = 0  # the break's characters before the line
         if buf_lines and not hard and joins(para if tail is None else para + " " + tail,
                                             buf_lines, last, s, width, cr, blank):
             out.append(" ")
-            oo.append(nl_at)
+            k = 1
             if tail is None:
                 para += " " + s
                 if len(para) > 2 * _TAIL:
@@ -301,18 +330,31 @@ def reflow(lines: list[tuple[str, int, bool]], offs: MutableSequence[int],
             buf_lines += 1
         else:
             if buf_lines:
-                if blank:
-                    out.append("\n\n")
-                    oo.extend((nl_at, nl_at))
-                else:
-                    out.append("\n")
-                    oo.append(nl_at)
+                k = 1 + blank
+                out.append("\n\n" if blank else "\n")
             buf_lines, para, tail = 1, s, None
             if len(s) > 2 * _TAIL:
                 para, tail = s[:_TAIL], s[-_TAIL:]
         out.append(s)
-        oo += offs[a:b]
+        if k and a == run_b + k:  # the line follows the run with the break between
+            fix.append(olen)
+            if k == 2:
+                fix.append(olen + 1)
+            run_b = b
+        else:
+            if run_a >= 0:
+                pieces.append(offs[run_a:run_b])
+            if k:  # (each break character maps to the offset of the character before it)
+                pieces.append(offs[run_b - 1:run_b] * k)
+            run_a, run_b = a, b
+        olen += k + b - a
         last = s
         blank = False
-        nl_at = offs[b - 1]
+    oo = offs[:0]
+    if run_a >= 0:
+        pieces.append(offs[run_a:run_b])
+    for piece in pieces:
+        oo += piece
+    for i in fix:
+        oo[i] = oo[i - 1]
     return "".join(out), oo

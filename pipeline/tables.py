@@ -293,7 +293,8 @@ def format_tables(text: str, offs: MutableSequence[int], tr: TableRules) -> tupl
             continue
         last, rows = found
         t_start, t_end = a, lines[last][1]
-        cells_text = [[_cell_text(text, c) for c in r] for r in rows]
+        # (header_row reads the first header_rows rows only: the others' cells are not read)
+        cells_text = [[_cell_text(text, c) for c in r] for r in rows[: tr.header_rows]]
         out.append(text[pos:t_start])
         oo.extend(offs[pos:t_start])
         if header_row(cells_text, tr) is not None:
@@ -362,15 +363,22 @@ def _emit_rows(text: str, offs: MutableSequence[int], rows: list[list[_Spans]], 
         for cell in row:
             out.append(" ")
             oo.append(o)
-            parts = [_piece(text, offs, a, b) for a, b in cell]
-            parts = [(s, po) for s, po in parts if s]
-            for j, (s, po) in enumerate(parts):
-                if j:
-                    out.append(" ")
-                    oo.append(po[0])
-                out.append(s)
-                oo.extend(po)
-                o = po[-1]
+            if len(cell) == 1:  # (a pipe row's cell: one piece, no list of them made)
+                s, po = _piece(text, offs, *cell[0])
+                if s:
+                    out.append(s)
+                    oo.extend(po)
+                    o = po[-1]
+            else:
+                parts = [_piece(text, offs, a, b) for a, b in cell]
+                parts = [(s, po) for s, po in parts if s]
+                for j, (s, po) in enumerate(parts):
+                    if j:
+                        out.append(" ")
+                        oo.append(po[0])
+                    out.append(s)
+                    oo.extend(po)
+                    o = po[-1]
             out.append(_CELL_CLOSE)
             oo.extend((o, o))
     out.append(_TABLE_CLOSE)

@@ -509,3 +509,43 @@ def test_a_settled_pass_skips_only_steps_that_change_nothing(text):
         full = clean_mod._clean_again(out, offs, cr)
         assert clean_mod._clean_again(out, offs, cr, settled=True) == full
         out, offs = clean_mod._clean_again(out, offs, cr, settled=True)
+
+
+def _drop_chrome_plain(text, cr):
+    """clean._drop_chrome as it was: lstrip and rstrip each line, the rare lines tested in turn."""
+    out, hard, pos = [], False, 0
+    for part in text.split("\n"):
+        a = pos
+        pos += len(part) + 1
+        s = part.lstrip(" ")
+        a += len(part) - len(s)
+        s = s.rstrip(" ")
+        if not s:
+            out.append(("", a, False))
+            continue
+        if s[0] in "*_" and clean_mod._MARKUP_ONLY_RX.fullmatch(s):
+            continue
+        if s == clean_mod._CELL_EDGE:
+            hard = True
+            continue
+        if s == "\f":
+            continue
+        if clean_mod._dropped(s, cr):
+            continue
+        out.append((s, a, hard))
+        hard = False
+    return out
+
+
+_CHROME_LINES = st.lists(st.sampled_from(
+    ["", " ", "  x ", "\x1f", " \x1f ", "\x1fx", "\f", " \f", "** **", "* *", "*a*", "_ _", "__x", "12",
+     "- 3 -", "-----", "Đăng nhập | Đăng ký", "Tổ chức thực hiện.", "  a) nội dung  ", "x" * 205,
+     " 1 " + "y" * 210]),
+    max_size=14).map("\n".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CHROME_LINES)
+def test_drop_chrome_agrees_with_the_plain_form(text):
+    cr = load_rules().compiled("clean", clean_mod._build)
+    assert clean_mod._drop_chrome(text, cr) == _drop_chrome_plain(text, cr)

@@ -219,9 +219,170 @@ def test_opening_is_item_start_or_closing_start(s):
     assert (cr.opening.match(s) is not None) == bool(cr.item_start.match(s) or cr.closing_start.match(s))
 
 
+_TIGHT_PARTS = [*_OPENER_PARTS, "1.Tổ", "a)x", "b)Đ", "II.MỤC", "3)ý", "1.2.Ủy", "đ)k"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_TIGHT_PARTS), max_size=5).map("".join))
+def test_opens_or_tight_is_either_test(s):
+    cr = _cr()
+    assert cr.opening_tight is not None
+    assert reflow._opens_or_tight(s, cr) == bool(
+        cr.item_start.match(s) or cr.closing_start.match(s) or reflow._tight_marker(s, cr))
+
+
+def _blank_separated_plain(lines):
+    ends = ends_blank = wraps = wraps_blank = 0
+    for (s, _, _), (nxt, _, hard) in zip(lines, lines[1:], strict=False):
+        if not s or hard:
+            continue
+        if reflow.ends_with_stop(s, reflow._STOPS):
+            ends += 1
+            ends_blank += not nxt
+        else:
+            wraps += 1
+            wraps_blank += not nxt
+    return ends >= 5 and wraps >= 5 and ends_blank >= 0.6 * ends and wraps_blank <= 0.5 * wraps
+
+
+_BS_LINE = st.tuples(st.sampled_from(["", "", "a", "b.", "c;", "d:”", "e)*", "f.\n", "g\n", "h,"]),
+                     st.just(0), st.booleans())
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_BS_LINE, max_size=40))
+def test_blank_separated_agrees_with_the_plain_form(lines):
+    assert reflow._blank_separated(lines) == _blank_separated_plain(lines)
+
+
+def test_blank_separated_agrees_with_the_plain_form_on_corpus_texts():
+    rules = load_rules()
+    cr = rules.compiled("clean", clean_mod._build)
+    real = clean_mod.reflow
+    seen = [0, 0]
+
+    def checked(lines, offs, rr):
+        got = reflow._blank_separated(lines)
+        assert got == _blank_separated_plain(lines)
+        seen[got] += 1
+        return real(lines, offs, rr)
+
+    clean_mod.reflow = checked
+    try:
+        paths = [*sorted((ROOT / "corpus").glob("*.txt")), *sorted((ROOT / "tests/data/web").glob("*.txt"))]
+        for path in paths:
+            clean_mod.clean_text(path.read_text(encoding="utf-8"), rules=rules)
+    finally:
+        clean_mod.reflow = real
+    assert cr is not None and seen[0] > 5
+    # (a page of paragraphs separated by blank lines, wrapped inside: the True side)
+    page = [("Một câu", 0, False), ("kết thúc.", 0, False), ("", 0, False), ("Hai;", 0, False),
+            ("", 0, False)] * 6
+    assert reflow._blank_separated(page) is True and _blank_separated_plain(page) is True
+
+
+# --- reflow's offsets: runs of the given offsets, the breaks set after ---------------------
+
+def _reflow_plain(lines, offs, cr):
+    """LINES (text, index of its first character in OFFS, hard break before) as paragraphs;
+    the offsets come back as the kind OFFS is (a list, an array)."""
+    R = reflow
+    width = R._wrap_width(lines)
+    paragraphs = R._blank_separated(lines)
+    joins = R._joins_paragraph if paragraphs else R._joins
+    out = []
+    oo = offs[:0]
+    # Only the open paragraph's ends matter to a join: looking at them keeps reflow linear.
+    # The paragraph P is kept as PARA = P while it has at most 2 * R._TAIL characters, then as
+    # PARA = P[:R._TAIL] and TAIL = P[-R._TAIL:] (the view a join is asked about: P, or its two
+    # ends with a space between; nothing copies a long P for each line that joins it)
+    para = ""
+    tail = None
+    buf_lines = 0
+    last = ""
+    blank = False  # a blank line since the last text line
+    nl_at = 0  # raw offset of the line break before the current line
+    # (a paragraph goes straight to OUT: nothing changes it once a line is in)
+    for s, a, hard in lines:
+        if not s:
+            blank = True
+            continue
+        b = a + len(s)
+        if buf_lines and not hard and joins(para if tail is None else para + " " + tail,
+                                            buf_lines, last, s, width, cr, blank):
+            out.append(" ")
+            oo.append(nl_at)
+            if tail is None:
+                para += " " + s
+                if len(para) > 2 * R._TAIL:
+                    para, tail = para[:R._TAIL], para[-R._TAIL:]
+            else:
+                tail = (tail + " " + s)[-R._TAIL:]
+            buf_lines += 1
+        else:
+            if buf_lines:
+                if blank:
+                    out.append("\n\n")
+                    oo.extend((nl_at, nl_at))
+                else:
+                    out.append("\n")
+                    oo.append(nl_at)
+            buf_lines, para, tail = 1, s, None
+            if len(s) > 2 * R._TAIL:
+                para, tail = s[:R._TAIL], s[-R._TAIL:]
+        out.append(s)
+        oo += offs[a:b]
+        last = s
+        blank = False
+        nl_at = offs[b - 1]
+    return "".join(out), oo
+
+
+_RAW_LINE = st.one_of(st.just(""), st.just("  "), st.just("\x1f"), st.just("12"), st.just("- 3 -"),
+                      _LINE.map(lambda s: s.replace("\n", " ")), _LINE.map(lambda s: "  " + s + " "))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_RAW_LINE, max_size=25), st.integers(0, 5))
+def test_reflow_offsets_agree_with_the_plain_form(raw_lines, shift):
+    from array import array
+
+    cr = load_rules().compiled("clean", clean_mod._build)
+    text = "\n".join(raw_lines)
+    lines = clean_mod._drop_chrome(text, cr)
+    numbers = [shift + 3 * i for i in range(len(text))]
+    for offs in (numbers, array("i", numbers)):
+        got = reflow.reflow(lines, offs, cr.reflow)
+        want = _reflow_plain(lines, offs, cr.reflow)
+        assert got == want and type(got[1]) is type(offs)
+
+
+def test_reflow_offsets_agree_with_the_plain_form_on_corpus_texts():
+    rules = load_rules()
+    real = clean_mod.reflow
+    asked = [0]
+
+    def checked(lines, offs, rr):
+        got = real(lines, offs, rr)
+        assert got == _reflow_plain(lines, offs, rr)
+        asked[0] += 1
+        return got
+
+    clean_mod.reflow = checked
+    try:
+        paths = [*sorted((ROOT / "corpus").glob("*.txt")), *sorted((ROOT / "tests/data/web").glob("*.txt"))]
+        for path in paths:
+            clean_mod.clean_text(path.read_text(encoding="utf-8"), rules=rules)
+    finally:
+        clean_mod.reflow = real
+    assert asked[0] > 20
+
+
 def test_patterns_that_cannot_be_one_are_asked_apart():
     assert reflow._either(re.compile("a"), None) is None
     assert reflow._either(re.compile(r"(a)\1"), re.compile("b")) is None
     assert reflow._either(re.compile("a", re.ASCII), re.compile("b")) is None
     both = reflow._either(re.compile("a # the letter", re.X), re.compile("B", re.I))
     assert both is not None and both.match("a") and both.match("b") and not both.match("A")
+    three = reflow._either(re.compile("(a)"), re.compile("(b)"), re.compile("(c)"))
+    assert three is not None and three.match("c").group(3) == "c" and three.match("a").group(3) is None
