@@ -363,22 +363,14 @@ def _emit_rows(text: str, offs: MutableSequence[int], rows: list[list[_Spans]], 
         for cell in row:
             out.append(" ")
             oo.append(o)
-            if len(cell) == 1:  # (a pipe row's cell: one piece, no list of them made)
-                s, po = _piece(text, offs, *cell[0])
-                if s:
-                    out.append(s)
-                    oo.extend(po)
-                    o = po[-1]
-            else:
-                parts = [_piece(text, offs, a, b) for a, b in cell]
-                parts = [(s, po) for s, po in parts if s]
-                for j, (s, po) in enumerate(parts):
-                    if j:
-                        out.append(" ")
-                        oo.append(po[0])
-                    out.append(s)
-                    oo.extend(po)
-                    o = po[-1]
+            parts = [_piece(text, offs, a, b) for a, b in cell]
+            for j, (s, po) in enumerate(p for p in parts if p[0]):
+                if j:
+                    out.append(" ")
+                    oo.append(po[0])
+                out.append(s)
+                oo.extend(po)
+                o = po[-1]
             out.append(_CELL_CLOSE)
             oo.extend((o, o))
     out.append(_TABLE_CLOSE)

@@ -160,10 +160,20 @@ def _checked_reflow(lines, offs, cr):
         reflow._joins, reflow._joins_paragraph = real_j, real_p
 
 
-def test_joins_agree_with_the_plain_form_on_corpus_texts():
+def _clean_corpus_with_reflow(reflow_in_clean):
+    """Clean every corpus and web text with clean's reflow replaced by REFLOW_IN_CLEAN."""
     rules = load_rules()
-    cr = rules.compiled("clean", clean_mod._build)
     real = clean_mod.reflow
+    clean_mod.reflow = reflow_in_clean
+    try:
+        paths = [*sorted((ROOT / "corpus").glob("*.txt")), *sorted((ROOT / "tests/data/web").glob("*.txt"))]
+        for path in paths:
+            clean_mod.clean_text(path.read_text(encoding="utf-8"), rules=rules)
+    finally:
+        clean_mod.reflow = real
+
+
+def test_joins_agree_with_the_plain_form_on_corpus_texts():
     asked = [0]
 
     def checked(lines, offs, rr):
@@ -171,14 +181,8 @@ def test_joins_agree_with_the_plain_form_on_corpus_texts():
         asked[0] += n
         return out
 
-    clean_mod.reflow = checked
-    try:
-        paths = [*sorted((ROOT / "corpus").glob("*.txt")), *sorted((ROOT / "tests/data/web").glob("*.txt"))]
-        for path in paths:
-            clean_mod.clean_text(path.read_text(encoding="utf-8"), rules=rules)
-    finally:
-        clean_mod.reflow = real
-    assert cr is not None and asked[0] > 1000
+    _clean_corpus_with_reflow(checked)
+    assert asked[0] > 1000
 
 
 _TOKENS = st.one_of(
@@ -256,8 +260,6 @@ def test_blank_separated_agrees_with_the_plain_form(lines):
 
 
 def test_blank_separated_agrees_with_the_plain_form_on_corpus_texts():
-    rules = load_rules()
-    cr = rules.compiled("clean", clean_mod._build)
     real = clean_mod.reflow
     seen = [0, 0]
 
@@ -267,14 +269,8 @@ def test_blank_separated_agrees_with_the_plain_form_on_corpus_texts():
         seen[got] += 1
         return real(lines, offs, rr)
 
-    clean_mod.reflow = checked
-    try:
-        paths = [*sorted((ROOT / "corpus").glob("*.txt")), *sorted((ROOT / "tests/data/web").glob("*.txt"))]
-        for path in paths:
-            clean_mod.clean_text(path.read_text(encoding="utf-8"), rules=rules)
-    finally:
-        clean_mod.reflow = real
-    assert cr is not None and seen[0] > 5
+    _clean_corpus_with_reflow(checked)
+    assert seen[0] > 5
     # (a page of paragraphs separated by blank lines, wrapped inside: the True side)
     page = [("Một câu", 0, False), ("kết thúc.", 0, False), ("", 0, False), ("Hai;", 0, False),
             ("", 0, False)] * 6
@@ -358,7 +354,6 @@ def test_reflow_offsets_agree_with_the_plain_form(raw_lines, shift):
 
 
 def test_reflow_offsets_agree_with_the_plain_form_on_corpus_texts():
-    rules = load_rules()
     real = clean_mod.reflow
     asked = [0]
 
@@ -368,13 +363,7 @@ def test_reflow_offsets_agree_with_the_plain_form_on_corpus_texts():
         asked[0] += 1
         return got
 
-    clean_mod.reflow = checked
-    try:
-        paths = [*sorted((ROOT / "corpus").glob("*.txt")), *sorted((ROOT / "tests/data/web").glob("*.txt"))]
-        for path in paths:
-            clean_mod.clean_text(path.read_text(encoding="utf-8"), rules=rules)
-    finally:
-        clean_mod.reflow = real
+    _clean_corpus_with_reflow(checked)
     assert asked[0] > 20
 
 

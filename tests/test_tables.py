@@ -4,8 +4,6 @@ import datetime as dt
 import importlib
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from pipeline.clean import clean_text
 from pipeline.extract import extract
@@ -326,59 +324,3 @@ def test_html_task_table_with_spanning_cells(tmp_path, rules):
     assert [t.path for t in ex.tasks] == ["II/r1", "II/r2"]
     assert {d.path: d.due_date for d in ex.deadlines} == {"II/r1": dt.date(2026, 12, 31),
                                                           "II/r2": dt.date(2027, 3, 31)}
-
-
-def _emit_rows_plain(text, offs, rows, t_start, out, oo):
-    """tables._emit_rows as it was: each cell's pieces in a list, whatever their number."""
-    T = tables_mod
-    at = offs[t_start] if t_start < len(offs) else (offs[-1] if offs else 0)
-    for row in rows:
-        first = row[0][0][0] if row[0] else t_start
-        o = offs[first] if first < len(offs) else at
-        out.append(T._ROW_OPEN)
-        oo.extend((o,) * len(T._ROW_OPEN))
-        for cell in row:
-            out.append(" ")
-            oo.append(o)
-            parts = [T._piece(text, offs, a, b) for a, b in cell]
-            parts = [(s, po) for s, po in parts if s]
-            for j, (s, po) in enumerate(parts):
-                if j:
-                    out.append(" ")
-                    oo.append(po[0])
-                out.append(s)
-                oo.extend(po)
-                o = po[-1]
-            out.append(T._CELL_CLOSE)
-            oo.extend((o, o))
-    out.append(T._TABLE_CLOSE)
-    oo.extend((at,) * len(T._TABLE_CLOSE))
-
-
-_CELL_BITS = ["", " ", "Sở", " Tài chính ", "a|b", "x<br>y", "<BR/>", "1", "  "]
-
-
-_CELLS = st.lists(st.sampled_from(_CELL_BITS), min_size=1, max_size=3)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(_CELLS, min_size=1, max_size=4), min_size=1, max_size=4))
-def test_emit_rows_agrees_with_the_plain_form(rows_bits):
-    from array import array
-
-    # each cell a list of lines, written one after another; spans into that text
-    text, rows = "", []
-    for row_bits in rows_bits:
-        row = []
-        for cell_bits in row_bits:
-            spans = []
-            for bit in cell_bits:
-                spans.append((len(text), len(text) + len(bit)))
-                text += bit + "\n"
-            row.append(spans)
-        rows.append(row)
-    offs = array("i", range(5, 5 + len(text)))
-    got_out, got_oo, want_out, want_oo = [], offs[:0], [], offs[:0]
-    tables_mod._emit_rows(text, offs, rows, 0, got_out, got_oo)
-    _emit_rows_plain(text, offs, rows, 0, want_out, want_oo)
-    assert (got_out, got_oo) == (want_out, want_oo)
