@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .charsets import any_case
 from .memo import kept
 from .rules import Rules, load_rules
 
@@ -104,24 +105,16 @@ def _build(rules: Rules) -> Grammar:
         tight_rx=re.compile(r"^(?:(?:[IVXL]+|\d{1,2}(?:\.\d{1,2})*)[.)]|[a-zđ]\))(\w)"),
         bare_rx=re.compile(rf"(?:[IVXL]+|\d{{1,2}}(?:\.\d{{1,2}})*|[a-zđ])[.)]|[{chars}]"),
         opens=_opens([w.split()[0][0] for w in mk.get("part_words") or [] if w.split()], bullets),
-        appendix_opens=frozenset(_any_case([w.split()[0][0] for w in mk.get("appendix_words") or []
-                                            if w.split()])),
+        appendix_opens=any_case("".join(w.split()[0][0] for w in mk.get("appendix_words") or []
+                                        if w.split())),
     )
-
-
-def _any_case(letters: list[str]) -> set[str]:
-    """The characters of the basic plane `(?i)[LETTERS]` matches."""
-    if not letters:
-        return set()
-    plane = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000)
-    return set(re.findall("(?i)[" + "".join(map(re.escape, letters)) + "]", plane))
 
 
 def _opens(part_firsts: list[str], bullets: dict[str, str]) -> frozenset:
     """What a marker line of _parse opens with, in the basic plane, digits apart: a part word's
     first letter in any case (as part_rx reads it), a part letter `A`-`H`, a Roman numeral's
     letter, a letter of `a)`, a bullet."""
-    return frozenset(_any_case(part_firsts) | set("ABCDEFGHIVXL") | set("abcdefghijklmnopqrstuvwxyzđ")
+    return frozenset(any_case("".join(part_firsts)) | set("ABCDEFGHIVXL") | set("abcdefghijklmnopqrstuvwxyzđ")
                      | set(bullets))
 
 

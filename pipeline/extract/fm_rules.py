@@ -10,6 +10,7 @@ from functools import cache
 
 import regex as re
 
+from ..charsets import any_case
 from ..rules import Rules
 from .dates import DATE_WORDS
 from .docnumbers import DOC_NUMBER
@@ -136,14 +137,8 @@ def _cased_ahead(phrases: list[str]) -> re.Pattern:
 def _cased_class(letters: str) -> str:
     """A class of every character `(?i:[LETTERS])` matches in the basic plane, and of every
     character past it (a look-ahead's class: it holds all those the class matches)."""
-    every = _basic_plane()
-    found = sorted(set(re.findall(f"(?i:[{re.escape(letters)}])", every)))
+    found = sorted(any_case(letters, re))  # (re: the regex module)
     return "[" + "".join(re.escape(ch) for ch in found) + "\U00010000-\U0010FFFF]"
-
-
-@cache
-def _basic_plane() -> str:
-    return "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000)
 
 
 def loose_key(s: str) -> str:

@@ -18,10 +18,11 @@ ignoring case; `İ` lower-cases to two characters), the whole text is scanned as
 from __future__ import annotations
 
 import re
-import sys
 from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
+
+from ..charsets import every_character
 
 __all__ = ["Openings", "anchor_of", "openings_for", "openings_of", "required_of", "skipping"]
 
@@ -252,15 +253,6 @@ def skipping(pattern: re.Pattern) -> re.Pattern | None:
 # ---- characters the engine matches ignoring case that lower() would not turn into the same
 
 
-@lru_cache(maxsize=1)
-def _every_character() -> str:
-    import array
-
-    codes = array.array("I", range(0xD800))
-    codes.extend(range(0xE000, 0x110000))
-    return codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
-
-
 _SAME_IGNORING_CASE: dict[str, frozenset[str]] = {}
 
 
@@ -270,7 +262,7 @@ def _same_ignoring_case(chars: frozenset[str]) -> None:
     new = [c for c in chars if c not in _SAME_IGNORING_CASE]
     if not new:
         return
-    some = set(re.findall("[" + "".join(re.escape(c) for c in new) + "]", _every_character(), re.IGNORECASE))
+    some = set(re.findall("[" + "".join(re.escape(c) for c in new) + "]", every_character(), re.IGNORECASE))
     for c in new:
         one = re.compile(re.escape(c), re.IGNORECASE)
         _SAME_IGNORING_CASE[c] = frozenset(ch for ch in some if one.fullmatch(ch))

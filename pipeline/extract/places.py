@@ -4,8 +4,6 @@ and codes a plan's place resolves to."""
 
 from __future__ import annotations
 
-import array
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from typing import Any
 
 import regex
 
+from ..charsets import every_character
 from ..memo import kept
 from ..rules import Rules
 from .admin_units import admin_units
@@ -164,10 +163,7 @@ def _hidden_by_lower(letters: str):
     """A pattern of the characters the `regex` engine matches to one of LETTERS ignoring
     case whose lower case is another character (None: no such character)."""
     chars = sorted(set(letters))
-    codes = array.array("I", range(0xD800))
-    codes.extend(range(0xE000, 0x110000))
-    every = codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
-    some = set(regex.findall("(?i)[" + "".join(regex.escape(c) for c in chars) + "]", every))
+    some = set(regex.findall("(?i)[" + "".join(regex.escape(c) for c in chars) + "]", every_character()))
     odd = set()
     for c in chars:
         one = regex.compile("(?i)" + regex.escape(c))
