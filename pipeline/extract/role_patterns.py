@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from itertools import chain, compress
 
-from ..memo import kept
+from ..memo import kept, kept_by_id
 from ..rules import Rules
 from .agencies import AgencyMention, AgencyText
 from .wordseg import fold
@@ -150,12 +150,7 @@ def _places(ax: AgencyText, options) -> tuple[list[int], list[int]]:
 
     # kept by the identity of OPTIONS (RoleWords' tuples, asked ~250 times a plan): hashing
     # the tuple of phrases for each ask cost more than the lookup
-    got = ax.memo.get(id(options))
-    if got is None or got[0] is not options:
-        got = kept(ax.memo, id(options), _MEMO_MAX, lambda: (options, find()))
-        if got[0] is not options:  # (an id reused by another tuple since)
-            got = ax.memo[id(options)] = (options, find())
-    return got[1]
+    return kept_by_id(ax.memo, options, _MEMO_MAX, find)
 
 
 def _indexed_words(ax: AgencyText) -> dict[str, list[int]]:
