@@ -28,6 +28,7 @@ __all__ = ['Title', 'abbreviations', 'expand', 'read_title', 'read_issuer', 'des
 _WORD = re.compile(r"\S+")
 # the characters str.split takes for white space and `\s` does not (tests ask every character)
 _SPLIT_ONLY = ("\x1c", "\x1d", "\x1e", "\x1f")
+_SPLIT_ONLY_RX = re.compile("[" + "".join(_SPLIT_ONLY) + "]")
 _TITLE_WORDS = 40  # read of a title: 25 taken, a look of a few words past them
 _ISSUER_WORDS = 20  # read of an issuer: 12 taken, a look of a few words past them
 _TITLE_FIRST = 16  # words of a title read first (most titles end within them)
@@ -73,7 +74,7 @@ def _tokens(flat: str, pos: int, size: int, n: int) -> list[tuple[int, int, str]
     str.split and str.find (~3x faster than a Match object per word) unless the window holds
     a character only split takes for a space."""
     window = flat[pos:pos + size]
-    if "\x1c" in window or "\x1d" in window or "\x1e" in window or "\x1f" in window:  # _SPLIT_ONLY
+    if _SPLIT_ONLY_RX.search(window):
         return [(m.start() + pos, m.end() + pos, m[0]) for m in islice(_WORD.finditer(window), n)]
     out = []
     q = 0
