@@ -16,6 +16,8 @@ from collections.abc import MutableSequence, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from .regex_union import either
+
 _BULLET_RX = re.compile(r"[-+•–—]\s")
 _FOOTNOTE_RX = re.compile(r"\[\d{1,3}\](?!\S)")  # `[1] Xã Phú Mỡ ...`: a footnote's text
 _YEAR_RANGE_RX = re.compile(r"^[-–]\s*\d{4}\b")
@@ -45,36 +47,11 @@ class ReflowRules:
     tight_group: int = field(init=False, default=0, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "opening", _either(self.item_start, self.closing_start))
+        object.__setattr__(self, "opening", either(self.item_start, self.closing_start))
         if self.closing_start is not None and self.tight_marker.groups == 1:
-            both = _either(self.item_start, self.closing_start, self.tight_marker)
+            both = either(self.item_start, self.closing_start, self.tight_marker)
             object.__setattr__(self, "opening_tight", both)
             object.__setattr__(self, "tight_group", self.item_start.groups + self.closing_start.groups + 1)
-
-
-_INLINE_FLAGS = ((re.I, "i"), (re.M, "m"), (re.S, "s"), (re.X, "x"))
-
-
-def _either(a: re.Pattern, b: re.Pattern | None, *more: re.Pattern) -> re.Pattern | None:
-    """One pattern matching where A or B (or MORE) does, each under its own flags, the first
-    that matches giving the match (their groups numbered on, in order); None when that cannot
-    be written (B None, a flag with no inline form, a back-reference whose group would move)."""
-    if b is None:
-        return None
-    parts = []
-    for p in (a, b, *more):
-        flags = p.flags & ~re.UNICODE
-        letters = "".join(c for f, c in _INLINE_FLAGS if flags & f)
-        if flags & ~(re.I | re.M | re.S | re.X) or _GROUP_REF_RX.search(p.pattern):
-            return None
-        parts.append(f"(?{letters}:{p.pattern}\n)" if "x" in letters else f"(?{letters}:{p.pattern})")
-    try:
-        return re.compile("|".join(parts))
-    except re.error:
-        return None
-
-
-_GROUP_REF_RX = re.compile(r"\\\d|\(\?P=|\(\?\(")  # \1, (?P=name), (?(1)...)
 
 
 def _bare(s: str, cr: ReflowRules) -> bool:

@@ -43,6 +43,7 @@ from . import markers as mk_
 from .fields import field_kind
 from .markers import VI_LETTERS, Grammar, Marker, grammar, roman_value
 from .records import CleanDoc, LineLayout, Section, Segmented
+from .regex_union import either
 from .rules import Rules, load_rules
 from .section_kinds import KindRules, acts, kind_of, kind_rules, names_other, norm
 
@@ -70,18 +71,6 @@ def _any(patterns) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
 
 
-def _either(*patterns: re.Pattern | None) -> re.Pattern | None:
-    """A pattern that matches at a place where one of PATTERNS (all re.I) does; None where a
-    group is referred to by its number or name (joined, the numbers move) or they do not join."""
-    pats = [p.pattern for p in patterns if p is not None]
-    if not pats or any(re.search(r"\\[1-9]|\(\?P=|\(\?\(", p) for p in pats):
-        return None
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in pats), re.I)
-    except re.error:
-        return None
-
-
 def _build(rules: Rules) -> _SegRules:
     data = rules["headings"] or {}
     closing_rx = _any(data.get("closing_markers"))
@@ -90,7 +79,7 @@ def _build(rules: Rules) -> _SegRules:
         closing_rx=closing_rx,
         closing_par_rx=closing_par_rx,
         attached=tuple(norm(t) for t in data.get("attached_titles") or []),
-        closing_either=_either(closing_rx, closing_par_rx),
+        closing_either=either(closing_rx, closing_par_rx),
     )
 
 

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import markers
+from pipeline.regex_union import either
 from pipeline.rules import load_rules
 
 _seg = importlib.import_module("pipeline.segment")
@@ -179,7 +180,7 @@ def test_segment_writes_sections_in_their_fields_order():
     assert tuple(f.name for f in dataclasses.fields(Section)) == _seg._SECTION_FIELDS
 
 
-# --- the closing lines' joined pattern (segment._either) -------------------------------------
+# --- the closing lines' joined pattern (regex_union.either) -------------------------------------
 
 
 def test_closing_either_matches_where_one_of_the_two_does():
@@ -202,8 +203,8 @@ def test_closing_either_matches_where_one_of_the_two_does():
 def test_closing_patterns_referring_to_groups_are_not_joined():
     import re
 
-    assert _seg._either(re.compile(r"(a)\1", re.I), re.compile("b", re.I)) is None
-    assert _seg._either(re.compile(r"(?P<x>a)(?P=x)", re.I), None) is None
-    assert _seg._either(re.compile("(?P<x>a)", re.I), re.compile("(?P<x>b)", re.I)) is None  # (no join)
-    assert _seg._either(None, None) is None
-    assert _seg._either(re.compile("a", re.I), re.compile("b", re.I)).match("B")
+    assert either(re.compile(r"(a)\1", re.I), re.compile("b", re.I)) is None
+    assert either(re.compile(r"(?P<x>a)(?P=x)", re.I), None) is None
+    assert either(re.compile("(?P<x>a)", re.I), re.compile("(?P<x>b)", re.I)) is None  # (no join)
+    assert either(None, None) is None
+    assert either(re.compile("a", re.I), re.compile("b", re.I)).match("B")

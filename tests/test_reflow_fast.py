@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.regex_union import either
 from pipeline.rules import load_rules
 
 reflow = importlib.import_module("pipeline.reflow")
@@ -368,10 +369,10 @@ def test_reflow_offsets_agree_with_the_plain_form_on_corpus_texts():
 
 
 def test_patterns_that_cannot_be_one_are_asked_apart():
-    assert reflow._either(re.compile("a"), None) is None
-    assert reflow._either(re.compile(r"(a)\1"), re.compile("b")) is None
-    assert reflow._either(re.compile("a", re.ASCII), re.compile("b")) is None
-    both = reflow._either(re.compile("a # the letter", re.X), re.compile("B", re.I))
+    assert either(re.compile("a"), None) is None
+    assert either(re.compile(r"(a)\1"), re.compile("b")) is None
+    assert either(re.compile("a", re.ASCII), re.compile("b")) is None
+    both = either(re.compile("a # the letter", re.X), re.compile("B", re.I))
     assert both is not None and both.match("a") and both.match("b") and not both.match("A")
-    three = reflow._either(re.compile("(a)"), re.compile("(b)"), re.compile("(c)"))
+    three = either(re.compile("(a)"), re.compile("(b)"), re.compile("(c)"))
     assert three is not None and three.match("c").group(3) == "c" and three.match("a").group(3) is None
